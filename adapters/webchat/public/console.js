@@ -1,0 +1,324 @@
+// Agent console: the triage-card feed on the left, one ticket on the right, all kept live over SSE.
+import { api, el, formatTime, linkify, renderMessage } from '/static/render.js';
+
+const $ = (selector) => document.querySelector(selector);
+const cardList = $('[data-testid="cards"]');
+const errorBox = $('[data-testid="error"]');
+const replyBox = $('#reply');
+
+let me = null; // the signed-in agent {id, name, role}
+let current = null; // number of the ticket shown on the right
+const cards = new Map(); // post id → card <li>; cards are edited in place, so updates replace by id
+const drafts = new Map(); // ticket number → unsent composer text, kept when switching tickets
+let stream = null;
+
+function showError(message) {
+  errorBox.textContent = message;
+  errorBox.hidden = !message;
+}
+
+let noticeTimer;
+function showNotice(message) {
+  const notice = $('#notice');
+  notice.textContent = message;
+  notice.hidden = false;
+  clearTimeout(noticeTimer);
+  noticeTimer = setTimeout(() => (notice.hidden = true), 6000);
+}
+
+/** Runs an async step with the error area cleared first and any failure shown in it. */
+async function attempt(step) {
+  showError('');
+  try {
+    return await step();
+  } catch (error) {
+    showError(error.message);
+  }
+}
+
+// ---- Sign-in ---------------------------------------------------------------------------------
+
+async function loadAgents() {
+  const token = $('#token').value.trim();
+  const select = $('#agent');
+  if (!token) return;
+  try {
+    // The token is used here and at login only; the console itself runs on the session cookie.
+    const { agents } = await api('/api/v1/agents', { headers: { authorization: `Bearer ${token}` } });
+    select.replaceChildren(...agents.map((a) => el('option', { value: a.id }, `${a.name} (${a.role})`)));
+    select.disabled = agents.length === 0;
+    showError('');
+  } catch (error) {
+    select.replaceChildren(el('option', { value: '' }, 'Enter the token first'));
+    select.disabled = true;
+    showError(error.message);
+  }
+}
+
+let tokenTimer;
+$('#token').addEventListener('input', () => {
+  clearTimeout(tokenTimer);
+  tokenTimer = setTimeout(loadAgents, 300); // wait for a pause in typing before asking the server
+});
+$('#token').addEventListener('change', loadAgents);
+
+$('#login').addEventListener('submit', (event) => {
+  event.preventDefault();
+  attempt(async () => {
+    if (!$('#agent').value) await loadAgents();
+    const body = { token: $('#token').value.trim(), agentId: $('#agent').value };
+    const { agent } = await api('/console/api/login', { method: 'POST', body });
+    $('#token').value = '';
+    enterApp(agent);
+  });
+});
+
+$('#logout').addEventListener('click', () =>
+  attempt(async () => {
+    await api('/console/api/logout', { method: 'POST', body: {} });
+    showLogin();
+  }),
+);
+
+function showLogin() {
+  stream?.close();
+  me = null;
+  $('#app').hidden = true;
+  $('#logout').hidden = true;
+  $('#me').textContent = '';
+  $('#login').hidden = false;
+  $('#token').focus();
+}
+
+function enterApp(agent) {
+  me = agent;
+  $('#me').textContent = `${agent.name} · ${agent.role}`;
+  $('#login').hidden = true;
+  $('#logout').hidden = false;
+  $('#app').hidden = false;
+  connect();
+}
+
+// ---- Live updates ----------------------------------------------------------------------------
+
+function connect() {
+  stream?.close();
+  stream = new EventSource('/console/api/stream');
+  // Refetch on every (re)connection so nothing that happened while disconnected is missed.
+  stream.addEventListener('open', () => {
+    $('#conn').hidden = true;
+    attempt(loadCards);
+    if (current) refreshTicket();
+  });
+  for (const type of ['post', 'update']) stream.addEventListener(type, (e) => upsertCard(JSON.parse(e.data)));
+  stream.addEventListener('ticket', (e) => {
+    if (JSON.parse(e.data).number === current) refreshTicket();
+  });
+  stream.addEventListener('error', () => {
+    $('#conn').hidden = false;
+    // EventSource retries by itself unless the server refused (e.g. the session ended).
+    if (stream.readyState === EventSource.CLOSED) setTimeout(start, 5000);
+  });
+}
+
+// ---- Card feed -------------------------------------------------------------------------------
+
+async function onAction(invocation) {
+  await attempt(async () => {
+    const { text } = await api('/console/api/actions', { method: 'POST', body: invocation });
+    if (text) showNotice(text);
+    if (Number(invocation.value) === current) refreshTicket();
+  });
+}
+
+/** A card names its ticket in its title ("#12 Printer on fire") and in its buttons' values. */
+function ticketOf(post) {
+  const fromTitle = /^#(\d+)/.exec(post.message.title ?? '')?.[1];
+  const number = Number(fromTitle ?? post.message.buttons?.[0]?.value);
+  return Number.isInteger(number) && number > 0 ? number : null;
+}
+
+function upsertCard(post) {
+  const number = ticketOf(post);
+  const card = el(
+    'li',
+    {
+      class: 'card',
+      'data-testid': 'card',
+      'data-ticket': number,
+      'data-id': post.id,
+      tabindex: number ? 0 : null,
+    },
+    renderMessage(post.message, onAction),
+    el('div', { class: 'card-time muted' }, formatTime(post.updatedAt ?? post.createdAt)),
+  );
+  card.dataset.created = post.createdAt;
+  if (number) {
+    card.classList.toggle('selected', number === current);
+    card.addEventListener('click', (event) => {
+      if (!event.target.closest('a, button')) openTicket(number);
+    });
+    card.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' && event.target === card) openTicket(number);
+    });
+  }
+  const existing = cards.get(post.id);
+  cards.set(post.id, card);
+  if (existing) return existing.replaceWith(card); // an update keeps the card where it is
+  // Newest first.
+  const older = [...cardList.children].find((li) => li.dataset.created < post.createdAt);
+  cardList.insertBefore(card, older ?? null);
+}
+
+async function loadCards() {
+  const { messages } = await api('/console/api/messages');
+  for (const post of messages) upsertCard(post);
+}
+
+// ---- Ticket view -----------------------------------------------------------------------------
+
+function openTicket(number) {
+  if (current !== null) drafts.set(current, replyBox.value);
+  current = number;
+  replyBox.value = drafts.get(number) ?? '';
+  for (const card of cardList.children)
+    card.classList.toggle('selected', Number(card.dataset.ticket) === number);
+  refreshTicket();
+}
+
+// Several `ticket` events can arrive at once: run one fetch at a time, plus one more if asked meanwhile.
+let loading = null;
+let again = false;
+function refreshTicket() {
+  if (loading) {
+    again = true;
+    return loading;
+  }
+  loading = (async () => {
+    do {
+      again = false;
+      await attempt(loadTicket);
+    } while (again);
+  })().finally(() => (loading = null));
+  return loading;
+}
+
+async function loadTicket() {
+  const number = current;
+  const { ticket } = await api(`/api/v1/tickets/${number}`);
+  if (number === current) renderTicket(ticket);
+}
+
+const eventLabels = {
+  customer_message: 'Customer',
+  public_reply: 'Reply',
+  private_note: 'Private note',
+};
+
+function renderEvent(event) {
+  const author = event.authorAgent?.name ?? event.authorContact?.name ?? 'Relevo';
+  const conversational = event.type in eventLabels;
+  const classes = ['event', `event-${event.type}`];
+  if (event.visibility === 'internal') classes.push('internal');
+  if (!conversational) classes.push('event-system');
+  return el(
+    'li',
+    { class: classes.join(' '), 'data-testid': 'event', 'data-type': event.type },
+    el(
+      'div',
+      { class: 'event-meta' },
+      conversational ? el('span', { class: 'event-kind' }, eventLabels[event.type]) : null,
+      conversational ? el('strong', {}, author) : null,
+      el('span', { class: 'muted' }, formatTime(event.createdAt)),
+    ),
+    el('div', { class: 'event-body' }, linkify(event.body ?? '')),
+  );
+}
+
+function renderTicket(ticket) {
+  $('#ticket-empty').hidden = true;
+  $('#ticket-body').hidden = false;
+  $('#ticket-subject').textContent = `#${ticket.number} ${ticket.subject}`;
+  const status = $('[data-testid="ticket-status"]');
+  status.textContent = ticket.status.replaceAll('_', ' ');
+  status.className = `badge status-${ticket.status}`;
+  $('#ticket-info').textContent = [ticket.priority, ticket.organisation?.name, ticket.contact?.name]
+    .filter(Boolean)
+    .join(' · ');
+  $('[data-testid="ticket-assignee"]').textContent = ticket.assignee
+    ? `Assigned to ${ticket.assignee.name}`
+    : 'Unassigned';
+  $('[data-testid="assign-me"]').hidden = ticket.assignee?.id === me?.id;
+  // Stay at the bottom of the timeline if the agent was there, otherwise keep their place.
+  const timeline = $('#timeline');
+  const atBottom = timeline.scrollTop + timeline.clientHeight >= timeline.scrollHeight - 20;
+  timeline.replaceChildren(...ticket.events.map(renderEvent));
+  if (atBottom) timeline.scrollTop = timeline.scrollHeight;
+}
+
+$('[data-testid="assign-me"]').addEventListener('click', () =>
+  attempt(async () => {
+    await api(`/api/v1/tickets/${current}/assign`, { method: 'POST', body: { assignee: me.id } });
+    await refreshTicket();
+  }),
+);
+
+/** Product rule: ask before sending a reply that reads as shouting. */
+function looksLikeShouting(text) {
+  const cased = [...text].filter((c) => c.toUpperCase() !== c.toLowerCase());
+  const allCaps = cased.length >= 8 && cased.every((c) => c === c.toUpperCase());
+  return allCaps || text.includes('!!!') || text.includes('???');
+}
+
+async function sendFromComposer(kind) {
+  const text = replyBox.value.trim();
+  if (!text || current === null) return;
+  if (
+    kind === 'replies' &&
+    looksLikeShouting(text) &&
+    !confirm('This reply looks like shouting — send anyway?')
+  )
+    return;
+  const buttons = document.querySelectorAll('.composer-buttons button');
+  for (const b of buttons) b.disabled = true;
+  await attempt(async () => {
+    await api(`/api/v1/tickets/${current}/${kind}`, { method: 'POST', body: { text } });
+    replyBox.value = '';
+    drafts.delete(current);
+    await refreshTicket();
+  });
+  for (const b of buttons) b.disabled = false;
+}
+
+$('#composer').addEventListener('submit', (event) => {
+  event.preventDefault();
+  sendFromComposer('replies');
+});
+$('[data-testid="note-send"]').addEventListener('click', () => sendFromComposer('notes'));
+
+// ---- Commands --------------------------------------------------------------------------------
+
+$('#command').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const input = $('[data-testid="command-input"]');
+  const text = input.value.trim();
+  if (!text) return;
+  attempt(async () => {
+    const { message } = await api('/console/api/commands', { method: 'POST', body: { text } });
+    $('[data-testid="command-output"]').replaceChildren(renderMessage(message, onAction));
+    input.value = '';
+  });
+});
+
+// ---- Start -----------------------------------------------------------------------------------
+
+async function start() {
+  try {
+    enterApp((await api('/console/api/me')).agent);
+  } catch (error) {
+    if (error.status === 401) showLogin();
+    else showError(error.message);
+  }
+}
+
+start();

@@ -1,0 +1,165 @@
+// Renders Relevo's platform-neutral message description (OutMessage) as DOM, for the web chat and the
+// agent console alike. Message text comes from customers, so everything goes through textContent /
+// createElement; innerHTML is never used.
+
+/** Small element builder: el('p', {class: 'x'}, 'text', child). Attributes are set, not parsed. */
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name.startsWith('on')) node.addEventListener(name.slice(2), value);
+    else node.setAttribute(name, value === true ? '' : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === undefined || child === null || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+const urlPattern = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/g;
+
+function link(url) {
+  return el('a', { href: url, target: '_blank', rel: 'noopener noreferrer' }, url);
+}
+
+/** Text with http(s) URLs turned into links; everything else stays plain text. */
+export function linkify(text) {
+  const parts = [];
+  let last = 0;
+  for (const match of text.matchAll(urlPattern)) {
+    parts.push(text.slice(last, match.index), link(match[0]));
+    last = match.index + match[0].length;
+  }
+  parts.push(text.slice(last));
+  return parts.filter((p) => p !== '');
+}
+
+/**
+ * Returns an element for one message. onAction({action, value, form?}) is called when a button is
+ * pressed (after its form, if it has one, is filled in); it may return a promise, during which the
+ * button stays disabled so a double click does not run an action twice.
+ */
+export function renderMessage(message, onAction) {
+  const root = el('div', { class: 'msg' });
+  if (message.title) root.append(el('div', { class: 'msg-title' }, message.title));
+  if (message.text) root.append(el('div', { class: 'msg-text' }, linkify(message.text)));
+  if (message.fields?.length) {
+    const list = el('dl', { class: 'msg-fields' });
+    for (const f of message.fields) {
+      const isUrl = /^https?:\/\/\S+$/.test(f.value);
+      list.append(el('div', {}, el('dt', {}, f.label), el('dd', {}, isUrl ? link(f.value) : f.value)));
+    }
+    root.append(list);
+  }
+  if (message.buttons?.length) {
+    const row = el('div', { class: 'msg-buttons' });
+    for (const b of message.buttons) row.append(actionButton(b, onAction));
+    root.append(row);
+  }
+  if (message.context) root.append(el('div', { class: 'msg-context' }, message.context));
+  return root;
+}
+
+function actionButton(button, onAction) {
+  const node = el('button', { type: 'button', class: `btn ${button.style ?? ''}`.trim() }, button.label);
+  const run = async (form) => {
+    node.disabled = true;
+    try {
+      await onAction(
+        form
+          ? { action: button.action, value: button.value, form }
+          : { action: button.action, value: button.value },
+      );
+    } finally {
+      node.disabled = false;
+    }
+  };
+  node.addEventListener('click', (event) => {
+    event.stopPropagation(); // a button inside a clickable card must not also open the card
+    if (button.form) openForm(button.form, run);
+    else run();
+  });
+  return node;
+}
+
+/** Shows a form in a modal <dialog>; onSubmit gets {fieldId: value}. The dialog removes itself. */
+export function openForm(spec, onSubmit) {
+  const form = el('form', { method: 'dialog', class: 'form' }, el('h2', {}, spec.title));
+  for (const f of spec.fields) {
+    const id = `form-field-${f.id}`;
+    const common = {
+      id,
+      name: f.id,
+      'data-testid': `form-${f.id}`,
+      required: f.required,
+      placeholder: f.placeholder,
+    };
+    let input;
+    if (f.kind === 'textarea') input = el('textarea', { ...common, rows: 4 });
+    else if (f.kind === 'select') {
+      input = el(
+        'select',
+        common,
+        (f.options ?? []).map((o) => el('option', { value: o.value }, o.label)),
+      );
+    } else input = el('input', { ...common, type: 'text' });
+    form.append(
+      el('label', { for: id }, f.label, f.required ? el('span', { class: 'req' }, ' *') : null),
+      input,
+    );
+  }
+  const dialog = el('dialog', { class: 'dialog' }, form);
+  const cancel = el(
+    'button',
+    { type: 'button', class: 'btn' },
+    document.documentElement.lang === 'es' ? 'Cancelar' : 'Cancel',
+  );
+  const submit = el(
+    'button',
+    { type: 'submit', class: 'btn primary', 'data-testid': 'form-submit' },
+    spec.submitLabel,
+  );
+  form.append(el('div', { class: 'form-buttons' }, cancel, submit));
+  cancel.addEventListener('click', () => dialog.close());
+  dialog.addEventListener('close', () => dialog.remove());
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const values = Object.fromEntries(spec.fields.map((f) => [f.id, form.elements.namedItem(f.id).value]));
+    dialog.close();
+    onSubmit(values);
+  });
+  document.body.append(dialog);
+  dialog.showModal();
+  return dialog;
+}
+
+/** "14:05" today, "3 Mar 14:05" otherwise, in the page's language. */
+export function formatTime(iso) {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '';
+  const lang = document.documentElement.lang || undefined;
+  const time = date.toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit' });
+  if (date.toDateString() === new Date().toDateString()) return time;
+  return `${date.toLocaleDateString(lang, { day: 'numeric', month: 'short' })} ${time}`;
+}
+
+/**
+ * fetch for the JSON API: same-origin cookies, JSON body, and errors thrown as Error(error.message)
+ * so callers can show the server's own wording. err.status carries the HTTP status (401 → sign in).
+ */
+export async function api(path, { method = 'GET', body, headers = {} } = {}) {
+  const init = { method, credentials: 'same-origin', headers: { accept: 'application/json', ...headers } };
+  if (body !== undefined) {
+    init.headers['content-type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  const response = await fetch(path, init);
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const error = new Error(data?.error?.message ?? `${response.status} ${response.statusText}`);
+    error.status = response.status;
+    throw error;
+  }
+  return data;
+}

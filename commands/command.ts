@@ -1,0 +1,33 @@
+// How a slash command is described: once, here, and rendered from that description for every platform
+// (the web console now; Slack's manifest, Mattermost's registration and Discord's commands later).
+import type { z } from 'zod';
+import type { FileConfig } from '../src/config/file.ts';
+import type { OutMessage } from '../src/core/message.ts';
+import type { Actor, TicketService } from '../src/core/tickets/service.ts';
+import type { Db } from '../src/db/index.ts';
+
+export interface CommandContext {
+  actor: Actor;
+  tickets: TicketService;
+  db: Db;
+  config: FileConfig;
+  /** Where the command was typed, if in a ticket's thread (lets `/ticket reply` omit the number). */
+  ticketInThread?: number;
+}
+
+export interface CommandDefinition<S extends z.ZodType = z.ZodType> {
+  /** The subcommand: `/ticket <name>`. */
+  name: string;
+  /** Positional argument names in order; a trailing `...` takes the rest of the line. */
+  args: string[];
+  schema: S;
+  usage: string;
+  help: string;
+  /** Who may run it. */
+  audience: 'agent' | 'anyone';
+  run(ctx: CommandContext, args: z.infer<S>): Promise<OutMessage>;
+}
+
+export function defineCommand<S extends z.ZodType>(def: CommandDefinition<S>): CommandDefinition<S> {
+  return def;
+}

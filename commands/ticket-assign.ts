@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { UserError } from '../src/core/errors.ts';
+import { ticketNumber } from './args.ts';
+import { defineCommand } from './command.ts';
+
+export default defineCommand({
+  name: 'assign',
+  args: ['ticket', 'agent'],
+  schema: z.object({
+    ticket: ticketNumber,
+    agent: z.string({ error: 'expected an agent id, "me" or "none"' }).regex(/^@?[\w-]+$/),
+  }),
+  usage: '/ticket assign <#number> <agent id|me|none>',
+  help: 'Assigns a ticket to an agent (yourself with "me"; "none" unassigns).',
+  audience: 'agent',
+  async run(ctx, args) {
+    const wanted = args.agent.replace(/^@/, '');
+    let assignee: string | null = wanted;
+    if (wanted === 'none') assignee = null;
+    if (wanted === 'me') {
+      if (ctx.actor.kind !== 'agent') throw new UserError('Only agents can take tickets.');
+      assignee = ctx.actor.agentId;
+    }
+    await ctx.tickets.assign(args.ticket, ctx.actor, assignee);
+    return {
+      text: assignee
+        ? `Ticket #${args.ticket} assigned to ${assignee}.`
+        : `Ticket #${args.ticket} unassigned.`,
+    };
+  },
+});

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { findOrCreateContact, organisationForEmail } from '../src/core/directory.ts';
+import { UserError } from '../src/core/errors.ts';
+import { text } from './args.ts';
+import { defineCommand } from './command.ts';
+
+export default defineCommand({
+  name: 'new',
+  args: ['email', 'description...'],
+  schema: z.object({
+    email: z.email({ error: "expected the customer's email address" }),
+    description: text('a description of the problem'),
+  }),
+  usage: '/ticket new <customer email> <description>',
+  help: 'Opens a ticket on a customer’s behalf (a phone call, a meeting).',
+  audience: 'agent',
+  async run(ctx, args) {
+    const email = args.email.toLowerCase();
+    const contact = await ctx.db.$transaction(async (tx) => {
+      const known = await tx.identity.findUnique({
+        where: { platform_externalId: { platform: 'email', externalId: email } },
+        include: { contact: true },
+      });
+      if (known?.contact) return known.contact;
+      const organisationId = organisationForEmail(ctx.config, email);
+      if (!organisationId) {
+        throw new UserError(
+          `No organisation has the email domain of ${email}. Add it to an organisation's emailDomains in relevo.yaml.`,
+        );
+      }
+      return findOrCreateContact(tx, {
+        platform: 'email',
+        externalId: email,
+        name: email.split('@')[0] ?? email,
+        organisationId,
+      });
+    });
+    const number = await ctx.tickets.create(
+      { subject: args.description, body: args.description, requesterId: contact.id, source: 'manual' },
+      ctx.actor,
+    );
+    return { text: `Opened ticket #${number} for ${email}.` };
+  },
+});

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { text, ticketNumber } from './args.ts';
+import { defineCommand } from './command.ts';
+
+export default defineCommand({
+  name: 'reply',
+  args: ['ticket', 'message...'],
+  schema: z.object({ ticket: ticketNumber, message: text('the reply for the customer') }),
+  usage: '/ticket reply <#number> <message>',
+  help: 'Sends a public reply: the customer receives it where they wrote.',
+  audience: 'agent',
+  async run(ctx, args) {
+    await ctx.tickets.reply(args.ticket, ctx.actor, args.message);
+    return { text: `Reply sent to the customer of ticket #${args.ticket}.` };
+  },
+});

@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { text, ticketNumber } from './args.ts';
+import { defineCommand } from './command.ts';
+
+export default defineCommand({
+  name: 'resolve',
+  args: ['ticket', 'message...'],
+  schema: z.object({ ticket: ticketNumber, message: text('the resolution message for the customer') }),
+  usage: '/ticket resolve <#number> <message for the customer> [-- <internal technical note>]',
+  help: 'Proposes the solution and asks the customer to confirm it. Text after " -- " is kept as a private technical note.',
+  audience: 'agent',
+  async run(ctx, args) {
+    const [message, technicalNote] = args.message.split(/\s--\s/, 2);
+    await ctx.tickets.resolve(args.ticket, ctx.actor, { message: message ?? '', technicalNote });
+    return { text: `Ticket #${args.ticket}: the customer has been asked to confirm the solution.` };
+  },
+});

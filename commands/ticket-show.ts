@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { label } from '../src/core/tickets/lifecycle.ts';
+import { getTicket } from '../src/core/tickets/queries.ts';
+import { ticketNumber } from './args.ts';
+import { defineCommand } from './command.ts';
+
+export default defineCommand({
+  name: 'show',
+  args: ['ticket'],
+  schema: z.object({ ticket: ticketNumber }),
+  usage: '/ticket show <#number>',
+  help: 'Shows a ticket with its latest messages and notes.',
+  audience: 'agent',
+  async run(ctx, { ticket: n }) {
+    const ticket = await getTicket(ctx.db, n, { kind: 'agent' });
+    const latest = ticket.events
+      .filter((e) => e.type !== 'status_change')
+      .slice(-5)
+      .map(
+        (e) =>
+          `${e.visibility === 'internal' ? '🔒 ' : ''}${e.authorAgent?.name ?? e.authorContact?.name ?? 'Relevo'}: ${e.body}`,
+      );
+    return {
+      title: `#${ticket.number} ${ticket.subject}`,
+      text: latest.join('\n'),
+      fields: [
+        { label: 'Status', value: label[ticket.status] },
+        { label: 'Priority', value: ticket.priority },
+        { label: 'Organisation', value: ticket.organisation.name },
+        { label: 'Assignee', value: ticket.assignee?.name ?? 'unassigned' },
+      ],
+    };
+  },
+});

@@ -1,0 +1,183 @@
+// The composition root: builds the database, the core, the adapters, the workers and the HTTP server
+// from a parsed configuration. main.ts and the tests both start Relevo through here.
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Logger as PinoLogger } from 'pino';
+import { WebchatAdapter } from '../adapters/webchat/adapter.ts';
+import { registerWebchatRoutes, webchatMessagePayload } from '../adapters/webchat/http.ts';
+import type { Env, FileConfig } from './config/index.ts';
+import { deliver } from './core/delivery.ts';
+import { syncDirectory } from './core/directory.ts';
+import { drainInbox } from './core/inbox.ts';
+import type { ChatAdapter, Clock, Notifier } from './core/ports.ts';
+import { systemClock } from './core/ports.ts';
+import { TicketService } from './core/tickets/service.ts';
+import { type Database, openDatabase } from './db/index.ts';
+import { ConsoleSessions } from './http/auth.ts';
+import type { HttpContext } from './http/context.ts';
+import { LiveHub } from './http/live-hub.ts';
+import { createHttpServer } from './http/server.ts';
+import { TaskLoop } from './jobs/loop.ts';
+import { drainOutbox } from './jobs/outbox-worker.ts';
+
+export interface AppOptions {
+  env: Env;
+  config: FileConfig;
+  logger: PinoLogger;
+  clock?: Clock;
+  /** Background loops poll at this interval (they are also poked right after each commit). */
+  pollMs?: number;
+}
+
+export interface App {
+  db: Database;
+  tickets: TicketService;
+  http: FastifyInstance;
+  apiToken: string;
+  adapters: Map<string, ChatAdapter>;
+  /** Runs the inbox and outbox until both are empty (tests, benchmarks). */
+  settle(): Promise<void>;
+  resolveUnconfirmed(): Promise<number[]>;
+  listen(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** RELEVO_API_TOKEN, or a token generated once and kept in the data directory (mode 0600). */
+async function apiTokenFor(env: Env): Promise<string> {
+  if (env.RELEVO_API_TOKEN) return env.RELEVO_API_TOKEN;
+  const file = path.resolve(env.RELEVO_DATA_DIR, 'api-token');
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch {
+    await mkdir(path.dirname(file), { recursive: true });
+    const token = randomBytes(24).toString('base64url');
+    await writeFile(file, `${token}\n`, { mode: 0o600 });
+    return token;
+  }
+}
+
+export async function createApp(options: AppOptions): Promise<App> {
+  const { env, config, logger } = options;
+  const clock = options.clock ?? systemClock;
+  const pollMs = options.pollMs ?? 2000;
+  const log = logger;
+
+  const db = await openDatabase({
+    databaseUrl: env.DATABASE_URL,
+    dataDir: env.RELEVO_DATA_DIR,
+    pgliteSnapshot: env.RELEVO_PGLITE_SNAPSHOT,
+  });
+  const migrated = await db.migrate();
+  if (migrated.applied.length) log.info({ applied: migrated.applied }, 'database migrations applied');
+  await syncDirectory(db.prisma, config);
+
+  const hub = new LiveHub();
+  const loops: TaskLoop[] = [];
+  const notifier: Notifier = {
+    ticketChanged: (number) => hub.publish('tickets', 'ticket', { number }),
+    outboxWritten: () => outboxLoop.poke(),
+    inboxWritten: () => inboxLoop.poke(),
+  };
+  const tickets = new TicketService({ db: db.prisma, clock, config, notifier });
+
+  const webchat = new WebchatAdapter(db.prisma, hub);
+  const adapters = new Map<string, ChatAdapter>([[webchat.platform, webchat]]);
+
+  const inboxHandlers = {
+    'webchat.message': async (
+      tx: Parameters<Parameters<typeof db.prisma.$transaction>[0]>[0],
+      payload: unknown,
+      key: string,
+    ) => {
+      const msg = webchatMessagePayload.parse(payload);
+      await tickets.intake(
+        {
+          platform: 'webchat',
+          channel: 'support',
+          thread: msg.sessionId,
+          contactId: msg.contactId,
+          text: msg.text,
+          channelRef: `webchat:support:${msg.sessionId}:${msg.postId}`,
+        },
+        tx,
+      );
+      log.debug({ key }, 'web chat message processed');
+    },
+  };
+  const inboxLoop = new TaskLoop(
+    'inbox',
+    () => drainInbox(db.prisma, inboxHandlers, clock, log),
+    pollMs,
+    log,
+  );
+  const outboxLoop = new TaskLoop(
+    'outbox',
+    () =>
+      drainOutbox({
+        db: db.prisma,
+        clock,
+        log,
+        deliver: (job, key) => deliver({ db: db.prisma, adapters }, job, key),
+      }),
+    pollMs,
+    log,
+  );
+  const confirmLoop = new TaskLoop('confirmations', () => tickets.resolveUnconfirmed(), 60_000, log);
+  loops.push(inboxLoop, outboxLoop, confirmLoop);
+
+  const apiToken = await apiTokenFor(env);
+  const ctx: HttpContext = {
+    db: db.prisma,
+    config,
+    tickets,
+    clock,
+    log,
+    hub,
+    notifier,
+    apiToken,
+    sessions: new ConsoleSessions(apiToken),
+    secureCookies: env.RELEVO_PUBLIC_URL?.startsWith('https:') ?? false,
+  };
+  const http = createHttpServer(ctx, logger);
+  if (config.webchat.enabled) registerWebchatRoutes(http, ctx, webchat);
+
+  let started = false;
+  return {
+    db,
+    tickets,
+    http,
+    apiToken,
+    adapters,
+    async settle() {
+      for (let i = 0; i < 20; i++) {
+        const a = await drainInbox(db.prisma, inboxHandlers, clock, log);
+        await inboxLoop.idle();
+        const b = await drainOutbox({
+          db: db.prisma,
+          clock,
+          log,
+          deliver: (job, key) => deliver({ db: db.prisma, adapters }, job, key),
+        });
+        await outboxLoop.idle();
+        if (a === 0 && b.delivered + b.failed === 0) return;
+      }
+    },
+    resolveUnconfirmed: () => tickets.resolveUnconfirmed(),
+    async listen() {
+      for (const a of adapters.values()) await a.start();
+      const address = await http.listen({ port: env.PORT, host: env.HOST });
+      for (const loop of loops) loop.start();
+      started = true;
+      return address;
+    },
+    async stop() {
+      // Stop taking requests, let the workers finish what they hold, then close the database.
+      await http.close();
+      for (const loop of loops) await loop.stop();
+      if (started) for (const a of adapters.values()) await a.stop();
+      await db.close();
+    },
+  };
+}

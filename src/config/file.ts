@@ -1,0 +1,181 @@
+// relevo.yaml: organisations, plans, products, agents and channels, validated by one zod schema.
+import { readFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { ConfigError } from './config-error.ts';
+
+const id = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]*$/, 'expected an id of lower-case letters, digits, "-" or "_"');
+const priorities = ['low', 'normal', 'high', 'urgent'] as const;
+
+/** "30m", "4h", "2d" → minutes. */
+export const duration = z
+  .string()
+  .regex(/^\d+(m|h|d)$/, 'expected a duration such as "30m", "4h" or "2d"')
+  .transform((s) => {
+    const n = Number.parseInt(s, 10);
+    const unit = s.at(-1);
+    return unit === 'm' ? n : unit === 'h' ? n * 60 : n * 24 * 60;
+  });
+
+const slaTarget = z.strictObject({
+  firstResponse: duration,
+  nextUpdate: duration,
+  resolution: duration,
+});
+
+const plan = z.strictObject({
+  name: z.string().min(1),
+  sla: z.strictObject(
+    Object.fromEntries(priorities.map((p) => [p, slaTarget])) as Record<
+      (typeof priorities)[number],
+      typeof slaTarget
+    >,
+  ),
+});
+
+const organisation = z.strictObject({
+  id,
+  name: z.string().min(1),
+  plan: id,
+  language: z.enum(['es', 'en']).default('en'),
+  products: z.array(id).default([]),
+  emailDomains: z
+    .array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, 'expected a domain such as example.com'))
+    .default([]),
+  infrastructureUrl: z.url().optional(),
+});
+
+const product = z.strictObject({
+  id,
+  name: z.string().min(1),
+  maintainersChannel: z.string().min(1).optional(),
+});
+
+const agent = z.strictObject({
+  id,
+  name: z.string().min(1),
+  role: z.enum(['agent', 'maintainer', 'admin']).default('agent'),
+  email: z.email().optional(),
+  identities: z.record(z.string(), z.string()).default({}),
+});
+
+const channel = z.strictObject({
+  platform: z.enum(['webchat', 'slack', 'mattermost', 'discord']),
+  id: z.string().min(1),
+  kind: z.enum(['support', 'agents', 'maintainers', 'monitor']),
+  organisation: id.optional(),
+  /** When a customer's conversation becomes a ticket: at once, or when an agent asks for it. */
+  ticketOn: z.enum(['first_message', 'agent_request']).default('first_message'),
+});
+
+export const fileSchema = z
+  .strictObject({
+    plans: z.record(id, plan),
+    organisations: z.array(organisation).min(1),
+    products: z.array(product).default([]),
+    agents: z.array(agent).min(1),
+    channels: z.array(channel).default([]),
+    webchat: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        /** Organisation for web chat customers whose email domain matches none. Unset: they are refused. */
+        defaultOrganisation: id.optional(),
+        title: z.string().default('Support'),
+      })
+      .prefault({}),
+    tickets: z
+      .strictObject({
+        confirmationWindow: duration.default(7 * 24 * 60),
+        maxMessageLength: z.number().int().min(100).max(100_000).default(10_000),
+        greetings: z
+          .array(z.string())
+          .default(['hi', 'hello', 'hola', 'thanks', 'thank you', 'gracias', 'ok', 'buenos días', 'buenas']),
+      })
+      .prefault({}),
+  })
+  .superRefine((cfg, ctx) => {
+    const productIds = new Set(cfg.products.map((p) => p.id));
+    const orgIds = new Set(cfg.organisations.map((o) => o.id));
+    cfg.organisations.forEach((org, i) => {
+      if (!(org.plan in cfg.plans)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['organisations', i, 'plan'],
+          message: `expected one of the plans defined under "plans" (${Object.keys(cfg.plans).join(', ')})`,
+        });
+      }
+      org.products.forEach((p, j) => {
+        if (!productIds.has(p)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['organisations', i, 'products', j],
+            message: `expected a product id defined under "products" (got "${p}")`,
+          });
+        }
+      });
+    });
+    const check = (path: (string | number)[], org: string | undefined) => {
+      if (org && !orgIds.has(org)) {
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: `expected an organisation id defined under "organisations"`,
+        });
+      }
+    };
+    cfg.channels.forEach((c, i) => {
+      check(['channels', i, 'organisation'], c.organisation);
+    });
+    check(['webchat', 'defaultOrganisation'], cfg.webchat.defaultOrganisation);
+    for (const [kind, list] of [
+      ['organisation', cfg.organisations.map((o) => o.id)],
+      ['product', cfg.products.map((p) => p.id)],
+      ['agent', cfg.agents.map((a) => a.id)],
+    ] as const) {
+      const seen = new Set<string>();
+      for (const value of list) {
+        if (seen.has(value))
+          ctx.addIssue({
+            code: 'custom',
+            path: [`${kind}s`],
+            message: `expected unique ids (duplicate ${kind} "${value}")`,
+          });
+        seen.add(value);
+      }
+    }
+  });
+
+export type FileConfig = z.infer<typeof fileSchema>;
+export type PlanConfig = FileConfig['plans'][string];
+export type OrganisationConfig = FileConfig['organisations'][number];
+
+/** Parses YAML text; every problem names the file, the field path and what was expected. */
+export function parseConfigFile(text: string, fileName: string): FileConfig {
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) {
+    throw new ConfigError(`${fileName}: not valid YAML: ${doc.errors[0]?.message}`);
+  }
+  const result = fileSchema.safeParse(doc.toJS() ?? {});
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const where = issue.path.length ? issue.path.map(String).join('.') : '(top level)';
+      return `  ${where}: ${issue.message}`;
+    });
+    throw new ConfigError(`${fileName} is not valid:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+export function loadConfigFile(path: string): FileConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(
+      `Cannot read the configuration file ${path} (RELEVO_CONFIG): ${(err as Error).message}`,
+    );
+  }
+  return parseConfigFile(text, path);
+}

@@ -1,0 +1,83 @@
+// Organisations, products and agents come from relevo.yaml; contacts are found or created as people
+// write in. This file mirrors the configuration into the database and answers "who is this?".
+import type { FileConfig } from '../config/file.ts';
+import type { Db, Tx } from '../db/index.ts';
+
+/** Mirrors organisations, products and agents (with their identities) from the config into the database. */
+export async function syncDirectory(db: Db, config: FileConfig): Promise<void> {
+  await db.$transaction(async (tx) => {
+    for (const p of config.products) {
+      const data = { name: p.name, maintainersChannel: p.maintainersChannel ?? null };
+      await tx.product.upsert({ where: { id: p.id }, create: { id: p.id, ...data }, update: data });
+    }
+    for (const o of config.organisations) {
+      const data = {
+        name: o.name,
+        plan: o.plan,
+        language: o.language,
+        emailDomains: o.emailDomains.map((d) => d.toLowerCase()),
+        products: o.products,
+        infraUrl: o.infrastructureUrl ?? null,
+      };
+      await tx.organisation.upsert({ where: { id: o.id }, create: { id: o.id, ...data }, update: data });
+    }
+    const configured = new Set(config.agents.map((a) => a.id));
+    await tx.agent.updateMany({ where: { id: { notIn: [...configured] } }, data: { active: false } });
+    for (const a of config.agents) {
+      const data = { name: a.name, role: a.role, active: true };
+      await tx.agent.upsert({ where: { id: a.id }, create: { id: a.id, ...data }, update: data });
+      const identities = { ...a.identities, ...(a.email ? { email: a.email.toLowerCase() } : {}) };
+      for (const [platform, externalId] of Object.entries(identities)) {
+        await tx.identity.upsert({
+          where: { platform_externalId: { platform, externalId } },
+          create: { platform, externalId, agentId: a.id },
+          update: { agentId: a.id, contactId: null },
+        });
+      }
+    }
+  });
+}
+
+/** The organisation an email address belongs to by its domain, if any. */
+export function organisationForEmail(config: FileConfig, email: string): string | undefined {
+  const domain = email.split('@')[1]?.toLowerCase();
+  return config.organisations.find((o) => o.emailDomains.some((d) => d.toLowerCase() === domain))?.id;
+}
+
+export interface ContactInput {
+  platform: string;
+  externalId: string;
+  name: string;
+  organisationId: string;
+  email?: string;
+}
+
+/** Finds the contact behind a platform identity, creating it (and its email identity) on first sight. */
+export async function findOrCreateContact(
+  tx: Tx,
+  input: ContactInput,
+): Promise<{ id: string; organisationId: string }> {
+  const existing = await tx.identity.findUnique({
+    where: { platform_externalId: { platform: input.platform, externalId: input.externalId } },
+    include: { contact: true },
+  });
+  if (existing?.contact) return existing.contact;
+  const email = input.email?.toLowerCase();
+  if (email) {
+    const byEmail = await tx.identity.findUnique({
+      where: { platform_externalId: { platform: 'email', externalId: email } },
+      include: { contact: true },
+    });
+    if (byEmail?.contact) {
+      await tx.identity.create({
+        data: { platform: input.platform, externalId: input.externalId, contactId: byEmail.contact.id },
+      });
+      return byEmail.contact;
+    }
+  }
+  const identities = [{ platform: input.platform, externalId: input.externalId }];
+  if (email && input.platform !== 'email') identities.push({ platform: 'email', externalId: email });
+  return tx.contact.create({
+    data: { name: input.name, organisationId: input.organisationId, identities: { create: identities } },
+  });
+}

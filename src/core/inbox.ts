@@ -1,0 +1,71 @@
+// The inbox: every inbound event is written once (its key is unique) before it is acknowledged, and
+// processed afterwards in its own transaction, so a retry is a no-op and a crash loses nothing.
+import type { Db, Prisma, Tx } from '../db/index.ts';
+import type { Clock, Logger } from './ports.ts';
+
+export interface InboundEventInput {
+  /** Idempotency key: Slack event_id, Message-ID, web chat client message id... */
+  key: string;
+  source: string;
+  payload: Prisma.InputJsonValue;
+}
+
+/** Stores the event unless one with the same key exists. Returns false for a duplicate. */
+export async function acceptInbound(tx: Tx | Db, event: InboundEventInput): Promise<boolean> {
+  const rows = await tx.$executeRaw`
+    INSERT INTO "InboundEvent" (id, key, source, payload)
+    VALUES (${crypto.randomUUID()}, ${event.key}, ${event.source}, ${JSON.stringify(event.payload)}::jsonb)
+    ON CONFLICT (key) DO NOTHING`;
+  return rows === 1;
+}
+
+export type InboundHandler = (tx: Tx, payload: unknown, key: string) => Promise<void>;
+
+const MAX_ATTEMPTS = 8;
+
+/**
+ * Processes pending inbound events one by one until none is due. Each event's effect and its
+ * "processed" mark commit together; `FOR UPDATE SKIP LOCKED` lets several instances share the work.
+ */
+export async function drainInbox(
+  db: Db,
+  handlers: Record<string, InboundHandler>,
+  clock: Clock,
+  log: Logger,
+): Promise<number> {
+  let processed = 0;
+  for (;;) {
+    let claimedId: string | undefined;
+    try {
+      const done = await db.$transaction(async (tx) => {
+        const rows = await tx.$queryRaw<{ id: string; key: string; source: string; payload: unknown }[]>`
+          SELECT id, key, source, payload FROM "InboundEvent"
+          WHERE "processedAt" IS NULL AND "nextAttemptAt" <= ${clock.now()}
+          ORDER BY "receivedAt", id LIMIT 1 FOR UPDATE SKIP LOCKED`;
+        const row = rows[0];
+        if (!row) return false;
+        claimedId = row.id;
+        const handler = handlers[row.source];
+        if (!handler) throw new Error(`no handler for inbound source "${row.source}"`);
+        await handler(tx, row.payload, row.key);
+        await tx.inboundEvent.update({ where: { id: row.id }, data: { processedAt: clock.now() } });
+        return true;
+      });
+      if (!done) return processed;
+      processed++;
+    } catch (err) {
+      if (!claimedId) throw err;
+      const row = await db.inboundEvent.update({
+        where: { id: claimedId },
+        data: { attempts: { increment: 1 }, lastError: String((err as Error).message ?? err).slice(0, 2000) },
+      });
+      const giveUp = row.attempts >= MAX_ATTEMPTS;
+      const delay = giveUp ? 365 * 24 * 3600_000 : 1000 * 2 ** row.attempts;
+      await db.inboundEvent.update({
+        where: { id: claimedId },
+        data: { nextAttemptAt: new Date(clock.now().getTime() + delay) },
+      });
+      log.error({ err, inboundEventId: claimedId, attempts: row.attempts, giveUp }, 'inbound event failed');
+    }
+  }
+}

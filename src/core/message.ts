@@ -1,0 +1,46 @@
+// Platform-neutral message description. Adapters render it: Block Kit, Mattermost attachments,
+// Discord components, HTML in the web chat.
+
+export interface FormField {
+  id: string;
+  label: string;
+  kind: 'text' | 'textarea' | 'select';
+  required?: boolean;
+  options?: { value: string; label: string }[];
+  placeholder?: string;
+}
+
+/** A form the platform shows when the button is pressed (a Slack modal, a web dialog...). */
+export interface FormSpec {
+  title: string;
+  submitLabel: string;
+  fields: FormField[];
+}
+
+export interface Button {
+  /** Action id dispatched by the core (e.g. "ticket.take"). */
+  action: string;
+  label: string;
+  /** Opaque value handed back with the action (e.g. the ticket number). */
+  value: string;
+  style?: 'primary' | 'danger';
+  form?: FormSpec;
+}
+
+export interface OutMessage {
+  text: string;
+  /** Posted on behalf of this person (an agent's reply); unset for Relevo's own messages. */
+  author?: string;
+  title?: string;
+  fields?: { label: string; value: string }[];
+  buttons?: Button[];
+  /** Footer / context line. */
+  context?: string;
+}
+
+/** An action a person took on a button (and the form values, if it had a form). */
+export interface ActionInvocation {
+  action: string;
+  value: string;
+  form?: Record<string, string>;
+}

@@ -1,0 +1,22 @@
+// The outbox: work to do after a commit, written in the same transaction as the change it follows.
+// A crash before the commit delivers nothing; a crash after it still delivers.
+import type { Tx } from '../db/index.ts';
+
+export type OutboxJob =
+  /** Show a public ticket event to the customer where they wrote. */
+  | { kind: 'customer_event'; eventId: string }
+  /** Post or edit the ticket's triage card in one agents' channel. */
+  | { kind: 'card'; ticketNumber: number; platform: string; channel: string };
+
+export async function enqueue(tx: Tx, job: OutboxJob): Promise<void> {
+  const { kind, ...payload } = job;
+  if (kind === 'card') {
+    // A card renders the ticket as it is when delivered, so one untouched pending sync is enough.
+    const pending = await tx.outboxItem.findFirst({
+      where: { kind, status: 'pending', attempts: 0, payload: { equals: payload } },
+      select: { id: true },
+    });
+    if (pending) return;
+  }
+  await tx.outboxItem.create({ data: { kind, payload } });
+}

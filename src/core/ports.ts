@@ -1,0 +1,54 @@
+// The ports the core speaks through. Adapters implement them; the core never imports an adapter.
+import type { OutMessage } from './message.ts';
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** Structured logger (pino-compatible subset). */
+export interface Logger {
+  debug(obj: object | string, msg?: string): void;
+  info(obj: object | string, msg?: string): void;
+  warn(obj: object | string, msg?: string): void;
+  error(obj: object | string, msg?: string): void;
+  child(bindings: Record<string, unknown>): Logger;
+}
+
+/**
+ * Where a message goes: a channel, and optionally a thread in it.
+ * Example: `{ channel: 'C024BE91L', thread: '1700000000.000100' }` on Slack.
+ */
+export interface ChatTarget {
+  channel: string;
+  thread?: string;
+}
+
+/** An opaque reference to a posted message, enough for the same adapter to edit it later. */
+export type MessageRef = string;
+
+/**
+ * One chat platform (web chat, Slack, Mattermost, Discord). Messages are platform-neutral; each
+ * adapter renders them its own way. Optional capabilities are optional methods.
+ *
+ * @example
+ *   const ref = await adapter.post({ channel: 'agents' }, { text: 'New ticket #12' }, 'outbox:41');
+ *   await adapter.update(ref, { text: 'Ticket #12 — taken by Ana' });
+ */
+export interface ChatAdapter {
+  readonly platform: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Posts a message. The idempotency key lets an adapter drop a re-delivery of the same outbox item. */
+  post(target: ChatTarget, message: OutMessage, idempotencyKey?: string): Promise<MessageRef>;
+  /** Replaces a message posted earlier with `post`. */
+  update(ref: MessageRef, message: OutMessage): Promise<void>;
+}
+
+/** Tells interested parties in this process that something changed (live pages, workers). */
+export interface Notifier {
+  ticketChanged(ticketNumber: number): void;
+  outboxWritten(): void;
+  inboxWritten(): void;
+}

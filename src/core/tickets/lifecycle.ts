@@ -1,0 +1,107 @@
+// The ticket lifecycle as an explicit state machine (seeds 000, 002, 003).
+//
+//   new ─▶ open ─▶ waiting_on_customer / on_hold ─▶ awaiting_confirmation ─▶ resolved ─▶ closed
+//   spam and rejected end a ticket early; reopen brings any finished ticket back to open.
+//
+// A ticket is never resolved on an agent's word alone: only the customer's confirmation or the
+// confirmation window running out moves awaiting_confirmation to resolved (seed 003).
+import { IllegalTransitionError } from '../errors.ts';
+
+export const statuses = [
+  'new',
+  'open',
+  'waiting_on_customer',
+  'on_hold',
+  'awaiting_confirmation',
+  'resolved',
+  'closed',
+  'spam',
+  'rejected',
+] as const;
+export type Status = (typeof statuses)[number];
+
+/** Why a ticket moves; some moves are only legal for some reasons. */
+export type TransitionReason =
+  | 'agent'
+  | 'customer_message'
+  | 'customer_confirmed'
+  | 'customer_still_broken'
+  | 'confirmation_window_elapsed'
+  | 'reopen';
+
+const active: Status[] = ['new', 'open', 'waiting_on_customer', 'on_hold'];
+
+const allowed: Record<Status, Status[]> = {
+  new: ['open', 'waiting_on_customer', 'on_hold', 'awaiting_confirmation', 'spam', 'rejected'],
+  open: ['waiting_on_customer', 'on_hold', 'awaiting_confirmation', 'spam', 'rejected'],
+  waiting_on_customer: ['open', 'on_hold', 'awaiting_confirmation', 'rejected', 'spam'],
+  on_hold: ['open', 'waiting_on_customer', 'awaiting_confirmation', 'rejected'],
+  awaiting_confirmation: ['resolved', 'open'],
+  resolved: ['closed', 'open'],
+  closed: ['open'],
+  spam: ['open'],
+  rejected: ['open'],
+};
+
+export const label: Record<Status, string> = {
+  new: 'new',
+  open: 'open',
+  waiting_on_customer: 'waiting on customer',
+  on_hold: 'on hold for maintainers',
+  awaiting_confirmation: 'resolved, awaiting confirmation',
+  resolved: 'resolved',
+  closed: 'closed',
+  spam: 'spam',
+  rejected: 'rejected',
+};
+
+export function isActive(status: Status): boolean {
+  return active.includes(status);
+}
+
+/** Finished tickets: a new message in their conversation starts a new ticket or reopens one. */
+export function isFinished(status: Status): boolean {
+  return ['resolved', 'closed', 'spam', 'rejected'].includes(status);
+}
+
+export interface TransitionCheck {
+  from: Status;
+  to: Status;
+  reason: TransitionReason;
+  now: Date;
+  awaitingConfirmationSince: Date | null;
+  confirmationWindowMinutes: number;
+}
+
+/** Throws IllegalTransitionError with a message an agent can act on; returns nothing when legal. */
+export function assertTransition(check: TransitionCheck): void {
+  const { from, to, reason } = check;
+  if (from === to) {
+    throw new IllegalTransitionError(`The ticket is already ${label[to]}.`);
+  }
+  if (!allowed[from].includes(to)) {
+    const options = allowed[from].map((s) => label[s]).join(', ');
+    throw new IllegalTransitionError(
+      `A ticket that is ${label[from]} cannot become ${label[to]}; it can become: ${options}.`,
+    );
+  }
+  if (from === 'awaiting_confirmation' && to === 'resolved') {
+    if (reason === 'customer_confirmed') return;
+    if (reason === 'confirmation_window_elapsed') {
+      const since = check.awaitingConfirmationSince;
+      const due = since
+        ? since.getTime() + check.confirmationWindowMinutes * 60_000
+        : Number.POSITIVE_INFINITY;
+      if (check.now.getTime() >= due) return;
+      throw new IllegalTransitionError(
+        `The confirmation window has not passed yet (it ends ${new Date(due).toISOString()}).`,
+      );
+    }
+    throw new IllegalTransitionError(
+      'Only the customer can confirm a solution; otherwise the ticket resolves by itself when the confirmation window passes.',
+    );
+  }
+  if (to === 'awaiting_confirmation' && reason !== 'agent') {
+    throw new IllegalTransitionError('Only an agent can propose a solution.');
+  }
+}

@@ -1,0 +1,90 @@
+// Reading tickets. Who reads decides what is seen: agents see everything; a customer sees only their
+// own organisation's tickets and only public events (private notes never leave this file for them).
+import type { Db, Prisma } from '../../db/index.ts';
+import { NotFoundError } from '../errors.ts';
+import type { Status } from './lifecycle.ts';
+
+export type Viewer = { kind: 'agent' } | { kind: 'contact'; organisationId: string };
+
+export interface TicketFilters {
+  status?: Status[];
+  organisationId?: string;
+  assigneeId?: string | null;
+  priority?: 'low' | 'normal' | 'high' | 'urgent';
+  /** Only tickets updated before this cursor (the `nextCursor` of the previous page). */
+  cursor?: { updatedAt: Date; number: number };
+  limit?: number;
+}
+
+const summarySelect = {
+  number: true,
+  subject: true,
+  status: true,
+  priority: true,
+  category: true,
+  source: true,
+  organisationId: true,
+  assigneeId: true,
+  productId: true,
+  requesterId: true,
+  firstResponseDueAt: true,
+  resolutionDueAt: true,
+  createdAt: true,
+  updatedAt: true,
+} satisfies Prisma.TicketSelect;
+
+export async function listTickets(db: Db, filters: TicketFilters, viewer: Viewer) {
+  const limit = Math.min(Math.max(filters.limit ?? 50, 1), 200);
+  const where: Prisma.TicketWhereInput = {};
+  if (filters.status?.length) where.status = { in: filters.status };
+  if (filters.priority) where.priority = filters.priority;
+  if (filters.assigneeId !== undefined) where.assigneeId = filters.assigneeId;
+  if (filters.organisationId) where.organisationId = filters.organisationId;
+  if (viewer.kind === 'contact') where.organisationId = viewer.organisationId;
+  if (filters.cursor) {
+    const { updatedAt, number } = filters.cursor;
+    where.OR = [{ updatedAt: { lt: updatedAt } }, { updatedAt, number: { lt: number } }];
+  }
+  const rows = await db.ticket.findMany({
+    where,
+    select: summarySelect,
+    orderBy: [{ updatedAt: 'desc' }, { number: 'desc' }],
+    take: limit + 1,
+  });
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    tickets: page,
+    nextCursor: rows.length > limit && last ? `${last.updatedAt.toISOString()}_${last.number}` : null,
+  };
+}
+
+export function parseCursor(cursor: string): { updatedAt: Date; number: number } | undefined {
+  const [iso, n] = cursor.split('_');
+  const updatedAt = new Date(iso ?? '');
+  const number = Number(n);
+  if (Number.isNaN(updatedAt.getTime()) || !Number.isInteger(number)) return undefined;
+  return { updatedAt, number };
+}
+
+export async function getTicket(db: Db, number: number, viewer: Viewer) {
+  const ticket = await db.ticket.findUnique({
+    where: { number },
+    include: {
+      organisation: { select: { id: true, name: true, plan: true, language: true, infraUrl: true } },
+      contact: { select: { id: true, name: true } },
+      assignee: { select: { id: true, name: true } },
+      events: {
+        where: viewer.kind === 'contact' ? { visibility: 'public' } : {},
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        include: { authorAgent: { select: { name: true } }, authorContact: { select: { name: true } } },
+      },
+    },
+  });
+  if (!ticket || (viewer.kind === 'contact' && ticket.organisationId !== viewer.organisationId)) {
+    throw new NotFoundError(`There is no ticket #${number}.`);
+  }
+  const { organisation, ...rest } = ticket;
+  // Infrastructure notes are for agents only (seed 000).
+  return viewer.kind === 'agent' ? ticket : { ...rest, organisation: { ...organisation, infraUrl: null } };
+}

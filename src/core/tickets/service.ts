@@ -1,0 +1,537 @@
+// The one path through which tickets are created and changed. Every adapter, command, page and API
+// calls this service; each method is one transaction that records an event and writes the outbox.
+import type { FileConfig } from '../../config/file.ts';
+import type { EventType, TicketSource } from '../../db/generated/enums.ts';
+import type { Db, Tx } from '../../db/index.ts';
+import { t } from '../../i18n/index.ts';
+import { ForbiddenError, NotFoundError, UserError } from '../errors.ts';
+import { enqueue } from '../outbox.ts';
+import type { Clock, Notifier } from '../ports.ts';
+import { assertTransition, isFinished, type Status, type TransitionReason } from './lifecycle.ts';
+import { type Priority, slaDue } from './sla.ts';
+
+export type Actor =
+  | { kind: 'agent'; agentId: string }
+  | { kind: 'contact'; contactId: string }
+  | { kind: 'system' };
+
+export interface TicketServiceDeps {
+  db: Db;
+  clock: Clock;
+  config: FileConfig;
+  notifier: Notifier;
+}
+
+export interface CustomerMessage {
+  platform: string;
+  channel: string;
+  thread: string;
+  contactId: string;
+  text: string;
+  /** platform:channel:thread:message of the message itself. */
+  channelRef?: string;
+}
+
+export type IntakeOutcome =
+  | { kind: 'created'; ticketNumber: number }
+  | { kind: 'appended'; ticketNumber: number }
+  | { kind: 'ignored_greeting' };
+
+export interface NewTicket {
+  subject: string;
+  body: string;
+  requesterId: string;
+  source: TicketSource;
+  priority?: Priority;
+  productId?: string;
+}
+
+type Ticket = NonNullable<Awaited<ReturnType<Db['ticket']['findUnique']>>>;
+
+export class TicketService {
+  constructor(private readonly deps: TicketServiceDeps) {}
+
+  private get config() {
+    return this.deps.config;
+  }
+
+  /** Runs fn in the caller's transaction, or in a new one; notifies once committed. */
+  private async tx<T>(
+    outer: Tx | undefined,
+    fn: (tx: Tx) => Promise<T>,
+    touched: () => number[],
+  ): Promise<T> {
+    const result = outer ? await fn(outer) : await this.deps.db.$transaction(fn);
+    // With an outer transaction the caller commits; the notifications then arrive a little early,
+    // which is harmless: listeners re-read committed state and workers retry on their next tick.
+    for (const n of touched()) this.deps.notifier.ticketChanged(n);
+    this.deps.notifier.outboxWritten();
+    return result;
+  }
+
+  /** A customer wrote in a conversation: add it to its ticket, or open one. */
+  async intake(msg: CustomerMessage, outer?: Tx): Promise<IntakeOutcome> {
+    this.checkLength(msg.text);
+    let touched = 0;
+    return this.tx(
+      outer,
+      async (tx) => {
+        const link = await tx.conversationLink.findUnique({
+          where: {
+            platform_channel_thread: { platform: msg.platform, channel: msg.channel, thread: msg.thread },
+          },
+          include: { ticket: true },
+        });
+        if (link && !isFinished(link.ticket.status)) {
+          const ticket = link.ticket;
+          touched = ticket.number;
+          await this.event(tx, ticket.number, 'customer_message', {
+            authorContactId: msg.contactId,
+            body: msg.text,
+            channelRef: msg.channelRef,
+          });
+          if (ticket.status === 'waiting_on_customer' || ticket.status === 'awaiting_confirmation') {
+            await this.transition(tx, ticket, 'open', 'customer_message', {
+              kind: 'contact',
+              contactId: msg.contactId,
+            });
+          }
+          await this.syncCards(tx, ticket.number);
+          return { kind: 'appended', ticketNumber: ticket.number };
+        }
+        if (this.isGreeting(msg.text)) return { kind: 'ignored_greeting' };
+        const ticket = await this.open(tx, {
+          subject: msg.text,
+          body: msg.text,
+          requesterId: msg.contactId,
+          source: msg.platform as TicketSource,
+          channelRef: msg.channelRef,
+        });
+        touched = ticket.number;
+        await tx.conversationLink.upsert({
+          where: {
+            platform_channel_thread: { platform: msg.platform, channel: msg.channel, thread: msg.thread },
+          },
+          create: {
+            platform: msg.platform,
+            channel: msg.channel,
+            thread: msg.thread,
+            ticketNumber: ticket.number,
+          },
+          update: { ticketNumber: ticket.number },
+        });
+        const org = await tx.organisation.findUniqueOrThrow({ where: { id: ticket.organisationId } });
+        const plan = this.config.plans[org.plan];
+        const within = plan ? t(org.language).duration(plan.sla[ticket.priority].firstResponse) : '';
+        await this.publicSystemMessage(tx, ticket.number, t(org.language).ack(ticket.number, within));
+        return { kind: 'created', ticketNumber: ticket.number };
+      },
+      () => (touched ? [touched] : []),
+    );
+  }
+
+  /** Opens a ticket on a customer's behalf (agent console, API, `/ticket new`). */
+  async create(input: NewTicket, actor: Actor, outer?: Tx): Promise<number> {
+    this.requireAgent(actor);
+    this.checkLength(input.body);
+    if (!input.subject.trim()) throw new UserError('A ticket needs a subject.');
+    let number = 0;
+    await this.tx(
+      outer,
+      async (tx) => {
+        const ticket = await this.open(tx, {
+          ...input,
+          enteredBy: actor.kind === 'agent' ? actor.agentId : undefined,
+        });
+        number = ticket.number;
+      },
+      () => [number],
+    );
+    return number;
+  }
+
+  async reply(number: number, actor: Actor, text: string, origin?: { channelRef: string }, outer?: Tx) {
+    const agentId = this.requireAgent(actor);
+    this.checkLength(text);
+    return this.tx(
+      outer,
+      async (tx) => {
+        const ticket = await this.load(tx, number);
+        if (ticket.status === 'spam')
+          throw new UserError(`Ticket #${number} is marked as spam; reopen it before replying.`);
+        const event = await this.event(tx, number, 'public_reply', {
+          authorAgentId: agentId,
+          body: text,
+          channelRef: origin?.channelRef,
+        });
+        // A reply typed in the customer's own thread is already there; anything else is delivered.
+        if (!origin) await enqueue(tx, { kind: 'customer_event', eventId: event.id });
+        const now = this.deps.clock.now();
+        const plan = await this.planFor(tx, ticket);
+        await tx.ticket.update({
+          where: { number },
+          data: {
+            firstRespondedAt: ticket.firstRespondedAt ?? now,
+            nextUpdateDueAt: plan
+              ? new Date(now.getTime() + plan.sla[ticket.priority].nextUpdate * 60_000)
+              : null,
+          },
+        });
+        if (ticket.status === 'new') await this.transition(tx, ticket, 'open', 'agent', actor);
+        await this.syncCards(tx, number);
+        return event.id;
+      },
+      () => [number],
+    );
+  }
+
+  /** A private note: agents and maintainers only, never delivered to a customer. */
+  async note(number: number, actor: Actor, text: string, outer?: Tx) {
+    const agentId = this.requireAgent(actor);
+    this.checkLength(text);
+    return this.tx(
+      outer,
+      async (tx) => {
+        await this.load(tx, number);
+        const event = await this.event(tx, number, 'private_note', { authorAgentId: agentId, body: text });
+        await this.syncCards(tx, number);
+        return event.id;
+      },
+      () => [number],
+    );
+  }
+
+  async assign(number: number, actor: Actor, assigneeId: string | null, outer?: Tx) {
+    const agentId = this.requireAgent(actor);
+    return this.tx(
+      outer,
+      async (tx) => {
+        const ticket = await this.load(tx, number);
+        if (assigneeId) {
+          const agent = await tx.agent.findUnique({ where: { id: assigneeId } });
+          if (!agent?.active) {
+            throw new NotFoundError(
+              `There is no active agent "${assigneeId}". Agents are listed in relevo.yaml.`,
+            );
+          }
+        }
+        if (ticket.assigneeId === assigneeId) return;
+        await tx.ticket.update({ where: { number }, data: { assigneeId } });
+        await this.event(tx, number, 'assignment', {
+          authorAgentId: agentId,
+          body: assigneeId ? `Assigned to ${assigneeId}` : 'Unassigned',
+          data: { from: ticket.assigneeId, to: assigneeId },
+        });
+        if (ticket.status === 'new') await this.transition(tx, ticket, 'open', 'agent', actor);
+        await this.syncCards(tx, number);
+      },
+      () => [number],
+    );
+  }
+
+  /** Agent status changes other than resolving: open, waiting on customer, on hold, spam, rejected, closed. */
+  async setStatus(number: number, actor: Actor, to: Status, reason?: string, outer?: Tx) {
+    this.requireAgent(actor);
+    if (to === 'awaiting_confirmation' || to === 'resolved') {
+      throw new UserError('To resolve a ticket use resolve: it asks the customer to confirm the solution.');
+    }
+    if (to === 'rejected' && !reason?.trim()) {
+      throw new UserError('Say why the ticket is rejected: the reason is kept on the ticket.');
+    }
+    return this.tx(
+      outer,
+      async (tx) => {
+        const ticket = await this.load(tx, number);
+        const why: TransitionReason = isFinished(ticket.status) && to === 'open' ? 'reopen' : 'agent';
+        await this.transition(tx, ticket, to, why, actor, reason);
+        await this.syncCards(tx, number);
+      },
+      () => [number],
+    );
+  }
+
+  /** Proposes a solution: the customer is asked to confirm it (seed 003); the technical note stays internal. */
+  async resolve(
+    number: number,
+    actor: Actor,
+    input: { message: string; technicalNote?: string },
+    outer?: Tx,
+  ) {
+    const agentId = this.requireAgent(actor);
+    if (!input.message.trim()) throw new UserError('Write the resolution message the customer will read.');
+    this.checkLength(input.message);
+    return this.tx(
+      outer,
+      async (tx) => {
+        const ticket = await this.load(tx, number);
+        await this.transition(tx, ticket, 'awaiting_confirmation', 'agent', actor);
+        const event = await this.event(tx, number, 'public_reply', {
+          authorAgentId: agentId,
+          body: input.message,
+          data: { kind: 'resolution_request' },
+        });
+        await enqueue(tx, { kind: 'customer_event', eventId: event.id });
+        if (input.technicalNote?.trim()) {
+          await this.event(tx, number, 'private_note', {
+            authorAgentId: agentId,
+            body: input.technicalNote,
+            data: { kind: 'technical_note' },
+          });
+        }
+        await tx.ticket.update({
+          where: { number },
+          data: { firstRespondedAt: ticket.firstRespondedAt ?? this.deps.clock.now() },
+        });
+        await this.syncCards(tx, number);
+      },
+      () => [number],
+    );
+  }
+
+  /** The customer's answer to "is it solved?". */
+  async confirm(number: number, actor: Actor, solved: boolean, outer?: Tx) {
+    if (actor.kind !== 'contact') throw new ForbiddenError('Only the customer can confirm the solution.');
+    return this.tx(
+      outer,
+      async (tx) => {
+        const ticket = await this.load(tx, number);
+        const contact = await tx.contact.findUniqueOrThrow({ where: { id: actor.contactId } });
+        if (contact.organisationId !== ticket.organisationId)
+          throw new NotFoundError(`There is no ticket #${number}.`);
+        if (ticket.status !== 'awaiting_confirmation') {
+          throw new UserError(`Ticket #${number} is not waiting for your confirmation.`, 409, 'not_awaiting');
+        }
+        const org = await tx.organisation.findUniqueOrThrow({ where: { id: ticket.organisationId } });
+        const texts = t(org.language);
+        if (solved) {
+          await this.transition(tx, ticket, 'resolved', 'customer_confirmed', actor);
+          await this.publicSystemMessage(tx, number, texts.confirmed(number));
+        } else {
+          await this.transition(tx, ticket, 'open', 'customer_still_broken', actor);
+          await this.publicSystemMessage(tx, number, texts.reopened(number));
+        }
+        await this.syncCards(tx, number);
+      },
+      () => [number],
+    );
+  }
+
+  /** Resolves tickets whose confirmation window passed without an answer. Safe to run on every instance. */
+  async resolveUnconfirmed(): Promise<number[]> {
+    const now = this.deps.clock.now();
+    const windowMinutes = this.config.tickets.confirmationWindow;
+    const cutoff = new Date(now.getTime() - windowMinutes * 60_000);
+    const due = await this.deps.db.ticket.findMany({
+      where: { status: 'awaiting_confirmation', awaitingConfirmationSince: { lte: cutoff } },
+      select: { number: true },
+      take: 200,
+    });
+    const resolved: number[] = [];
+    for (const { number } of due) {
+      await this.tx(
+        undefined,
+        async (tx) => {
+          // Lock the row so two instances do not both resolve (and both tell the customer).
+          await tx.$queryRaw`SELECT number FROM "Ticket" WHERE number = ${number} FOR UPDATE`;
+          const ticket = await this.load(tx, number);
+          if (ticket.status !== 'awaiting_confirmation') return;
+          await this.transition(tx, ticket, 'resolved', 'confirmation_window_elapsed', { kind: 'system' });
+          const org = await tx.organisation.findUniqueOrThrow({ where: { id: ticket.organisationId } });
+          await this.publicSystemMessage(
+            tx,
+            number,
+            t(org.language).autoResolved(number, t(org.language).duration(windowMinutes)),
+          );
+          await this.syncCards(tx, number);
+          resolved.push(number);
+        },
+        () => [number],
+      );
+    }
+    return resolved;
+  }
+
+  // ── internals ─────────────────────────────────────────────────────────────
+
+  private async open(
+    tx: Tx,
+    input: NewTicket & { channelRef?: string; enteredBy?: string },
+  ): Promise<Ticket> {
+    const contact = await tx.contact.findUnique({ where: { id: input.requesterId } });
+    if (!contact) throw new NotFoundError(`There is no contact "${input.requesterId}".`);
+    if (input.productId && !(await tx.product.findUnique({ where: { id: input.productId } }))) {
+      throw new NotFoundError(
+        `There is no product "${input.productId}". Products are listed in relevo.yaml.`,
+      );
+    }
+    const org = await tx.organisation.findUniqueOrThrow({ where: { id: contact.organisationId } });
+    const priority = input.priority ?? 'normal';
+    const now = this.deps.clock.now();
+    const plan = this.config.plans[org.plan];
+    const ticket = await tx.ticket.create({
+      data: {
+        subject: firstLine(input.subject),
+        source: input.source,
+        priority,
+        requesterId: contact.id,
+        organisationId: org.id,
+        productId: input.productId ?? null,
+        statusChangedAt: now,
+        createdAt: now,
+        ...(plan ? slaDue(plan, priority, now) : {}),
+      },
+    });
+    await this.event(tx, ticket.number, 'customer_message', {
+      authorContactId: contact.id,
+      body: input.body,
+      channelRef: input.channelRef,
+      data: input.enteredBy ? { enteredBy: input.enteredBy } : undefined,
+    });
+    await this.syncCards(tx, ticket.number);
+    return ticket;
+  }
+
+  private async transition(
+    tx: Tx,
+    ticket: Ticket,
+    to: Status,
+    reason: TransitionReason,
+    actor: Actor,
+    note?: string,
+  ) {
+    const now = this.deps.clock.now();
+    assertTransition({
+      from: ticket.status,
+      to,
+      reason,
+      now,
+      awaitingConfirmationSince: ticket.awaitingConfirmationSince,
+      confirmationWindowMinutes: this.config.tickets.confirmationWindow,
+    });
+    await tx.ticket.update({
+      where: { number: ticket.number },
+      data: {
+        status: to,
+        statusChangedAt: now,
+        awaitingConfirmationSince: to === 'awaiting_confirmation' ? now : null,
+        resolvedAt: to === 'resolved' ? now : to === 'open' ? null : undefined,
+        closedAt: to === 'closed' ? now : to === 'open' ? null : undefined,
+      },
+    });
+    await this.event(tx, ticket.number, 'status_change', {
+      ...authorOf(actor),
+      body: `Status: ${ticket.status} → ${to}${note ? ` (${note})` : ''}`,
+      data: { from: ticket.status, to, reason, note: note ?? null },
+    });
+    ticket.status = to;
+  }
+
+  /** The only place events are written; visibility follows from the type and cannot be chosen. */
+  private event(
+    tx: Tx,
+    ticketNumber: number,
+    type: EventType,
+    fields: {
+      authorContactId?: string;
+      authorAgentId?: string;
+      body: string;
+      data?: Record<string, unknown>;
+      channelRef?: string;
+    },
+  ) {
+    const visibility =
+      type === 'customer_message' || type === 'public_reply' || type === 'system' ? 'public' : 'internal';
+    const authorKind = fields.authorAgentId ? 'agent' : fields.authorContactId ? 'contact' : 'system';
+    return tx.ticketEvent.create({
+      data: {
+        ticketNumber,
+        type,
+        visibility,
+        authorKind,
+        authorAgentId: fields.authorAgentId ?? null,
+        authorContactId: fields.authorContactId ?? null,
+        body: fields.body,
+        data: fields.data as never,
+        channelRef: fields.channelRef ?? null,
+        createdAt: this.deps.clock.now(),
+      },
+    });
+  }
+
+  /** A message from Relevo to the customer, recorded on the ticket and delivered where they wrote. */
+  private async publicSystemMessage(tx: Tx, number: number, text: string) {
+    const event = await this.event(tx, number, 'system', { body: text });
+    await enqueue(tx, { kind: 'customer_event', eventId: event.id });
+  }
+
+  private async syncCards(tx: Tx, ticketNumber: number) {
+    for (const target of agentChannels(this.config)) {
+      await enqueue(tx, { kind: 'card', ticketNumber, ...target });
+    }
+  }
+
+  private async load(tx: Tx, number: number): Promise<Ticket> {
+    const ticket = await tx.ticket.findUnique({ where: { number } });
+    if (!ticket) throw new NotFoundError(`There is no ticket #${number}.`);
+    return ticket;
+  }
+
+  private async planFor(tx: Tx, ticket: Ticket) {
+    const org = await tx.organisation.findUniqueOrThrow({ where: { id: ticket.organisationId } });
+    return this.config.plans[org.plan];
+  }
+
+  private requireAgent(actor: Actor): string | undefined {
+    if (actor.kind === 'contact') throw new ForbiddenError('Only agents can do this.');
+    return actor.kind === 'agent' ? actor.agentId : undefined;
+  }
+
+  private checkLength(text: string) {
+    const max = this.config.tickets.maxMessageLength;
+    if (text.length > max) {
+      throw new UserError(
+        `The message is too long (${text.length} characters; the limit is ${max}). Split it or attach a file.`,
+        413,
+        'message_too_long',
+      );
+    }
+    if (!text.trim()) throw new UserError('The message is empty.');
+  }
+
+  private isGreeting(text: string): boolean {
+    const normalised = text
+      .toLowerCase()
+      .replace(/[!¡?¿.,:;)(\s👋🙏]+/gu, ' ')
+      .trim();
+    return (
+      normalised.split(' ').length <= 4 &&
+      this.config.tickets.greetings.some(
+        (g) => normalised === g || (normalised.startsWith(`${g} `) && normalised.length <= g.length + 12),
+      )
+    );
+  }
+}
+
+function authorOf(actor: Actor) {
+  return actor.kind === 'agent'
+    ? { authorAgentId: actor.agentId }
+    : actor.kind === 'contact'
+      ? { authorContactId: actor.contactId }
+      : {};
+}
+
+function firstLine(text: string): string {
+  const line = text.trim().split('\n')[0] ?? '';
+  return line.length > 120 ? `${line.slice(0, 117)}…` : line;
+}
+
+/** Agents' channels on every platform: configured ones, plus the web chat's console. */
+export function agentChannels(config: FileConfig): { platform: string; channel: string }[] {
+  const configured = config.channels
+    .filter((c) => c.kind === 'agents')
+    .map((c) => ({ platform: c.platform, channel: c.id }));
+  if (config.webchat.enabled && !configured.some((c) => c.platform === 'webchat')) {
+    configured.push({ platform: 'webchat', channel: 'agents' });
+  }
+  return configured;
+}

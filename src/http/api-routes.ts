@@ -1,0 +1,301 @@
+// The REST API for tickets, described once: each route's zod schemas validate requests and are turned
+// into the OpenAPI document served at /api/openapi.json.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { findOrCreateContact, organisationForEmail } from '../core/directory.ts';
+import { NotFoundError, UserError } from '../core/errors.ts';
+import { statuses } from '../core/tickets/lifecycle.ts';
+import { getTicket, listTickets, parseCursor } from '../core/tickets/queries.ts';
+import type { Actor } from '../core/tickets/service.ts';
+import { agentActor, type HttpContext } from './context.ts';
+
+const ticketParam = z.object({ number: z.coerce.number().int().positive() });
+const priority = z.enum(['low', 'normal', 'high', 'urgent']);
+
+interface Route {
+  method: 'GET' | 'POST';
+  url: string;
+  summary: string;
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  status?: number;
+  handler(
+    ctx: HttpContext,
+    input: { params: never; query: never; body: never; actor: Actor & { kind: 'agent' } },
+  ): Promise<unknown>;
+}
+
+const route = <P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(r: {
+  method: 'GET' | 'POST';
+  url: string;
+  summary: string;
+  params?: P;
+  query?: Q;
+  body?: B;
+  status?: number;
+  handler(
+    ctx: HttpContext,
+    input: { params: z.infer<P>; query: z.infer<Q>; body: z.infer<B>; actor: Actor & { kind: 'agent' } },
+  ): Promise<unknown>;
+}) => r as unknown as Route;
+
+export const apiRoutes: Route[] = [
+  route({
+    method: 'GET',
+    url: '/api/v1/tickets',
+    summary: 'List tickets, most recently changed first',
+    query: z.strictObject({
+      status: z
+        .string()
+        .transform((s) => s.split(','))
+        .pipe(z.array(z.enum(statuses)))
+        .optional(),
+      organisation: z.string().optional(),
+      assignee: z.string().optional().describe('An agent id, or "none" for unassigned tickets'),
+      priority: priority.optional(),
+      limit: z.coerce.number().int().min(1).max(200).optional(),
+      cursor: z.string().optional().describe('nextCursor from the previous page'),
+    }),
+    async handler(ctx, { query }) {
+      const cursor = query.cursor ? parseCursor(query.cursor) : undefined;
+      if (query.cursor && !cursor)
+        throw new UserError('The cursor is not valid: pass nextCursor from the previous page.');
+      return listTickets(
+        ctx.db,
+        {
+          status: query.status,
+          organisationId: query.organisation,
+          assigneeId: query.assignee === 'none' ? null : query.assignee,
+          priority: query.priority,
+          limit: query.limit,
+          cursor,
+        },
+        { kind: 'agent' },
+      );
+    },
+  }),
+  route({
+    method: 'GET',
+    url: '/api/v1/tickets/:number',
+    summary: 'A ticket with all its events, private notes included',
+    params: ticketParam,
+    async handler(ctx, { params }) {
+      return { ticket: await getTicket(ctx.db, params.number, { kind: 'agent' }) };
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/api/v1/tickets',
+    summary: "Open a ticket on a customer's behalf",
+    status: 201,
+    body: z.strictObject({
+      requesterEmail: z.email(),
+      requesterName: z.string().min(1).max(200).optional(),
+      subject: z.string().min(1).max(500),
+      body: z.string().min(1),
+      priority: priority.optional(),
+      productId: z.string().optional(),
+    }),
+    async handler(ctx, { body, actor }) {
+      const email = body.requesterEmail.toLowerCase();
+      const organisationId = organisationForEmail(ctx.config, email);
+      const known = await ctx.db.identity.findUnique({
+        where: { platform_externalId: { platform: 'email', externalId: email } },
+      });
+      if (!known?.contactId && !organisationId) {
+        throw new UserError(
+          `No organisation has the email domain of ${email}; add it to emailDomains in relevo.yaml.`,
+        );
+      }
+      const contact = await ctx.db.$transaction((tx) =>
+        findOrCreateContact(tx, {
+          platform: 'email',
+          externalId: email,
+          name: body.requesterName ?? email.split('@')[0] ?? email,
+          organisationId: organisationId as string,
+        }),
+      );
+      const number = await ctx.tickets.create(
+        {
+          subject: body.subject,
+          body: body.body,
+          requesterId: contact.id,
+          source: 'api',
+          priority: body.priority,
+          productId: body.productId,
+        },
+        actor,
+      );
+      return { number };
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/api/v1/tickets/:number/replies',
+    summary: 'Send a public reply to the customer',
+    status: 201,
+    params: ticketParam,
+    body: z.strictObject({ text: z.string().min(1) }),
+    async handler(ctx, { params, body, actor }) {
+      return { eventId: await ctx.tickets.reply(params.number, actor, body.text) };
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/api/v1/tickets/:number/notes',
+    summary: 'Add a private note (never shown to the customer)',
+    status: 201,
+    params: ticketParam,
+    body: z.strictObject({ text: z.string().min(1) }),
+    async handler(ctx, { params, body, actor }) {
+      return { eventId: await ctx.tickets.note(params.number, actor, body.text) };
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/api/v1/tickets/:number/assign',
+    summary: 'Assign the ticket to an agent (null unassigns)',
+    params: ticketParam,
+    body: z.strictObject({ assignee: z.string().nullable() }),
+    async handler(ctx, { params, body, actor }) {
+      await ctx.tickets.assign(params.number, actor, body.assignee);
+      return { ok: true };
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/api/v1/tickets/:number/status',
+    summary: 'Change the status (open, waiting_on_customer, on_hold, spam, rejected, closed)',
+    params: ticketParam,
+    body: z.strictObject({ status: z.enum(statuses), reason: z.string().max(2000).optional() }),
+    async handler(ctx, { params, body, actor }) {
+      await ctx.tickets.setStatus(params.number, actor, body.status, body.reason);
+      return { ok: true };
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/api/v1/tickets/:number/resolve',
+    summary: 'Propose the solution; the customer is asked to confirm',
+    params: ticketParam,
+    body: z.strictObject({ message: z.string().min(1), technicalNote: z.string().optional() }),
+    async handler(ctx, { params, body, actor }) {
+      await ctx.tickets.resolve(params.number, actor, body);
+      return { ok: true };
+    },
+  }),
+  route({
+    method: 'GET',
+    url: '/api/v1/agents',
+    summary: 'The agents configured in relevo.yaml',
+    async handler(ctx) {
+      const agents = await ctx.db.agent.findMany({
+        where: { active: true },
+        select: { id: true, name: true, role: true },
+        orderBy: { id: 'asc' },
+      });
+      return { agents };
+    },
+  }),
+];
+
+function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
+  if (!schema) return undefined as T;
+  const result = schema.safeParse(value ?? {});
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const field = issue?.path.length ? `${where}.${issue.path.join('.')}` : where;
+    throw new UserError(`${field}: ${issue?.message ?? 'invalid'}`, 400, 'invalid_request');
+  }
+  return result.data;
+}
+
+export function registerApiRoutes(app: FastifyInstance, ctx: HttpContext): void {
+  for (const r of apiRoutes) {
+    app.route({
+      method: r.method,
+      url: r.url,
+      handler: async (req: FastifyRequest, reply: FastifyReply) => {
+        const actor = await agentActor(ctx, req);
+        const input = {
+          params: parse(r.params, req.params, 'path'),
+          query: parse(r.query, req.query, 'query'),
+          body: parse(r.body, req.body, 'body'),
+          actor,
+        } as never;
+        const result = await r.handler(ctx, input);
+        reply.code(r.status ?? 200);
+        return result;
+      },
+    });
+  }
+  app.get('/api/openapi.json', async () => openApiDocument());
+  app.all('/api/*', async (req) => {
+    throw new NotFoundError(`There is no ${req.method} ${req.url.split('?')[0]}. See /api/openapi.json.`);
+  });
+}
+
+export function openApiDocument() {
+  const paths: Record<string, Record<string, unknown>> = {};
+  const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
+  for (const r of apiRoutes) {
+    const path = r.url.replace(/:(\w+)/g, '{$1}');
+    const parameters: unknown[] = [];
+    for (const [where, s] of [
+      ['path', r.params],
+      ['query', r.query],
+    ] as const) {
+      if (!s) continue;
+      const json = schema(s) as { properties?: Record<string, unknown>; required?: string[] };
+      for (const [name, prop] of Object.entries(json.properties ?? {})) {
+        parameters.push({
+          name,
+          in: where,
+          required: where === 'path' || json.required?.includes(name),
+          schema: prop,
+        });
+      }
+    }
+    paths[path] ??= {};
+    paths[path][r.method.toLowerCase()] = {
+      summary: r.summary,
+      security: [{ bearer: [] }],
+      parameters,
+      ...(r.body
+        ? { requestBody: { required: true, content: { 'application/json': { schema: schema(r.body) } } } }
+        : {}),
+      responses: {
+        [String(r.status ?? 200)]: { description: 'OK' },
+        '400': {
+          description: 'Invalid request',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        },
+        '401': { description: 'Missing or wrong API token' },
+        '404': { description: 'No such ticket' },
+        '409': { description: 'Not allowed in the ticket’s current state' },
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Relevo API',
+      version: '1',
+      description:
+        'Tickets of the Relevo help desk. Authenticate with `Authorization: Bearer <RELEVO_API_TOKEN>`; `X-Relevo-Agent: <agent id>` chooses the acting agent.',
+    },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      schemas: {
+        Error: {
+          type: 'object',
+          properties: {
+            error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } },
+          },
+        },
+      },
+    },
+    paths,
+  };
+}

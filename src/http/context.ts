@@ -1,0 +1,61 @@
+// What HTTP routes need from the running app, and the one way they find out who is calling.
+import type { FastifyRequest } from 'fastify';
+import type { FileConfig } from '../config/file.ts';
+import { UserError } from '../core/errors.ts';
+import type { Clock, Logger, Notifier } from '../core/ports.ts';
+import type { Actor, TicketService } from '../core/tickets/service.ts';
+import type { Db } from '../db/index.ts';
+import { bearer, type ConsoleSessions, parseCookies, sameSecret } from './auth.ts';
+import type { LiveHub } from './live-hub.ts';
+
+export const CONSOLE_COOKIE = 'relevo_console';
+
+export interface HttpContext {
+  db: Db;
+  config: FileConfig;
+  tickets: TicketService;
+  clock: Clock;
+  log: Logger;
+  hub: LiveHub;
+  notifier: Notifier;
+  apiToken: string;
+  sessions: ConsoleSessions;
+  secureCookies: boolean;
+}
+
+export class UnauthorizedError extends UserError {
+  constructor(message: string) {
+    super(message, 401, 'unauthorized');
+  }
+}
+
+/**
+ * The agent behind a request: a console session cookie, or the API token (acting as the agent named in
+ * `X-Relevo-Agent`, else the first admin in relevo.yaml). Throws 401 otherwise.
+ */
+export async function agentActor(ctx: HttpContext, req: FastifyRequest): Promise<Actor & { kind: 'agent' }> {
+  const token = bearer(req.headers.authorization);
+  let agentId: string | undefined;
+  if (token !== undefined) {
+    if (!sameSecret(token, ctx.apiToken)) {
+      throw new UnauthorizedError(
+        'The API token is wrong. Use the value of RELEVO_API_TOKEN (or data/api-token).',
+      );
+    }
+    const wanted = req.headers['x-relevo-agent'];
+    agentId =
+      typeof wanted === 'string'
+        ? wanted
+        : (ctx.config.agents.find((a) => a.role === 'admin')?.id ?? ctx.config.agents[0]?.id);
+  } else {
+    agentId = ctx.sessions.verify(parseCookies(req.headers.cookie)[CONSOLE_COOKIE], ctx.clock.now());
+    if (!agentId) {
+      throw new UnauthorizedError(
+        'Sign in first: send "Authorization: Bearer <API token>" or use the agent console.',
+      );
+    }
+  }
+  const agent = agentId ? await ctx.db.agent.findUnique({ where: { id: agentId } }) : null;
+  if (!agent?.active) throw new UnauthorizedError(`There is no active agent "${agentId}".`);
+  return { kind: 'agent', agentId: agent.id };
+}

@@ -1,0 +1,63 @@
+// One HTTP server: pages, health, the REST API and the web chat. Errors always answer JSON that says
+// what to do; unexpected ones are logged with context and answered with a short apology.
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger as PinoLogger } from 'pino';
+import { UserError } from '../core/errors.ts';
+import { registerApiRoutes } from './api-routes.ts';
+import type { HttpContext } from './context.ts';
+
+export const BODY_LIMIT = 1024 * 1024;
+
+export function createHttpServer(ctx: HttpContext, logger: PinoLogger): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: logger as unknown as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: BODY_LIMIT,
+    // Long-lived SSE connections must not hold shutdown forever.
+    forceCloseConnections: true,
+    return503OnClosing: true,
+  });
+
+  app.setErrorHandler((err, req, reply) => {
+    if (err instanceof UserError) {
+      req.log.info({ code: err.code, url: req.url, msg: err.message }, 'request refused');
+      return reply.code(err.status).send({ error: { code: err.code, message: err.message } });
+    }
+    const e = err as { code?: string; statusCode?: number; message: string };
+    if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return reply.code(413).send({
+        error: {
+          code: 'too_large',
+          message: `The request is too large (the limit is ${BODY_LIMIT / 1024} KiB).`,
+        },
+      });
+    }
+    if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
+      req.log.info({ code: e.code, url: req.url, msg: e.message }, 'malformed request');
+      return reply.code(e.statusCode).send({ error: { code: e.code ?? 'bad_request', message: e.message } });
+    }
+    req.log.error({ err, url: req.url, method: req.method }, 'request failed');
+    return reply
+      .code(500)
+      .send({ error: { code: 'internal', message: 'Sorry, something went wrong. It has been logged.' } });
+  });
+
+  app.setNotFoundHandler((req, reply) =>
+    reply
+      .code(404)
+      .send({ error: { code: 'not_found', message: `There is no ${req.method} ${req.url.split('?')[0]}.` } }),
+  );
+
+  app.get('/healthz', async (_req, reply) => {
+    try {
+      await ctx.db.$queryRaw`SELECT 1`;
+      return { status: 'ok' };
+    } catch (err) {
+      ctx.log.error({ err }, 'health check: database unreachable');
+      return reply.code(503).send({ status: 'unavailable', reason: 'database unreachable' });
+    }
+  });
+
+  registerApiRoutes(app, ctx);
+  return app;
+}

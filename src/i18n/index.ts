@@ -1,0 +1,54 @@
+// Customer-facing texts in Spanish and English (per organisation), courteous and brief (seeds 000, 002).
+export type Language = 'es' | 'en';
+
+const en = {
+  ack: (n: number, within: string) =>
+    `Thanks, we have opened ticket #${n} for you. An agent will answer within ${within}. You can add anything else here.`,
+  resolutionAsk: (n: number) => `We believe ticket #${n} is solved. Is it working for you now?`,
+  confirmYes: 'Yes, solved',
+  confirmNo: 'Still happening',
+  confirmed: (n: number) =>
+    `Thank you for confirming: ticket #${n} is resolved. Should you need anything else, write here again and we will open a new ticket.`,
+  reopened: (n: number) =>
+    `Sorry it is not solved yet: ticket #${n} is open again and an agent will follow up.`,
+  autoResolved: (n: number, days: string) =>
+    `Ticket #${n} is now resolved, as we had no answer in ${days}. Write here again if you still need help.`,
+  duration: (minutes: number) => humanDuration(minutes, 'en'),
+};
+
+export type Texts = typeof en;
+
+const es: Texts = {
+  ack: (n: number, within: string) =>
+    `Gracias, hemos abierto el ticket #${n}. Un agente le responderá en ${within}. Puede añadir aquí cualquier otro detalle.`,
+  resolutionAsk: (n: number) => `Creemos que el ticket #${n} está resuelto. ¿Le funciona ahora?`,
+  confirmYes: 'Sí, resuelto',
+  confirmNo: 'Sigue ocurriendo',
+  confirmed: (n: number) =>
+    `Gracias por confirmarlo: el ticket #${n} queda resuelto. Si necesita algo más, escriba aquí de nuevo y abriremos un ticket nuevo.`,
+  reopened: (n: number) =>
+    `Lamentamos que no esté resuelto: el ticket #${n} vuelve a estar abierto y un agente le dará seguimiento.`,
+  autoResolved: (n: number, days: string) =>
+    `El ticket #${n} queda resuelto al no recibir respuesta en ${days}. Escriba aquí de nuevo si aún necesita ayuda.`,
+  duration: (minutes: number) => humanDuration(minutes, 'es'),
+};
+
+export function t(language: string): Texts {
+  return language === 'es' ? es : en;
+}
+
+function humanDuration(minutes: number, lang: Language): string {
+  const [day, days, hour, hours, minute, mins] =
+    lang === 'es'
+      ? ['día', 'días', 'hora', 'horas', 'minuto', 'minutos']
+      : ['day', 'days', 'hour', 'hours', 'minute', 'minutes'];
+  if (minutes % (24 * 60) === 0) {
+    const n = minutes / (24 * 60);
+    return `${n} ${n === 1 ? day : days}`;
+  }
+  if (minutes % 60 === 0) {
+    const n = minutes / 60;
+    return `${n} ${n === 1 ? hour : hours}`;
+  }
+  return `${minutes} ${minutes === 1 ? minute : mins}`;
+}

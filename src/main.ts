@@ -1,0 +1,40 @@
+// `relevo start`: load and validate configuration, start Relevo, stop cleanly on SIGINT/SIGTERM.
+import { createApp } from './app.ts';
+import { ConfigError, loadConfig } from './config/index.ts';
+import { createLogger } from './logger.ts';
+
+export async function start(): Promise<void> {
+  let loaded: ReturnType<typeof loadConfig>;
+  try {
+    loaded = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`Relevo cannot start.\n${err.message}`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+  const { env, config, configFile } = loaded;
+  const log = createLogger(env.LOG_LEVEL);
+  const app = await createApp({ env, config, logger: log });
+  const address = await app.listen();
+  log.info(
+    {
+      database: app.db.description,
+      config: configFile,
+      organisations: config.organisations.length,
+    },
+    `Relevo is running: web chat ${address}/chat · agent console ${address}/console (sign in with RELEVO_API_TOKEN or the token in ${env.RELEVO_API_TOKEN ? 'RELEVO_API_TOKEN' : `${env.RELEVO_DATA_DIR}/api-token`})`,
+  );
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping: draining work in progress');
+    await app.stop();
+    log.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}

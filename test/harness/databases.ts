@@ -1,0 +1,39 @@
+// Fresh, isolated databases for tests: an in-memory PGlite from the template, or a new database on
+// the PostgreSQL server, dropped afterwards.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { inject } from 'vitest';
+
+export type DatabaseKind = 'pglite' | 'postgresql';
+export const databaseKinds: DatabaseKind[] = ['pglite', 'postgresql'];
+
+export interface TestDatabase {
+  env: { DATABASE_URL?: string; RELEVO_DATA_DIR: string; RELEVO_PGLITE_SNAPSHOT?: string };
+  drop(): Promise<void>;
+}
+
+export async function freshDatabase(kind: DatabaseKind): Promise<TestDatabase> {
+  if (kind === 'pglite') {
+    return {
+      env: { RELEVO_DATA_DIR: 'memory://', RELEVO_PGLITE_SNAPSHOT: inject('pgliteSnapshot') },
+      drop: async () => {},
+    };
+  }
+  const adminUrl = inject('pgAdminUrl');
+  const name = `relevo_t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    env: { DATABASE_URL: url.toString(), RELEVO_DATA_DIR: 'memory://' },
+    drop: async () => {
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}

@@ -1,0 +1,153 @@
+// End to end through real pages: a customer chats in /chat, an agent works the ticket in /console,
+// both in headless Chromium against a real app. Waits are Playwright's own (waitFor / expect.poll),
+// never fixed sleeps.
+import { mkdir } from 'node:fs/promises';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp } from '../harness/app.ts';
+
+type App = Awaited<ReturnType<typeof startTestApp>>;
+
+describe('web chat and agent console in a browser', () => {
+  let app: App;
+  let browser: Browser;
+  let customer: Page;
+  let agent: Page;
+  const pageErrors: string[] = [];
+
+  async function openPage(context: BrowserContext, path: string): Promise<Page> {
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    page.on('pageerror', (error) => pageErrors.push(`${path}: ${error.message}`));
+    await page.goto(`${app.url}${path}`);
+    return page;
+  }
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
+    });
+    // Two contexts, so the customer's and the agent's cookies never mix.
+    const viewport = { width: 1280, height: 860 };
+    customer = await openPage(await browser.newContext({ locale: 'en-GB', viewport }), '/chat');
+    agent = await openPage(await browser.newContext({ locale: 'en-GB', viewport }), '/console');
+  });
+
+  afterAll(async () => {
+    // Screenshots even when the test failed: they are the first thing to look at.
+    await mkdir('test-results', { recursive: true });
+    await customer?.screenshot({ path: 'test-results/chat.png', fullPage: true }).catch(() => {});
+    await agent?.screenshot({ path: 'test-results/console.png', fullPage: true }).catch(() => {});
+    await browser?.close();
+    await app?.stop();
+  });
+
+  it('carries a ticket from the customer to the agent and back to resolved', async () => {
+    const { agents } = (await (
+      await fetch(`${app.url}/api/v1/agents`, { headers: { authorization: `Bearer ${app.apiToken}` } })
+    ).json()) as { agents: { id: string; name: string }[] };
+    const agentName = agents.find((a) => a.id === app.agentId)!.name;
+
+    // The agent signs in first, so the new ticket's card has to arrive over the live stream.
+    await agent.getByTestId('login-token').fill(app.apiToken);
+    await agent
+      .locator(`[data-testid="login-agent"] option[value="${app.agentId}"]`)
+      .waitFor({ state: 'attached' });
+    await agent.getByTestId('login-agent').selectOption(app.agentId);
+    await agent.getByTestId('login-submit').click();
+    await agent.getByTestId('command-input').waitFor(); // the console is shown once signed in
+    // A marker on window: if the page reloaded, it is gone.
+    await agent.evaluate(() => ((window as unknown as { noReload: boolean }).noReload = true));
+    const agentDidNotReload = () =>
+      agent.evaluate(() => (window as unknown as { noReload?: boolean }).noReload === true);
+
+    // Customer signs in and writes.
+    await customer.getByTestId('chat-name').fill('Sam Someone');
+    await customer.getByTestId('chat-email').fill('someone@example.com');
+    await customer.getByTestId('chat-start').click();
+    await customer.getByTestId('chat-input').fill('The printer is on fire');
+    await customer.getByTestId('chat-input').press('Enter');
+    await customer
+      .locator('[data-testid="chat-message"][data-author="customer"]', { hasText: 'The printer is on fire' })
+      .waitFor();
+    await customer.evaluate(() => ((window as unknown as { noReload: boolean }).noReload = true));
+
+    // Relevo acknowledges with the ticket number.
+    const ack = customer
+      .locator('[data-testid="chat-message"][data-author="relevo"]', { hasText: /#\d+/ })
+      .first();
+    await ack.waitFor();
+    const ticket = Number(/#(\d+)/.exec((await ack.textContent()) ?? '')![1]);
+    expect(ticket).toBeGreaterThan(0);
+
+    // The card appears live on the console; opening it shows the ticket.
+    const card = agent.locator(`[data-testid="card"][data-ticket="${ticket}"]`);
+    await card.waitFor();
+    expect(await agentDidNotReload()).toBe(true);
+    await card.locator('.msg-title').click();
+    const view = agent.getByTestId('ticket');
+    await view
+      .locator('[data-testid="event"][data-type="customer_message"]', { hasText: 'The printer is on fire' })
+      .waitFor();
+
+    // A public reply reaches the customer live.
+    await agent.getByTestId('reply-input').fill('We are on it');
+    await agent.getByTestId('reply-send').click();
+    await customer.locator('[data-testid="chat-message"]', { hasText: 'We are on it' }).waitFor();
+    expect(await customer.evaluate(() => (window as unknown as { noReload?: boolean }).noReload)).toBe(true);
+
+    // A private note stays on the agents' side, also after the customer reloads.
+    await agent.getByTestId('reply-input').fill('secret internal detail');
+    await agent.getByTestId('note-send').click();
+    await view
+      .locator('[data-testid="event"][data-type="private_note"]', { hasText: 'secret internal detail' })
+      .waitFor();
+    expect(await view.locator('[data-type="private_note"]').textContent()).toContain('Private note');
+    expect(await customer.getByTestId('chat-messages').textContent()).not.toContain('secret internal detail');
+    await customer.reload();
+    await customer.locator('[data-testid="chat-message"]', { hasText: 'We are on it' }).waitFor();
+    expect(await customer.getByTestId('chat-messages').textContent()).not.toContain('secret internal detail');
+
+    // Assign to me.
+    await agent.getByTestId('assign-me').click();
+    await expect
+      .poll(() => agent.getByTestId('ticket-assignee').textContent(), { timeout: 15_000 })
+      .toContain(agentName);
+
+    // Resolve from the card, through its form.
+    await card.getByRole('button', { name: 'Resolve…' }).click();
+    await agent.getByTestId('form-message').fill('Replaced the fuse');
+    await agent.getByTestId('form-technicalNote').fill('fuse F3 replaced');
+    await agent.getByTestId('form-submit').click();
+
+    // The customer reads the resolution and confirms it.
+    await customer.locator('[data-testid="chat-message"]', { hasText: 'Replaced the fuse' }).waitFor();
+    const yes = customer.getByTestId('chat-messages').getByRole('button', { name: 'Yes, solved' });
+    await yes.waitFor();
+    const transcript = await customer.getByTestId('chat-messages').textContent();
+    expect(transcript).not.toContain('secret internal detail');
+    expect(transcript).not.toContain('fuse F3 replaced');
+    await yes.click();
+
+    // The agent's open ticket follows live to resolved.
+    const status = agent.getByTestId('ticket-status');
+    await expect
+      .poll(async () => (await status.textContent()) ?? '', { timeout: 15_000 })
+      .toMatch(/^(?!.*awaiting).*resolved/);
+    expect(await agentDidNotReload()).toBe(true);
+    expect(await agent.getByTestId('error').isVisible()).toBe(false);
+    expect(await customer.getByTestId('error').isVisible()).toBe(false);
+    expect(pageErrors).toEqual([]);
+  }, 90_000);
+});
