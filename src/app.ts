@@ -106,24 +106,15 @@ export async function createApp(options: AppOptions): Promise<App> {
       log.debug({ key }, 'web chat message processed');
     },
   };
-  const inboxLoop = new TaskLoop(
-    'inbox',
-    () => drainInbox(db.prisma, inboxHandlers, clock, log),
-    pollMs,
-    log,
-  );
-  const outboxLoop = new TaskLoop(
-    'outbox',
-    () =>
-      drainOutbox({
-        db: db.prisma,
-        clock,
-        log,
-        deliver: (job, key) => deliver({ db: db.prisma, adapters }, job, key),
-      }),
-    pollMs,
-    log,
-  );
+  const inboxLoop = new TaskLoop('inbox', () => drainInboxOnce(), pollMs, log);
+  const drainInboxOnce = () => drainInbox(db.prisma, inboxHandlers, log);
+  const drainOutboxOnce = () =>
+    drainOutbox({
+      db: db.prisma,
+      log,
+      deliver: (job, key) => deliver({ db: db.prisma, adapters }, job, key),
+    });
+  const outboxLoop = new TaskLoop('outbox', drainOutboxOnce, pollMs, log);
   const confirmLoop = new TaskLoop('confirmations', () => tickets.resolveUnconfirmed(), 60_000, log);
   loops.push(inboxLoop, outboxLoop, confirmLoop);
 
@@ -152,14 +143,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     adapters,
     async settle() {
       for (let i = 0; i < 20; i++) {
-        const a = await drainInbox(db.prisma, inboxHandlers, clock, log);
         await inboxLoop.idle();
-        const b = await drainOutbox({
-          db: db.prisma,
-          clock,
-          log,
-          deliver: (job, key) => deliver({ db: db.prisma, adapters }, job, key),
-        });
+        const a = await drainInboxOnce();
+        await outboxLoop.idle();
+        const b = await drainOutboxOnce();
         await outboxLoop.idle();
         if (a === 0 && b.delivered + b.failed === 0) return;
       }

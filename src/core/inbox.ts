@@ -1,7 +1,8 @@
 // The inbox: every inbound event is written once (its key is unique) before it is acknowledged, and
 // processed afterwards in its own transaction, so a retry is a no-op and a crash loses nothing.
+// Scheduling uses the database's clock, shared by every instance.
 import type { Db, Prisma, Tx } from '../db/index.ts';
-import type { Clock, Logger } from './ports.ts';
+import type { Logger } from './ports.ts';
 
 export interface InboundEventInput {
   /** Idempotency key: Slack event_id, Message-ID, web chat client message id... */
@@ -30,7 +31,6 @@ const MAX_ATTEMPTS = 8;
 export async function drainInbox(
   db: Db,
   handlers: Record<string, InboundHandler>,
-  clock: Clock,
   log: Logger,
 ): Promise<number> {
   let processed = 0;
@@ -40,7 +40,7 @@ export async function drainInbox(
       const done = await db.$transaction(async (tx) => {
         const rows = await tx.$queryRaw<{ id: string; key: string; source: string; payload: unknown }[]>`
           SELECT id, key, source, payload FROM "InboundEvent"
-          WHERE "processedAt" IS NULL AND "nextAttemptAt" <= ${clock.now()}
+          WHERE "processedAt" IS NULL AND "nextAttemptAt" <= now()
           ORDER BY "receivedAt", id LIMIT 1 FOR UPDATE SKIP LOCKED`;
         const row = rows[0];
         if (!row) return false;
@@ -48,7 +48,7 @@ export async function drainInbox(
         const handler = handlers[row.source];
         if (!handler) throw new Error(`no handler for inbound source "${row.source}"`);
         await handler(tx, row.payload, row.key);
-        await tx.inboundEvent.update({ where: { id: row.id }, data: { processedAt: clock.now() } });
+        await tx.$executeRaw`UPDATE "InboundEvent" SET "processedAt" = now() WHERE id = ${row.id}`;
         return true;
       });
       if (!done) return processed;
@@ -61,10 +61,8 @@ export async function drainInbox(
       });
       const giveUp = row.attempts >= MAX_ATTEMPTS;
       const delay = giveUp ? 365 * 24 * 3600_000 : 1000 * 2 ** row.attempts;
-      await db.inboundEvent.update({
-        where: { id: claimedId },
-        data: { nextAttemptAt: new Date(clock.now().getTime() + delay) },
-      });
+      await db.$executeRaw`
+        UPDATE "InboundEvent" SET "nextAttemptAt" = now() + make_interval(secs => ${delay / 1000}) WHERE id = ${claimedId}`;
       log.error({ err, inboundEventId: claimedId, attempts: row.attempts, giveUp }, 'inbound event failed');
     }
   }
