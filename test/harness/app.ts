@@ -4,36 +4,10 @@ import { type App, createApp } from '../../src/app.ts';
 import { parseEnv } from '../../src/config/env.ts';
 import { type FileConfig, parseConfigFile } from '../../src/config/file.ts';
 import type { Clock } from '../../src/core/ports.ts';
+import { testConfigYaml } from '../fixtures/config.ts';
 import { type DatabaseKind, freshDatabase } from './databases.ts';
 
-export const testConfigYaml = `
-plans:
-  production:
-    name: Production
-    sla:
-      urgent: { firstResponse: 1h, nextUpdate: 2h, resolution: 1d }
-      high: { firstResponse: 2h, nextUpdate: 4h, resolution: 2d }
-      normal: { firstResponse: 4h, nextUpdate: 1d, resolution: 5d }
-      low: { firstResponse: 1d, nextUpdate: 2d, resolution: 10d }
-products:
-  - { id: platform, name: Platform }
-organisations:
-  - id: acme
-    name: Acme
-    plan: production
-    language: en
-    products: [platform]
-    emailDomains: [example.com]
-    infrastructureUrl: https://wiki.example.com/acme
-  - id: globex
-    name: Globex
-    plan: production
-    language: es
-    emailDomains: [globex.es]
-agents:
-  - { id: ana, name: Ana, role: admin, email: ana@support.test }
-  - { id: ben, name: Ben, role: agent }
-`;
+export { testConfigYaml };
 
 export const API_TOKEN = 'test-token-0123456789abcdef';
 
