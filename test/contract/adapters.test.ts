@@ -1,10 +1,9 @@
+import { inject } from 'vitest';
 import { WebchatAdapter } from '../../adapters/webchat/adapter.ts';
 import { openDatabase } from '../../src/db/index.ts';
 import { LiveHub } from '../../src/http/live-hub.ts';
-import { inject } from 'vitest';
 import { MemoryChatAdapter } from '../harness/memory-adapter.ts';
 import { chatAdapterContract } from './chat-adapter.contract.ts';
-
 
 chatAdapterContract('in-memory test platform', async () => {
   const adapter = new MemoryChatAdapter();
@@ -26,10 +25,11 @@ chatAdapterContract('web chat', async () => {
     channel: { channel: 'agents' },
     thread: { channel: 'support', thread: 'session-1' },
     // What the page shows: the stored posts of that channel.
-    read: async (target) => (await adapter.history(target.thread ? `support/${target.thread}` : target.channel)).map((p) => ({
-      ...p.message,
-      author: p.authorKind === 'agent' ? p.authorName : undefined,
-    })),
+    read: async (target) =>
+      (await adapter.history(target.thread ? `support/${target.thread}` : target.channel)).map((p) => ({
+        ...p.message,
+        author: p.authorKind === 'agent' ? p.authorName : undefined,
+      })),
     close: () => db.close(),
   };
 });

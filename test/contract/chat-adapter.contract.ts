@@ -23,7 +23,11 @@ const card: OutMessage = {
       action: 'ticket.resolve',
       label: 'Resolve…',
       value: '7',
-      form: { title: 'Resolve', submitLabel: 'Send', fields: [{ id: 'message', label: 'Message', kind: 'textarea', required: true }] },
+      form: {
+        title: 'Resolve',
+        submitLabel: 'Send',
+        fields: [{ id: 'message', label: 'Message', kind: 'textarea', required: true }],
+      },
     },
   ],
   context: 'via webchat',
