@@ -303,9 +303,11 @@ $('#command').addEventListener('submit', (event) => {
   const input = $('[data-testid="command-input"]');
   const text = input.value.trim();
   if (!text) return;
+  const output = $('[data-testid="command-output"]');
+  output.replaceChildren(); // an old answer next to a new error would read as this command's answer
   attempt(async () => {
     const { message } = await api('/console/api/commands', { method: 'POST', body: { text } });
-    $('[data-testid="command-output"]').replaceChildren(renderMessage(message, onAction));
+    output.replaceChildren(renderMessage(message, onAction));
     input.value = '';
   });
 });
