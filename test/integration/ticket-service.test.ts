@@ -66,7 +66,7 @@ describe.each(databaseKinds)('ticket service on %s', (database) => {
   });
 
   it('does not open tickets for greetings or thanks alone', async () => {
-    for (const text of ['hi', 'Hola!', 'thanks 🙏', 'ok, gracias']) {
+    for (const text of ['hi', 'Hola!', 'thanks 🙏', 'ok, gracias', 'thanks thanks!!', 'Buenos días']) {
       expect(
         await t.app.tickets.intake({
           platform: 'webchat',

@@ -498,18 +498,17 @@ export class TicketService {
     if (!text.trim()) throw new UserError('The message is empty.');
   }
 
+  /** "hi", "thanks!", "ok, gracias 🙏": nothing but greetings and thanks (from relevo.yaml). */
   private isGreeting(text: string): boolean {
-    const normalised = text
-      .toLowerCase()
-      .replace(/[!¡?¿.,:;)(\s👋🙏]+/gu, ' ')
-      .trim();
-    return (
-      normalised.split(' ').length <= 4 &&
-      this.config.tickets.greetings.some(
-        (g) => normalised === g || (normalised.startsWith(`${g} `) && normalised.length <= g.length + 12),
-      )
-    );
+    let rest = ` ${text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ')} `;
+    const phrases = [...this.config.tickets.greetings].sort((a, b) => b.length - a.length);
+    for (const phrase of phrases) {
+      const escaped = phrase.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      rest = rest.replace(new RegExp(`(?<= )${escaped}(?= )`, 'g'), '');
+    }
+    return rest.trim() === '';
   }
+
 }
 
 function authorOf(actor: Actor) {
