@@ -52,7 +52,10 @@ export function bindArgs(def: CommandDefinition, rest: string, ctx: Pick<Command
  * person who typed it. Mistakes become UserErrors whose message says how to do it right.
  */
 export async function runCommandLine(line: string, ctx: CommandContext): Promise<OutMessage> {
-  const trimmed = line.trim().replace(/^\/?ticket\b\s*/, '').replace(/^\//, '');
+  const trimmed = line
+    .trim()
+    .replace(/^\/?ticket\b\s*/, '')
+    .replace(/^\//, '');
   const name = trimmed.split(/\s+/, 1)[0] || 'help';
   const def = commands.find((c) => c.name === name);
   if (!def) throw new UserError(`There is no /ticket ${name}. Try /ticket help.`);

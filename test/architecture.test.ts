@@ -25,7 +25,7 @@ function files(dir: string): string[] {
   );
 }
 
-export function forbiddenImports(source: string): string[] {
+function forbiddenImports(source: string): string[] {
   const specifiers = [
     ...source.matchAll(/(?:import|export)[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g),
   ].map((m) => m[1] ?? m[2] ?? '');

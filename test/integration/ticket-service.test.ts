@@ -185,7 +185,8 @@ describe.each(databaseKinds)('ticket service on %s', (database) => {
     const cards = await t.app.db.prisma.webchatPost.findMany({ where: { channel: 'agents' } });
     const mine = cards.filter((c) => (c.message as any).title === `#${n} Certificate expired`);
     expect(mine).toHaveLength(1);
-    expect((mine[0]?.message as any).fields).toContainEqual({ label: 'Assignee', value: 'Ben' });
-    expect((mine[0]?.message as any).buttons.map((b: any) => b.action)).not.toContain('ticket.take');
+    const message = mine[0]!.message as any;
+    expect(message.fields).toContainEqual({ label: 'Assignee', value: 'Ben' });
+    expect(message.buttons.map((b: any) => b.action)).not.toContain('ticket.take');
   });
 });

@@ -508,7 +508,6 @@ export class TicketService {
     }
     return rest.trim() === '';
   }
-
 }
 
 function authorOf(actor: Actor) {
