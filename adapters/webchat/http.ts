@@ -81,8 +81,7 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
   });
 
   // ── customer side ────────────────────────────────────────────────────────
-  async function customer(req: FastifyRequest) {
-    const token = parseCookies(req.headers.cookie)[CHAT_COOKIE];
+  async function loadSession(token: string | undefined) {
     const session = token
       ? await ctx.db.webchatSession.findUnique({
           where: { tokenHash: hashToken(token) },
@@ -94,7 +93,8 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
     if (!session) throw new UnauthorizedError('Start a conversation first: tell us your name and email.');
     return session;
   }
-  const describe = (s: Awaited<ReturnType<typeof customer>>) => ({
+  const customer = (req: FastifyRequest) => loadSession(parseCookies(req.headers.cookie)[CHAT_COOKIE]);
+  const describe = (s: Awaited<ReturnType<typeof loadSession>>) => ({
     contact: {
       name: s.contact.name,
       email: s.contact.identities[0]?.externalId ?? null,
@@ -128,7 +128,7 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
       await tx.webchatSession.create({ data: { tokenHash: hashToken(token), contactId: contact.id } });
     });
     reply.header('set-cookie', cookie(CHAT_COOKIE, token, SESSION_DAYS * 86_400, ctx.secureCookies));
-    return describe(await customer({ headers: { cookie: `${CHAT_COOKIE}=${token}` } } as FastifyRequest));
+    return describe(await loadSession(token));
   });
 
   app.get('/webchat/api/messages', async (req) => {

@@ -1,6 +1,6 @@
 // One HTTP server: pages, health, the REST API and the web chat. Errors always answer JSON that says
 // what to do; unexpected ones are logged with context and answered with a short apology.
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import { UserError } from '../core/errors.ts';
 import { registerApiRoutes } from './api-routes.ts';
@@ -11,7 +11,8 @@ export const BODY_LIMIT = 1024 * 1024;
 export function createHttpServer(ctx: HttpContext, logger: PinoLogger): FastifyInstance {
   const app = Fastify({
     loggerInstance: logger as unknown as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Per-request lines would drown the log; errors are logged by the error handler below.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,
     // Long-lived SSE connections must not hold shutdown forever.
     forceCloseConnections: true,
