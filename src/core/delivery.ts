@@ -27,7 +27,9 @@ async function deliverToCustomer({ db, adapters }: DeliveryDeps, eventId: string
     where: { id: eventId },
     include: {
       authorAgent: { select: { name: true } },
-      ticket: { include: { links: true, organisation: { select: { language: true } } } },
+      ticket: {
+        include: { links: { where: { kind: 'customer' } }, organisation: { select: { language: true } } },
+      },
     },
   });
   if (event.visibility !== 'public') {

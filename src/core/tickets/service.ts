@@ -207,19 +207,15 @@ export class TicketService {
       outer,
       async (tx) => {
         const ticket = await this.load(tx, number);
-        if (assigneeId) {
-          const agent = await tx.agent.findUnique({ where: { id: assigneeId } });
-          if (!agent?.active) {
-            throw new NotFoundError(
-              `There is no active agent "${assigneeId}". Agents are listed in relevo.yaml.`,
-            );
-          }
+        const assignee = assigneeId ? await tx.agent.findUnique({ where: { id: assigneeId } }) : null;
+        if (assigneeId && !assignee?.active) {
+          throw new NotFoundError(`There is no active agent "${assigneeId}". Agents are listed in relevo.yaml.`);
         }
         if (ticket.assigneeId === assigneeId) return;
         await tx.ticket.update({ where: { number }, data: { assigneeId } });
         await this.event(tx, number, 'assignment', {
           authorAgentId: agentId,
-          body: assigneeId ? `Assigned to ${assigneeId}` : 'Unassigned',
+          body: assignee ? `Assigned to ${assignee.name}` : 'Unassigned',
           data: { from: ticket.assigneeId, to: assigneeId },
         });
         if (ticket.status === 'new') await this.transition(tx, ticket, 'open', 'agent', actor);
