@@ -8,11 +8,14 @@ import type { Logger as PinoLogger } from 'pino';
 import { WebchatAdapter } from '../adapters/webchat/adapter.ts';
 import { registerWebchatRoutes, webchatMessagePayload } from '../adapters/webchat/http.ts';
 import type { Env, FileConfig } from './config/index.ts';
+import type { ActionDeps } from './core/actions.ts';
 import { deliver } from './core/delivery.ts';
 import { syncDirectory } from './core/directory.ts';
 import { drainInbox } from './core/inbox.ts';
 import type { ChatAdapter, Clock, Notifier } from './core/ports.ts';
 import { systemClock } from './core/ports.ts';
+import { Conversations } from './core/tickets/conversations.ts';
+import { Escalations } from './core/tickets/escalation.ts';
 import { TicketService } from './core/tickets/service.ts';
 import { type Database, openDatabase } from './db/index.ts';
 import { ConsoleSessions } from './http/auth.ts';
@@ -81,6 +84,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     inboxWritten: () => inboxLoop.poke(),
   };
   const tickets = new TicketService({ db: db.prisma, clock, config, notifier });
+  const escalations = new Escalations({ db: db.prisma, config, tickets });
+  const conversations = new Conversations({ db: db.prisma, config, tickets });
+  const actions: ActionDeps = { db: db.prisma, config, tickets, escalations, conversations };
 
   const webchat = new WebchatAdapter(db.prisma, hub);
   const adapters = new Map<string, ChatAdapter>([[webchat.platform, webchat]]);
@@ -123,6 +129,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     db: db.prisma,
     config,
     tickets,
+    actions,
     clock,
     log,
     hub,

@@ -183,7 +183,7 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
     const input = body(z.strictObject({ action: z.string(), value: z.string() }), req.body);
     if (!input.action.startsWith('ticket.confirm_'))
       throw new UserError('That button is for agents.', 403, 'forbidden');
-    const text = await runAction(ctx.tickets, { kind: 'contact', contactId: session.contactId }, input);
+    const text = await runAction(ctx.actions, { kind: 'contact', contactId: session.contactId }, input);
     return { text };
   });
 
@@ -242,7 +242,7 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
       }),
       req.body,
     );
-    return { text: await runAction(ctx.tickets, actor, input) };
+    return { text: await runAction(ctx.actions, actor, input) };
   });
 
   app.post('/console/api/commands', async (req) => {

@@ -92,6 +92,10 @@ export const fileSchema = z
         greetings: z
           .array(z.string())
           .default(['hi', 'hello', 'hola', 'thanks', 'thank you', 'gracias', 'ok', 'buenos días', 'buenas']),
+        /** An agent's message in a customer's thread that starts with this is a private note, not a reply. */
+        notePrefix: z.string().min(1).default('note:'),
+        /** Where "Meant for a person" sends customers when that person's address is not known (seed 003). */
+        generalContact: z.string().min(3).optional(),
       })
       .prefault({}),
   })

@@ -4,8 +4,8 @@ import type { Db } from '../db/index.ts';
 import { t } from '../i18n/index.ts';
 import type { OutMessage } from './message.ts';
 import type { OutboxJob } from './outbox.ts';
-import type { ChatAdapter } from './ports.ts';
-import { renderCard } from './tickets/card.ts';
+import type { ChatAdapter, ChatTarget } from './ports.ts';
+import { renderCard, renderConversation, renderEscalation } from './tickets/card.ts';
 
 export class PrivateEventDeliveryError extends Error {
   override name = 'PrivateEventDeliveryError';
@@ -18,8 +18,91 @@ export interface DeliveryDeps {
 
 /** Delivers one job; `key` is the outbox item id, passed on so adapters can drop re-deliveries. */
 export async function deliver(deps: DeliveryDeps, job: OutboxJob, key: string): Promise<void> {
-  if (job.kind === 'customer_event') return deliverToCustomer(deps, job.eventId, key);
-  return syncCard(deps, job, key);
+  switch (job.kind) {
+    case 'customer_event':
+      return deliverToCustomer(deps, job.eventId, key);
+    case 'card':
+      return syncCard(deps, job, key);
+    case 'escalation':
+      return syncEscalation(deps, job);
+    case 'conversation':
+      return syncConversation(deps, job);
+  }
+}
+
+function adapterFor(adapters: DeliveryDeps['adapters'], platform: string): ChatAdapter {
+  const adapter = adapters.get(platform);
+  if (!adapter) throw new Error(`no adapter for platform "${platform}" is running`);
+  return adapter;
+}
+
+/** Posts once under `key` (SentMessage), edits afterwards; returns the ref and whether it was new. */
+async function postOrUpdate(
+  db: Db,
+  adapter: ChatAdapter,
+  key: string,
+  target: ChatTarget,
+  message: OutMessage,
+): Promise<{ ref: string; created: boolean }> {
+  const sent = await db.sentMessage.findUnique({ where: { key } });
+  if (sent) {
+    await adapter.update(sent.ref, message);
+    return { ref: sent.ref, created: false };
+  }
+  const ref = await adapter.post(target, message, key);
+  await db.sentMessage.create({ data: { key, platform: adapter.platform, ref } });
+  return { ref, created: true };
+}
+
+async function syncEscalation(
+  { db, adapters }: DeliveryDeps,
+  job: Extract<OutboxJob, { kind: 'escalation' }>,
+) {
+  const adapter = adapterFor(adapters, job.platform);
+  const message = await renderEscalation(db, job.escalationId);
+  const { ref, created } = await postOrUpdate(
+    db,
+    adapter,
+    `escalation:${job.escalationId}:${job.platform}:${job.channel}`,
+    { channel: job.channel },
+    message,
+  );
+  if (!created) return;
+  // The post opens the maintainers' thread: their replies there become private notes on the ticket.
+  const thread = adapter.threadOf?.(ref) ?? { channel: job.channel, thread: ref };
+  const esc = await db.escalation.update({ where: { id: job.escalationId }, data: { threadRef: ref } });
+  await db.conversationLink.upsert({
+    where: {
+      platform_channel_thread: {
+        platform: job.platform,
+        channel: thread.channel,
+        thread: thread.thread ?? ref,
+      },
+    },
+    create: {
+      platform: job.platform,
+      channel: thread.channel,
+      thread: thread.thread ?? ref,
+      kind: 'maintainers',
+      ticketNumber: esc.ticketNumber,
+    },
+    update: {},
+  });
+}
+
+async function syncConversation(
+  { db, adapters }: DeliveryDeps,
+  job: Extract<OutboxJob, { kind: 'conversation' }>,
+) {
+  const adapter = adapterFor(adapters, job.platform);
+  const message = await renderConversation(db, job.conversationId);
+  await postOrUpdate(
+    db,
+    adapter,
+    `conversation:${job.conversationId}:${job.platform}:${job.channel}`,
+    { channel: job.channel },
+    message,
+  );
 }
 
 async function deliverToCustomer({ db, adapters }: DeliveryDeps, eventId: string, key: string) {
@@ -47,8 +130,7 @@ async function deliverToCustomer({ db, adapters }: DeliveryDeps, eventId: string
     ];
   }
   for (const link of event.ticket.links) {
-    const adapter = adapters.get(link.platform);
-    if (!adapter) throw new Error(`no adapter for platform "${link.platform}" is running`);
+    const adapter = adapterFor(adapters, link.platform);
     await adapter.post({ channel: link.channel, thread: link.thread }, message, `${key}:${link.id}`);
   }
 }
@@ -58,8 +140,7 @@ async function syncCard(
   job: Extract<OutboxJob, { kind: 'card' }>,
   key: string,
 ) {
-  const adapter = adapters.get(job.platform);
-  if (!adapter) throw new Error(`no adapter for platform "${job.platform}" is running`);
+  const adapter = adapterFor(adapters, job.platform);
   const message = await renderCard(db, job.ticketNumber);
   const where = {
     purpose_ticketNumber_platform: {

@@ -6,12 +6,16 @@ export type OutboxJob =
   /** Show a public ticket event to the customer where they wrote. */
   | { kind: 'customer_event'; eventId: string }
   /** Post or edit the ticket's triage card in one agents' channel. */
-  | { kind: 'card'; ticketNumber: number; platform: string; channel: string };
+  | { kind: 'card'; ticketNumber: number; platform: string; channel: string }
+  /** Post or edit an escalation's message in its product's maintainers' channel (it opens their thread). */
+  | { kind: 'escalation'; escalationId: string; platform: string; channel: string }
+  /** Post or edit the "new conversation" message with its Create ticket button in one agents' channel. */
+  | { kind: 'conversation'; conversationId: string; platform: string; channel: string };
 
 export async function enqueue(tx: Tx, job: OutboxJob): Promise<void> {
   const { kind, ...payload } = job;
-  if (kind === 'card') {
-    // A card renders the ticket as it is when delivered, so one untouched pending sync is enough.
+  if (kind !== 'customer_event') {
+    // These render the current state when delivered, so one untouched pending sync is enough.
     const pending = await tx.outboxItem.findFirst({
       where: { kind, status: 'pending', attempts: 0, payload: { equals: payload } },
       select: { id: true },

@@ -44,6 +44,8 @@ export interface ChatAdapter {
   post(target: ChatTarget, message: OutMessage, idempotencyKey?: string): Promise<MessageRef>;
   /** Replaces a message posted earlier with `post`. */
   update(ref: MessageRef, message: OutMessage): Promise<void>;
+  /** Where replies to a posted message go (its thread), on platforms with threads. */
+  threadOf?(ref: MessageRef): ChatTarget;
 }
 
 /** Tells interested parties in this process that something changed (live pages, workers). */

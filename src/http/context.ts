@@ -1,6 +1,7 @@
 // What HTTP routes need from the running app, and the one way they find out who is calling.
 import type { FastifyRequest } from 'fastify';
 import type { FileConfig } from '../config/file.ts';
+import type { ActionDeps } from '../core/actions.ts';
 import { UserError } from '../core/errors.ts';
 import type { Clock, Logger, Notifier } from '../core/ports.ts';
 import type { Actor, TicketService } from '../core/tickets/service.ts';
@@ -14,6 +15,8 @@ export interface HttpContext {
   db: Db;
   config: FileConfig;
   tickets: TicketService;
+  /** What buttons and forms act through (triage, escalation, conversations). */
+  actions: ActionDeps;
   clock: Clock;
   log: Logger;
   hub: LiveHub;

@@ -14,6 +14,22 @@ const en = {
   autoResolved: (n: number, days: string) =>
     `Ticket #${n} is now resolved, as we had no answer in ${days}. Write here again if you still need help.`,
   duration: (minutes: number) => humanDuration(minutes, 'en'),
+  wrongRecipient: (n: number) =>
+    `Thank you for your message (ticket #${n}). This address is only for support of our products, so it seems your message reached us by mistake. We are closing this request.`,
+  meantForPerson: (n: number, contact: string) =>
+    `Thank you for your message (ticket #${n}). This channel is only for support of our products; to reach the person you wrote to, please contact ${contact}.`,
+  unsupportedProduct: (n: number, products: string) =>
+    `Thank you for your message (ticket #${n}). What you describe is not part of the products we support for you, so we cannot take it on here. The products we support for you are: ${products}.`,
+  noProducts: 'none registered yet',
+  rejected: (n: number, reason: string) => `We cannot go on with ticket #${n}: ${reason}`,
+  initialResponse: {
+    required: 'We need this information from you to go on',
+    optional: 'This would also help us',
+    diagnosis: 'What we know so far',
+    expected: 'Expected resolution time',
+    workaround: 'Meanwhile, you can',
+  },
+  sharedFromMaintainers: 'From the product team',
 };
 
 export type Texts = typeof en;
@@ -31,6 +47,22 @@ const es: Texts = {
   autoResolved: (n: number, days: string) =>
     `El ticket #${n} queda resuelto al no recibir respuesta en ${days}. Escriba aquí de nuevo si aún necesita ayuda.`,
   duration: (minutes: number) => humanDuration(minutes, 'es'),
+  wrongRecipient: (n: number) =>
+    `Gracias por su mensaje (ticket #${n}). Esta casilla es solo para soporte de nuestros productos, por lo que parece que nos llegó por error. Cerramos esta solicitud.`,
+  meantForPerson: (n: number, contact: string) =>
+    `Gracias por su mensaje (ticket #${n}). Este canal es solo para soporte de nuestros productos; para comunicarse con la persona a quien escribió, contacte por favor a ${contact}.`,
+  unsupportedProduct: (n: number, products: string) =>
+    `Gracias por su mensaje (ticket #${n}). Lo que describe no corresponde a los productos que soportamos para ustedes, por lo que no podemos atenderlo aquí. Los productos con soporte para ustedes son: ${products}.`,
+  noProducts: 'ninguno registrado aún',
+  rejected: (n: number, reason: string) => `No podemos continuar con el ticket #${n}: ${reason}`,
+  initialResponse: {
+    required: 'Necesitamos esta información para continuar',
+    optional: 'También nos ayudaría',
+    diagnosis: 'Lo que sabemos hasta ahora',
+    expected: 'Plazo esperado de resolución',
+    workaround: 'Mientras tanto, puede',
+  },
+  sharedFromMaintainers: 'Del equipo del producto',
 };
 
 export function t(language: string): Texts {

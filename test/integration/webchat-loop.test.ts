@@ -53,7 +53,24 @@ describe.each(databaseKinds)('web chat loop on %s', (database) => {
       const { body } = await agent.get('/console/api/messages');
       return body.messages.find((m: any) => m.message.title === `#${number} The printer is on fire`);
     }, 'the triage card');
-    expect(card.message.buttons.map((b: any) => b.label)).toEqual(['Take it', 'Resolve…', 'Spam']);
+    // Seed 003's decision chain first, in its order; then ownership, classification and replies.
+    expect(card.message.buttons.map((b: any) => b.label)).toEqual([
+      'Spam',
+      'Wrong recipient',
+      'Meant for a person',
+      'Unsupported product',
+      'Answer with information',
+      'Agent action',
+      'Escalate',
+      'Take it',
+      'Assign…',
+      'Priority…',
+      'Category…',
+      'Product…',
+      'Initial response…',
+      'Resolve…',
+      'Reject…',
+    ]);
     expect((await new Client(t.url).get('/console/api/messages')).status).toBe(401);
 
     expect((await agent.post(`/api/v1/tickets/${number}/replies`, { text: 'We are on it' })).status).toBe(

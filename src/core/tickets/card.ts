@@ -1,21 +1,26 @@
-// The triage card every new ticket posts in the agents' channels (seed 001), edited in place.
+// The messages agents and maintainers see: the triage card every new ticket posts in the agents'
+// channels (seeds 001, 003), the escalation post in a product's maintainers' channel, and the notice
+// of a conversation waiting for a ticket. All are re-rendered from the database and edited in place.
 import type { Db } from '../../db/index.ts';
 import type { Button, OutMessage } from '../message.ts';
+import { categoryLabel } from './categories.ts';
+import {
+  agentActionForm,
+  answerForm,
+  assignForm,
+  categoryForm,
+  diagnosisForm,
+  escalateForm,
+  initialResponseForm,
+  meantForPersonForm,
+  priorityForm,
+  productForm,
+  rejectForm,
+  resolveForm,
+} from './forms.ts';
 import { isFinished, label } from './lifecycle.ts';
 
-const resolveForm = {
-  title: 'Resolve ticket',
-  submitLabel: 'Send to customer',
-  fields: [
-    {
-      id: 'message',
-      label: 'Resolution message (the customer reads this)',
-      kind: 'textarea' as const,
-      required: true,
-    },
-    { id: 'technicalNote', label: 'How it was solved (internal technical note)', kind: 'textarea' as const },
-  ],
-};
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 export async function renderCard(db: Db, ticketNumber: number): Promise<OutMessage> {
   const ticket = await db.ticket.findUniqueOrThrow({
@@ -24,21 +29,58 @@ export async function renderCard(db: Db, ticketNumber: number): Promise<OutMessa
       organisation: true,
       contact: { select: { name: true } },
       assignee: { select: { name: true } },
+      product: { select: { name: true } },
       events: { where: { type: 'customer_message' }, orderBy: { createdAt: 'asc' }, take: 1 },
+      escalations: {
+        orderBy: { createdAt: 'desc' },
+        take: 1,
+        include: { maintainer: { select: { name: true } } },
+      },
     },
   });
   const first = ticket.events[0]?.body ?? '';
   const value = String(ticket.number);
   const buttons: Button[] = [];
+  const b = (action: string, text: string, extra: Partial<Button> = {}) =>
+    buttons.push({ action, label: text, value, ...extra });
+
   if (isFinished(ticket.status)) {
-    buttons.push({ action: 'ticket.reopen', label: 'Reopen', value });
+    b('ticket.reopen', 'Reopen');
   } else {
-    if (!ticket.assigneeId)
-      buttons.push({ action: 'ticket.take', label: 'Take it', value, style: 'primary' });
-    if (ticket.status !== 'awaiting_confirmation') {
-      buttons.push({ action: 'ticket.resolve', label: 'Resolve…', value, form: resolveForm });
+    const [agents, products] = await Promise.all([
+      db.agent.findMany({
+        where: { active: true },
+        orderBy: { name: 'asc' },
+        select: { id: true, name: true },
+      }),
+      db.product.findMany({
+        where: { id: { in: ticket.organisation.products } },
+        orderBy: { name: 'asc' },
+        select: { id: true, name: true },
+      }),
+    ]);
+    const resolvable = ticket.status !== 'awaiting_confirmation';
+    // Seed 003's decision chain, in its order.
+    b('ticket.spam', 'Spam', { style: 'danger' });
+    b('ticket.wrong_recipient', 'Wrong recipient');
+    b('ticket.meant_for_person', 'Meant for a person', { form: meantForPersonForm });
+    b('ticket.unsupported_product', 'Unsupported product');
+    if (resolvable) {
+      b('ticket.answer', 'Answer with information', { form: answerForm });
+      b('ticket.agent_action', 'Agent action', { form: agentActionForm });
     }
-    buttons.push({ action: 'ticket.spam', label: 'Spam', value, style: 'danger' });
+    if (products.length && !ticket.escalations.some((e) => e.status !== 'closed')) {
+      b('ticket.escalate', 'Escalate', { form: escalateForm(products, ticket.productId) });
+    }
+    // Then ownership and classification (seed 001), and the other replies.
+    if (!ticket.assigneeId) b('ticket.take', 'Take it', { style: 'primary' });
+    b('ticket.assign', 'Assign…', { form: assignForm(agents) });
+    b('ticket.priority', 'Priority…', { form: priorityForm });
+    b('ticket.category', 'Category…', { form: categoryForm });
+    if (products.length) b('ticket.product', 'Product…', { form: productForm(products) });
+    b('ticket.initial_response', 'Initial response…', { form: initialResponseForm });
+    if (resolvable) b('ticket.resolve', 'Resolve…', { form: resolveForm });
+    b('ticket.reject', 'Reject…', { form: rejectForm });
   }
   const fields = [
     { label: 'Status', value: label[ticket.status] },
@@ -48,18 +90,92 @@ export async function renderCard(db: Db, ticketNumber: number): Promise<OutMessa
     { label: 'Requester', value: ticket.contact.name },
     { label: 'Assignee', value: ticket.assignee?.name ?? 'unassigned' },
   ];
-  if (ticket.category) fields.push({ label: 'Category', value: ticket.category });
-  if (ticket.productId) fields.push({ label: 'Product', value: ticket.productId });
+  if (ticket.category) fields.push({ label: 'Category', value: categoryLabel[ticket.category] });
+  if (ticket.product) fields.push({ label: 'Product', value: ticket.product.name });
   if (ticket.firstResponseDueAt && !ticket.firstRespondedAt) {
     fields.push({ label: 'First response due', value: ticket.firstResponseDueAt.toISOString() });
+  } else if (ticket.resolutionDueAt && !isFinished(ticket.status)) {
+    fields.push({ label: 'Resolution due', value: ticket.resolutionDueAt.toISOString() });
   }
   if (ticket.organisation.infraUrl)
     fields.push({ label: 'Infrastructure', value: ticket.organisation.infraUrl });
+  const esc = ticket.escalations[0];
+  if (esc) {
+    fields.push({
+      label: 'Escalation',
+      value: `${esc.status}${esc.maintainer ? ` · ${esc.maintainer.name}` : ''}`,
+    });
+    if (esc.diagnosis) {
+      fields.push({ label: 'Diagnosis', value: `${esc.diagnosis} (certainty ${esc.certainty})` });
+      fields.push({ label: 'Estimate', value: `${esc.estimate} (confidence ${esc.estimateConfidence})` });
+    }
+  }
   return {
     title: `#${ticket.number} ${ticket.subject}`,
-    text: first.length > 600 ? `${first.slice(0, 597)}…` : first,
+    text: clip(first, 600),
     fields,
     buttons,
     context: `via ${ticket.source} · opened ${ticket.createdAt.toISOString()}`,
+  };
+}
+
+/** The escalation post that opens the maintainers' thread (seed 003: report, background, notes). */
+export async function renderEscalation(db: Db, escalationId: string): Promise<OutMessage> {
+  const esc = await db.escalation.findUniqueOrThrow({
+    where: { id: escalationId },
+    include: {
+      maintainer: { select: { name: true } },
+      product: { select: { name: true } },
+      ticket: {
+        include: {
+          organisation: { select: { name: true, plan: true } },
+          events: { where: { type: 'customer_message' }, orderBy: { createdAt: 'asc' }, take: 1 },
+        },
+      },
+    },
+  });
+  const value = String(esc.ticketNumber);
+  const fields = [
+    { label: 'Organisation', value: `${esc.ticket.organisation.name} (${esc.ticket.organisation.plan})` },
+    { label: 'Priority', value: esc.ticket.priority },
+    { label: 'Maintainer', value: esc.maintainer?.name ?? 'nobody yet' },
+  ];
+  if (esc.background) fields.push({ label: 'Background', value: esc.background });
+  if (esc.agentNotes) fields.push({ label: "Agent's notes", value: esc.agentNotes });
+  if (esc.diagnosis) {
+    fields.push({ label: 'Diagnosis', value: `${esc.diagnosis} (certainty ${esc.certainty})` });
+    fields.push({ label: 'Estimate', value: `${esc.estimate} (confidence ${esc.estimateConfidence})` });
+  }
+  const buttons: Button[] = [];
+  if (!esc.maintainerId)
+    buttons.push({ action: 'escalation.claim', label: "I'll take it", value, style: 'primary' });
+  buttons.push({ action: 'escalation.diagnose', label: 'Diagnosis…', value, form: diagnosisForm });
+  return {
+    title: `Escalation: #${esc.ticketNumber} ${esc.ticket.subject} (${esc.product.name})`,
+    text: clip(esc.ticket.events[0]?.body ?? '', 1500),
+    fields,
+    buttons,
+    context: 'Replies in this thread are private notes on the ticket. Use "Share with customer" to send one.',
+  };
+}
+
+/** A customer conversation waiting for an agent to turn it into a ticket. */
+export async function renderConversation(db: Db, conversationId: string): Promise<OutMessage> {
+  const conv = await db.pendingConversation.findUniqueOrThrow({ where: { id: conversationId } });
+  const contact = await db.contact.findUnique({
+    where: { id: conv.contactId },
+    include: { organisation: true },
+  });
+  const messages = conv.messages as unknown as { text: string }[];
+  const who = contact ? `${contact.name} (${contact.organisation.name})` : 'a customer';
+  return {
+    title: `Conversation from ${who}`,
+    text: clip(messages.map((m) => m.text).join('\n'), 1000),
+    buttons: conv.ticketNumber
+      ? []
+      : [{ action: 'conversation.create', label: 'Create ticket', value: conv.id, style: 'primary' }],
+    context: conv.ticketNumber
+      ? `Ticket #${conv.ticketNumber} created.`
+      : `${conv.platform} · ${conv.channel}`,
   };
 }

@@ -7,6 +7,7 @@ import { t } from '../../i18n/index.ts';
 import { ForbiddenError, NotFoundError, UserError } from '../errors.ts';
 import { enqueue } from '../outbox.ts';
 import type { Clock, Notifier } from '../ports.ts';
+import { categories } from './categories.ts';
 import { assertTransition, isFinished, type Status, type TransitionReason } from './lifecycle.ts';
 import { type Priority, slaDue } from './sla.ts';
 
@@ -36,6 +37,13 @@ export type IntakeOutcome =
   | { kind: 'created'; ticketNumber: number }
   | { kind: 'appended'; ticketNumber: number }
   | { kind: 'ignored_greeting' };
+
+export type TicketField = 'priority' | 'category' | 'product';
+const fieldValues: Record<TicketField, readonly string[] | null> = {
+  priority: ['low', 'normal', 'high', 'urgent'],
+  category: categories,
+  product: null,
+};
 
 export interface NewTicket {
   subject: string;
@@ -70,7 +78,7 @@ export class TicketService {
   }
 
   /** A customer wrote in a conversation: add it to its ticket, or open one. */
-  async intake(msg: CustomerMessage, outer?: Tx): Promise<IntakeOutcome> {
+  async intake(msg: CustomerMessage, outer?: Tx, options: { force?: boolean } = {}): Promise<IntakeOutcome> {
     this.checkLength(msg.text);
     let touched = 0;
     return this.tx(
@@ -99,7 +107,8 @@ export class TicketService {
           await this.syncCards(tx, ticket.number);
           return { kind: 'appended', ticketNumber: ticket.number };
         }
-        if (this.isGreeting(msg.text)) return { kind: 'ignored_greeting' };
+        // An agent asking for a ticket (force) overrides the greeting rule.
+        if (!options.force && this.isGreeting(msg.text)) return { kind: 'ignored_greeting' };
         const ticket = await this.open(tx, {
           subject: msg.text,
           body: msg.text,
@@ -209,7 +218,9 @@ export class TicketService {
         const ticket = await this.load(tx, number);
         const assignee = assigneeId ? await tx.agent.findUnique({ where: { id: assigneeId } }) : null;
         if (assigneeId && !assignee?.active) {
-          throw new NotFoundError(`There is no active agent "${assigneeId}". Agents are listed in relevo.yaml.`);
+          throw new NotFoundError(
+            `There is no active agent "${assigneeId}". Agents are listed in relevo.yaml.`,
+          );
         }
         if (ticket.assigneeId === assigneeId) return;
         await tx.ticket.update({ where: { number }, data: { assigneeId } });
@@ -220,6 +231,63 @@ export class TicketService {
         });
         if (ticket.status === 'new') await this.transition(tx, ticket, 'open', 'agent', actor);
         await this.syncCards(tx, number);
+      },
+      () => [number],
+    );
+  }
+
+  /** Priority, category or product, set from the card or a command. A new priority moves the SLA clock. */
+  async setField(number: number, actor: Actor, field: TicketField, value: string | null, outer?: Tx) {
+    const agentId = this.requireAgent(actor);
+    const check = fieldValues[field];
+    if (value !== null && check && !check.includes(value)) {
+      throw new UserError(`"${value}" is not a ${field}. Choose one of: ${check.join(', ')}.`);
+    }
+    return this.tx(
+      outer,
+      async (tx) => {
+        const ticket = await this.load(tx, number);
+        if (field === 'product' && value && !(await tx.product.findUnique({ where: { id: value } }))) {
+          throw new NotFoundError(`There is no product "${value}". Products are listed in relevo.yaml.`);
+        }
+        const column = field === 'product' ? 'productId' : field;
+        const before = ticket[column];
+        if (before === value) return;
+        const data: Record<string, unknown> = { [column]: value };
+        if (field === 'priority' && value) {
+          const plan = await this.planFor(tx, ticket);
+          if (plan) Object.assign(data, slaDue(plan, value as Priority, ticket.createdAt));
+        }
+        await tx.ticket.update({ where: { number }, data });
+        await this.event(tx, number, 'field_change', {
+          authorAgentId: agentId,
+          body: `${field}: ${before ?? 'none'} → ${value ?? 'none'}`,
+          data: { field, from: before, to: value },
+        });
+        await this.syncCards(tx, number);
+      },
+      () => [number],
+    );
+  }
+
+  /** Sends an internal note's text (e.g. a maintainer's answer) to the customer: only on an explicit request. */
+  async shareWithCustomer(number: number, actor: Actor, noteEventId: string, outer?: Tx) {
+    const agentId = this.requireAgent(actor);
+    return this.tx(
+      outer,
+      async (tx) => {
+        const note = await tx.ticketEvent.findUnique({ where: { id: noteEventId } });
+        if (!note || note.ticketNumber !== number) {
+          throw new NotFoundError(`That message is not part of ticket #${number}.`);
+        }
+        const event = await this.event(tx, number, 'public_reply', {
+          authorAgentId: agentId,
+          body: note.body,
+          data: { sharedFrom: note.id },
+        });
+        await enqueue(tx, { kind: 'customer_event', eventId: event.id });
+        await this.syncCards(tx, number);
+        return event.id;
       },
       () => [number],
     );
@@ -495,7 +563,7 @@ export class TicketService {
   }
 
   /** "hi", "thanks!", "ok, gracias 🙏": nothing but greetings and thanks (from relevo.yaml). */
-  private isGreeting(text: string): boolean {
+  isGreeting(text: string): boolean {
     let rest = ` ${text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ')} `;
     const phrases = [...this.config.tickets.greetings].sort((a, b) => b.length - a.length);
     for (const phrase of phrases) {

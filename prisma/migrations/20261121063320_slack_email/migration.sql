@@ -7,6 +7,10 @@ CREATE TYPE "EmailDirection" AS ENUM ('inbound', 'outbound');
 -- AlterTable
 ALTER TABLE "ConversationLink" ADD COLUMN     "kind" "LinkKind" NOT NULL DEFAULT 'customer';
 
+-- AlterTable
+ALTER TABLE "Escalation" ADD COLUMN     "agentNotes" TEXT,
+ADD COLUMN     "background" TEXT;
+
 -- CreateTable
 CREATE TABLE "PendingConversation" (
     "id" TEXT NOT NULL,

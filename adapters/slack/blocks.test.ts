@@ -1,0 +1,228 @@
+import type { ActionsBlock, ContextBlock, HeaderBlock, KnownBlock, SectionBlock } from '@slack/types';
+import { describe, expect, it } from 'vitest';
+import type { Button, FormSpec, OutMessage } from '../../src/core/message.ts';
+import {
+  actionId,
+  buttonValue,
+  escapeMrkdwn,
+  fitMrkdwn,
+  parseActionId,
+  readButtonValue,
+  renderMessage,
+  SLACK_LIMITS,
+  truncate,
+} from './blocks.ts';
+
+const ofType = <T extends KnownBlock>(blocks: KnownBlock[], type: T['type']) =>
+  blocks.filter((b): b is T => b.type === type);
+
+const resolveForm: FormSpec = {
+  title: 'Resolve ticket',
+  submitLabel: 'Send to customer',
+  fields: [
+    {
+      id: 'message',
+      label: 'Resolution message (the customer reads this)',
+      kind: 'textarea',
+      required: true,
+    },
+    { id: 'technicalNote', label: 'How it was solved (internal technical note)', kind: 'textarea' },
+  ],
+};
+
+describe('text limits (section 3000, header 150, button 75: docs.slack.dev/reference/block-kit)', () => {
+  it('cuts a 5,000-character text to the section limit with an ellipsis', () => {
+    const { blocks, text } = renderMessage({ text: 'x'.repeat(5000) });
+    const [section] = ofType<SectionBlock>(blocks, 'section');
+    expect(section?.text?.text).toHaveLength(SLACK_LIMITS.sectionText);
+    expect(section?.text?.text.endsWith('…')).toBe(true);
+    expect(text.length).toBeLessThanOrEqual(SLACK_LIMITS.fallbackText);
+  });
+
+  it('cuts the header to 150 and a button label to 75', () => {
+    const { blocks } = renderMessage({
+      title: 'T'.repeat(400),
+      text: 'body',
+      buttons: [{ action: 'ticket.take', label: 'L'.repeat(200), value: '1' }],
+    });
+    expect(ofType<HeaderBlock>(blocks, 'header')[0]?.text.text).toHaveLength(150);
+    const [actions] = ofType<ActionsBlock>(blocks, 'actions');
+    const button = actions?.elements[0];
+    expect(button?.type === 'button' && button.text.text.length).toBe(75);
+  });
+
+  it('never splits an escape entity or a surrogate pair when cutting', () => {
+    const amps = fitMrkdwn('&'.repeat(3000), 3000);
+    expect(amps.length).toBeLessThanOrEqual(3000);
+    expect(amps).toMatch(/^(&amp;)+…$/);
+    const emoji = truncate('😀'.repeat(100), 7);
+    expect(emoji).toBe('😀😀😀…');
+  });
+
+  it('leaves text within its limit alone', () => {
+    expect(truncate('short', 10)).toBe('short');
+    expect(fitMrkdwn('a < b', 10)).toBe('a &lt; b');
+  });
+});
+
+describe('escaping (docs.slack.dev/messaging/formatting-message-text#escaping)', () => {
+  it('escapes only &, < and > in mrkdwn text, fields, author and context', () => {
+    const { blocks, text } = renderMessage({
+      author: 'Ana <ana@x>',
+      text: 'Tom & Jerry <!channel> <https://evil.example|click> "quotes" \'stay\'',
+      fields: [{ label: 'A&B', value: '<b>' }],
+      context: 'via <web>',
+    });
+    const [byline, footer] = ofType<ContextBlock>(blocks, 'context');
+    const [body, fields] = ofType<SectionBlock>(blocks, 'section');
+    expect(body?.text?.text).toBe(
+      'Tom &amp; Jerry &lt;!channel&gt; &lt;https://evil.example|click&gt; "quotes" \'stay\'',
+    );
+    expect(fields?.fields?.[0]?.text).toBe('*A&amp;B*\n&lt;b&gt;');
+    expect(byline?.elements[0]).toMatchObject({ type: 'mrkdwn', text: '*Ana &lt;ana@x&gt;*' });
+    expect(footer?.elements[0]).toMatchObject({ text: 'via &lt;web&gt;' });
+    expect(text).not.toMatch(/<|>/);
+    expect(escapeMrkdwn('&amp;')).toBe('&amp;amp;');
+  });
+
+  it('turns off automatic parsing so "@channel" in customer text pings nobody', () => {
+    const [section] = ofType<SectionBlock>(renderMessage({ text: '@channel help' }).blocks, 'section');
+    expect(section?.text).toMatchObject({ type: 'mrkdwn', verbatim: true });
+  });
+
+  it('shows the plain-text header as typed (plain_text is not entity-decoded)', () => {
+    const [header] = ofType<HeaderBlock>(renderMessage({ title: '#12 A & B', text: '' }).blocks, 'header');
+    expect(header?.text.text).toBe('#12 A & B');
+  });
+});
+
+describe('layout', () => {
+  it('renders a card: header, author, text, fields, actions, context, in that order', () => {
+    const msg: OutMessage = {
+      title: '#12 Printer on fire',
+      author: 'Ana',
+      text: 'It smokes.',
+      fields: [{ label: 'Status', value: 'New' }],
+      buttons: [{ action: 'ticket.take', label: 'Take it', value: '12', style: 'primary' }],
+      context: 'via email',
+    };
+    const { blocks, text } = renderMessage(msg);
+    expect(blocks.map((b) => b.type)).toEqual([
+      'header',
+      'context',
+      'section',
+      'section',
+      'actions',
+      'context',
+    ]);
+    expect(text).toBe('Ana: #12 Printer on fire\nIt smokes.');
+    const [actions] = ofType<ActionsBlock>(blocks, 'actions');
+    expect(actions?.elements[0]).toMatchObject({
+      type: 'button',
+      style: 'primary',
+      action_id: 'relevo:ticket.take',
+    });
+  });
+
+  it('splits 12 fields into sections of 10 and 2 (section fields max 10)', () => {
+    const fields = Array.from({ length: 12 }, (_, i) => ({ label: `F${i}`, value: `v${i}` }));
+    const sections = ofType<SectionBlock>(renderMessage({ text: '', fields }).blocks, 'section');
+    expect(sections.map((s) => s.fields?.length)).toEqual([10, 2]);
+  });
+
+  it('splits 30 buttons into actions blocks of 25 and 5, with unique action ids', () => {
+    const buttons: Button[] = Array.from({ length: 30 }, (_, i) => ({
+      action: i % 2 ? 'ticket.assign' : `ticket.op${i}`,
+      label: `B${i}`,
+      value: String(i),
+    }));
+    const actions = ofType<ActionsBlock>(renderMessage({ text: 'x', buttons }).blocks, 'actions');
+    expect(actions.map((a) => a.elements.length)).toEqual([25, 5]);
+    const ids = actions.flatMap((a) => a.elements.map((e) => (e.type === 'button' ? e.action_id : '')));
+    expect(new Set(ids).size).toBe(30);
+    ids.forEach((id, i) => {
+      expect(parseActionId(id ?? '')?.action).toBe(buttons[i]?.action);
+    });
+  });
+
+  it('skips empty parts and still gives Slack a fallback text', () => {
+    const { blocks, text } = renderMessage({ text: '  ' });
+    expect(blocks).toEqual([]);
+    expect(text).toBe('Relevo');
+  });
+
+  it('never exceeds 50 blocks per message, and says so when it shortens', () => {
+    const fields = Array.from({ length: 600 }, (_, i) => ({ label: `F${i}`, value: 'v' }));
+    const { blocks } = renderMessage({ text: 'x', fields, context: 'footer' });
+    expect(blocks).toHaveLength(SLACK_LIMITS.blocksPerMessage);
+    const last = blocks.at(-1) as ContextBlock;
+    expect(last.elements[0]).toMatchObject({ text: expect.stringContaining('not shown') });
+  });
+});
+
+describe('action ids', () => {
+  it('round-trips, numbering repeats of the same action', () => {
+    expect(actionId('ticket.take')).toBe('relevo:ticket.take');
+    expect(actionId('ticket.take', 3)).toBe('relevo:ticket.take#3');
+    expect(parseActionId('relevo:ticket.take')).toEqual({ action: 'ticket.take', occurrence: 1 });
+    expect(parseActionId('relevo:ticket.take#3')).toEqual({ action: 'ticket.take', occurrence: 3 });
+  });
+
+  it('stays unambiguous for an action that itself ends in #<digits>', () => {
+    expect(parseActionId(actionId('odd#5'))).toEqual({ action: 'odd#5', occurrence: 1 });
+    expect(parseActionId(actionId('odd#5', 2))).toEqual({ action: 'odd#5', occurrence: 2 });
+  });
+
+  it('ignores action ids Relevo did not write', () => {
+    expect(parseActionId('message')).toBeUndefined();
+    expect(parseActionId('relevo:')).toBeUndefined();
+  });
+
+  it('refuses an action id longer than 255 instead of letting Slack reject the message', () => {
+    expect(() => actionId('a'.repeat(250))).toThrow(/255/);
+  });
+});
+
+describe('button values (value max 2000)', () => {
+  it('round-trips a plain value', () => {
+    const raw = buttonValue({ value: '12' });
+    expect(readButtonValue(raw)).toEqual({ value: '12' });
+  });
+
+  it('carries the form so the modal can open without a lookup', () => {
+    const raw = buttonValue({ value: '12', form: resolveForm });
+    expect(raw.length).toBeLessThanOrEqual(SLACK_LIMITS.buttonValue);
+    expect(readButtonValue(raw)).toEqual({ value: '12', form: resolveForm });
+  });
+
+  it('marks a form too large to carry, for the caller to find again', () => {
+    const big: FormSpec = {
+      title: 'Pick',
+      submitLabel: 'OK',
+      fields: [
+        {
+          id: 'agent',
+          label: 'Agent',
+          kind: 'select',
+          options: Array.from({ length: 100 }, (_, i) => ({
+            value: `agent-${i}`,
+            label: `Agent number ${i}`,
+          })),
+        },
+      ],
+    };
+    const raw = buttonValue({ value: '12', form: big });
+    expect(raw.length).toBeLessThanOrEqual(SLACK_LIMITS.buttonValue);
+    expect(readButtonValue(raw)).toEqual({ value: '12', formTooLarge: true });
+  });
+
+  it('rejects values Relevo did not write', () => {
+    expect(() => readButtonValue('12')).toThrow(/not one Relevo wrote/);
+    expect(() => readButtonValue('{"x":1}')).toThrow(/not one Relevo wrote: v/);
+    expect(() => readButtonValue('{"v":"1","f":{"title":3}}')).toThrow(/not one Relevo wrote/);
+  });
+
+  it('refuses a core value that cannot fit', () => {
+    expect(() => buttonValue({ value: 'x'.repeat(2000) })).toThrow(/2000/);
+  });
+});

@@ -1,0 +1,365 @@
+// Renders Relevo's platform-neutral OutMessage as Slack Block Kit, and reads back what our buttons carry.
+//
+// Slack rejects a whole message (`invalid_blocks`) when one text is a character too long, so every text is
+// cut to its documented limit here, with an ellipsis, instead of losing the post. Identifiers (action ids,
+// button values) cannot be cut without breaking the round trip, so an oversized one is a programming error
+// and throws at render time, where a test catches it, rather than at Slack.
+import type {
+  ActionsBlock,
+  ContextBlock,
+  HeaderBlock,
+  KnownBlock,
+  MrkdwnElement,
+  SectionBlock,
+  Button as SlackButton,
+} from '@slack/types';
+import { z } from 'zod';
+import type { Button, FormField, FormSpec, OutMessage } from '../../src/core/message.ts';
+
+/** Slack's documented limits, each with the page that states it. */
+export const SLACK_LIMITS = {
+  // https://docs.slack.dev/reference/block-kit/blocks — "up to 50 blocks in each message, and 100 blocks in
+  // modals or Home tabs".
+  blocksPerMessage: 50,
+  blocksPerModal: 100,
+  // https://docs.slack.dev/reference/block-kit/blocks/section-block — text 1..3000; fields at most 10 items,
+  // each at most 2000 characters.
+  sectionText: 3000,
+  sectionFields: 10,
+  sectionFieldText: 2000,
+  // https://docs.slack.dev/reference/block-kit/blocks/header-block — plain_text, at most 150 characters.
+  headerText: 150,
+  // https://docs.slack.dev/reference/block-kit/composition-objects/text-object — any text object 1..3000
+  // (a context block's text elements have no tighter limit).
+  textObject: 3000,
+  // https://docs.slack.dev/reference/block-kit/blocks/actions-block (and @slack/types ActionsBlock) — "a
+  // maximum of 25 elements in each action block".
+  actionsElements: 25,
+  // https://docs.slack.dev/reference/block-kit/block-elements/button-element — text 75, action_id 255,
+  // value 2000.
+  buttonText: 75,
+  actionId: 255,
+  buttonValue: 2000,
+  // https://docs.slack.dev/reference/methods/chat.postMessage ("Truncating content") — keep `text` within
+  // 4,000 characters; it is only the notification / accessibility fallback once blocks are present.
+  fallbackText: 4000,
+  // https://docs.slack.dev/reference/views/modal-views — title, submit and close at most 24 characters;
+  // callback_id 255; private_metadata 3000.
+  modalTitle: 24,
+  modalButton: 24,
+  callbackId: 255,
+  privateMetadata: 3000,
+  // https://docs.slack.dev/reference/block-kit/blocks/input-block — label (and hint) at most 2000.
+  inputLabel: 2000,
+  // https://docs.slack.dev/reference/block-kit/block-elements/plain-text-input-element — max_length between 1
+  // and 3000; placeholder at most 150 (the placeholder limit is shared by select menus).
+  inputMaxLength: 3000,
+  placeholder: 150,
+  // https://docs.slack.dev/reference/block-kit/block-elements/select-menu-element#static_select — at most 100
+  // options; https://docs.slack.dev/reference/block-kit/composition-objects/option-object — option text 75,
+  // option value 150.
+  selectOptions: 100,
+  optionText: 75,
+  optionValue: 150,
+} as const;
+
+const ELLIPSIS = '…';
+
+/**
+ * Cuts `text` to at most `max` UTF-16 code units, ending in "…" when cut. Slack counts characters; counting
+ * code units is never less than counting code points, so the result fits whichever Slack means. A surrogate
+ * pair is never split: half an emoji renders as a replacement box.
+ */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let cut = text.slice(0, max - ELLIPSIS.length);
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
+  return cut + ELLIPSIS;
+}
+
+/**
+ * Escapes the three characters Slack's mrkdwn treats as control characters, and only those
+ * (https://docs.slack.dev/messaging/formatting-message-text#escaping: "You shouldn't HTML entity-encode the
+ * entire text"). Customer text can then never forge a link or an `<!channel>` ping.
+ */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * Escapes `raw` and fits the escaped result into `max`. Cutting after escaping could leave half an entity
+ * ("&am…") on screen, so the cut happens between source characters instead.
+ */
+export function fitMrkdwn(raw: string, max: number): string {
+  const escaped = escapeMrkdwn(raw);
+  if (escaped.length <= max) return escaped;
+  let out = '';
+  for (const ch of raw) {
+    const piece = escapeMrkdwn(ch);
+    if (out.length + piece.length > max - ELLIPSIS.length) break;
+    out += piece;
+  }
+  return out + ELLIPSIS;
+}
+
+/**
+ * A mrkdwn text object for text Relevo did not write (customer messages, names, ticket subjects).
+ * `verbatim: true` stops Slack's automatic parsing, so a customer typing "@channel" or "#general" cannot
+ * ping or link anything in the agents' channel; explicit formatting still renders.
+ */
+function mrkdwn(text: string): MrkdwnElement {
+  return { type: 'mrkdwn', text, verbatim: true };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Action ids
+
+/** Every Relevo action id starts with this, so one listener (`/^relevo:/`) receives all our buttons. */
+export const ACTION_PREFIX = 'relevo:';
+
+/**
+ * The `action_id` of the `occurrence`-th button (1-based) for `action` in one message:
+ * `relevo:ticket.take`, then `relevo:ticket.take#2`, `#3`... Slack wants action ids unique within a block
+ * and Relevo keeps them unique within the message, because a card may offer the same action twice
+ * (e.g. "Assign to Ana" and "Assign to Luis", told apart by their values).
+ *
+ * An action that itself ends in `#<digits>` always gets a suffix, so `parseActionId` is never ambiguous.
+ */
+export function actionId(action: string, occurrence = 1): string {
+  const needsSuffix = occurrence > 1 || /#\d+$/.test(action);
+  const id = `${ACTION_PREFIX}${action}${needsSuffix ? `#${occurrence}` : ''}`;
+  if (id.length > SLACK_LIMITS.actionId) {
+    throw new Error(
+      `Slack action_id "${id.slice(0, 40)}…" is ${id.length} characters; Slack allows ${SLACK_LIMITS.actionId}. ` +
+        'Use a shorter action name.',
+    );
+  }
+  return id;
+}
+
+/** Reverses `actionId`. Returns undefined for action ids Relevo did not write (another app's, a modal input). */
+export function parseActionId(id: string): { action: string; occurrence: number } | undefined {
+  if (!id.startsWith(ACTION_PREFIX)) return undefined;
+  const rest = id.slice(ACTION_PREFIX.length);
+  const suffixed = /^(.+)#(\d+)$/.exec(rest);
+  if (suffixed) return { action: suffixed[1] as string, occurrence: Number(suffixed[2]) };
+  return rest ? { action: rest, occurrence: 1 } : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Button values
+
+const formFieldSchema = z.object({
+  id: z.string().min(1),
+  label: z.string(),
+  kind: z.enum(['text', 'textarea', 'select']),
+  required: z.boolean().optional(),
+  options: z.array(z.object({ value: z.string(), label: z.string() })).optional(),
+  placeholder: z.string().optional(),
+});
+
+/** The shape of a core FormSpec, for checking one that came back from Slack. */
+export const formSpecSchema = z.object({
+  title: z.string(),
+  submitLabel: z.string(),
+  fields: z.array(formFieldSchema),
+});
+
+/**
+ * A form cut to what a Slack modal can show (titles, labels, placeholders, option texts), so that embedding
+ * it in a button value wastes no characters on text the modal would cut anyway. Option values and ids are
+ * left alone: they must come back exactly.
+ */
+export function clampForm(form: FormSpec): FormSpec {
+  const field = (f: FormField): FormField => ({
+    id: f.id,
+    label: truncate(f.label, SLACK_LIMITS.inputLabel),
+    kind: f.kind,
+    ...(f.required !== undefined && { required: f.required }),
+    ...(f.options && {
+      options: f.options.map((o) => ({ value: o.value, label: truncate(o.label, SLACK_LIMITS.optionText) })),
+    }),
+    ...(f.placeholder !== undefined && { placeholder: truncate(f.placeholder, SLACK_LIMITS.placeholder) }),
+  });
+  return {
+    title: truncate(form.title, SLACK_LIMITS.modalTitle),
+    submitLabel: truncate(form.submitLabel, SLACK_LIMITS.modalButton),
+    fields: form.fields.map(field),
+  };
+}
+
+/** What a Relevo button hands back when pressed. */
+export interface ButtonPayload {
+  /** The core's opaque value (e.g. the ticket number). */
+  value: string;
+  /** The form to open as a modal, when the button has one and it fitted in the value. */
+  form?: FormSpec;
+  /**
+   * The button has a form that was too large to carry (a select with many options): the caller must find
+   * it again, e.g. by re-rendering the message the button belongs to and picking the button by action.
+   */
+  formTooLarge?: true;
+}
+
+/**
+ * Encodes a button's `value` for Slack, always as JSON so it is never mistaken for anything else:
+ *
+ * - `{"v":"12"}` — a plain button;
+ * - `{"v":"12","f":{...FormSpec}}` — a button that opens a form: the form travels inside the button, so
+ *   the click handler can open the modal within the 3-second life of the `trigger_id` without a database
+ *   read or a re-render;
+ * - `{"v":"12","f":1}` — a button whose form does not fit in Slack's 2000-character value (see
+ *   `ButtonPayload.formTooLarge`).
+ *
+ * Slack returns the value untouched in the signed `block_actions` payload; `readButtonValue` reverses this.
+ */
+export function buttonValue(button: Pick<Button, 'value' | 'form'>): string {
+  const plain = JSON.stringify({ v: button.value });
+  if (plain.length > SLACK_LIMITS.buttonValue) {
+    throw new Error(
+      `Button value is ${button.value.length} characters; a Slack button value holds ${SLACK_LIMITS.buttonValue} ` +
+        'including Relevo’s envelope. Pass an id, not content.',
+    );
+  }
+  if (!button.form) return plain;
+  const withForm = JSON.stringify({ v: button.value, f: clampForm(button.form) });
+  if (withForm.length <= SLACK_LIMITS.buttonValue) return withForm;
+  return JSON.stringify({ v: button.value, f: 1 });
+}
+
+const buttonValueSchema = z.object({ v: z.string(), f: z.union([z.literal(1), formSpecSchema]).optional() });
+
+/** Reverses `buttonValue`. Throws on a value Relevo did not write. */
+export function readButtonValue(raw: string): ButtonPayload {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    throw new Error(
+      `Slack button value is not one Relevo wrote (not JSON): ${JSON.stringify(raw.slice(0, 80))}`,
+    );
+  }
+  const parsed = buttonValueSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(
+      `Slack button value is not one Relevo wrote: ${issue?.path.join('.') || 'value'}: ${issue?.message}`,
+    );
+  }
+  const { v, f } = parsed.data;
+  if (f === 1) return { value: v, formTooLarge: true };
+  return f ? { value: v, form: f } : { value: v };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Messages
+
+/** The arguments for chat.postMessage / chat.update that show an OutMessage. */
+export interface RenderedMessage {
+  /** Notification and screen-reader fallback; Slack shows the blocks in the channel. */
+  text: string;
+  blocks: KnownBlock[];
+}
+
+function fieldText(label: string, value: string): string {
+  const name = label.replace(/\*/g, '').trim();
+  const head = name ? `*${fitMrkdwn(name, 200)}*\n` : '';
+  return head + fitMrkdwn(value || '—', SLACK_LIMITS.sectionFieldText - head.length);
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+function fallbackText(msg: OutMessage): string {
+  const parts = [msg.title, msg.text].filter((p): p is string => Boolean(p?.trim()));
+  const body = parts.join('\n') || msg.context || 'Relevo';
+  return fitMrkdwn(msg.author ? `${msg.author}: ${body}` : body, SLACK_LIMITS.fallbackText);
+}
+
+/**
+ * Renders an OutMessage as Block Kit: header (title) · context "*Author*" · section (text) · sections of
+ * fields (10 each) · actions (25 buttons each) · context (footer). The core writes plain text, not
+ * markdown (see src/core/tickets/card.ts and src/i18n), so text is escaped, not converted: turning `**x**`
+ * into `*x*` would rewrite what customers typed.
+ *
+ * @example
+ *   const { text, blocks } = renderMessage(await renderCard(db, 12));
+ *   await client.chat.postMessage({ channel, text, blocks });
+ */
+export function renderMessage(msg: OutMessage): RenderedMessage {
+  const blocks: KnownBlock[] = [];
+
+  const title = msg.title?.trim();
+  if (title) {
+    // plain_text is shown as typed (no entity decoding), so it is cut but not escaped.
+    const header: HeaderBlock = {
+      type: 'header',
+      text: { type: 'plain_text', text: truncate(title, SLACK_LIMITS.headerText), emoji: true },
+    };
+    blocks.push(header);
+  }
+
+  const author = msg.author?.replace(/\*/g, '').trim();
+  if (author) {
+    const byline: ContextBlock = { type: 'context', elements: [mrkdwn(`*${fitMrkdwn(author, 150)}*`)] };
+    blocks.push(byline);
+  }
+
+  if (msg.text.trim()) {
+    const section: SectionBlock = {
+      type: 'section',
+      text: mrkdwn(fitMrkdwn(msg.text, SLACK_LIMITS.sectionText)),
+    };
+    blocks.push(section);
+  }
+
+  for (const group of chunk(msg.fields ?? [], SLACK_LIMITS.sectionFields)) {
+    const section: SectionBlock = {
+      type: 'section',
+      fields: group.map((f) => mrkdwn(fieldText(f.label, f.value))),
+    };
+    blocks.push(section);
+  }
+
+  const seen = new Map<string, number>();
+  const elements = (msg.buttons ?? []).map((b): SlackButton => {
+    const occurrence = (seen.get(b.action) ?? 0) + 1;
+    seen.set(b.action, occurrence);
+    const label = b.label.trim() || b.action;
+    return {
+      type: 'button',
+      action_id: actionId(b.action, occurrence),
+      text: { type: 'plain_text', text: truncate(label, SLACK_LIMITS.buttonText), emoji: true },
+      value: buttonValue(b),
+      ...(b.style && { style: b.style }),
+    };
+  });
+  for (const group of chunk(elements, SLACK_LIMITS.actionsElements)) {
+    const actions: ActionsBlock = { type: 'actions', elements: group };
+    blocks.push(actions);
+  }
+
+  const footer = msg.context?.trim();
+  if (footer) {
+    const context: ContextBlock = {
+      type: 'context',
+      elements: [mrkdwn(fitMrkdwn(footer, SLACK_LIMITS.textObject))],
+    };
+    blocks.push(context);
+  }
+
+  if (blocks.length > SLACK_LIMITS.blocksPerMessage) {
+    // Better a shortened card than `invalid_blocks` and no card at all.
+    const kept = blocks.slice(0, SLACK_LIMITS.blocksPerMessage - 1);
+    const notice: ContextBlock = {
+      type: 'context',
+      elements: [mrkdwn(`${ELLIPSIS} ${blocks.length - kept.length} more blocks not shown (Slack's limit).`)],
+    };
+    blocks.splice(0, blocks.length, ...kept, notice);
+  }
+
+  return { text: fallbackText(msg), blocks };
+}

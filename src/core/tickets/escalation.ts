@@ -1,0 +1,141 @@
+// Escalation to a product's maintainers (seed 003): a thread in their channel with the original report,
+// the background and the agent's notes; a maintainer claims it and gives a diagnosis summary, its
+// certainty, a time estimate and the confidence in it. Everything here is internal: nothing reaches
+// the customer unless an agent shares it explicitly.
+import type { FileConfig } from '../../config/file.ts';
+import type { Db, Tx } from '../../db/index.ts';
+import { NotFoundError, UserError } from '../errors.ts';
+import { enqueue } from '../outbox.ts';
+import type { Actor, TicketService } from './service.ts';
+
+export interface Diagnosis {
+  summary: string;
+  certainty: string;
+  estimate: string;
+  confidence: string;
+}
+
+export const certaintyLevels = ['low', 'medium', 'high'] as const;
+
+/** The maintainers' channel of a product, as configured: products[].maintainersChannel + channels[]. */
+export function maintainersChannel(config: FileConfig, productId: string) {
+  const product = config.products.find((p) => p.id === productId);
+  if (!product)
+    throw new NotFoundError(`There is no product "${productId}". Products are listed in relevo.yaml.`);
+  const channel = config.channels.find(
+    (c) => c.kind === 'maintainers' && c.id === product.maintainersChannel,
+  );
+  if (!product.maintainersChannel || !channel) {
+    throw new UserError(
+      `Product "${product.name}" has no maintainers' channel: set products[].maintainersChannel in relevo.yaml and list that channel under channels with kind: maintainers.`,
+    );
+  }
+  return { platform: channel.platform, channel: channel.id };
+}
+
+export class Escalations {
+  constructor(private readonly deps: { db: Db; config: FileConfig; tickets: TicketService }) {}
+
+  /** Opens the maintainers' thread; the ticket waits on hold for them. */
+  async escalate(
+    number: number,
+    actor: Actor,
+    input: { product?: string; background?: string; notes?: string },
+  ) {
+    if (actor.kind !== 'agent') throw new UserError('Only agents can escalate.', 403, 'forbidden');
+    return this.deps.db.$transaction(async (tx) => {
+      const ticket = await tx.ticket.findUnique({ where: { number } });
+      if (!ticket) throw new NotFoundError(`There is no ticket #${number}.`);
+      const productId = input.product || ticket.productId;
+      if (!productId) throw new UserError(`Choose the product of ticket #${number} before escalating it.`);
+      const target = maintainersChannel(this.deps.config, productId);
+      const open = await tx.escalation.findFirst({
+        where: { ticketNumber: number, status: { not: 'closed' } },
+      });
+      if (open) throw new UserError(`Ticket #${number} is already escalated.`, 409, 'already_escalated');
+      if (ticket.productId !== productId)
+        await this.deps.tickets.setField(number, actor, 'product', productId, tx);
+      const notes = [
+        input.background && `Background: ${input.background}`,
+        input.notes && `Notes: ${input.notes}`,
+      ]
+        .filter(Boolean)
+        .join('\n');
+      await this.deps.tickets.note(
+        number,
+        actor,
+        `Escalated to the ${productId} maintainers.${notes ? `\n${notes}` : ''}`,
+        tx,
+      );
+      const escalation = await tx.escalation.create({
+        data: {
+          ticketNumber: number,
+          productId,
+          background: input.background?.trim() || null,
+          agentNotes: input.notes?.trim() || null,
+        },
+      });
+      if (ticket.status !== 'on_hold')
+        await this.deps.tickets.setStatus(number, actor, 'on_hold', undefined, tx);
+      await enqueue(tx, { kind: 'escalation', escalationId: escalation.id, ...target });
+      return escalation.id;
+    });
+  }
+
+  /** "I'll take it": the clicking maintainer (or agent) owns the escalation. */
+  async claim(number: number, actor: Actor) {
+    if (actor.kind !== 'agent')
+      throw new UserError('Only maintainers can take an escalation.', 403, 'forbidden');
+    return this.change(number, actor, async (tx, esc) => {
+      if (esc.maintainerId && esc.maintainerId !== actor.agentId) {
+        throw new UserError('Someone else already took this escalation.', 409, 'already_claimed');
+      }
+      await tx.escalation.update({
+        where: { id: esc.id },
+        data: { maintainerId: actor.agentId, status: 'claimed' },
+      });
+      const agent = await tx.agent.findUniqueOrThrow({ where: { id: actor.agentId } });
+      return `${agent.name} took the escalation.`;
+    });
+  }
+
+  async diagnose(number: number, actor: Actor, d: Diagnosis) {
+    if (actor.kind !== 'agent') throw new UserError('Only maintainers can diagnose.', 403, 'forbidden');
+    if (!d.summary.trim() || !d.estimate.trim()) {
+      throw new UserError('A diagnosis needs a summary and a time estimate.');
+    }
+    return this.change(number, actor, async (tx, esc) => {
+      await tx.escalation.update({
+        where: { id: esc.id },
+        data: {
+          status: 'diagnosed',
+          maintainerId: esc.maintainerId ?? actor.agentId,
+          diagnosis: d.summary.trim(),
+          certainty: d.certainty,
+          estimate: d.estimate.trim(),
+          estimateConfidence: d.confidence,
+        },
+      });
+      return `Diagnosis: ${d.summary.trim()} (certainty ${d.certainty}). Estimate: ${d.estimate.trim()} (confidence ${d.confidence}).`;
+    });
+  }
+
+  private async change(
+    number: number,
+    actor: Actor,
+    fn: (tx: Tx, esc: { id: string; maintainerId: string | null }) => Promise<string>,
+  ) {
+    return this.deps.db.$transaction(async (tx) => {
+      const esc = await tx.escalation.findFirst({
+        where: { ticketNumber: number, status: { not: 'closed' } },
+        orderBy: { createdAt: 'desc' },
+      });
+      if (!esc) throw new NotFoundError(`Ticket #${number} has no open escalation.`);
+      const text = await fn(tx, esc);
+      await this.deps.tickets.note(number, actor, text, tx);
+      const target = maintainersChannel(this.deps.config, esc.productId);
+      await enqueue(tx, { kind: 'escalation', escalationId: esc.id, ...target });
+      return text;
+    });
+  }
+}

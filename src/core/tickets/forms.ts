@@ -1,0 +1,161 @@
+// The forms behind the card's buttons (seed 003): what a choice needs the agent to write.
+import type { FormField, FormSpec } from '../message.ts';
+import { categories, categoryLabel } from './categories.ts';
+import { certaintyLevels } from './escalation.ts';
+
+const textarea = (id: string, label: string, required = false): FormField => ({
+  id,
+  label,
+  kind: 'textarea',
+  required,
+});
+const select = (
+  id: string,
+  label: string,
+  options: { value: string; label: string }[],
+  required = true,
+): FormField => ({
+  id,
+  label,
+  kind: 'select',
+  required,
+  options,
+});
+
+export const resolveForm: FormSpec = {
+  title: 'Resolve ticket',
+  submitLabel: 'Send to customer',
+  fields: [
+    textarea('message', 'Resolution message (the customer reads this)', true),
+    textarea('technicalNote', 'How it was solved (internal technical note)'),
+  ],
+};
+
+export const answerForm: FormSpec = {
+  title: 'Answer with information',
+  submitLabel: 'Send and ask to confirm',
+  fields: [
+    textarea('message', 'The information or documentation the customer needs', true),
+    textarea('technicalNote', 'Internal note'),
+  ],
+};
+
+export const agentActionForm: FormSpec = {
+  title: 'Agent action',
+  submitLabel: 'Send and ask to confirm',
+  fields: [
+    textarea('message', 'Summary of what you did (the customer reads this)', true),
+    textarea('technicalNote', 'How it was done (internal technical note)'),
+  ],
+};
+
+export const initialResponseForm: FormSpec = {
+  title: 'Initial response',
+  submitLabel: 'Send to customer',
+  fields: [
+    textarea('required', 'Information the customer MUST still send (the ticket then waits on them)'),
+    textarea('optional', 'Useful optional information'),
+    textarea('diagnosis', 'Diagnosis, in plain words'),
+    { id: 'expected', label: 'Expected resolution time', kind: 'text' },
+    textarea('workaround', 'Workaround meanwhile'),
+  ],
+};
+
+export const rejectForm: FormSpec = {
+  title: 'Reject ticket',
+  submitLabel: 'Reject',
+  fields: [textarea('reason', 'Reason (the customer reads this)', true)],
+};
+
+export const meantForPersonForm: FormSpec = {
+  title: 'Meant for a person',
+  submitLabel: 'Tell the customer',
+  fields: [
+    {
+      id: 'contact',
+      label: "That person's contact (leave empty to give the general contact)",
+      kind: 'text',
+    },
+  ],
+};
+
+export function escalateForm(products: { id: string; name: string }[], current: string | null): FormSpec {
+  const ordered = [...products].sort((a, b) => Number(b.id === current) - Number(a.id === current));
+  return {
+    title: 'Escalate to maintainers',
+    submitLabel: 'Escalate',
+    fields: [
+      select(
+        'product',
+        'Product',
+        ordered.map((p) => ({ value: p.id, label: p.name })),
+      ),
+      textarea('background', 'Background that helps the diagnosis'),
+      textarea('notes', 'What you know or suspect'),
+    ],
+  };
+}
+
+export function assignForm(agents: { id: string; name: string }[]): FormSpec {
+  return {
+    title: 'Assign ticket',
+    submitLabel: 'Assign',
+    fields: [
+      select(
+        'agent',
+        'Agent',
+        agents.map((a) => ({ value: a.id, label: a.name })),
+      ),
+    ],
+  };
+}
+
+export const priorityForm: FormSpec = {
+  title: 'Priority',
+  submitLabel: 'Set',
+  fields: [
+    select(
+      'priority',
+      'Priority',
+      ['urgent', 'high', 'normal', 'low'].map((p) => ({ value: p, label: p })),
+    ),
+  ],
+};
+
+export const categoryForm: FormSpec = {
+  title: 'Category',
+  submitLabel: 'Set',
+  fields: [
+    select(
+      'category',
+      'Category',
+      categories.map((c) => ({ value: c, label: categoryLabel[c] })),
+    ),
+  ],
+};
+
+export function productForm(products: { id: string; name: string }[]): FormSpec {
+  return {
+    title: 'Product',
+    submitLabel: 'Set',
+    fields: [
+      select(
+        'product',
+        'Product',
+        products.map((p) => ({ value: p.id, label: p.name })),
+      ),
+    ],
+  };
+}
+
+const levels = certaintyLevels.map((l) => ({ value: l, label: l }));
+export const diagnosisForm: FormSpec = {
+  title: 'Diagnosis',
+  submitLabel: 'Save diagnosis',
+  fields: [
+    textarea('summary', 'Diagnosis summary', true),
+    select('certainty', 'Certainty of the diagnosis', levels),
+    { id: 'estimate', label: 'Time estimate to solve it', kind: 'text', required: true },
+    select('confidence', 'Confidence in the estimate', levels),
+  ],
+};

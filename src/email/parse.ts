@@ -1,0 +1,264 @@
+// One raw RFC 5322 message → a plain, sanitised object every email path (SMTP, IMAP, CLI) can share.
+// Never throws: a help desk must open a ticket for a mangled message rather than drop it, so every
+// failure degrades to "what could be read".
+import { createHash } from 'node:crypto';
+import { type AddressObject, type EmailAddress, type ParsedMail, simpleParser } from 'mailparser';
+import {
+  firstMessageId,
+  headersFromLines,
+  messageIds,
+  parseDateHeader,
+  rawHeaderLines,
+  returnPath,
+} from './headers.ts';
+import { repairBoundary, roughAddress, splitRaw } from './raw-mime.ts';
+import {
+  cleanAddress,
+  cleanDisplayName,
+  cleanFilename,
+  cleanHeaderText,
+  repairMojibake,
+} from './sanitize.ts';
+
+export interface Address {
+  /** Lower-cased. */
+  address: string;
+  name: string;
+}
+
+export interface ParsedAttachment {
+  filename: string;
+  contentType: string;
+  size: number;
+  /** null when the attachment is larger than `maxAttachmentBytes`. */
+  content: Buffer | null;
+  oversized: boolean;
+  inline: boolean;
+}
+
+/** A message/rfc822 part: how Outlook's and Thunderbird's "forward as attachment" arrive. */
+export interface EmbeddedMessage {
+  messageId: string | null;
+  from: Address | null;
+  subject: string;
+  /** The Date header as written, for display. */
+  date: string | null;
+  text: string;
+}
+
+export interface ParsedEmail {
+  messageId: string | null;
+  /** The Message-ID, or `sha256:<hex>` of the raw bytes when there is none. */
+  dedupeKey: string;
+  from: Address | null;
+  replyTo: Address | null;
+  to: Address[];
+  cc: Address[];
+  subject: string;
+  date: Date | null;
+  inReplyTo: string | null;
+  references: string[];
+  text: string;
+  html: string | null;
+  attachments: ParsedAttachment[];
+  embeddedMessages: EmbeddedMessage[];
+  /** Lower-case names, first occurrence, one line each. */
+  headers: Record<string, string>;
+  /** null when absent, '' for `<>`. */
+  returnPath: string | null;
+  isDeliveryReport: boolean;
+}
+
+export interface ParseOptions {
+  maxAttachmentBytes?: number;
+}
+
+export const DEFAULT_MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024;
+const MAX_EMBEDDED_MESSAGES = 5;
+
+// Skipping the text→HTML and cid→data: URI passes: we never show mailparser's HTML rendering, and
+// inlining images as base64 would balloon `html` for nothing.
+const PARSER_OPTIONS = { skipTextToHtml: true, skipTextLinks: true, keepCidLinks: true } as const;
+
+export async function parseEmail(raw: Buffer | string, opts: ParseOptions = {}): Promise<ParsedEmail> {
+  const bytes = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
+  const dedupeHash = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+  const limit = opts.maxAttachmentBytes ?? DEFAULT_MAX_ATTACHMENT_BYTES;
+  try {
+    const mail = await readMail(bytes);
+    if (mail) return await fromMail(mail, bytes, dedupeHash, limit);
+  } catch {
+    // fall through to the parser-free reading below
+  }
+  return fallbackEmail(bytes, dedupeHash);
+}
+
+async function tryParse(bytes: Buffer): Promise<ParsedMail | null> {
+  try {
+    return await simpleParser(bytes, PARSER_OPTIONS);
+  } catch {
+    return null;
+  }
+}
+
+function isEmpty(mail: ParsedMail): boolean {
+  return !mail.text?.trim() && !mail.html && mail.attachments.length === 0;
+}
+
+async function readMail(bytes: Buffer): Promise<ParsedMail | null> {
+  const mail = await tryParse(bytes);
+  if (mail && !isEmpty(mail)) return mail;
+  const repaired = repairBoundary(bytes);
+  const second = repaired ? await tryParse(repaired) : null;
+  if (second && !isEmpty(second)) return second;
+  return mail;
+}
+
+function toAddress(entry: EmailAddress): Address | null {
+  const address = cleanAddress(entry.address);
+  return address ? { address, name: repairMojibake(cleanDisplayName(entry.name)) } : null;
+}
+
+function addressList(value: AddressObject | AddressObject[] | undefined): Address[] {
+  const objects = value === undefined ? [] : Array.isArray(value) ? value : [value];
+  const out: Address[] = [];
+  const visit = (entry: EmailAddress) => {
+    if (entry.group) {
+      for (const member of entry.group) visit(member);
+      return;
+    }
+    const address = toAddress(entry);
+    if (address) out.push(address);
+  };
+  for (const object of objects) for (const entry of object.value ?? []) visit(entry);
+  return out;
+}
+
+/** mailparser converts HTML to text only when the HTML is the whole message or an alternative. */
+async function htmlToText(html: string): Promise<string> {
+  const wrapper = Buffer.from(`Content-Type: text/html; charset=utf-8\r\n\r\n${html}`, 'utf8');
+  const mail = await tryParse(wrapper);
+  return mail?.text ?? '';
+}
+
+async function bodyText(mail: ParsedMail): Promise<{ text: string; html: string | null }> {
+  const html = typeof mail.html === 'string' && mail.html ? repairMojibake(mail.html) : null;
+  let text = typeof mail.text === 'string' ? mail.text : '';
+  if (!text.trim() && html) text = await htmlToText(html);
+  return { text: repairMojibake(text.replace(/\r\n?/g, '\n')), html };
+}
+
+function subjectOf(mail: ParsedMail): string {
+  return cleanHeaderText(repairMojibake(mail.subject ?? ''));
+}
+
+async function embeddedMessage(content: Buffer): Promise<EmbeddedMessage | null> {
+  const mail = await tryParse(content);
+  if (!mail) return null;
+  const headers = headersFromLines(mail.headerLines ?? []);
+  return {
+    messageId: firstMessageId(headers['message-id']),
+    from: addressList(mail.from)[0] ?? null,
+    subject: subjectOf(mail),
+    date: headers.date ?? null,
+    text: (await bodyText(mail)).text,
+  };
+}
+
+async function fromMail(
+  mail: ParsedMail,
+  bytes: Buffer,
+  dedupeHash: string,
+  limit: number,
+): Promise<ParsedEmail> {
+  const headers = headersFromLines(mail.headerLines ?? []);
+  const messageId = firstMessageId(headers['message-id']);
+  const { text, html } = isEmpty(mail) ? { text: rawBodyText(bytes), html: null } : await bodyText(mail);
+  const attachments: ParsedAttachment[] = [];
+  const embeddedMessages: EmbeddedMessage[] = [];
+  for (const a of mail.attachments) {
+    const contentType = cleanHeaderText(a.contentType).toLowerCase() || 'application/octet-stream';
+    const content = Buffer.isBuffer(a.content) ? a.content : Buffer.alloc(0);
+    const isMessage = contentType === 'message/rfc822';
+    const oversized = content.length > limit;
+    attachments.push({
+      filename: cleanFilename(a.filename, isMessage ? 'message.eml' : 'attachment'),
+      contentType,
+      size: content.length,
+      content: oversized ? null : content,
+      oversized,
+      inline: a.contentDisposition === 'inline' || a.related === true,
+    });
+    if (isMessage && !oversized && embeddedMessages.length < MAX_EMBEDDED_MESSAGES) {
+      const embedded = await embeddedMessage(content);
+      if (embedded) embeddedMessages.push(embedded);
+    }
+  }
+  return {
+    messageId,
+    dedupeKey: messageId ?? dedupeHash,
+    from: addressList(mail.from)[0] ?? null,
+    replyTo: addressList(mail.replyTo)[0] ?? null,
+    to: addressList(mail.to),
+    cc: addressList(mail.cc),
+    subject: subjectOf(mail),
+    date: parseDateHeader(headers.date),
+    inReplyTo: messageIds(headers['in-reply-to'])[0] ?? null,
+    references: messageIds(headers.references),
+    text,
+    html,
+    attachments,
+    embeddedMessages,
+    headers,
+    returnPath: returnPath(headers),
+    isDeliveryReport: isReportType(headers['content-type']),
+  };
+}
+
+function isReportType(contentType: string | undefined): boolean {
+  // Any multipart/report (DSN, read receipt, abuse report) is machine-generated: RFC 3462, RFC 3464.
+  return /^\s*(multipart\/report|message\/(global-)?delivery-status)\b/i.test(contentType ?? '');
+}
+
+function roughMailbox(value: string | undefined): Address | null {
+  const found = roughAddress(value);
+  const address = cleanAddress(found?.address);
+  return address ? { address, name: cleanDisplayName(found?.name) } : null;
+}
+
+/** Undecoded body, for a multipart mailparser found no part in: better than showing nothing. */
+function rawBodyText(bytes: Buffer): string {
+  return repairMojibake(splitRaw(bytes).body.toString('utf8').replace(/\r\n?/g, '\n')).trim();
+}
+
+/** The reading used when mailparser cannot be: headers by hand, the body as UTF-8 text. */
+function fallbackEmail(bytes: Buffer, dedupeHash: string): ParsedEmail {
+  let headers: Record<string, string> = {};
+  let text = '';
+  try {
+    headers = headersFromLines(rawHeaderLines(splitRaw(bytes).header));
+    text = rawBodyText(bytes);
+  } catch {
+    // keep the empty reading
+  }
+  const messageId = firstMessageId(headers['message-id']);
+  return {
+    messageId,
+    dedupeKey: messageId ?? dedupeHash,
+    from: roughMailbox(headers.from),
+    replyTo: roughMailbox(headers['reply-to']),
+    to: [roughMailbox(headers.to)].filter((a) => a !== null),
+    cc: [roughMailbox(headers.cc)].filter((a) => a !== null),
+    subject: cleanHeaderText(headers.subject),
+    date: parseDateHeader(headers.date),
+    inReplyTo: messageIds(headers['in-reply-to'])[0] ?? null,
+    references: messageIds(headers.references),
+    text,
+    html: null,
+    attachments: [],
+    embeddedMessages: [],
+    headers,
+    returnPath: returnPath(headers),
+    isDeliveryReport: isReportType(headers['content-type']),
+  };
+}
