@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import type { FileConfig } from '../src/config/file.ts';
 import type { OutMessage } from '../src/core/message.ts';
+import type { Conversations } from '../src/core/tickets/conversations.ts';
 import type { Actor, TicketService } from '../src/core/tickets/service.ts';
 import type { Db } from '../src/db/index.ts';
 
@@ -13,6 +14,9 @@ export interface CommandContext {
   config: FileConfig;
   /** Where the command was typed, if in a ticket's thread (lets `/ticket reply` omit the number). */
   ticketInThread?: number;
+  conversations?: Conversations;
+  /** Platforms that can name a conversation by a link (Slack's "Copy link") resolve it here. */
+  findConversation?: (link: string) => Promise<string | undefined>;
 }
 
 export interface CommandDefinition<S extends z.ZodType = z.ZodType> {

@@ -4,6 +4,7 @@ import type { OutMessage } from '../src/core/message.ts';
 import { tokenize } from './args.ts';
 import type { CommandContext, CommandDefinition } from './command.ts';
 import assign from './ticket-assign.ts';
+import create from './ticket-create.ts';
 import help from './ticket-help.ts';
 import list from './ticket-list.ts';
 import newTicket from './ticket-new.ts';
@@ -13,7 +14,18 @@ import reply from './ticket-reply.ts';
 import resolve from './ticket-resolve.ts';
 import show from './ticket-show.ts';
 
-const commands: CommandDefinition[] = [newTicket, show, list, assign, reply, note, resolve, reopen, help];
+const commands: CommandDefinition[] = [
+  newTicket,
+  create,
+  show,
+  list,
+  assign,
+  reply,
+  note,
+  resolve,
+  reopen,
+  help,
+];
 
 export function commandList(): readonly CommandDefinition[] {
   return commands;

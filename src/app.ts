@@ -5,13 +5,14 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
+import { createSlack } from '../adapters/slack/index.ts';
 import { WebchatAdapter } from '../adapters/webchat/adapter.ts';
 import { registerWebchatRoutes, webchatMessagePayload } from '../adapters/webchat/http.ts';
 import type { Env, FileConfig } from './config/index.ts';
 import type { ActionDeps } from './core/actions.ts';
 import { deliver } from './core/delivery.ts';
 import { syncDirectory } from './core/directory.ts';
-import { drainInbox } from './core/inbox.ts';
+import { drainInbox, type InboundHandler } from './core/inbox.ts';
 import type { ChatAdapter, Clock, Notifier } from './core/ports.ts';
 import { systemClock } from './core/ports.ts';
 import { Conversations } from './core/tickets/conversations.ts';
@@ -91,7 +92,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const webchat = new WebchatAdapter(db.prisma, hub);
   const adapters = new Map<string, ChatAdapter>([[webchat.platform, webchat]]);
 
-  const inboxHandlers = {
+  const inboxHandlers: Record<string, InboundHandler> = {
     'webchat.message': async (
       tx: Parameters<Parameters<typeof db.prisma.$transaction>[0]>[0],
       payload: unknown,
@@ -112,6 +113,25 @@ export async function createApp(options: AppOptions): Promise<App> {
       log.debug({ key }, 'web chat message processed');
     },
   };
+  const slack = env.SLACK_BOT_TOKEN
+    ? await createSlack({
+        settings: {
+          botToken: env.SLACK_BOT_TOKEN,
+          signingSecret: env.SLACK_SIGNING_SECRET,
+          appToken: env.SLACK_APP_TOKEN,
+          apiUrl: env.SLACK_API_URL,
+        },
+        config,
+        actions,
+        notifier,
+        clock,
+        log,
+      })
+    : undefined;
+  if (slack) {
+    adapters.set(slack.adapter.platform, slack.adapter);
+    Object.assign(inboxHandlers, slack.inboxHandlers);
+  }
   const inboxLoop = new TaskLoop('inbox', () => drainInboxOnce(), pollMs, log);
   const drainInboxOnce = () => drainInbox(db.prisma, inboxHandlers, log);
   const drainOutboxOnce = () =>
@@ -140,6 +160,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   };
   const http = createHttpServer(ctx, logger);
   if (config.webchat.enabled) registerWebchatRoutes(http, ctx, webchat);
+  slack?.register(http);
 
   let started = false;
   return {
@@ -161,6 +182,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     resolveUnconfirmed: () => tickets.resolveUnconfirmed(),
     async listen() {
       for (const a of adapters.values()) await a.start();
+      await slack?.start();
       const address = await http.listen({ port: env.PORT, host: env.HOST });
       for (const loop of loops) loop.start();
       started = true;
@@ -170,7 +192,10 @@ export async function createApp(options: AppOptions): Promise<App> {
       // Stop taking requests, let the workers finish what they hold, then close the database.
       await http.close();
       for (const loop of loops) await loop.stop();
-      if (started) for (const a of adapters.values()) await a.stop();
+      if (started) {
+        await slack?.stop();
+        for (const a of adapters.values()) await a.stop();
+      }
       await db.close();
     },
   };

@@ -73,6 +73,19 @@ export const BOT_SCOPES: readonly { scope: BotScope; why: string }[] = [
  * in its channels through message.channels/message.groups, and a mention would arrive a second time as an
  * app_mention with a different event_id, defeating deduplication.
  */
+export const MESSAGE_SHORTCUTS = [
+  {
+    name: 'Share with customer',
+    callback_id: 'relevo_share',
+    description: "Sends this maintainer's note to the ticket's customer",
+  },
+  {
+    name: 'Create ticket',
+    callback_id: 'relevo_create_ticket',
+    description: "Turns this customer's conversation into a ticket",
+  },
+] as const;
+
 export const BOT_EVENTS: readonly BotEvent[] = ['message.channels', 'message.groups', 'reaction_added'];
 
 /** Bolt's HTTP receiver serves events, commands and interactivity on one path. */
@@ -142,6 +155,9 @@ export function slackManifest(opts: SlackManifestOptions): SlackManifest {
     },
     features: {
       bot_user: { display_name: botDisplayName(appName), always_online: true },
+      // Message shortcuts (the "…" menu on a message): a maintainer's answer reaches the customer only
+      // through an explicit Share; Create ticket turns a waiting customer conversation into a ticket.
+      shortcuts: MESSAGE_SHORTCUTS.map((s) => ({ ...s, type: 'message' as const })),
       slash_commands: [
         {
           command: '/ticket',

@@ -16,11 +16,38 @@ export const envSchema = z.object({
   RELEVO_API_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RELEVO_PUBLIC_URL: z.url().optional(),
+  /** Slack: the bot token (xoxb-…) switches Slack on. */
+  SLACK_BOT_TOKEN: z
+    .string()
+    .regex(/^xoxb-/, 'expected a bot token starting with xoxb-')
+    .optional(),
+  /** Slack: verifies every HTTP request (Basic Information → Signing Secret). Needed unless Socket Mode. */
+  SLACK_SIGNING_SECRET: z.string().min(8).optional(),
+  /** Slack: an app-level token (xapp-…) selects Socket Mode: no public URL needed. */
+  SLACK_APP_TOKEN: z
+    .string()
+    .regex(/^xapp-/, 'expected an app-level token starting with xapp-')
+    .optional(),
+  /** Slack: Web API base URL (default https://slack.com/api/), for GovSlack-style deployments and tests. */
+  SLACK_API_URL: z.url().optional(),
   /** Tests only: start an in-memory PGlite from this dump instead of running initdb. */
   RELEVO_PGLITE_SNAPSHOT: z.string().optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+function crossCheck(env: Env): string[] {
+  const problems: string[] = [];
+  if (env.SLACK_BOT_TOKEN && !env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
+    problems.push(
+      '  SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN over HTTP (or set SLACK_APP_TOKEN for Socket Mode)',
+    );
+  }
+  if ((env.SLACK_APP_TOKEN || env.SLACK_SIGNING_SECRET) && !env.SLACK_BOT_TOKEN) {
+    problems.push('  SLACK_BOT_TOKEN: required when SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set');
+  }
+  return problems;
+}
 
 /** Reads the environment; an unset-but-empty variable counts as unset. */
 export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
@@ -33,5 +60,8 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
     });
     throw new ConfigError(`Invalid environment variable(s):\n${lines.join('\n')}\nSee .env.example.`);
   }
+  const problems = crossCheck(result.data);
+  if (problems.length)
+    throw new ConfigError(`Invalid environment variable(s):\n${problems.join('\n')}\nSee .env.example.`);
   return result.data;
 }

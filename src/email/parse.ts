@@ -75,6 +75,11 @@ export interface ParseOptions {
 
 export const DEFAULT_MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024;
 const MAX_EMBEDDED_MESSAGES = 5;
+const FALLBACK_NAMES = new Map([
+  ['message/rfc822', 'message.eml'],
+  ['text/rfc822-headers', 'headers.txt'],
+  ['message/delivery-status', 'delivery-status.txt'],
+]);
 
 // Skipping the text→HTML and cid→data: URI passes: we never show mailparser's HTML rendering, and
 // inlining images as base64 would balloon `html` for nothing.
@@ -105,8 +110,25 @@ function isEmpty(mail: ParsedMail): boolean {
   return !mail.text?.trim() && !mail.html && mail.attachments.length === 0;
 }
 
+const UTF8_LABEL = /(charset\s*=\s*)"?utf-?8"?/gi;
+const REPLACEMENT_CHAR = '\ufffd';
+
+/**
+ * Latin-1 bytes under a UTF-8 label decode to U+FFFD and the bytes are lost. Reading the message again
+ * with the labels swapped for ISO-8859-1 loses nothing (it maps every byte), and repairMojibake then
+ * turns the parts that really were UTF-8 back.
+ */
+async function relabelledUtf8(bytes: Buffer): Promise<ParsedMail | null> {
+  const raw = bytes.toString('latin1');
+  const relabelled = raw.replace(UTF8_LABEL, '$1iso-8859-1');
+  if (relabelled === raw) return null;
+  const mail = await tryParse(Buffer.from(relabelled, 'latin1'));
+  return mail && !mail.text?.includes(REPLACEMENT_CHAR) ? mail : null;
+}
+
 async function readMail(bytes: Buffer): Promise<ParsedMail | null> {
   const mail = await tryParse(bytes);
+  if (mail?.text?.includes(REPLACEMENT_CHAR)) return (await relabelledUtf8(bytes)) ?? mail;
   if (mail && !isEmpty(mail)) return mail;
   const repaired = repairBoundary(bytes);
   const second = repaired ? await tryParse(repaired) : null;
@@ -182,7 +204,7 @@ async function fromMail(
     const isMessage = contentType === 'message/rfc822';
     const oversized = content.length > limit;
     attachments.push({
-      filename: cleanFilename(a.filename, isMessage ? 'message.eml' : 'attachment'),
+      filename: cleanFilename(a.filename, FALLBACK_NAMES.get(contentType) ?? 'attachment'),
       contentType,
       size: content.length,
       content: oversized ? null : content,

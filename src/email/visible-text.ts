@@ -2,7 +2,7 @@
 // signature. email-reply-parser does the work; the rules in ./history-rules.ts run around it for what
 // its regex list (v2.3.9) lacks.
 import EmailReplyParser from 'email-reply-parser';
-import { historyStart, isAttribution, isSignatureDelimiter, signatureStart } from './history-rules.ts';
+import { historyStart, isAttribution, signatureStart } from './history-rules.ts';
 
 export interface VisibleText {
   visible: string;
@@ -16,14 +16,18 @@ export interface VisibleText {
 // bounds that at ~0.1 s; the new part of a real reply is far shorter (the history was cut before).
 const LIBRARY_LIMIT = 5_000;
 
-/** CRLF, non-breaking and zero-width spaces and runs of blank lines, as HTML conversion leaves them. */
+/** CRLF, odd spaces, image placeholders and runs of blank lines, as clients and HTML conversion leave them. */
 export function normaliseText(text: string): string {
-  return text
-    .replace(/\r\n?/g, '\n')
-    .replace(/\u00a0/g, ' ')
-    .replace(/[\u200b\u200c\ufeff]/g, '')
-    .replace(/^[ \t]+$/gm, '')
-    .replace(/\n{3,}/g, '\n\n');
+  return (
+    text
+      .replace(/\r\n?/g, '\n')
+      .replace(/\u00a0/g, ' ')
+      .replace(/[\u200b\u200c\ufeff]/g, '')
+      // Placeholders for inline images: Outlook's text parts and HTML conversion both leave them.
+      .replace(/\[cid:[^\]\n]*\]/g, '')
+      .replace(/^[ \t]+$/gm, '')
+      .replace(/\n{3,}/g, '\n\n')
+  );
 }
 
 function tidy(text: string): string {
@@ -42,9 +46,12 @@ function unquoted(lines: readonly string[]): string {
   return tidy(lines.filter((l) => !isQuoted(l) && !isAttribution(l)).join('\n'));
 }
 
+const RULE_LINE = /^\s*(?:_{2,}|-{2,})\s*$/;
+
+/** A signature without its "-- " or underscore rule line. */
 function stripDelimiter(signature: string): string {
   const lines = signature.split('\n');
-  while (lines.length > 0 && (isSignatureDelimiter(lines[0] ?? '') || !lines[0]?.trim())) lines.shift();
+  while (lines.length > 0 && (RULE_LINE.test(lines[0] ?? '') || !lines[0]?.trim())) lines.shift();
   return tidy(lines.join('\n'));
 }
 

@@ -32,10 +32,23 @@ export interface TestApp {
 }
 
 export async function startTestApp(
-  opts: { database?: DatabaseKind; clock?: Clock; config?: string; pollMs?: number } = {},
+  opts: {
+    database?: DatabaseKind;
+    clock?: Clock;
+    config?: string;
+    pollMs?: number;
+    /** Extra environment (e.g. SLACK_* pointing at a fake Slack). */
+    env?: Record<string, string>;
+  } = {},
 ): Promise<TestApp> {
   const database = await freshDatabase(opts.database ?? 'pglite');
-  const env = parseEnv({ ...database.env, PORT: '0', RELEVO_API_TOKEN: API_TOKEN, LOG_LEVEL: 'silent' });
+  const env = parseEnv({
+    ...database.env,
+    PORT: '0',
+    RELEVO_API_TOKEN: API_TOKEN,
+    LOG_LEVEL: 'silent',
+    ...opts.env,
+  });
   const config = parseConfigFile(opts.config ?? testConfigYaml, 'test config');
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const app = await createApp({ env, config, logger, clock: opts.clock, pollMs: opts.pollMs ?? 200 });

@@ -20,7 +20,8 @@ export async function freshDatabase(kind: DatabaseKind): Promise<TestDatabase> {
     };
   }
   const adminUrl = inject('pgAdminUrl');
-  const name = `relevo_t_${randomBytes(6).toString('hex')}`;
+  // The run's prefix: its teardown drops only its own leftovers, never another run's databases.
+  const name = `${inject('pgRunPrefix')}${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE "${name}"`);

@@ -1,5 +1,6 @@
 // Once per test run: a migrated PGlite template (each test database starts from it in ~0.5 s instead
 // of a 3-6 s initdb) and a check that the PostgreSQL server is there for the PostgreSQL suites.
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -27,9 +28,13 @@ export default async function setup(project: TestProject) {
     );
   }
   project.provide('pgAdminUrl', PG_ADMIN_URL);
+  const runPrefix = `relevo_t_${randomBytes(3).toString('hex')}_`;
+  project.provide('pgRunPrefix', runPrefix);
   return async () => {
     // Drop whatever test databases a crashed test left behind.
-    const { rows } = await admin.query(`SELECT datname FROM pg_database WHERE datname LIKE 'relevo_t_%'`);
+    const { rows } = await admin.query('SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [
+      runPrefix,
+    ]);
     for (const r of rows) await admin.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`);
     await admin.end();
     await rm(dir, { recursive: true, force: true });
@@ -40,5 +45,6 @@ declare module 'vitest' {
   export interface ProvidedContext {
     pgliteSnapshot: string;
     pgAdminUrl: string;
+    pgRunPrefix: string;
   }
 }

@@ -44,10 +44,11 @@ export class Conversations {
   }
 
   /** Opens the ticket of a waiting conversation; asking twice (🎫 and the button) gives the same ticket. */
-  async createTicket(conversationId: string, actor: Actor): Promise<number> {
+  async createTicket(conversationId: string, actor: Actor, outer?: Tx): Promise<number> {
     if (actor.kind !== 'agent')
       throw new ForbiddenError('Only agents can turn a conversation into a ticket.');
-    return this.deps.db.$transaction(async (tx) => {
+    const run = <T>(fn: (tx: Tx) => Promise<T>) => (outer ? fn(outer) : this.deps.db.$transaction(fn));
+    return run(async (tx) => {
       await tx.$queryRaw`SELECT id FROM "PendingConversation" WHERE id = ${conversationId} FOR UPDATE`;
       const conv = await tx.pendingConversation.findUnique({ where: { id: conversationId } });
       if (!conv) throw new NotFoundError('That conversation is no longer waiting for a ticket.');

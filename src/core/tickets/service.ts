@@ -195,14 +195,25 @@ export class TicketService {
   }
 
   /** A private note: agents and maintainers only, never delivered to a customer. */
-  async note(number: number, actor: Actor, text: string, outer?: Tx) {
+  async note(
+    number: number,
+    actor: Actor,
+    text: string,
+    outer?: Tx,
+    origin?: { channelRef?: string; via?: string },
+  ) {
     const agentId = this.requireAgent(actor);
     this.checkLength(text);
     return this.tx(
       outer,
       async (tx) => {
         await this.load(tx, number);
-        const event = await this.event(tx, number, 'private_note', { authorAgentId: agentId, body: text });
+        const event = await this.event(tx, number, 'private_note', {
+          authorAgentId: agentId,
+          body: text,
+          channelRef: origin?.channelRef,
+          data: origin?.via ? { via: origin.via } : undefined,
+        });
         await this.syncCards(tx, number);
         return event.id;
       },

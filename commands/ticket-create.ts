@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { UserError } from '../src/core/errors.ts';
+import { defineCommand } from './command.ts';
+
+export default defineCommand({
+  name: 'create',
+  args: ['link'],
+  schema: z.object({ link: z.string({ error: 'give the link of the customer message' }).min(1) }),
+  usage: '/ticket create <message link>',
+  help: "Turns a customer's conversation in a support channel into a ticket (Slack: the message's … → Copy link).",
+  audience: 'agent',
+  async run(ctx, args) {
+    const id = ctx.findConversation ? await ctx.findConversation(args.link) : undefined;
+    if (!id || !ctx.conversations) {
+      throw new UserError(
+        'That link names no conversation waiting for a ticket. Copy the link of the customer’s first message (… → Copy link), or react to it with 🎫.',
+      );
+    }
+    const n = await ctx.conversations.createTicket(id, ctx.actor);
+    return { text: `Ticket #${n} created from the conversation.` };
+  },
+});

@@ -1,0 +1,98 @@
+// A Relevo wired to a fake Slack, with the signed client and small readers for what Relevo posted.
+
+import { testConfigYaml } from '../../fixtures/config.ts';
+import { startTestApp, type TestApp } from '../app.ts';
+import type { DatabaseKind } from '../databases.ts';
+import { type FakeSlack, startFakeSlack } from './fake-web-api.ts';
+import { SlackClient } from './signed-requests.ts';
+
+export const SIGNING_SECRET = 'slack-signing-secret-for-tests';
+
+export const SUPPORT = 'C0SUPPORT1';
+export const SUPPORT_ON_REQUEST = 'C0SUPPORT2';
+export const AGENTS = 'C0AGENTS01';
+export const MAINTAINERS = 'C0MAINT001';
+export const CUSTOMER = 'U0CUSTOMER';
+export const ANA = 'U0ANA00001';
+export const MIA = 'U0MIA00001';
+export const STRANGER = 'U0STRANGER';
+
+/** The test config plus Slack channels, a maintainer and a product with a maintainers' channel. */
+export const slackConfigYaml = testConfigYaml
+  .replace(
+    '  - { id: platform, name: Platform }',
+    `  - { id: platform, name: Platform, maintainersChannel: ${MAINTAINERS} }`,
+  )
+  .replace(
+    '  - { id: ana, name: Ana, role: admin, email: ana@support.test }',
+    `  - { id: ana, name: Ana, role: admin, email: ana@support.test, identities: { slack: ${ANA} } }\n  - { id: mia, name: Mia, role: maintainer, email: mia@support.test }`,
+  )
+  .concat(`
+channels:
+  - { platform: slack, id: ${SUPPORT}, kind: support, organisation: acme }
+  - { platform: slack, id: ${SUPPORT_ON_REQUEST}, kind: support, organisation: acme, ticketOn: agent_request }
+  - { platform: slack, id: ${AGENTS}, kind: agents }
+  - { platform: slack, id: ${MAINTAINERS}, kind: maintainers }
+tickets:
+  generalContact: contacto@support.test
+`);
+
+export interface SlackTestApp {
+  t: TestApp;
+  fake: FakeSlack;
+  slack: SlackClient;
+  stop(): Promise<void>;
+}
+
+export async function startSlackApp(database: DatabaseKind = 'pglite'): Promise<SlackTestApp> {
+  const fake = await startFakeSlack({
+    users: [
+      { id: CUSTOMER, name: 'carla', realName: 'Carla Customer', email: 'carla@example.com' },
+      { id: ANA, name: 'ana', realName: 'Ana' },
+      // Mia has no Slack id in relevo.yaml: Relevo knows her by her email.
+      { id: MIA, name: 'mia', realName: 'Mia', email: 'mia@support.test' },
+      { id: STRANGER, name: 'sam', realName: 'Sam Stranger' },
+    ],
+    channels: [
+      { id: SUPPORT, name: 'acme-support' },
+      { id: SUPPORT_ON_REQUEST, name: 'acme-help' },
+      { id: AGENTS, name: 'support-agents' },
+      { id: MAINTAINERS, name: 'platform-maintainers' },
+    ],
+  });
+  const t = await startTestApp({
+    database,
+    config: slackConfigYaml,
+    env: { SLACK_BOT_TOKEN: fake.botToken, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.url },
+  });
+  const slack = new SlackClient({ baseUrl: t.url, signingSecret: SIGNING_SECRET, fake });
+  return {
+    t,
+    fake,
+    slack,
+    async stop() {
+      await t.stop();
+      await fake.close();
+    },
+  };
+}
+
+export interface PostedButton {
+  label: string;
+  actionId: string;
+  value: string;
+}
+
+/** The buttons of a message Relevo posted, as a person sees them. */
+export function buttonsOf(message: { blocks?: any[] } | undefined): PostedButton[] {
+  return (message?.blocks ?? [])
+    .filter((b) => b.type === 'actions')
+    .flatMap((b) => b.elements)
+    .filter((e: any) => e.type === 'button')
+    .map((e: any) => ({ label: e.text.text, actionId: e.action_id, value: e.value }));
+}
+
+/** All visible text of a message: blocks and fallback. */
+export function textOf(message: { text?: string; blocks?: any[] } | undefined): string {
+  return JSON.stringify([message?.text ?? '', message?.blocks ?? []]);
+}
