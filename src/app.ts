@@ -38,6 +38,8 @@ export interface AppOptions {
 export interface App {
   db: Database;
   tickets: TicketService;
+  /** Buttons, forms, escalations and waiting conversations, as every channel reaches them. */
+  actions: ActionDeps;
   http: FastifyInstance;
   apiToken: string;
   adapters: Map<string, ChatAdapter>;
@@ -86,7 +88,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   };
   const tickets = new TicketService({ db: db.prisma, clock, config, notifier });
   const escalations = new Escalations({ db: db.prisma, config, tickets });
-  const conversations = new Conversations({ db: db.prisma, config, tickets });
+  const conversations = new Conversations({ db: db.prisma, config, tickets, clock });
   const actions: ActionDeps = { db: db.prisma, config, tickets, escalations, conversations };
 
   const webchat = new WebchatAdapter(db.prisma, hub);
@@ -166,6 +168,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   return {
     db,
     tickets,
+    actions,
     http,
     apiToken,
     adapters,

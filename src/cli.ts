@@ -11,6 +11,8 @@ const usage = `Usage: relevo <command>
   migrate    Apply pending database migrations and exit
   check      Validate the environment and relevo.yaml, and exit
   token      Print the API token the agent console and API accept
+  slack manifest [--socket] [--url https://your.host]
+             Print the Slack app manifest to paste into "Create app → From a manifest"
   help       Show this help`;
 
 async function main(argv: string[]) {
@@ -53,6 +55,14 @@ async function main(argv: string[]) {
           ).trim(),
         );
         return;
+      }
+      case 'slack': {
+        if (argv[1] !== 'manifest') {
+          console.error(`Unknown slack command "${argv[1] ?? ''}".\n\n${usage}`);
+          process.exit(2);
+        }
+        const { printSlackManifest } = await import('./cli/slack-manifest.ts');
+        return printSlackManifest(argv.slice(2));
       }
       case 'help':
       case '--help':

@@ -1,6 +1,7 @@
 // Slack, wired: the Web API client and chat adapter, the Bolt app (HTTP on Relevo's server, or Socket
 // Mode), its listeners, and the inbox handlers that turn stored events into core calls.
 import { App, type Logger as BoltLogger, LogLevel } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import type { FastifyInstance } from 'fastify';
 import type { FileConfig } from '../../src/config/file.ts';
 import type { ActionDeps } from '../../src/core/actions.ts';
@@ -56,6 +57,7 @@ export async function createSlack(deps: SlackDeps) {
   } catch (err) {
     log.error({ err: (err as Error).message }, 'Slack auth.test failed: check SLACK_BOT_TOKEN');
   }
+  await checkChannels(client, config, log);
   const socketMode = Boolean(settings.appToken);
   const receiver = socketMode
     ? undefined
@@ -197,4 +199,24 @@ function boltLogger(log: Logger): BoltLogger {
     getLevel: () => LogLevel.INFO,
     setName: () => {},
   };
+}
+
+/** A channel typo or a bot not invited shows up at start, by name, instead of as lost posts later. */
+async function checkChannels(client: WebClient, config: FileConfig, log: Logger) {
+  for (const c of config.channels.filter((ch) => ch.platform === 'slack')) {
+    try {
+      const info = await client.conversations.info({ channel: c.id });
+      if (info.channel && info.channel.is_member === false) {
+        log.warn(
+          { channel: c.id, kind: c.kind },
+          `Relevo is not in Slack channel #${info.channel.name}: invite it (/invite @relevo)`,
+        );
+      }
+    } catch (err) {
+      log.warn(
+        { channel: c.id, kind: c.kind, err: (err as Error).message },
+        'A Slack channel in relevo.yaml cannot be read: check its id and invite Relevo to it',
+      );
+    }
+  }
 }

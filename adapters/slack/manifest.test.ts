@@ -72,7 +72,6 @@ describe('slackManifest (docs.slack.dev/reference/app-manifest)', () => {
         'groups:history',
         'groups:read',
         'reactions:read',
-        'reactions:write',
         'users:read',
         'users:read.email',
       ].sort(),
@@ -110,6 +109,6 @@ describe('manifestYaml', () => {
     const yaml = manifestYaml(manifest);
     expect(parse(yaml)).toEqual(manifest);
     expect(yaml.startsWith('# Relevo Slack app manifest')).toBe(true);
-    expect(yaml).toContain('usage_hint: new|show|list|');
+    expect(yaml).toContain('usage_hint: new|create|show|list|');
   });
 });

@@ -52,10 +52,6 @@ export const BOT_SCOPES: readonly { scope: BotScope; why: string }[] = [
     scope: 'reactions:read',
     why: 'receive reaction_added: an agent reacting 🎫 turns a conversation into a ticket',
   },
-  {
-    scope: 'reactions:write',
-    why: "acknowledge a customer's message with a reaction once it is on a ticket",
-  },
   { scope: 'users:read', why: 'names for the people who write, and for mentions in private notes' },
   {
     scope: 'users:read.email',

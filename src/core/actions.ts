@@ -114,14 +114,17 @@ const handlers: Record<string, Handler> = {
     if (!parts.some((p) => form[p]?.trim()))
       throw new UserError('Fill in at least one part of the initial response.');
     await d.db.$transaction(async (tx) => {
-      const { texts: x } = await texts(tx, n);
+      const { ticket, texts: x } = await texts(tx, n);
       const body = parts
         .filter((p) => form[p]?.trim())
         .map((p) => `${x.initialResponse[p]}:\n${form[p]?.trim()}`)
         .join('\n\n');
       await d.tickets.reply(n, actor, body, undefined, tx);
       // Missing required information: the ticket waits on the customer (seeds 001, 002).
-      if (form.required?.trim()) await d.tickets.setStatus(n, actor, 'waiting_on_customer', undefined, tx);
+      // Asking again while it already waits (a follow-up) keeps it waiting.
+      if (form.required?.trim() && ticket.status !== 'waiting_on_customer') {
+        await d.tickets.setStatus(n, actor, 'waiting_on_customer', undefined, tx);
+      }
     });
     return `Ticket #${n}: initial response sent${form.required?.trim() ? '; waiting on the customer' : ''}.`;
   },
@@ -154,11 +157,13 @@ const handlers: Record<string, Handler> = {
   'escalation.diagnose': async (d, actor, n, form) =>
     d.escalations.diagnose(n, actor, {
       summary: form.summary ?? '',
-      certainty: form.certainty ?? 'medium',
+      certainty: form.certainty ?? '',
       estimate: form.estimate ?? '',
-      confidence: form.confidence ?? 'medium',
+      confidence: form.confidence ?? '',
     }),
 };
+
+const customerActions = new Set(['ticket.confirm_yes', 'ticket.confirm_no']);
 
 /** Actions whose value is not a ticket number. */
 const special: Record<string, (deps: ActionDeps, actor: Actor, value: string) => Promise<string>> = {
@@ -181,6 +186,10 @@ export async function runAction(deps: ActionDeps, actor: Actor, inv: ActionInvoc
   if (other) return other(deps, actor, inv.value);
   const handler = handlers[inv.action];
   if (!handler) throw new UserError(`Unknown action "${inv.action}".`, 400, 'unknown_action');
+  // Only the confirmation buttons are the customer's; say "not yours" before judging the form.
+  if (actor.kind !== 'agent' && !customerActions.has(inv.action)) {
+    throw new ForbiddenError('Only agents can do this.');
+  }
   const ticket = Number(inv.value);
   if (!Number.isInteger(ticket) || ticket <= 0) throw new UserError('That button does not name a ticket.');
   return handler(deps, actor, ticket, inv.form ?? {});

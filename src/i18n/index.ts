@@ -29,7 +29,6 @@ const en = {
     expected: 'Expected resolution time',
     workaround: 'Meanwhile, you can',
   },
-  sharedFromMaintainers: 'From the product team',
 };
 
 export type Texts = typeof en;
@@ -62,7 +61,6 @@ const es: Texts = {
     expected: 'Plazo esperado de resolución',
     workaround: 'Mientras tanto, puede',
   },
-  sharedFromMaintainers: 'Del equipo del producto',
 };
 
 export function t(language: string): Texts {

@@ -1,8 +1,13 @@
+import pino from 'pino';
 import { inject } from 'vitest';
+import { SlackAdapter, slackClient } from '../../adapters/slack/adapter.ts';
+import { ChannelPacer } from '../../adapters/slack/pacer.ts';
 import { WebchatAdapter } from '../../adapters/webchat/adapter.ts';
 import { openDatabase } from '../../src/db/index.ts';
 import { LiveHub } from '../../src/http/live-hub.ts';
 import { MemoryChatAdapter } from '../harness/memory-adapter.ts';
+import { startFakeSlack } from '../harness/slack/fake-web-api.ts';
+import { readMessage } from '../harness/slack/read-message.ts';
 import { chatAdapterContract } from './chat-adapter.contract.ts';
 
 chatAdapterContract('in-memory test platform', async () => {
@@ -31,5 +36,32 @@ chatAdapterContract('web chat', async () => {
         author: p.authorKind === 'agent' ? p.authorName : undefined,
       })),
     close: () => db.close(),
+  };
+});
+
+chatAdapterContract('Slack (official WebClient against the fake Slack)', async () => {
+  const db = await openDatabase({ dataDir: 'memory://', pgliteSnapshot: inject('pgliteSnapshot') });
+  const fake = await startFakeSlack({ channels: [{ id: 'C0AGENTS01', name: 'agents' }] });
+  const parent = fake.addMessage('C0AGENTS01', { ts: '1700000000.000100', user: 'U0CUSTOMER', text: 'help' });
+  const log = pino({ level: 'silent' });
+  const adapter = new SlackAdapter({
+    db: db.prisma,
+    client: slackClient(fake.botToken, log, fake.url),
+    log,
+    pacer: new ChannelPacer({ burst: 100, perSecond: 100 }),
+  });
+  return {
+    adapter,
+    channel: { channel: 'C0AGENTS01' },
+    thread: { channel: 'C0AGENTS01', thread: parent.ts },
+    read: async (target) =>
+      fake
+        .messages(target.channel, target.thread)
+        .filter((m) => m.ts !== target.thread && (m.bot_id || m.user === fake.botUserId))
+        .map(readMessage),
+    close: async () => {
+      await fake.close();
+      await db.close();
+    },
   };
 });

@@ -6,8 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ActionDeps, actionIds, runAction } from '../../src/core/actions.ts';
 import { ForbiddenError, NotFoundError, UserError } from '../../src/core/errors.ts';
 import type { OutMessage } from '../../src/core/message.ts';
-import { Conversations } from '../../src/core/tickets/conversations.ts';
-import { Escalations } from '../../src/core/tickets/escalation.ts';
 import { getTicket } from '../../src/core/tickets/queries.ts';
 import type { Actor } from '../../src/core/tickets/service.ts';
 import { t as texts } from '../../src/i18n/index.ts';
@@ -98,15 +96,7 @@ describe.each(databaseKinds)('triage, escalation and resolution on %s', (databas
     t = await startTestApp({ database, clock, config: triageConfigYaml, pollMs: 60_000 });
     // startTestApp takes no adapters: the memory "Slack" joins the running app's adapters before any ticket.
     t.app.adapters.set('slack', slack);
-    const db = t.app.db.prisma;
-    const tickets = t.app.tickets;
-    deps = {
-      db,
-      config: t.config,
-      tickets,
-      escalations: new Escalations({ db, config: t.config, tickets }),
-      conversations: new Conversations({ db, config: t.config, tickets }),
-    };
+    deps = t.app.actions;
   });
   afterAll(async () => t?.stop());
 

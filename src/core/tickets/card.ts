@@ -30,7 +30,11 @@ export async function renderCard(db: Db, ticketNumber: number): Promise<OutMessa
       contact: { select: { name: true } },
       assignee: { select: { name: true } },
       product: { select: { name: true } },
-      events: { where: { type: 'customer_message' }, orderBy: { createdAt: 'asc' }, take: 1 },
+      events: {
+        where: { type: 'customer_message' },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        take: 1,
+      },
       escalations: {
         orderBy: { createdAt: 'desc' },
         take: 1,
@@ -129,7 +133,11 @@ export async function renderEscalation(db: Db, escalationId: string): Promise<Ou
       ticket: {
         include: {
           organisation: { select: { name: true, plan: true } },
-          events: { where: { type: 'customer_message' }, orderBy: { createdAt: 'asc' }, take: 1 },
+          events: {
+            where: { type: 'customer_message' },
+            orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+            take: 1,
+          },
         },
       },
     },

@@ -4,6 +4,7 @@ import type { FileConfig } from '../../config/file.ts';
 import type { Db, Tx } from '../../db/index.ts';
 import { ForbiddenError, NotFoundError } from '../errors.ts';
 import { enqueue } from '../outbox.ts';
+import type { Clock } from '../ports.ts';
 import type { Actor, CustomerMessage, IntakeOutcome, TicketService } from './service.ts';
 import { agentChannels } from './service.ts';
 
@@ -16,7 +17,7 @@ interface Waiting {
 export type ConversationOutcome = IntakeOutcome | { kind: 'pending'; conversationId: string };
 
 export class Conversations {
-  constructor(private readonly deps: { db: Db; config: FileConfig; tickets: TicketService }) {}
+  constructor(private readonly deps: { db: Db; config: FileConfig; tickets: TicketService; clock: Clock }) {}
 
   /** A customer wrote in a conversation of a channel that opens tickets `ticketOn`. */
   async customerMessage(
@@ -27,7 +28,11 @@ export class Conversations {
     const key = { platform: msg.platform, channel: msg.channel, thread: msg.thread };
     const linked = await tx.conversationLink.findUnique({ where: { platform_channel_thread: key } });
     if (ticketOn === 'first_message' || linked) return this.deps.tickets.intake(msg, tx);
-    const entry: Waiting = { text: msg.text, channelRef: msg.channelRef, at: new Date().toISOString() };
+    const entry: Waiting = {
+      text: msg.text,
+      channelRef: msg.channelRef,
+      at: this.deps.clock.now().toISOString(),
+    };
     const existing = await tx.pendingConversation.findUnique({ where: { platform_channel_thread: key } });
     const messages = [...((existing?.messages as unknown as Waiting[] | undefined) ?? []), entry];
     const row = existing
@@ -54,6 +59,8 @@ export class Conversations {
       if (!conv) throw new NotFoundError('That conversation is no longer waiting for a ticket.');
       if (conv.ticketNumber) return conv.ticketNumber;
       const messages = conv.messages as unknown as Waiting[];
+      // A conversation opened with "Hi!" is titled by what the customer needs, not by the greeting.
+      const subject = messages.find((m) => !this.deps.tickets.isGreeting(m.text))?.text;
       let number = 0;
       for (const [i, m] of messages.entries()) {
         const outcome = await this.deps.tickets.intake(
@@ -66,7 +73,7 @@ export class Conversations {
             channelRef: m.channelRef,
           },
           tx,
-          { force: i === 0 },
+          { force: i === 0, subject: i === 0 ? subject : undefined },
         );
         if (outcome.kind !== 'ignored_greeting') number = outcome.ticketNumber;
       }

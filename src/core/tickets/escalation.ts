@@ -104,6 +104,14 @@ export class Escalations {
     if (!d.summary.trim() || !d.estimate.trim()) {
       throw new UserError('A diagnosis needs a summary and a time estimate.');
     }
+    for (const [what, value] of [
+      ['certainty', d.certainty],
+      ['confidence', d.confidence],
+    ] as const) {
+      if (!(certaintyLevels as readonly string[]).includes(value)) {
+        throw new UserError(`Choose the ${what}: one of ${certaintyLevels.join(', ')}.`);
+      }
+    }
     return this.change(number, actor, async (tx, esc) => {
       await tx.escalation.update({
         where: { id: esc.id },

@@ -78,7 +78,11 @@ export class TicketService {
   }
 
   /** A customer wrote in a conversation: add it to its ticket, or open one. */
-  async intake(msg: CustomerMessage, outer?: Tx, options: { force?: boolean } = {}): Promise<IntakeOutcome> {
+  async intake(
+    msg: CustomerMessage,
+    outer?: Tx,
+    options: { force?: boolean; subject?: string } = {},
+  ): Promise<IntakeOutcome> {
     this.checkLength(msg.text);
     let touched = 0;
     return this.tx(
@@ -110,7 +114,7 @@ export class TicketService {
         // An agent asking for a ticket (force) overrides the greeting rule.
         if (!options.force && this.isGreeting(msg.text)) return { kind: 'ignored_greeting' };
         const ticket = await this.open(tx, {
-          subject: msg.text,
+          subject: options.subject ?? msg.text,
           body: msg.text,
           requesterId: msg.contactId,
           source: msg.platform as TicketSource,
@@ -267,7 +271,16 @@ export class TicketService {
         const data: Record<string, unknown> = { [column]: value };
         if (field === 'priority' && value) {
           const plan = await this.planFor(tx, ticket);
-          if (plan) Object.assign(data, slaDue(plan, value as Priority, ticket.createdAt));
+          if (plan) {
+            const due = slaDue(plan, value as Priority, ticket.createdAt);
+            Object.assign(data, due);
+            // After the first response the next-update clock runs from the last update, not from creation:
+            // move it by the difference between the two priorities' targets.
+            if (ticket.firstRespondedAt && ticket.nextUpdateDueAt) {
+              const shift = plan.sla[value as Priority].nextUpdate - plan.sla[ticket.priority].nextUpdate;
+              data.nextUpdateDueAt = new Date(ticket.nextUpdateDueAt.getTime() + shift * 60_000);
+            }
+          }
         }
         await tx.ticket.update({ where: { number }, data });
         await this.event(tx, number, 'field_change', {
@@ -288,7 +301,7 @@ export class TicketService {
       outer,
       async (tx) => {
         const note = await tx.ticketEvent.findUnique({ where: { id: noteEventId } });
-        if (!note || note.ticketNumber !== number) {
+        if (!note || note.ticketNumber !== number || note.type !== 'private_note') {
           throw new NotFoundError(`That message is not part of ticket #${number}.`);
         }
         const event = await this.event(tx, number, 'public_reply', {

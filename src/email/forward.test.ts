@@ -1,0 +1,176 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { fixturePath } from '../../test/fixtures/email/expectations.ts';
+import { readForward } from './forward.ts';
+import { parseEmail } from './parse.ts';
+
+const mail = (subject: string, ...body: string[]) =>
+  parseEmail(`Subject: ${subject}\nContent-Type: text/plain; charset=utf-8\n\n${body.join('\n')}`);
+
+describe('readForward, inline forwards', () => {
+  it('reads Gmail in Spanish with its half-English labels', async () => {
+    const email = await mail(
+      'Fwd: Pedido 4471',
+      'Revisadlo, por favor.',
+      '',
+      '---------- Forwarded message ---------',
+      'De: Javier Morales <javier.morales@example.net>',
+      'Date: mar, 4 mar 2025 a las 11:47',
+      'Subject: Pedido 4471',
+      'To: <carmen.diaz@initech.example>',
+      '',
+      'No me ha llegado.',
+    );
+    expect(readForward(email)).toEqual({
+      originalFrom: { address: 'javier.morales@example.net', name: 'Javier Morales' },
+      originalSubject: 'Pedido 4471',
+      originalDate: 'mar, 4 mar 2025 a las 11:47',
+      originalBody: 'No me ha llegado.',
+      forwarderNote: 'Revisadlo, por favor.',
+    });
+  });
+
+  it('reads Outlook Live in Spanish: underscores + De/Enviado/Para/Asunto', async () => {
+    const email = await mail(
+      'RV: Alta de proveedor',
+      'Para vosotros.',
+      '',
+      '________________________________',
+      'De: Juan Pérez <juan.perez@example.com>',
+      'Enviado: lunes, 3 de marzo de 2025 10:15',
+      'Para: Carmen Díaz <carmen.diaz@initech.example>',
+      'Asunto: Alta de proveedor',
+      '',
+      'Adjunto los datos.',
+    );
+    expect(readForward(email)).toMatchObject({
+      originalFrom: { address: 'juan.perez@example.com', name: 'Juan Pérez' },
+      originalSubject: 'Alta de proveedor',
+      originalDate: 'lunes, 3 de marzo de 2025 10:15',
+      originalBody: 'Adjunto los datos.',
+      forwarderNote: 'Para vosotros.',
+    });
+  });
+
+  it('reads old Outlook in English: "-----Original Message-----" under FW:', async () => {
+    const email = await mail(
+      'FW: Quote request',
+      'See below.',
+      '',
+      '-----Original Message-----',
+      'From: Jane Roe [mailto:jane.roe@example.com]',
+      'Sent: Monday, March 3, 2025 10:15 AM',
+      'To: Sales <sales@initech.example>',
+      'Subject: Quote request',
+      '',
+      'Please send a quote.',
+    );
+    expect(readForward(email)).toMatchObject({
+      originalFrom: { address: 'jane.roe@example.com', name: 'Jane Roe' },
+      originalSubject: 'Quote request',
+      originalDate: 'Monday, March 3, 2025 10:15 AM',
+      forwarderNote: 'See below.',
+    });
+  });
+
+  it.each(['Rv:', 'rv:', 'Tr:', 'TR:', 'Fwd :', 'ENC:', '[EXTERNAL] FW:'])(
+    'recognises the %j prefix even where the library does not (new Outlook, no separator)',
+    async (prefix) => {
+      const email = await mail(
+        `${prefix} Cambio de cuenta`,
+        '¿Es legítimo?',
+        '',
+        'De: Proveedor <facturacion@proveedor.example>',
+        'Enviado: miércoles, 5 de marzo de 2025 9:41',
+        'Para: Ana Ruiz <ana.ruiz@globex.example>',
+        'Asunto: Cambio de cuenta',
+        '',
+        'Nueva cuenta bancaria.',
+      );
+      expect(readForward(email)?.originalFrom.address).toBe('facturacion@proveedor.example');
+    },
+  );
+
+  it('keeps a display-name-only sender with an empty address', async () => {
+    const email = await mail(
+      'RV: Vacaciones',
+      '-----Mensaje original-----',
+      'De: Juan Pérez',
+      'Enviado el: lunes, 3 de marzo de 2025 10:15',
+      'Para: Carmen Díaz',
+      'Asunto: Vacaciones',
+      '',
+      'Me voy en agosto.',
+    );
+    expect(readForward(email)).toMatchObject({
+      originalFrom: { address: '', name: 'Juan Pérez' },
+      originalSubject: 'Vacaciones',
+      forwarderNote: '',
+    });
+  });
+
+  it('keeps the whole original body of a very long forward', async () => {
+    const long = 'x'.repeat(70).concat('\n').repeat(1200);
+    const email = await mail(
+      'Fwd: logs',
+      'Logs:',
+      '',
+      '---------- Forwarded message ---------',
+      'From: Ops <ops@example.com>',
+      'Subject: logs',
+      '',
+      long,
+    );
+    expect(readForward(email)?.originalBody).toBe(long.trim());
+  });
+});
+
+describe('readForward, what is not a forward', () => {
+  it('ignores a reply that quotes a forward', async () => {
+    const email = await mail(
+      'RE: FW: Pedido',
+      'Ya está.',
+      '',
+      '________________________________',
+      'De: Ana <ana@example.com>',
+      'Enviado: lunes',
+      'Asunto: FW: Pedido',
+      '',
+      'viejo',
+    );
+    expect(readForward(email)).toBeNull();
+  });
+
+  it('ignores ordinary messages and bounces', async () => {
+    expect(readForward(await mail('Ayuda', 'No puedo entrar.'))).toBeNull();
+    expect(readForward(await parseEmail(readFileSync(fixturePath('bounce-dsn.eml'))))).toBeNull();
+  });
+
+  it('ignores an underscore line with nothing to read below it', async () => {
+    expect(readForward(await mail('Aviso', 'Texto', '________________________________', 'Aviso legal.'))).toBeNull();
+  });
+});
+
+describe('readForward, forwarded as an attachment', () => {
+  it('reads the attached message/rfc822', async () => {
+    const email = await parseEmail(readFileSync(fixturePath('thunderbird-forward-attachment-en.eml')));
+    expect(readForward(email)).toEqual({
+      originalFrom: { address: 'security@cloudapp.example', name: 'Security Team' },
+      originalSubject: 'Suspicious login alert',
+      originalDate: 'Tue, 4 Mar 2025 22:14:05 +0000',
+      originalBody:
+        'We noticed a login to your account from a new location (Lisbon, PT).\nIf this was you, you can ignore this message. Otherwise, reset your\npassword now.',
+      forwarderNote: 'Forwarding as attachment so you get the full headers.\n\nSarah',
+    });
+  });
+});
+
+describe('readForward on hostile input', () => {
+  // Raw, 16 KB of newlines kept email-forward-parser's ^\s* separators busy for 7.5 s.
+  it('stays fast on long runs of blank lines and spaces', async () => {
+    const email = await mail('Fwd: x', `nota${'\n'.repeat(40_000)}${' '.repeat(40_000)}fin`);
+    const started = performance.now();
+    readForward(email);
+    expect(performance.now() - started).toBeLessThan(1500);
+  });
+});

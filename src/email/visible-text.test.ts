@@ -1,0 +1,282 @@
+import { describe, expect, it } from 'vitest';
+import { visibleText } from './visible-text.ts';
+
+const lines = (...l: string[]) => l.join('\n');
+
+describe('quoted history', () => {
+  it.each([
+    ['"> " lines', lines('Sí, gracias.', '', '> ¿Funciona ya?', '> Marta'), 'Sí, gracias.'],
+    [
+      'English "On ... wrote:"',
+      lines(
+        'Works now.',
+        '',
+        'On Mon, Mar 3, 2025 at 10:15 AM Acme Support <support@acme.example> wrote:',
+        '> Try again',
+      ),
+      'Works now.',
+    ],
+    [
+      'Spanish "El ... escribió:" wrapped by Gmail',
+      lines(
+        'Funciona.',
+        '',
+        'El lun, 3 mar 2025 a las 10:15, Soporte Acme (<soporte@acme.example>)',
+        'escribió:',
+        '',
+        '> Prueba',
+      ),
+      'Funciona.',
+    ],
+    [
+      'Apple Mail in Spanish',
+      lines(
+        'Vale.',
+        '',
+        'El 3 mar 2025, a las 10:15, Soporte <soporte@acme.example> escribió:',
+        '',
+        '> Hola',
+      ),
+      'Vale.',
+    ],
+    [
+      'Outlook "-----Original Message-----"',
+      lines(
+        'Fixed.',
+        '',
+        '-----Original Message-----',
+        'From: A [mailto:a@x.example]',
+        'Sent: Monday',
+        'Subject: RE: x',
+        '',
+        'old',
+      ),
+      'Fixed.',
+    ],
+    [
+      'Outlook "-----Mensaje original-----" (the library misses it)',
+      lines(
+        'Hecho.',
+        '',
+        '-----Mensaje original-----',
+        'De: Soporte Acme',
+        'Enviado el: lunes',
+        'Asunto: RE: x',
+        '',
+        'viejo',
+      ),
+      'Hecho.',
+    ],
+    [
+      'Outlook underscores + From/Sent/To/Subject',
+      lines(
+        'OK.',
+        '',
+        '________________________________',
+        'From: A <a@x.example>',
+        'Sent: Monday, March 3, 2025 10:15 AM',
+        'To: B <b@x.example>',
+        'Subject: RE: x',
+        '',
+        'old',
+      ),
+      'OK.',
+    ],
+    [
+      'Outlook De/Enviado/Para/Asunto with display names only (the library misses it)',
+      lines(
+        'Perfecto.',
+        '',
+        'De: Soporte Acme',
+        'Enviado: lunes, 3 de marzo de 2025 10:15',
+        'Para: Ana Ruiz',
+        'Asunto: RE: x',
+        '',
+        'viejo',
+      ),
+      'Perfecto.',
+    ],
+    [
+      'new Outlook HTML converted: a dash rule over De/Fecha/Para/Asunto',
+      lines(
+        'Gracias.',
+        '',
+        '-'.repeat(80),
+        '',
+        'De: Soporte <s@x.example>',
+        'Fecha: martes',
+        'Para: Ana',
+        'Asunto: RE: x',
+        '',
+        'viejo',
+      ),
+      'Gracias.',
+    ],
+    [
+      'Yahoo indented "On ..., wrote:" without ">"',
+      lines(
+        'Still broken.',
+        '',
+        '    On Tuesday, March 4, 2025 at 03:15:22 PM GMT+1, Acme <s@acme.example> wrote:',
+        '',
+        ' Hi',
+      ),
+      'Still broken.',
+    ],
+    [
+      'Thunderbird Spanish',
+      lines('Sí.', '', 'El 4/3/25 a las 17:05, Soporte Acme escribió:', '> ¿Está conectado?'),
+      'Sí.',
+    ],
+    [
+      'a Gmail forward block, English and Spanish',
+      lines(
+        'Mirad esto.',
+        '',
+        '---------- Forwarded message ---------',
+        'De: X <x@y.example>',
+        'Asunto: y',
+        '',
+        'z',
+      ),
+      'Mirad esto.',
+    ],
+    [
+      'an Apple forward block',
+      lines('Mira.', '', 'Inicio del mensaje reenviado:', '', 'De: X <x@y.example>', '', 'z'),
+      'Mira.',
+    ],
+  ])('removes %s', (_name, text, visible) => {
+    const got = visibleText(text);
+    expect(got.visible).toBe(visible);
+    expect(got.quotedHistory).toBe(true);
+  });
+
+  it('keeps answers written between quotes (inline replies)', () => {
+    const got = visibleText(lines('> ¿Versión?', '4.2', '', '> ¿Sistema?', 'Windows 11'));
+    expect(got.visible).toBe('4.2\nWindows 11');
+  });
+
+  it('reports no history when there is none', () => {
+    expect(visibleText('Hola, necesito ayuda.')).toEqual({
+      visible: 'Hola, necesito ayuda.',
+      quotedHistory: false,
+      signature: null,
+    });
+  });
+
+  it('accepts CRLF text', () => {
+    expect(visibleText('Hecho.\r\n\r\n> antes\r\n').visible).toBe('Hecho.');
+  });
+});
+
+describe('signatures', () => {
+  it.each([
+    ['"-- " delimiter', lines('Gracias', '', '-- ', 'Juan Pérez', 'ACME'), 'Gracias', 'Juan Pérez\nACME'],
+    ['"Sent from my iPhone"', lines('Done.', '', 'Sent from my iPhone'), 'Done.', 'Sent from my iPhone'],
+    [
+      '"Enviado desde mi iPhone"',
+      lines('Hecho.', '', 'Enviado desde mi iPhone'),
+      'Hecho.',
+      'Enviado desde mi iPhone',
+    ],
+    [
+      '"Obtener Outlook para Android" (the library misses it)',
+      lines('Adjunto captura.', '', 'Obtener Outlook para Android<https://aka.example/x>'),
+      'Adjunto captura.',
+      'Obtener Outlook para Android<https://aka.example/x>',
+    ],
+    [
+      'English sign-off',
+      lines('Thanks for the fix.', '', 'Kind regards,', 'Peter'),
+      'Thanks for the fix.',
+      'Kind regards,\nPeter',
+    ],
+    [
+      'Spanish sign-off (the library misses it)',
+      lines('Os envío el extracto.', '', 'Un saludo,', 'Lucía Fernández', 'Administración'),
+      'Os envío el extracto.',
+      'Un saludo,\nLucía Fernández\nAdministración',
+    ],
+    [
+      '"Atentamente"',
+      lines('Solicito la baja.', '', 'Atentamente,', 'Pedro'),
+      'Solicito la baja.',
+      'Atentamente,\nPedro',
+    ],
+    [
+      'a list footer after an underscore rule',
+      lines('¿Alguien lo ha probado?', '', 'Juan', '_'.repeat(47), 'usuarios mailing list'),
+      '¿Alguien lo ha probado?\n\nJuan',
+      'usuarios mailing list',
+    ],
+  ])('cuts %s', (_name, text, visible, signature) => {
+    const got = visibleText(text);
+    expect(got.visible).toBe(visible);
+    expect(got.signature).toBe(signature);
+  });
+
+  it('leaves a "Saludos" far from the end alone', () => {
+    const text = lines('Saludos', '', ...Array.from({ length: 10 }, (_, i) => `línea ${i}`));
+    expect(visibleText(text).visible).toBe(text);
+  });
+
+  it('does not treat "Gracias," as a signature', () => {
+    expect(visibleText(lines('No funciona.', '', 'Gracias,', 'Luis')).visible).toBe(
+      'No funciona.\n\nGracias,\nLuis',
+    );
+  });
+
+  it('removes inline-image placeholders', () => {
+    expect(
+      visibleText(lines('Adjunto captura:', '[cid:image001.png@01DB8C6E.3F2E1A40]', 'Ana')).visible,
+    ).toBe('Adjunto captura:\n\nAna');
+  });
+});
+
+describe('never empty while the sender wrote something', () => {
+  it('keeps a message that is only a signature-like line', () => {
+    expect(visibleText('Sent from my iPhone').visible).toBe('Sent from my iPhone');
+    expect(visibleText('Enviado desde mi iPhone').visible).toBe('Enviado desde mi iPhone');
+    expect(visibleText('Saludos,\nPedro').visible).toBe('Saludos,\nPedro');
+  });
+
+  it('keeps a forward without a note', () => {
+    const text = lines(
+      '---------- Forwarded message ---------',
+      'From: A <a@x.example>',
+      'Subject: y',
+      '',
+      'body here',
+    );
+    expect(visibleText(text).visible).toBe(text);
+  });
+
+  it('keeps a message that starts with an Outlook header block', () => {
+    const text = lines('De: Soporte Acme', 'Enviado: lunes', 'Para: Ana', 'Asunto: x', '', 'texto');
+    expect(visibleText(text).visible).toBe(text);
+  });
+
+  it('returns "" only when everything is quoted', () => {
+    expect(visibleText(lines('On Mon, 3 Mar 2025, X <x@y.example> wrote:', '> hola')).visible).toBe('');
+    expect(visibleText('').visible).toBe('');
+  });
+});
+
+describe('hostile input', () => {
+  // Unbounded, 40 KB of these lines kept email-reply-parser busy for 76 s.
+  it.each([380, 4000])('stays fast on %i lines crafted against email-reply-parser', (count) => {
+    const crafted = 'abc. skrev x\n'.repeat(count);
+    const started = performance.now();
+    const got = visibleText(crafted);
+    expect(performance.now() - started).toBeLessThan(1500);
+    expect(got.visible.length).toBeGreaterThan(0);
+  });
+
+  it('still strips quotes from long messages, without the library', () => {
+    const long = 'línea larga de texto\n'.repeat(400);
+    const got = visibleText(`${long}\nOn Mon, 3 Mar 2025 at 10:15, X <x@y.example> wrote:\n> viejo\n> más`);
+    expect(got.visible).toBe(long.trim());
+    expect(got.quotedHistory).toBe(true);
+  });
+});
