@@ -15,6 +15,7 @@ import { slackChannel, slackInboxHandlers, slackInteractions } from './inbound.t
 import { readSubmission, renderModal } from './modal.ts';
 import { SlackPeople } from './people.ts';
 import { FastifySlackReceiver } from './receiver.ts';
+import { SocketSlackReceiver } from './socket-receiver.ts';
 
 export interface SlackSettings {
   botToken: string;
@@ -59,12 +60,15 @@ export async function createSlack(deps: SlackDeps) {
   }
   await checkChannels(client, config, log);
   const socketMode = Boolean(settings.appToken);
-  const receiver = socketMode
+  const httpReceiver = socketMode
     ? undefined
     : new FastifySlackReceiver({ signingSecret: settings.signingSecret ?? '', clock: deps.clock, log });
+  const socketReceiver = settings.appToken
+    ? new SocketSlackReceiver({ appToken: settings.appToken, apiUrl: settings.apiUrl, log })
+    : undefined;
   const app = new App({
     token: settings.botToken,
-    ...(receiver ? { receiver } : { socketMode: true, appToken: settings.appToken }),
+    receiver: httpReceiver ?? socketReceiver,
     ...ids,
     logger: boltLogger(log),
     clientOptions: settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {},
@@ -178,13 +182,13 @@ export async function createSlack(deps: SlackDeps) {
     client,
     inboxHandlers: slackInboxHandlers(inboundDeps),
     register(http: FastifyInstance) {
-      receiver?.register(http);
+      httpReceiver?.register(http);
     },
     async start() {
-      if (socketMode) await app.start();
+      await socketReceiver?.start();
     },
     async stop() {
-      if (socketMode) await app.stop();
+      await socketReceiver?.stop();
     },
   };
 }
