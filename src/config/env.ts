@@ -30,6 +30,39 @@ export const envSchema = z.object({
     .optional(),
   /** Slack: Web API base URL (default https://slack.com/api/), for GovSlack-style deployments and tests. */
   SLACK_API_URL: z.url().optional(),
+  /** Email: Relevo's support address; mail to it becomes tickets and replies come from it. */
+  RELEVO_SUPPORT_ADDRESS: z.email('expected an email address such as support@example.com').optional(),
+  /** Email: the support team's group address, kept in copy on every reply (seed 000: reply all). */
+  RELEVO_SUPPORT_GROUP: z.email('expected an email address').optional(),
+  /** Email: outbound SMTP (nodemailer URL), e.g. smtps://user:pass@smtp.example.com:465. */
+  RELEVO_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'expected smtp://… or smtps://…')
+    .optional(),
+  /** Email: port of the built-in SMTP listener (unset: no listener). */
+  RELEVO_SMTP_LISTEN_PORT: port.optional(),
+  RELEVO_SMTP_LISTEN_HOST: z.string().min(1).default('127.0.0.1'),
+  /** Email: largest message the listener accepts, in bytes. */
+  RELEVO_SMTP_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(25 * 1024 * 1024),
+  /** Email: recipient domains the listener accepts, comma-separated (default: the support address's). */
+  RELEVO_SMTP_DOMAINS: z.string().optional(),
+  /** Email: an existing mailbox to read, imap(s)://user:password@host:port/INBOX. */
+  RELEVO_IMAP_URL: z
+    .string()
+    .regex(/^imaps?:\/\//, 'expected imap://… or imaps://…')
+    .optional(),
+  /** Email: IMAP folder messages move to once stored (created if missing). */
+  RELEVO_IMAP_DONE_FOLDER: z.string().min(1).default('Relevo/Processed'),
+  /** Email: attachments above this size are listed but not stored, in bytes. */
+  RELEVO_ATTACHMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(10 * 1024 * 1024),
   /** Tests only: start an in-memory PGlite from this dump instead of running initdb. */
   RELEVO_PGLITE_SNAPSHOT: z.string().optional(),
 });
@@ -41,6 +74,14 @@ function crossCheck(env: Env): string[] {
   if (env.SLACK_BOT_TOKEN && !env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
     problems.push(
       '  SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN over HTTP (or set SLACK_APP_TOKEN for Socket Mode)',
+    );
+  }
+  if (
+    (env.RELEVO_SMTP_LISTEN_PORT !== undefined || env.RELEVO_IMAP_URL || env.RELEVO_SMTP_URL) &&
+    !env.RELEVO_SUPPORT_ADDRESS
+  ) {
+    problems.push(
+      '  RELEVO_SUPPORT_ADDRESS: required when email is switched on (the address customers write to)',
     );
   }
   if ((env.SLACK_APP_TOKEN || env.SLACK_SIGNING_SECRET) && !env.SLACK_BOT_TOKEN) {

@@ -85,6 +85,16 @@ export const fileSchema = z
         title: z.string().default('Support'),
       })
       .prefault({}),
+    email: z
+      .strictObject({
+        /** Addresses that forward customers' mail to Relevo (besides agents): their forwards credit the original sender. */
+        forwardingAddresses: z.array(z.email()).default([]),
+        /** A reply to a closed ticket: reopen it, or open a follow-up ticket that mentions it. */
+        closedReply: z.enum(['reopen', 'follow_up']).default('follow_up'),
+        /** At most this many automatic replies (acknowledgements) to one sender per hour (loop guard). */
+        autoRepliesPerHour: z.number().int().min(0).default(5),
+      })
+      .prefault({}),
     tickets: z
       .strictObject({
         confirmationWindow: duration.default(7 * 24 * 60),
