@@ -5,6 +5,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
+import { EmailAdapter } from '../adapters/email/mailer.ts';
+import { type SmtpListener, startSmtpListener } from '../adapters/email/smtp-listener.ts';
 import { createSlack } from '../adapters/slack/index.ts';
 import { WebchatAdapter } from '../adapters/webchat/adapter.ts';
 import { registerWebchatRoutes, webchatMessagePayload } from '../adapters/webchat/http.ts';
@@ -13,12 +15,15 @@ import type { ActionDeps } from './core/actions.ts';
 import { deliver } from './core/delivery.ts';
 import { syncDirectory } from './core/directory.ts';
 import { drainInbox, type InboundHandler } from './core/inbox.ts';
+import type { OutboxJob } from './core/outbox.ts';
 import type { ChatAdapter, Clock, Notifier } from './core/ports.ts';
 import { systemClock } from './core/ports.ts';
 import { Conversations } from './core/tickets/conversations.ts';
 import { Escalations } from './core/tickets/escalation.ts';
 import { TicketService } from './core/tickets/service.ts';
 import { type Database, openDatabase } from './db/index.ts';
+import { acceptEmail, EMAIL_INBOX_SOURCE, rawFromPayload } from './email/accept.ts';
+import { ingestEmail } from './email/ingest.ts';
 import { ConsoleSessions } from './http/auth.ts';
 import type { HttpContext } from './http/context.ts';
 import { LiveHub } from './http/live-hub.ts';
@@ -46,6 +51,8 @@ export interface App {
   /** Runs the inbox and outbox until both are empty (tests, benchmarks). */
   settle(): Promise<void>;
   resolveUnconfirmed(): Promise<number[]>;
+  /** The SMTP listener's port once listening (RELEVO_SMTP_LISTEN_PORT=0 picks a free one). */
+  smtpPort(): number | undefined;
   listen(): Promise<string>;
   stop(): Promise<void>;
 }
@@ -62,6 +69,38 @@ async function apiTokenFor(env: Env): Promise<string> {
     await writeFile(file, `${token}\n`, { mode: 0o600 });
     return token;
   }
+}
+
+function emailSettings(env: Env) {
+  if (!env.RELEVO_SUPPORT_ADDRESS) return undefined;
+  const supportAddress = env.RELEVO_SUPPORT_ADDRESS.toLowerCase();
+  const ownAddresses = [
+    supportAddress,
+    ...(env.RELEVO_SUPPORT_GROUP ? [env.RELEVO_SUPPORT_GROUP.toLowerCase()] : []),
+  ];
+  return { supportAddress, ownAddresses };
+}
+
+/** A message that could not reach its customer shows on the ticket: once at the first failure, once at the last. */
+async function recordDeliveryFailure(
+  db: Database['prisma'],
+  tickets: TicketService,
+  job: OutboxJob,
+  err: Error,
+  attempts: number,
+  dead: boolean,
+) {
+  if (job.kind !== 'customer_event' || (attempts !== 1 && !dead)) return;
+  const event = await db.ticketEvent.findUnique({ where: { id: job.eventId } });
+  if (!event) return;
+  const why = err.message.slice(0, 300);
+  await tickets.note(
+    event.ticketNumber,
+    { kind: 'system' },
+    dead
+      ? `Gave up delivering a message to the customer after ${attempts} attempts: ${why}`
+      : `A message could not be delivered to the customer yet (${why}); Relevo keeps retrying.`,
+  );
 }
 
 export async function createApp(options: AppOptions): Promise<App> {
@@ -134,12 +173,42 @@ export async function createApp(options: AppOptions): Promise<App> {
     adapters.set(slack.adapter.platform, slack.adapter);
     Object.assign(inboxHandlers, slack.inboxHandlers);
   }
+  const email = emailSettings(env);
+  if (email) {
+    const ingestDeps = {
+      config,
+      tickets,
+      log,
+      ownAddresses: email.ownAddresses,
+      attachmentMaxBytes: env.RELEVO_ATTACHMENT_MAX_BYTES,
+      now: () => clock.now(),
+    };
+    inboxHandlers[EMAIL_INBOX_SOURCE] = async (tx, payload, key) => {
+      const outcome = await ingestEmail(tx, rawFromPayload(payload), ingestDeps);
+      log.info({ key, ...outcome }, 'email processed');
+    };
+    if (env.RELEVO_SMTP_URL) {
+      const mailer = new EmailAdapter({
+        db: db.prisma,
+        log,
+        supportAddress: email.supportAddress,
+        groupAddress: env.RELEVO_SUPPORT_GROUP,
+        transport: env.RELEVO_SMTP_URL,
+        ownAddresses: email.ownAddresses,
+      });
+      adapters.set(mailer.platform, mailer);
+    } else {
+      log.warn('RELEVO_SMTP_URL is not set: replies to email tickets cannot be sent until it is');
+    }
+  }
   const inboxLoop = new TaskLoop('inbox', () => drainInboxOnce(), pollMs, log);
   const drainInboxOnce = () => drainInbox(db.prisma, inboxHandlers, log);
   const drainOutboxOnce = () =>
     drainOutbox({
       db: db.prisma,
       log,
+      onFailure: (job, err, attempts, dead) =>
+        recordDeliveryFailure(db.prisma, tickets, job, err, attempts, dead),
       deliver: (job, key) => deliver({ db: db.prisma, adapters }, job, key),
     });
   const outboxLoop = new TaskLoop('outbox', drainOutboxOnce, pollMs, log);
@@ -164,6 +233,10 @@ export async function createApp(options: AppOptions): Promise<App> {
   if (config.webchat.enabled) registerWebchatRoutes(http, ctx, webchat);
   slack?.register(http);
 
+  let smtp: SmtpListener | undefined;
+  const acceptMail = async (raw: Buffer, via: 'smtp' | 'imap') => {
+    if (await acceptEmail(db.prisma, raw, via)) notifier.inboxWritten();
+  };
   let started = false;
   return {
     db,
@@ -183,16 +256,30 @@ export async function createApp(options: AppOptions): Promise<App> {
       }
     },
     resolveUnconfirmed: () => tickets.resolveUnconfirmed(),
+    smtpPort: () => smtp?.port,
     async listen() {
       for (const a of adapters.values()) await a.start();
       await slack?.start();
       const address = await http.listen({ port: env.PORT, host: env.HOST });
+      if (email && env.RELEVO_SMTP_LISTEN_PORT !== undefined) {
+        smtp = await startSmtpListener({
+          host: env.RELEVO_SMTP_LISTEN_HOST,
+          port: env.RELEVO_SMTP_LISTEN_PORT,
+          maxBytes: env.RELEVO_SMTP_MAX_BYTES,
+          domains: env.RELEVO_SMTP_DOMAINS?.split(',').map((d) => d.trim()) ?? [
+            email.supportAddress.split('@')[1] ?? '',
+          ],
+          accept: (raw) => acceptMail(raw, 'smtp'),
+          log,
+        });
+      }
       for (const loop of loops) loop.start();
       started = true;
       return address;
     },
     async stop() {
       // Stop taking requests, let the workers finish what they hold, then close the database.
+      await smtp?.close();
       await http.close();
       for (const loop of loops) await loop.stop();
       if (started) {

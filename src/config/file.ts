@@ -93,6 +93,8 @@ export const fileSchema = z
         closedReply: z.enum(['reopen', 'follow_up']).default('follow_up'),
         /** At most this many automatic replies (acknowledgements) to one sender per hour (loop guard). */
         autoRepliesPerHour: z.number().int().min(0).default(5),
+        /** Organisation for senders whose address and domain match none. Unset: their mail is kept, not ticketed. */
+        defaultOrganisation: id.optional(),
       })
       .prefault({}),
     tickets: z
@@ -143,6 +145,7 @@ export const fileSchema = z
       check(['channels', i, 'organisation'], c.organisation);
     });
     check(['webchat', 'defaultOrganisation'], cfg.webchat.defaultOrganisation);
+    check(['email', 'defaultOrganisation'], cfg.email.defaultOrganisation);
     for (const [kind, list] of [
       ['organisation', cfg.organisations.map((o) => o.id)],
       ['product', cfg.products.map((p) => p.id)],

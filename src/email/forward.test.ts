@@ -147,7 +147,9 @@ describe('readForward, what is not a forward', () => {
   });
 
   it('ignores an underscore line with nothing to read below it', async () => {
-    expect(readForward(await mail('Aviso', 'Texto', '________________________________', 'Aviso legal.'))).toBeNull();
+    expect(
+      readForward(await mail('Aviso', 'Texto', '________________________________', 'Aviso legal.')),
+    ).toBeNull();
   });
 });
 

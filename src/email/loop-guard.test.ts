@@ -41,7 +41,11 @@ describe('autoReplyVerdict (RFC 3834)', () => {
     ['', 'no-reply+1234@example.com', 'system-sender'],
     ['', 'donotreply@example.com', 'system-sender'],
     ['', 'do_not_reply@example.com', 'system-sender'],
-    ['Return-Path: <bounces+123-abc@mailer.example.com>', 'CloudApp <hello@cloudapp.example>', 'system-sender'],
+    [
+      'Return-Path: <bounces+123-abc@mailer.example.com>',
+      'CloudApp <hello@cloudapp.example>',
+      'system-sender',
+    ],
     ['', 'Soporte Acme <SOPORTE@acme.example>', 'own-address'],
     ['Return-Path: <support@acme.example>', 'Robot <robot@acme.example>', 'own-address'],
   ])('refuses %s %s → %s', async (headers, from, reason) => {
@@ -61,7 +65,10 @@ describe('autoReplyVerdict (RFC 3834)', () => {
     const email = await parseEmail(
       'From: postmaster-ish@example.com\nContent-Type: multipart/report; report-type=delivery-status; boundary=R\n\n--R\nContent-Type: text/plain\n\nfailed\n--R--\n',
     );
-    expect(autoReplyVerdict(email, { ownAddresses: [] })).toEqual({ allowed: false, reason: 'delivery-report' });
+    expect(autoReplyVerdict(email, { ownAddresses: [] })).toEqual({
+      allowed: false,
+      reason: 'delivery-report',
+    });
   });
 
   it('does not take a local part merely containing "request" for a service address', async () => {

@@ -17,7 +17,7 @@ function lcg(seed: number) {
 /** The invariants every reading keeps, broken input or not. */
 function expectWellFormed(email: ParsedEmail) {
   expect(typeof email.subject).toBe('string');
-  expect(email.subject).not.toMatch(/[\r\n\u0000-\u001f\u007f]/);
+  expect([...email.subject].some((c) => (c.codePointAt(0) ?? 0) < 0x20 || c === '\u007f')).toBe(false);
   expect(typeof email.text).toBe('string');
   expect(email.dedupeKey).toMatch(/^(<.+>|sha256:[0-9a-f]{64})$/);
   expect(Array.isArray(email.to) && Array.isArray(email.cc) && Array.isArray(email.references)).toBe(true);

@@ -62,6 +62,10 @@ describe('repairMojibake', () => {
     );
   });
 
+  it('repairs line by line, so one mislabelled part does not block another', () => {
+    expect(repairMojibake('AÃ±o\nAño ÃÃ')).toBe('Año\nAño ÃÃ');
+  });
+
   it('leaves genuine Latin-1 text and non-Latin text alone', () => {
     expect(repairMojibake('Información Ãºltima')).toBe('Información Ãºltima');
     expect(repairMojibake('Ã³ 日本')).toBe('Ã³ 日本');

@@ -62,20 +62,26 @@ export function cleanFilename(value: string | null | undefined, fallback: string
 const MOJIBAKE = /[\u00c2-\u00f4][\u0080-\u00bf]/;
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
+function repairLine(line: string): string {
+  if (!MOJIBAKE.test(line)) return line;
+  for (const ch of line) {
+    if ((ch.codePointAt(0) ?? 0) > 0xff) return line;
+  }
+  try {
+    return strictUtf8.decode(Buffer.from(line, 'latin1'));
+  } catch {
+    return line;
+  }
+}
+
 /**
  * UTF-8 bytes sent with a Latin-1 label arrive as "InformaciÃ³n". Latin-1 decoding is reversible, so when
- * the text only holds Latin-1 code points, shows the tell-tale pairs and its bytes are valid UTF-8, the
+ * a line only holds Latin-1 code points, shows the tell-tale pairs and its bytes are valid UTF-8, the
  * label was wrong and the UTF-8 reading is the real one. Genuine Latin-1 text almost never passes the
- * strict UTF-8 check, which keeps this from touching correct input.
+ * strict UTF-8 check, which keeps this from touching correct input. Line by line, because the parts
+ * of one message can be mislabelled differently.
  */
 export function repairMojibake(value: string): string {
   if (!MOJIBAKE.test(value)) return value;
-  for (const ch of value) {
-    if ((ch.codePointAt(0) ?? 0) > 0xff) return value;
-  }
-  try {
-    return strictUtf8.decode(Buffer.from(value, 'latin1'));
-  } catch {
-    return value;
-  }
+  return value.split('\n').map(repairLine).join('\n');
 }

@@ -21,6 +21,9 @@ const en = {
   unsupportedProduct: (n: number, products: string) =>
     `Thank you for your message (ticket #${n}). What you describe is not part of the products we support for you, so we cannot take it on here. The products we support for you are: ${products}.`,
   noProducts: 'none registered yet',
+  followUp: (n: number, subject: string) => `Follow-up to #${n}: ${subject}`,
+  confirmByEmail: 'If it is solved, just reply "yes". If not, reply telling us what still happens.',
+  yourRequest: (n: number, subject: string) => `Ticket #${n}: ${subject}`,
   rejected: (n: number, reason: string) => `We cannot go on with ticket #${n}: ${reason}`,
   initialResponse: {
     required: 'We need this information from you to go on',
@@ -53,6 +56,10 @@ const es: Texts = {
   unsupportedProduct: (n: number, products: string) =>
     `Gracias por su mensaje (ticket #${n}). Lo que describe no corresponde a los productos que soportamos para ustedes, por lo que no podemos atenderlo aquí. Los productos con soporte para ustedes son: ${products}.`,
   noProducts: 'ninguno registrado aún',
+  followUp: (n: number, subject: string) => `Continuación de #${n}: ${subject}`,
+  confirmByEmail:
+    'Si está resuelto, responda simplemente "sí". Si no, responda contándonos qué sigue ocurriendo.',
+  yourRequest: (n: number, subject: string) => `Ticket #${n}: ${subject}`,
   rejected: (n: number, reason: string) => `No podemos continuar con el ticket #${n}: ${reason}`,
   initialResponse: {
     required: 'Necesitamos esta información para continuar',

@@ -9,6 +9,8 @@ export interface OutboxWorkerOptions {
   db: Db;
   log: Logger;
   deliver: (job: OutboxJob, key: string) => Promise<void>;
+  /** Told of each failed attempt (e.g. to make a failed send visible on its ticket). */
+  onFailure?: (job: OutboxJob, error: Error, attempts: number, dead: boolean) => Promise<void>;
   leaseMs?: number;
   maxAttempts?: number;
   batch?: number;
@@ -62,6 +64,9 @@ export async function drainOutbox(opts: OutboxWorkerOptions): Promise<{ delivere
           { err, outboxId: String(row.id), kind: row.kind, attempts: row.attempts, dead },
           'outbox delivery failed',
         );
+        await opts.onFailure?.(job, err as Error, row.attempts, dead).catch((hookErr: unknown) => {
+          log.error({ err: hookErr }, 'outbox failure hook failed');
+        });
       }
     }
   }

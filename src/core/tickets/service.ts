@@ -81,7 +81,7 @@ export class TicketService {
   async intake(
     msg: CustomerMessage,
     outer?: Tx,
-    options: { force?: boolean; subject?: string } = {},
+    options: { force?: boolean; subject?: string; silent?: boolean } = {},
   ): Promise<IntakeOutcome> {
     this.checkLength(msg.text);
     let touched = 0;
@@ -136,7 +136,10 @@ export class TicketService {
         const org = await tx.organisation.findUniqueOrThrow({ where: { id: ticket.organisationId } });
         const plan = this.config.plans[org.plan];
         const within = plan ? t(org.language).duration(plan.sla[ticket.priority].firstResponse) : '';
-        await this.publicSystemMessage(tx, ticket.number, t(org.language).ack(ticket.number, within));
+        // silent: an auto-reply or a bounce must not be answered (RFC 3834), though its ticket exists.
+        if (!options.silent) {
+          await this.publicSystemMessage(tx, ticket.number, t(org.language).ack(ticket.number, within));
+        }
         return { kind: 'created', ticketNumber: ticket.number };
       },
       () => (touched ? [touched] : []),
