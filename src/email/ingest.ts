@@ -70,6 +70,19 @@ export async function ingestEmail(tx: Tx, raw: Buffer, deps: EmailIngestDeps): P
     );
   }
 
+  if (ticket && !verdict.allowed) {
+    // An out-of-office or a bounce about a ticket is kept on it for the agents, but it is not the
+    // customer's answer: it changes no status and is never answered.
+    await deps.tickets.note(
+      ticket.number,
+      { kind: 'system' },
+      `Automatic mail from ${sender} (${verdict.reason}): ${email.subject}\n${shown.slice(0, 500)}`,
+      tx,
+    );
+    await record(tx, email, raw, { ticketNumber: ticket.number, verdict });
+    return { kind: 'appended', ticketNumber: ticket.number };
+  }
+
   if (ticket && agent) {
     // An agent answering by mail: a public reply. If the customer was in copy they already have it.
     const requester = await requesterEmail(tx, ticket.requesterId);
@@ -113,6 +126,7 @@ export async function ingestEmail(tx: Tx, raw: Buffer, deps: EmailIngestDeps): P
       await deps.tickets.setStatus(ticket.number, { kind: 'system' }, 'open', undefined, tx);
     }
     const thread = await emailThreadOf(tx, ticket.number, email.dedupeKey);
+    const ackOk = await mayAutoReply(tx, verdict, sender, deps);
     const outcome = await deps.tickets.intake(
       {
         platform: 'email',
@@ -126,14 +140,14 @@ export async function ingestEmail(tx: Tx, raw: Buffer, deps: EmailIngestDeps): P
       {
         force: true,
         subject: texts.followUp(ticket.number, baseSubject(email.subject) || ticket.subject),
-        silent: !(await mayAutoReply(tx, verdict, sender, deps)),
+        silent: !ackOk,
       },
     );
     const n = outcome.kind === 'ignored_greeting' ? ticket.number : outcome.ticketNumber;
     await record(tx, email, raw, { ticketNumber: n, verdict });
     await attach(tx, email, n);
     return outcome.kind === 'created'
-      ? { kind: 'created', ticketNumber: n, acknowledged: true }
+      ? { kind: 'created', ticketNumber: n, acknowledged: ackOk }
       : { kind: 'appended', ticketNumber: n };
   }
 
