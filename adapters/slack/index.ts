@@ -53,12 +53,21 @@ export async function createSlack(deps: SlackDeps) {
   // The bot's own ids let Bolt drop our own messages; if Slack is unreachable now, Bolt asks later.
   let ids: { botId?: string; botUserId?: string } = {};
   try {
-    const auth = await client.auth.test();
+    // Slack out of reach must not hold up the rest of Relevo: wait a few seconds at most.
+    const auth = await Promise.race([
+      client.auth.test(),
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error('no answer within 3 s')), 3000).unref(),
+      ),
+    ]);
     ids = { botId: auth.bot_id, botUserId: auth.user_id };
   } catch (err) {
-    log.error({ err: (err as Error).message }, 'Slack auth.test failed: check SLACK_BOT_TOKEN');
+    log.error(
+      { err: (err as Error).message },
+      'Slack auth.test failed: check SLACK_BOT_TOKEN and that Slack is reachable',
+    );
   }
-  await checkChannels(client, config, log);
+  void checkChannels(client, config, log);
   const socketMode = Boolean(settings.appToken);
   const httpReceiver = socketMode
     ? undefined

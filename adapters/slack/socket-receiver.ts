@@ -6,6 +6,9 @@ import { SocketModeClient } from '@slack/socket-mode';
 import { LogLevel, type Logger as SlackLogger } from '@slack/web-api';
 import type { Logger } from '../../src/core/ports.ts';
 
+/** How long start() waits for Slack before letting Relevo serve without it. */
+const START_GRACE_MS = 3000;
+
 interface Envelope {
   body: Record<string, unknown>;
   ack: (response?: Record<string, unknown>) => Promise<void>;
@@ -29,12 +32,35 @@ export class SocketSlackReceiver implements Receiver {
   init(app: App): void {
     this.app = app;
   }
+  /**
+   * Connects, waiting at most START_GRACE_MS: a token Slack refuses (invalid_auth…) fails the start
+   * at once, but Slack out of reach must not hold up web chat, email and the API, so the connection
+   * is then left to finish in the background (the SDK keeps retrying).
+   */
   async start(): Promise<void> {
-    await this.client.start();
+    this.stopped = false;
+    const connecting = this.client.start().then(
+      () => {
+        if (this.stopped) void this.client.disconnect();
+        else this.opts.log.info('Slack Socket Mode connected');
+        return 'connected' as const;
+      },
+      (err: unknown) => {
+        if (!this.stopped) this.opts.log.error({ err }, 'Slack Socket Mode could not connect');
+        throw err;
+      },
+    );
+    const timer = new Promise<'waiting'>((r) => setTimeout(() => r('waiting'), START_GRACE_MS).unref());
+    if ((await Promise.race([connecting, timer])) === 'waiting') {
+      connecting.catch(() => {});
+      this.opts.log.warn('Slack is not reachable yet; Relevo starts without it and keeps trying');
+    }
   }
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.client.disconnect();
   }
+  private stopped = false;
 
   private async dispatch({ body, ack, retry_num, retry_reason }: Envelope) {
     const isEvent = body.type === 'event_callback';

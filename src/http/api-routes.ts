@@ -40,6 +40,17 @@ const route = <P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(r:
   ): Promise<unknown>;
 }) => r as unknown as Route;
 
+/** A route's answer that is a file (an attachment, an original email), not JSON. */
+class FileResult {
+  constructor(
+    readonly filename: string,
+    readonly contentType: string,
+    readonly body: Buffer,
+  ) {}
+}
+
+const idParam = z.object({ id: z.string().min(1).max(100) });
+
 export const apiRoutes: Route[] = [
   route({
     method: 'GET',
@@ -82,6 +93,35 @@ export const apiRoutes: Route[] = [
     params: ticketParam,
     async handler(ctx, { params }) {
       return { ticket: await getTicket(ctx.db, params.number, { kind: 'agent' }) };
+    },
+  }),
+  route({
+    method: 'GET',
+    url: '/api/v1/attachments/:id',
+    summary: 'Download an attachment (as a file, never rendered)',
+    params: idParam,
+    async handler(ctx, { params }) {
+      const a = await ctx.db.attachment.findUnique({ where: { id: params.id } });
+      if (!a) throw new NotFoundError('There is no such attachment.');
+      if (!a.content) {
+        throw new UserError(
+          `"${a.filename}" was over the attachment size limit, so only its name was kept.`,
+          404,
+          'not_stored',
+        );
+      }
+      return new FileResult(a.filename, 'application/octet-stream', Buffer.from(a.content));
+    },
+  }),
+  route({
+    method: 'GET',
+    url: '/api/v1/emails/:id/raw',
+    summary: 'The full original of a received email (message/rfc822), quoted history included',
+    params: idParam,
+    async handler(ctx, { params }) {
+      const m = await ctx.db.emailMessage.findUnique({ where: { id: params.id } });
+      if (!m?.raw) throw new NotFoundError('There is no such received email.');
+      return new FileResult(`${m.id}.eml`, 'message/rfc822', Buffer.from(m.raw));
     },
   }),
   route({
@@ -226,6 +266,17 @@ export function registerApiRoutes(app: FastifyInstance, ctx: HttpContext): void 
         } as never;
         const result = await r.handler(ctx, input);
         reply.code(r.status ?? 200);
+        if (result instanceof FileResult) {
+          // Served as a download, never rendered: a customer's HTML attachment must not run in our origin.
+          return reply
+            .type(result.contentType)
+            .header(
+              'content-disposition',
+              `attachment; filename="${result.filename.replace(/["\\\r\n]/g, '_')}"`,
+            )
+            .header('x-content-type-options', 'nosniff')
+            .send(result.body);
+        }
         return result;
       },
     });

@@ -40,6 +40,7 @@ export async function renderCard(db: Db, ticketNumber: number): Promise<OutMessa
         take: 1,
         include: { maintainer: { select: { name: true } } },
       },
+      attachments: { select: { filename: true, size: true, oversized: true }, orderBy: { createdAt: 'asc' } },
     },
   });
   const first = ticket.events[0]?.body ?? '';
@@ -103,6 +104,17 @@ export async function renderCard(db: Db, ticketNumber: number): Promise<OutMessa
   }
   if (ticket.organisation.infraUrl)
     fields.push({ label: 'Infrastructure', value: ticket.organisation.infraUrl });
+  if (ticket.attachments.length) {
+    fields.push({
+      label: 'Attachments',
+      value: ticket.attachments
+        .map(
+          (a) =>
+            `${a.filename} (${Math.ceil(a.size / 1024)} KB${a.oversized ? ', over the size limit: not kept' : ''})`,
+        )
+        .join(', '),
+    });
+  }
   const esc = ticket.escalations[0];
   if (esc) {
     fields.push({

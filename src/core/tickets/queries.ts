@@ -79,6 +79,28 @@ export async function getTicket(db: Db, number: number, viewer: Viewer) {
         orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
         include: { authorAgent: { select: { name: true } }, authorContact: { select: { name: true } } },
       },
+      attachments: {
+        orderBy: { createdAt: 'asc' },
+        select: { id: true, filename: true, contentType: true, size: true, oversized: true },
+      },
+      emails: {
+        // Addresses and delivery errors are for agents; customers see the conversation itself.
+        where: viewer.kind === 'contact' ? { id: '' } : {},
+        orderBy: { createdAt: 'asc' },
+        select: {
+          id: true,
+          messageId: true,
+          direction: true,
+          fromAddress: true,
+          toAddresses: true,
+          ccAddresses: true,
+          subject: true,
+          automatic: true,
+          loopVerdict: true,
+          error: true,
+          createdAt: true,
+        },
+      },
     },
   });
   if (!ticket || (viewer.kind === 'contact' && ticket.organisationId !== viewer.organisationId)) {

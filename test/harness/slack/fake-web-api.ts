@@ -59,8 +59,18 @@ export interface FakeFileInput {
   user?: string;
 }
 
+/** Where apps.connections.open sends an app: see fake-socket-mode.ts. */
+export interface SocketModeEndpoint {
+  /** A fresh one-time WebSocket URL. */
+  issueUrl(): string;
+}
+
 export interface FakeSlackOptions {
   botToken?: string;
+  /** The app-level token (xapp-…) that apps.connections.open takes; one is made up unless given. */
+  appToken?: string;
+  /** Serves apps.connections.open (Socket Mode); `useSocketMode` can attach one later. */
+  socketMode?: SocketModeEndpoint;
   botUserId?: string;
   botId?: string;
   appId?: string;
@@ -100,6 +110,9 @@ class ApiError extends Error {
 // WebClient JSON-stringifies nested values in form bodies; these are the fields where a string
 // value is really JSON. Decoding only known fields keeps a `text` of "[1]" a string.
 const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata', 'user_auth_blocks']);
+// Methods that take the app-level token (xapp-…) instead of the bot token; Slack wants it in the
+// Authorization header ("passing it as a POST parameter will result in an error").
+const APP_TOKEN_METHODS = new Set(['apps.connections.open']);
 const BOOL_FIELDS = new Set([
   'reply_broadcast',
   'unfurl_links',
@@ -129,6 +142,7 @@ export class FakeSlack {
   /** Every call, including rate-limited and refused ones, in arrival order. */
   readonly calls: FakeCall[] = [];
   readonly botToken: string;
+  readonly appToken: string;
   readonly botUserId: string;
   readonly botId: string;
   readonly appId: string;
@@ -157,12 +171,16 @@ export class FakeSlack {
   private readonly files = new Map<string, StoredFile>();
   private readonly listeners = new Set<() => void>();
   private lastMicros = 0;
+  private socketMode?: SocketModeEndpoint;
 
   constructor(opts: FakeSlackOptions = {}) {
     this.botToken = opts.botToken ?? `xoxb-1-${randomBytes(12).toString('hex')}`;
     this.botUserId = opts.botUserId ?? 'U0RELEVOBOT';
     this.botId = opts.botId ?? 'B0RELEVO01';
     this.appId = opts.appId ?? 'A0RELEVO01';
+    this.appToken =
+      opts.appToken ?? `xapp-1-${this.appId}-${randomDigits(13)}-${randomBytes(32).toString('hex')}`;
+    this.socketMode = opts.socketMode;
     this.teamId = opts.teamId ?? 'T0RELEVO01';
     this.teamDomain = opts.teamDomain ?? 'relevo-test';
     this.now = opts.now ?? Date.now;
@@ -259,6 +277,11 @@ export class FakeSlack {
       timeoutMs,
       `a ${method} call${predicate.length ? ' matching the predicate' : ''}`,
     );
+  }
+
+  /** Lets apps.connections.open hand out this endpoint's URLs (Socket Mode). */
+  useSocketMode(endpoint: SocketModeEndpoint | undefined): void {
+    this.socketMode = endpoint;
   }
 
   /** Forgets recorded calls (messages, views and users stay). */
@@ -410,7 +433,8 @@ export class FakeSlack {
     // JSON body (its docs require the header there).
     const auth = req.headers.authorization;
     let token: string | undefined;
-    if (auth?.startsWith('Bearer ')) token = auth.slice('Bearer '.length).trim();
+    const fromHeader = auth?.startsWith('Bearer ') ?? false;
+    if (fromHeader) token = auth!.slice('Bearer '.length).trim();
     else if (contentType !== 'application/json') token = str(args.token);
     delete args.token;
 
@@ -418,8 +442,18 @@ export class FakeSlack {
     if (!handler)
       return this.answer(res, method, args, 200, { ok: false, error: 'unknown_method', req_method: method });
     if (!token) return this.answer(res, method, args, 200, { ok: false, error: 'not_authed' });
-    if (token !== this.botToken)
+    if (APP_TOKEN_METHODS.has(method)) {
+      // The app-level token, in the header only; a bot token is the wrong kind of token.
+      if (token === this.botToken)
+        return this.answer(res, method, args, 200, { ok: false, error: 'not_allowed_token_type' });
+      if (token !== this.appToken)
+        return this.answer(res, method, args, 200, { ok: false, error: 'invalid_auth' });
+      if (!fromHeader) return this.answer(res, method, args, 200, { ok: false, error: 'not_authed' });
+    } else if (token === this.appToken) {
+      return this.answer(res, method, args, 200, { ok: false, error: 'not_allowed_token_type' });
+    } else if (token !== this.botToken) {
       return this.answer(res, method, args, 200, { ok: false, error: 'invalid_auth' });
+    }
 
     const limited = this.takeRateLimit(method, args);
     if (limited !== undefined) {
@@ -540,6 +574,13 @@ export class FakeSlack {
       bot_id: this.botId,
       is_enterprise_install: false,
     }),
+
+    'apps.connections.open': () => {
+      // "Generate a temporary Socket Mode WebSocket URL": { ok, url: 'wss://…/link/?ticket=…' }.
+      // Without an endpoint attached the fake answers with an error of its own naming.
+      if (!this.socketMode) throw new ApiError('socket_mode_not_enabled');
+      return { url: this.socketMode.issueUrl() };
+    },
 
     'chat.postMessage': (a) => {
       const channel = this.resolveChannel(str(a.channel), this.strictChannels);

@@ -1,8 +1,11 @@
 // A Relevo wired to a fake Slack, with the signed client and small readers for what Relevo posted.
+// Over HTTP (signed requests to /slack/events) by default, or in Socket Mode: SLACK_APP_TOKEN and no
+// signing secret, Relevo then dials the fake Socket Mode endpoint found through apps.connections.open.
 
 import { testConfigYaml } from '../../fixtures/config.ts';
 import { startTestApp, type TestApp } from '../app.ts';
 import type { DatabaseKind } from '../databases.ts';
+import { type FakeSocketMode, startFakeSocketMode } from './fake-socket-mode.ts';
 import { type FakeSlack, startFakeSlack } from './fake-web-api.ts';
 import { SlackClient } from './signed-requests.ts';
 
@@ -40,11 +43,34 @@ tickets:
 export interface SlackTestApp {
   t: TestApp;
   fake: FakeSlack;
+  /**
+   * Signs and sends Slack's HTTP requests; in Socket Mode, use its `build*` methods for payloads and
+   * deliver them with `socket` (nothing listens on /slack/events then).
+   */
   slack: SlackClient;
+  /** The fake Socket Mode endpoint, in Socket Mode. */
+  socket?: FakeSocketMode;
   stop(): Promise<void>;
 }
 
-export async function startSlackApp(database: DatabaseKind = 'pglite'): Promise<SlackTestApp> {
+export interface SlackAppOptions {
+  /** Starts Relevo with SLACK_APP_TOKEN (and no SLACK_SIGNING_SECRET): it connects over Socket Mode. */
+  socketMode?: boolean;
+  /** Extra environment for Relevo. */
+  env?: Record<string, string>;
+  /** Runs once the fakes are up, before Relevo starts (e.g. to make Slack fail at boot). */
+  beforeStart?: (fake: FakeSlack, socket?: FakeSocketMode) => void | Promise<void>;
+}
+
+export function startSlackApp(
+  database: DatabaseKind | undefined,
+  opts: SlackAppOptions & { socketMode: true },
+): Promise<SlackTestApp & { socket: FakeSocketMode }>;
+export function startSlackApp(database?: DatabaseKind, opts?: SlackAppOptions): Promise<SlackTestApp>;
+export async function startSlackApp(
+  database: DatabaseKind = 'pglite',
+  opts: SlackAppOptions = {},
+): Promise<SlackTestApp> {
   const fake = await startFakeSlack({
     users: [
       { id: CUSTOMER, name: 'carla', realName: 'Carla Customer', email: 'carla@example.com' },
@@ -60,18 +86,39 @@ export async function startSlackApp(database: DatabaseKind = 'pglite'): Promise<
       { id: MAINTAINERS, name: 'platform-maintainers' },
     ],
   });
-  const t = await startTestApp({
-    database,
-    config: slackConfigYaml,
-    env: { SLACK_BOT_TOKEN: fake.botToken, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.url },
-  });
+  const socket = opts.socketMode ? await startFakeSocketMode({ slack: fake }) : undefined;
+  const transport: Record<string, string> = socket
+    ? { SLACK_APP_TOKEN: fake.appToken }
+    : { SLACK_SIGNING_SECRET: SIGNING_SECRET };
+  let t: TestApp;
+  try {
+    await opts.beforeStart?.(fake, socket);
+    t = await startTestApp({
+      database,
+      config: slackConfigYaml,
+      env: { SLACK_BOT_TOKEN: fake.botToken, SLACK_API_URL: fake.url, ...transport, ...opts.env },
+    });
+  } catch (err) {
+    await socket?.close();
+    await fake.close();
+    throw err;
+  }
   const slack = new SlackClient({ baseUrl: t.url, signingSecret: SIGNING_SECRET, fake });
+  // A test may stop Relevo itself (to watch it leave Slack); stop() then only closes the fakes.
+  const stopRelevo = t.stop;
+  let stopping: Promise<void> | undefined;
+  t.stop = () => {
+    stopping ??= stopRelevo();
+    return stopping;
+  };
   return {
     t,
     fake,
     slack,
+    socket,
     async stop() {
       await t.stop();
+      await socket?.close();
       await fake.close();
     },
   };
