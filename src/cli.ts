@@ -13,6 +13,9 @@ const usage = `Usage: relevo <command>
   token      Print the API token the agent console and API accept
   slack manifest [--socket] [--url https://your.host]
              Print the Slack app manifest to paste into "Create app → From a manifest"
+  email inspect <file.eml>
+             Print as JSON how Relevo reads a message: sender, original sender if forwarded,
+             ticket reference, visible text, attachments, loop-guard verdict
   help       Show this help`;
 
 async function main(argv: string[]) {
@@ -64,6 +67,14 @@ async function main(argv: string[]) {
         const { printSlackManifest } = await import('./cli/slack-manifest.ts');
         return printSlackManifest(argv.slice(2));
       }
+      case 'email': {
+        if (argv[1] !== 'inspect' || !argv[2]) {
+          console.error(`Usage: relevo email inspect <file.eml>\n\n${usage}`);
+          process.exit(2);
+        }
+        const { printEmailInspection } = await import('./cli/email-inspect.ts');
+        return await printEmailInspection(argv[2]);
+      }
       case 'help':
       case '--help':
       case '-h':
@@ -75,7 +86,7 @@ async function main(argv: string[]) {
     }
   } catch (err) {
     if (err instanceof ConfigError) {
-      console.error(`Relevo cannot start.\n${err.message}`);
+      console.error(command === 'start' ? `Relevo cannot start.\n${err.message}` : err.message);
       process.exit(78);
     }
     throw err;

@@ -1,0 +1,55 @@
+// The command line as a person runs it: a real `node bin/relevo.mjs` process, its output and exit code.
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const relevo = (...args: string[]) =>
+  spawnSync(process.execPath, ['bin/relevo.mjs', ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, RELEVO_SUPPORT_ADDRESS: 'support@relevo.test' },
+  });
+
+describe('relevo email inspect', () => {
+  it('prints how a forwarded Spanish mail is read, as JSON', () => {
+    const run = relevo('email', 'inspect', 'test/fixtures/email/gmail-forward-es.eml');
+    expect(run.status).toBe(0);
+    const report = JSON.parse(run.stdout);
+    expect(report.forwarded.originalSender.address).toBe('javier.morales@example.net');
+    expect(report.forwarded.forwarder.address).toBe('carmen.diaz@initech.example');
+    expect(report.loopGuard).toEqual({ autoReplyAllowed: true, reason: null });
+    expect(report.ticketReference).toHaveProperty('subjectNumber', null);
+  });
+
+  it('names the loop-guard reason for an auto-reply', () => {
+    const run = relevo('email', 'inspect', 'test/fixtures/email/auto-reply-vacation-en.eml');
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout).loopGuard.autoReplyAllowed).toBe(false);
+  });
+
+  it('explains a missing file and exits non-zero', () => {
+    const run = relevo('email', 'inspect', 'no/such/file.eml');
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain('Cannot read no/such/file.eml');
+  });
+});
+
+describe('relevo slack manifest', () => {
+  it('prints a manifest whose URLs point at the given host and whose command lists the registry', () => {
+    const run = relevo('slack', 'manifest', '--url', 'https://support.example.com');
+    expect(run.status).toBe(0);
+    const manifest = parse(run.stdout);
+    expect(manifest.settings.event_subscriptions.request_url).toBe(
+      'https://support.example.com/slack/events',
+    );
+    expect(manifest.features.slash_commands[0].usage_hint).toContain('create');
+  });
+
+  it('asks for a URL or Socket Mode', () => {
+    const run = relevo('slack', 'manifest');
+    expect(run.status).toBe(78);
+    expect(run.stderr).toMatch(/--url|--socket/);
+  });
+});
