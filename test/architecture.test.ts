@@ -11,6 +11,8 @@ const forbidden = [
   /^@discordjs\//,
   /^@mattermost\//,
   /^nodemailer/,
+  /^smtp-server/,
+  /^imapflow/,
   /^fastify/,
   /^@fastify\//,
   /^express/,
@@ -42,6 +44,16 @@ describe('src/core imports no adapter, command, platform SDK or HTTP framework',
   });
 
   for (const file of files(path.resolve('src/core'))) {
+    it(path.relative(process.cwd(), file), () => {
+      expect(forbiddenImports(readFileSync(file, 'utf8'))).toEqual([]);
+    });
+  }
+});
+
+// Email's decisions (threading, loops, forwards) live in src/email and follow the same rule: the
+// transports (SMTP listener, IMAP, nodemailer) are adapters.
+describe('src/email imports no adapter, transport, platform SDK or HTTP framework', () => {
+  for (const file of files(path.resolve('src/email'))) {
     it(path.relative(process.cwd(), file), () => {
       expect(forbiddenImports(readFileSync(file, 'utf8'))).toEqual([]);
     });
