@@ -5,6 +5,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
+import { type ImapSource, startImapSource } from '../adapters/email/imap-source.ts';
 import { EmailAdapter } from '../adapters/email/mailer.ts';
 import { type SmtpListener, startSmtpListener } from '../adapters/email/smtp-listener.ts';
 import { createSlack } from '../adapters/slack/index.ts';
@@ -234,6 +235,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   slack?.register(http);
 
   let smtp: SmtpListener | undefined;
+  let imap: ImapSource | undefined;
   const acceptMail = async (raw: Buffer, via: 'smtp' | 'imap') => {
     if (await acceptEmail(db.prisma, raw, via)) notifier.inboxWritten();
   };
@@ -273,6 +275,14 @@ export async function createApp(options: AppOptions): Promise<App> {
           log,
         });
       }
+      if (email && env.RELEVO_IMAP_URL) {
+        imap = await startImapSource({
+          url: env.RELEVO_IMAP_URL,
+          doneFolder: env.RELEVO_IMAP_DONE_FOLDER,
+          accept: (raw) => acceptMail(raw, 'imap'),
+          log,
+        });
+      }
       for (const loop of loops) loop.start();
       started = true;
       return address;
@@ -280,6 +290,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     async stop() {
       // Stop taking requests, let the workers finish what they hold, then close the database.
       await smtp?.close();
+      await imap?.close();
       await http.close();
       for (const loop of loops) await loop.stop();
       if (started) {
