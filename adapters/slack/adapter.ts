@@ -5,6 +5,7 @@ import type { OutMessage } from '../../src/core/message.ts';
 import type { ChatAdapter, ChatTarget, Logger, MessageRef } from '../../src/core/ports.ts';
 import type { Db } from '../../src/db/index.ts';
 import { renderMessage } from './blocks.ts';
+import { slackLogger } from './logger.ts';
 import { ChannelPacer } from './pacer.ts';
 
 export interface SlackAdapterOptions {
@@ -77,18 +78,9 @@ export class SlackAdapter implements ChatAdapter {
 
 /** A WebClient that logs through Relevo's logger (never the token) and honours 429 Retry-After. */
 export function slackClient(token: string, log: Logger, apiUrl?: string): WebClient {
-  const logger: SlackLogger = {
-    debug: (...m) => log.debug({ slack: m.join(' ') }, 'slack web api'),
-    info: (...m) => log.debug({ slack: m.join(' ') }, 'slack web api'),
-    warn: (...m) => log.warn({ slack: m.join(' ') }, 'slack web api'),
-    error: (...m) => log.error({ slack: m.join(' ') }, 'slack web api'),
-    setLevel: () => {},
-    getLevel: () => LogLevel.INFO,
-    setName: () => {},
-  };
   return new WebClient(token, {
     ...(apiUrl ? { slackApiUrl: apiUrl } : {}),
-    logger,
+    logger: slackLogger(log, 'slack web api'),
     retryConfig: { retries: 5, factor: 2, minTimeout: 200, maxTimeout: 5_000 },
   });
 }

@@ -1,6 +1,6 @@
 // Slack, wired: the Web API client and chat adapter, the Bolt app (HTTP on Relevo's server, or Socket
 // Mode), its listeners, and the inbox handlers that turn stored events into core calls.
-import { App, type Logger as BoltLogger, LogLevel } from '@slack/bolt';
+import { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { FastifyInstance } from 'fastify';
 import type { FileConfig } from '../../src/config/file.ts';
@@ -12,6 +12,7 @@ import { renderCard } from '../../src/core/tickets/card.ts';
 import { SlackAdapter, slackClient } from './adapter.ts';
 import { parseActionId, readButtonValue, renderMessage } from './blocks.ts';
 import { slackChannel, slackInboxHandlers, slackInteractions } from './inbound.ts';
+import { slackLogger } from './logger.ts';
 import { readSubmission, renderModal } from './modal.ts';
 import { SlackPeople } from './people.ts';
 import { FastifySlackReceiver } from './receiver.ts';
@@ -79,7 +80,7 @@ export async function createSlack(deps: SlackDeps) {
     token: settings.botToken,
     receiver: httpReceiver ?? socketReceiver,
     ...ids,
-    logger: boltLogger(log),
+    logger: slackLogger(log, 'bolt'),
     clientOptions: settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {},
     tokenVerificationEnabled: false,
   });
@@ -199,18 +200,6 @@ export async function createSlack(deps: SlackDeps) {
     async stop() {
       await socketReceiver?.stop();
     },
-  };
-}
-
-function boltLogger(log: Logger): BoltLogger {
-  return {
-    debug: (...m) => log.debug({ bolt: m.map(String).join(' ') }, 'bolt'),
-    info: (...m) => log.debug({ bolt: m.map(String).join(' ') }, 'bolt'),
-    warn: (...m) => log.warn({ bolt: m.map(String).join(' ') }, 'bolt'),
-    error: (...m) => log.error({ bolt: m.map(String).join(' ') }, 'bolt'),
-    setLevel: () => {},
-    getLevel: () => LogLevel.INFO,
-    setName: () => {},
   };
 }
 

@@ -5,6 +5,7 @@ import type { App, Receiver } from '@slack/bolt';
 import { SocketModeClient } from '@slack/socket-mode';
 import { LogLevel, type Logger as SlackLogger } from '@slack/web-api';
 import type { Logger } from '../../src/core/ports.ts';
+import { slackLogger } from './logger.ts';
 
 /** How long start() waits for Slack before letting Relevo serve without it. */
 const START_GRACE_MS = 3000;
@@ -23,7 +24,7 @@ export class SocketSlackReceiver implements Receiver {
   constructor(private readonly opts: { appToken: string; apiUrl?: string; log: Logger }) {
     this.client = new SocketModeClient({
       appToken: opts.appToken,
-      logger: quietLogger(opts.log),
+      logger: slackLogger(opts.log, 'slack socket mode'),
       clientOptions: opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {},
     });
     this.client.on('slack_event', (envelope: Envelope) => this.dispatch(envelope));
@@ -86,16 +87,4 @@ export class SocketSlackReceiver implements Receiver {
       if (!isEvent) await reply();
     }
   }
-}
-
-function quietLogger(log: Logger): SlackLogger {
-  return {
-    debug: (...m) => log.debug({ slack: m.map(String).join(' ') }, 'slack socket mode'),
-    info: (...m) => log.debug({ slack: m.map(String).join(' ') }, 'slack socket mode'),
-    warn: (...m) => log.warn({ slack: m.map(String).join(' ') }, 'slack socket mode'),
-    error: (...m) => log.error({ slack: m.map(String).join(' ') }, 'slack socket mode'),
-    setLevel: () => {},
-    getLevel: () => LogLevel.INFO,
-    setName: () => {},
-  };
 }

@@ -109,6 +109,23 @@ describe('readForward, inline forwards', () => {
     });
   });
 
+  it('keeps lines longer than the library is shown, whole', async () => {
+    const paragraph = `Inicio ${'palabra '.repeat(300)}fin.`;
+    const email = await mail(
+      'Fwd: informe',
+      `Nota ${'larga '.repeat(150)}fin.`,
+      '',
+      '---------- Forwarded message ---------',
+      'From: Ops <ops@example.com>',
+      'Subject: informe',
+      '',
+      paragraph,
+    );
+    const forward = readForward(email);
+    expect(forward?.originalBody).toBe(paragraph.trim());
+    expect(forward?.forwarderNote).toBe(`Nota ${'larga '.repeat(150)}fin.`);
+  });
+
   it('keeps the whole original body of a very long forward', async () => {
     const long = 'x'.repeat(70).concat('\n').repeat(1200);
     const email = await mail(
@@ -169,6 +186,15 @@ describe('readForward, forwarded as an attachment', () => {
 
 describe('readForward on hostile input', () => {
   // Raw, 16 KB of newlines kept email-forward-parser's ^\s* separators busy for 7.5 s.
+  // One crafted line of 4,900 characters kept it busy for 1.6 s; 32 KB of them for minutes.
+  it('stays fast on long lines crafted against its per-line regexes', async () => {
+    const line = `On ${', "x" <'.repeat(700)}`;
+    const email = await mail('Fwd: x', ...Array.from({ length: 8 }, () => line));
+    const started = performance.now();
+    readForward(email);
+    expect(performance.now() - started).toBeLessThan(1500);
+  });
+
   it('stays fast on long runs of blank lines and spaces', async () => {
     const email = await mail('Fwd: x', `nota${'\n'.repeat(40_000)}${' '.repeat(40_000)}fin`);
     const started = performance.now();

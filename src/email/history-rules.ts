@@ -49,9 +49,13 @@ export function historyStart(lines: readonly string[]): number {
   return -1;
 }
 
+const ATTRIBUTION = /^\s*(?:on|el)\s.*\d.*\b(?:wrote|escribió)\s*:\s*$/i;
+// Real attribution lines are short; the two .* would make a long crafted line quadratic.
+const ATTRIBUTION_MAX = 300;
+
 /** "On <date>, <name> wrote:" / "El <fecha>, <nombre> escribió:" on one line. */
 export function isAttribution(line: string): boolean {
-  return /^\s*(?:on|el)\s.*\d.*\b(?:wrote|escribió)\s*:\s*$/i.test(line);
+  return line.length <= ATTRIBUTION_MAX && ATTRIBUTION.test(line);
 }
 
 /** RFC 3676 §4.3 "-- " (often trimmed to "--"). */

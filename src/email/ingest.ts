@@ -57,7 +57,9 @@ export async function ingestEmail(tx: Tx, raw: Buffer, deps: EmailIngestDeps): P
 
   const agent = await agentByEmail(tx, sender);
   const forwarder = agent || deps.config.email.forwardingAddresses.some((a) => a.toLowerCase() === sender);
-  const forward = forwarder ? readForward(email) : null;
+  // A forward whose client showed only a name (no address) cannot credit anyone: treat it as the forwarder's.
+  const found = forwarder ? readForward(email) : null;
+  const forward = found?.originalFrom.address ? found : null;
   const shown = visibleText(email.text).visible || email.subject;
 
   // A reply on an existing ticket?

@@ -9,8 +9,8 @@ const inspect = (file: string) =>
 describe('inspectEmail', () => {
   it('explains a reply to a ticket', async () => {
     expect(await inspect('gmail-reply-es.eml')).toEqual({
-      messageId: '<CAH1xQw9Tn5Rb2Wc8Ye4Ui6Op0As3Df7Gh1Jk5Lz9Xc@mail.gmail.com>',
-      dedupeKey: '<CAH1xQw9Tn5Rb2Wc8Ye4Ui6Op0As3Df7Gh1Jk5Lz9Xc@mail.gmail.com>',
+      messageId: '<CAH1xQw9Tn5Rb2Wc8Ye4Ui6Op0As3Df7Gh1Jk5Lz9Xc@mail.gmail.example>',
+      dedupeKey: '<CAH1xQw9Tn5Rb2Wc8Ye4Ui6Op0As3Df7Gh1Jk5Lz9Xc@mail.gmail.example>',
       sender: { address: 'luis.garcia@example.org', name: 'Luis García' },
       subject: 'Re: Error al exportar facturas a PDF [#1042]',
       date: '2025-03-03T11:02:20.000Z',
@@ -19,7 +19,7 @@ describe('inspectEmail', () => {
         subjectNumber: 1042,
         inReplyTo: '<relevo.1042.3@acme.example>',
         references: [
-          '<CAH1xQw7Lp3Zk9Ds2Fg8Hj4Kl6Mn0Bv5Cx1Za3Sd7Fg@mail.gmail.com>',
+          '<CAH1xQw7Lp3Zk9Ds2Fg8Hj4Kl6Mn0Bv5Cx1Za3Sd7Fg@mail.gmail.example>',
           '<relevo.1042.3@acme.example>',
         ],
       },

@@ -55,7 +55,7 @@ function reasonFor(email: ParsedEmail, own: ReadonlySet<string>): LoopReason | n
   if (email.isDeliveryReport) return 'delivery-report';
   const autoSubmitted = h['auto-submitted'];
   if (autoSubmitted !== undefined && firstToken(autoSubmitted) !== 'no') return 'auto-submitted';
-  if (AUTO_REPLY_HEADERS.some((name) => name in h)) return 'auto-reply-header';
+  if (AUTO_REPLY_HEADERS.some((name) => Object.hasOwn(h, name))) return 'auto-reply-header';
   const suppress = (h['x-auto-response-suppress'] ?? '').toLowerCase().split(/[\s,;]+/);
   if (suppress.some((t) => SUPPRESS_TOKENS.has(t))) return 'auto-response-suppressed';
   if (Object.keys(h).some((name) => name.startsWith('list-') || name === 'mailing-list'))

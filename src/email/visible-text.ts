@@ -3,6 +3,7 @@
 // its regex list (v2.3.9) lacks.
 import EmailReplyParser from 'email-reply-parser';
 import { historyStart, isAttribution, signatureStart } from './history-rules.ts';
+import { hideLongLines } from './long-lines.ts';
 
 export interface VisibleText {
   visible: string;
@@ -14,7 +15,9 @@ export interface VisibleText {
 // /^\s*([a-z]{3,4}\.\s[\s\S]+\sskrev\s[\s\S]+:)$/m, which backtrack cubically: 16 KB of crafted lines
 // took 4.7 s here, 40 KB took 76 s, all on the event loop of the SMTP listener. 5,000 characters
 // bounds that at ~0.1 s; the new part of a real reply is far shorter (the history was cut before).
+// Longer texts get the linear rules only. Long lines are cut for its per-line regexes (./long-lines.ts).
 const LIBRARY_LIMIT = 5_000;
+const LINE_LIMIT = 500;
 
 /** CRLF, odd spaces, image placeholders and runs of blank lines, as clients and HTML conversion leave them. */
 export function normaliseText(text: string): string {
@@ -62,14 +65,16 @@ interface Split {
 }
 
 function withLibrary(head: string): Split {
-  const fragments = new EmailReplyParser().read(head).getFragments();
+  const { text, restore } = hideLongLines(head, LINE_LIMIT);
+  const fragments = new EmailReplyParser().read(text).getFragments();
   const body: string[] = [];
   const signatures: string[] = [];
   let quoted = false;
   for (const f of fragments) {
-    if (!f.isHidden()) body.push(f.getContent());
-    else if (f.isSignature()) signatures.push(f.getContent());
-    else if (f.isQuoted() && f.getContent().trim()) quoted = true;
+    const content = restore(f.getContent());
+    if (!f.isHidden()) body.push(content);
+    else if (f.isSignature()) signatures.push(content);
+    else if (f.isQuoted() && content.trim()) quoted = true;
   }
   return { body: body.join('\n'), signatures, quoted };
 }
@@ -77,13 +82,15 @@ function withLibrary(head: string): Split {
 /** The linear stand-in for long texts: drop quoted blocks and the attribution lines above them. */
 function withoutLibrary(head: string): Split {
   const lines = head.split('\n');
-  const quoted = lines.some(isQuoted);
-  const kept = lines.filter((line, i) => {
-    if (isQuoted(line)) return false;
-    const next = lines.slice(i + 1).find((l) => l.trim());
-    return !(next !== undefined && isQuoted(next) && isAttribution(line));
-  });
-  return { body: kept.join('\n'), signatures: [], quoted };
+  const kept: string[] = [];
+  let nextIsQuoted = false;
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = lines[i] ?? '';
+    if (isQuoted(line)) nextIsQuoted = true;
+    else if (!(nextIsQuoted && isAttribution(line))) kept.push(line);
+    if (line.trim() && !isQuoted(line)) nextIsQuoted = false;
+  }
+  return { body: kept.reverse().join('\n'), signatures: [], quoted: lines.some(isQuoted) };
 }
 
 export function visibleText(text: string): VisibleText {
