@@ -1,0 +1,110 @@
+// npm run bench:email — issue 4's ingest throughput: 1,000 mixed real-shaped messages (the .eml fixtures,
+// each given its own Message-ID) sent by nodemailer through Relevo's SMTP listener into tickets, against
+// bare mailparser parsing the same 1,000 messages in the same run. Prints figures; asserts nothing.
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import path from 'node:path';
+import { simpleParser } from 'mailparser';
+import nodemailer from 'nodemailer';
+import pino from 'pino';
+import { createApp } from '../src/app.ts';
+import { parseEnv } from '../src/config/env.ts';
+import { parseConfigFile } from '../src/config/file.ts';
+import { testConfigYaml } from '../test/fixtures/config.ts';
+import { startSmtpSink } from '../test/harness/email/smtp-sink.ts';
+
+const N = Number(process.env.BENCH_EMAIL_N ?? 1000);
+const SUPPORT = 'support@relevo.test';
+const fixtures = path.resolve('test/fixtures/email');
+
+/** The fixture with a fresh Message-ID, so each of the N messages is a distinct message. */
+function distinct(raw: Buffer, i: number): Buffer {
+  const text = raw.toString('latin1');
+  const id = `<bench-${i}-${Date.now()}@bench.relevo.test>`;
+  const replaced = /^message-id:.*$/im.test(text)
+    ? text.replace(/^message-id:.*$/im, `Message-ID: ${id}`)
+    : `Message-ID: ${id}\r\n${text}`;
+  return Buffer.from(replaced, 'latin1');
+}
+
+async function main() {
+  const files = (await readdir(fixtures)).filter((f) => f.endsWith('.eml')).sort();
+  const sources = await Promise.all(files.map((f) => readFile(path.join(fixtures, f))));
+  const messages = Array.from({ length: N }, (_, i) => distinct(sources[i % sources.length] as Buffer, i));
+  const bytes = messages.reduce((n, m) => n + m.length, 0);
+  console.log(
+    `Node ${process.version}, ${cpus().length} CPUs; ${N} messages from ${files.length} fixtures, ${(bytes / 1024 / 1024).toFixed(1)} MiB`,
+  );
+
+  // Baseline: bare mailparser over the same bytes.
+  const p0 = performance.now();
+  for (const m of messages) await simpleParser(m);
+  const parseMs = performance.now() - p0;
+
+  const dir = await mkdtemp(path.join(tmpdir(), 'relevo-bench-email-'));
+  const sink = await startSmtpSink();
+  const env = parseEnv({
+    RELEVO_DATA_DIR: dir,
+    PORT: '0',
+    RELEVO_API_TOKEN: 'bench-token-0123456789',
+    LOG_LEVEL: 'silent',
+    RELEVO_SUPPORT_ADDRESS: SUPPORT,
+    RELEVO_SMTP_URL: sink.url,
+    RELEVO_SMTP_LISTEN_PORT: '0',
+    // Fixtures' senders come from many domains: every message gets a ticket somewhere.
+  });
+  const config = parseConfigFile(
+    `${testConfigYaml}\nemail:\n  defaultOrganisation: acme\n  autoRepliesPerHour: 1000\nwebchat:\n  enabled: false\n`,
+    'bench config',
+  );
+  const app = await createApp({ env, config, logger: pino({ level: 'silent' }), pollMs: 50 });
+  await app.listen();
+  const transport = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port: app.smtpPort(),
+    secure: false,
+    pool: true,
+    maxConnections: 4,
+    maxMessages: Number.POSITIVE_INFINITY,
+  });
+  const db = app.db.prisma;
+
+  const t0 = performance.now();
+  let accepted = 0;
+  let refused = 0;
+  await Promise.all(
+    messages.map((raw) =>
+      transport
+        .sendMail({ envelope: { from: 'sender@bench.relevo.test', to: [SUPPORT] }, raw })
+        .then(() => accepted++)
+        .catch(() => refused++),
+    ),
+  );
+  const acceptedMs = performance.now() - t0;
+  // Then until every accepted message is processed into the database (tickets, notes, stored originals).
+  for (;;) {
+    const pending = await db.inboundEvent.count({ where: { processedAt: null } });
+    if (pending === 0) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const ingestMs = performance.now() - t0;
+  const stored = await db.emailMessage.count({ where: { direction: 'inbound' } });
+  const tickets = await db.ticket.count();
+  transport.close();
+  await app.stop();
+  await sink.close();
+  await rm(dir, { recursive: true, force: true });
+
+  const rate = (ms: number) => (N / (ms / 1000)).toFixed(0);
+  console.log(`bare mailparser (simpleParser):          ${parseMs.toFixed(0)} ms  → ${rate(parseMs)} msg/s`);
+  console.log(
+    `SMTP accepted (250) ${accepted}, refused ${refused}: ${acceptedMs.toFixed(0)} ms  → ${rate(acceptedMs)} msg/s`,
+  );
+  console.log(
+    `SMTP → stored → processed into tickets:  ${ingestMs.toFixed(0)} ms  → ${rate(ingestMs)} msg/s`,
+  );
+  console.log(`stored originals ${stored} (distinct messages ${N}), tickets ${tickets}`);
+  console.log(`ratio Relevo ingest / bare parse time: ${(ingestMs / parseMs).toFixed(1)}×`);
+}
+
+await main();
