@@ -15,6 +15,8 @@ export interface SlackInboundDeps {
   actions: ActionDeps;
   people: SlackPeople;
   log: Logger;
+  /** A private line to one person in a channel (best effort: it changes nothing if it fails). */
+  whisper: (channel: string, user: string, text: string) => void;
   /** Answers the person privately through a response_url (commands, buttons). */
   respond: (responseUrl: string, message: OutMessage) => Promise<void>;
 }
@@ -43,6 +45,9 @@ export const unescapeSlack = (text: string) =>
 export function slackChannel(config: FileConfig, channel: string) {
   return config.channels.find((c) => c.platform === 'slack' && c.id === channel);
 }
+
+export const NOTE_IN_SHARED_CHANNEL =
+  'Saved as a private note. Careful: this channel is shared with the customer, who can read your message here; delete it and write notes in the ticket card’s thread instead.';
 
 /** Message subtypes that carry a person's words; edits, joins and bot posts are not new messages. */
 const wordsSubtypes = new Set([undefined, 'file_share', 'thread_broadcast']);
@@ -86,6 +91,8 @@ export function slackInboxHandlers(deps: SlackInboundDeps) {
           // The note's words are already visible in the customer's channel; Relevo only records them
           // as internal and never repeats them there.
           await actions.tickets.note(link.ticketNumber, actor, text.slice(prefix.length).trim(), tx);
+          // Slack does not let a bot delete a person's message, so the agent is told privately.
+          deps.whisper(e.channel, e.user, NOTE_IN_SHARED_CHANNEL);
         } else {
           await actions.tickets.reply(link.ticketNumber, actor, text, { channelRef }, tx);
         }

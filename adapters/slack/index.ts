@@ -48,7 +48,12 @@ export async function createSlack(deps: SlackDeps) {
     });
     if (!res.ok) log.warn({ status: res.status }, 'Slack response_url refused the answer');
   };
-  const inboundDeps = { config, actions, people, log, respond };
+  const whisper = (channel: string, user: string, text: string) => {
+    client.chat.postEphemeral({ channel, user, text }).catch((err: Error) => {
+      log.warn({ err: err.message, channel }, 'Slack ephemeral message failed');
+    });
+  };
+  const inboundDeps = { config, actions, people, log, respond, whisper };
   const interactions = slackInteractions(inboundDeps);
 
   // The bot's own ids let Bolt drop our own messages; if Slack is unreachable now, Bolt asks later.

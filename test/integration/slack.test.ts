@@ -167,6 +167,9 @@ for (const database of ['pglite', 'postgresql'] as const) {
       const posted = botPosts(SUPPORT, threadTs).map(textOf).join('\n');
       expect(posted).not.toContain('Looking into it now');
       expect(posted).not.toContain('S3 credentials');
+      // The agent is warned, privately, that the shared channel shows what they typed.
+      const whisper = await s.fake.waitForCall('chat.postEphemeral', (c) => c.args.user === ANA);
+      expect(whisper.args.text).toMatch(/shared with the customer/);
     });
 
     it('refuses agent buttons to a customer and to a stranger, explaining privately', async () => {
