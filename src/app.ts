@@ -210,6 +210,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       log,
       onFailure: (job, err, attempts, dead) =>
         recordDeliveryFailure(db.prisma, tickets, job, err, attempts, dead),
+      stopping: () => shuttingDown,
       deliver: (job, key) => deliver({ db: db.prisma, adapters }, job, key),
     });
   const outboxLoop = new TaskLoop('outbox', drainOutboxOnce, pollMs, log);
@@ -240,6 +241,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     if (await acceptEmail(db.prisma, raw, via)) notifier.inboxWritten();
   };
   let started = false;
+  let shuttingDown = false;
   return {
     db,
     tickets,
@@ -289,6 +291,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
     async stop() {
       // Stop taking requests, let the workers finish what they hold, then close the database.
+      shuttingDown = true;
       await smtp?.close();
       await imap?.close();
       await http.close();

@@ -16,8 +16,17 @@ export async function start(): Promise<void> {
   }
   const { env, config, configFile } = loaded;
   const log = createLogger(env.LOG_LEVEL);
-  const app = await createApp({ env, config, logger: log });
-  const address = await app.listen();
+  let app: Awaited<ReturnType<typeof createApp>>;
+  let address: string;
+  try {
+    app = await createApp({ env, config, logger: log });
+    address = await app.listen();
+  } catch (err) {
+    // A refused IMAP login, a port in use, an unreachable database: say what, not a stack trace.
+    console.error(`Relevo cannot start.\n${(err as Error).message}`);
+    log.error({ err }, 'start-up failed');
+    process.exit(1);
+  }
   log.info(
     {
       database: app.db.description,

@@ -3,7 +3,7 @@
 // stored but not moved is offered again (and the real store deduplicates it), and a restarted server is
 // reconnected to, with one log line per outage.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
@@ -21,7 +21,10 @@ interface LogLine {
   msg: string;
 }
 
-function captureLogger(lines: LogLine[] = [], bindings: Record<string, unknown> = {}): Logger & {
+function captureLogger(
+  lines: LogLine[] = [],
+  bindings: Record<string, unknown> = {},
+): Logger & {
   lines: LogLine[];
 } {
   const at =
@@ -146,8 +149,8 @@ describe('IMAP source against Dovecot', () => {
     expect(JSON.stringify(logs.lines)).not.toContain(dv.password);
   });
 
-  it('stores existing messages oldest first, then moves each to the (nested, created) done folder', async () => {
-    const subjects = Array.from({ length: 7 }, (_, i) => `existing ${i + 1}`);
+  it('stores existing messages oldest first, moving them (in groups) to the nested done folder only once stored', async () => {
+    const subjects = Array.from({ length: 60 }, (_, i) => `existing ${i + 1}`);
     const appended: Buffer[] = [];
     for (const s of subjects) {
       const raw = rawMessage(s);
@@ -230,7 +233,11 @@ describe('IMAP source against Dovecot', () => {
     expect((await dv.list('Done4')).map((m) => subjectOf(m.raw))).toEqual(['ok a', 'ok b', 'fails once']);
 
     const warn = logs.lines.find((l) => l.level === 'warn' && /could not store a message/.test(l.msg));
-    expect(warn?.obj).toMatchObject({ uid: 2, err: 'database is busy', imap: expect.stringMatching(/Failing$/) });
+    expect(warn?.obj).toMatchObject({
+      uid: 2,
+      err: 'database is busy',
+      imap: expect.stringMatching(/Failing$/),
+    });
     expect(JSON.stringify(logs.lines)).not.toContain('SECRET-BODY-TEXT');
   });
 
@@ -314,12 +321,20 @@ describe('IMAP source against Dovecot', () => {
 });
 
 // The harness has no restart: stop the master by its pid file and start it again from the same config,
-// so the port, users and mail stay as they were.
-async function restartDovecot(dv: Dovecot): Promise<void> {
+// so the port, users and mail stay as they were. A stopped master leaves logged-in imap processes serving
+// their connections (they are re-parented to init), so those are ended too: the server really goes away.
+async function restartDovecot(dv: Dovecot, downMs: number): Promise<void> {
   const pidFile = path.join(dv.dir, 'run', 'master.pid');
   const pid = Number.parseInt(await readFile(pidFile, 'utf8'), 10);
+  const children = childrenOf(pid);
   process.kill(pid, 'SIGTERM');
+  for (const child of children) {
+    try {
+      process.kill(child, 'SIGKILL');
+    } catch {}
+  }
   await until('dovecot to stop', () => !alive(pid), 10_000);
+  await sleep(downMs);
   await new Promise<void>((resolve, reject) => {
     const child = spawn(process.env.RELEVO_DOVECOT_BIN ?? '/usr/sbin/dovecot', [
       '-c',
@@ -329,6 +344,19 @@ async function restartDovecot(dv: Dovecot): Promise<void> {
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`dovecot exited ${code}`))));
   });
   await until('dovecot to greet again', () => greets(dv.port), 10_000);
+}
+
+function childrenOf(parent: number): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === parent) out.push(Number(entry));
+    } catch {}
+  }
+  return out;
 }
 
 function alive(pid: number): boolean {
@@ -365,8 +393,11 @@ describe('IMAP source across a server restart', () => {
   });
   afterAll(async () => {
     // stop() signals the pid it started with; the restarted master has its own.
-    const pid = Number.parseInt(await readFile(path.join(dv.dir, 'run', 'master.pid'), 'utf8').catch(() => ''), 10);
-    if (pid > 0) {
+    const pid = Number.parseInt(
+      await readFile(path.join(dv.dir, 'run', 'master.pid'), 'utf8').catch(() => ''),
+      10,
+    );
+    if (pid > 0 && alive(pid)) {
       process.kill(pid, 'SIGTERM');
       await until('the restarted dovecot to stop', () => !alive(pid), 10_000).catch(() => {});
     }
@@ -392,7 +423,7 @@ describe('IMAP source across a server restart', () => {
       await until('IDLE', () => source.idling);
 
       const t0 = performance.now();
-      await restartDovecot(dv);
+      await restartDovecot(dv, 1_000);
       const downFor = performance.now() - t0;
       await until('the reconnection', () => source.connected, 10_000);
       console.log(
@@ -403,7 +434,6 @@ describe('IMAP source across a server restart', () => {
       expect(accepted).toEqual(['before restart', 'after restart']);
       await until('the move', async () => (await dv.list('INBOX')).length === 0);
 
-      if (process.env.DEBUG_IMAP) console.log(logs.lines);
       const lost = logs.lines.filter((l) => /connection lost/.test(l.msg));
       const back = logs.lines.filter((l) => /reconnected/.test(l.msg));
       const attempts = logs.lines.filter((l) => /reconnect attempt failed/.test(l.msg));

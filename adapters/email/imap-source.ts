@@ -23,7 +23,8 @@ export interface ImapSourceOptions {
 }
 
 export interface ImapSource {
-  /** Runs a pass over the mailbox now, or right after the one in flight; resolves when it is done. */
+  /** Runs a pass over the mailbox now, or right after the one in flight; resolves when it is done (at once when
+   * not connected). */
   sync(): Promise<void>;
   /** Logged in, with the mailbox open. */
   readonly connected: boolean;
@@ -51,6 +52,9 @@ const ENV_NAME = 'RELEVO_IMAP_URL';
 const BATCH_UIDS = 100;
 /** Sources fetched in one FETCH up to this many bytes (a larger message is fetched on its own). */
 const GROUP_BYTES = 8 * 1024 * 1024;
+/** Stored messages are moved in groups of at most this many: fewer round trips, and at most this many re-read
+ * after a crash. */
+const MOVE_EVERY = 25;
 /** This many accept failures in a row end the pass: the store is probably down; the next pass retries. */
 const MAX_CONSECUTIVE_FAILURES = 5;
 /** Inactivity before IDLE starts after a pass; short, because mail arriving before IDLE waits for it. */
@@ -270,6 +274,11 @@ export async function startImapSource(opts: ImapSourceOptions): Promise<ImapSour
               await opts.accept(m.source);
               stored.push(m.uid);
               consecutive = 0;
+              if (stored.length >= MOVE_EVERY) {
+                const chunk = stored.splice(0);
+                await moveToDone(c, chunk);
+                moved += chunk.length;
+              }
             } catch (err) {
               failed++;
               consecutive++;

@@ -26,7 +26,9 @@ export class EmailAdapter implements ChatAdapter {
 
   constructor(private readonly opts: MailerOptions) {
     this.transport =
-      typeof opts.transport === 'string' ? nodemailer.createTransport(opts.transport) : opts.transport;
+      typeof opts.transport === 'string'
+        ? nodemailer.createTransport(pooled(opts.transport))
+        : opts.transport;
     this.domain = opts.supportAddress.split('@')[1] ?? 'relevo.invalid';
   }
 
@@ -112,6 +114,13 @@ export class EmailAdapter implements ChatAdapter {
 
   /** Sent mail cannot be edited; nothing Relevo edits (cards) is ever sent by email. */
   async update(): Promise<void> {}
+}
+
+/** One kept-open connection instead of a new SMTP session per mail (unless the URL says otherwise). */
+function pooled(url: string): string {
+  const u = new URL(url);
+  if (!u.searchParams.has('pool')) u.searchParams.set('pool', 'true');
+  return u.toString();
 }
 
 const hash = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 24);

@@ -1,11 +1,10 @@
 // Accepting a raw message from the SMTP listener or the IMAP mailbox: stored in the inbox under its
 // Message-ID (or a hash of its bytes) before the sender is told "250 OK" / the IMAP copy is moved, so a
 // crash loses nothing and a second delivery of the same message is a no-op.
-import { createHash } from 'node:crypto';
 import { acceptInbound } from '../core/inbox.ts';
 import type { Db } from '../db/index.ts';
 import { firstMessageId } from './headers.ts';
-import { splitRaw } from './raw-mime.ts';
+import { contentHash, splitRaw } from './raw-mime.ts';
 
 export const EMAIL_INBOX_SOURCE = 'email.message';
 
@@ -13,7 +12,7 @@ export function emailInboxKey(raw: Buffer): string {
   const { header } = splitRaw(raw);
   const m = /^message-id[ \t]*:([^\n]*(?:\r?\n[ \t][^\n]*)*)/im.exec(header);
   const id = m?.[1] ? firstMessageId(m[1].replace(/\r?\n[ \t]+/g, ' ')) : null;
-  return `email:${id ?? `sha256:${createHash('sha256').update(raw).digest('hex')}`}`;
+  return `email:${id ?? contentHash(raw)}`;
 }
 
 /** Returns true when the message was new (false: the same message was accepted before). */

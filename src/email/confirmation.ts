@@ -2,6 +2,10 @@
 // longer or hedged ("yes, but…") reopens the ticket for an agent to read, which is the safe side.
 const YES = [
   'yes',
+  'yes solved',
+  'yes it is solved',
+  'yes it works',
+  'yes it works now',
   'yes thanks',
   'yes thank you',
   'solved',
@@ -15,6 +19,10 @@ const YES = [
   'sí',
   'si gracias',
   'sí gracias',
+  'si resuelto',
+  'sí resuelto',
+  'si esta resuelto',
+  'sí está resuelto',
   'resuelto',
   'esta resuelto',
   'está resuelto',

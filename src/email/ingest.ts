@@ -60,7 +60,12 @@ export async function ingestEmail(tx: Tx, raw: Buffer, deps: EmailIngestDeps): P
   // A forward whose client showed only a name (no address) cannot credit anyone: treat it as the forwarder's.
   const found = forwarder ? readForward(email) : null;
   const forward = found?.originalFrom.address ? found : null;
-  const shown = visibleText(email.text).visible || email.subject;
+  const shown = fit(
+    visibleText(email.text).visible ||
+      email.subject ||
+      (email.attachments.length ? `(${email.attachments.map((a) => a.filename).join(', ')})` : '(no text)'),
+    deps.config.tickets.maxMessageLength,
+  );
 
   // A reply on an existing ticket?
   const candidate = forward ? null : await referencedTicket(tx, email);
@@ -103,6 +108,8 @@ export async function ingestEmail(tx: Tx, raw: Buffer, deps: EmailIngestDeps): P
 
   const requester = forward?.originalFrom ?? email.from;
   if (!requester) return keep('no sender address');
+  if (!forward && agent)
+    return keep("from an agent, neither a reply on a ticket nor a forward of a customer's mail");
   const organisationId = await organisationFor(tx, requester.address, deps.config);
   if (!organisationId)
     return keep('the sender matches no organisation (set email.defaultOrganisation to accept them)');
@@ -140,7 +147,8 @@ export async function ingestEmail(tx: Tx, raw: Buffer, deps: EmailIngestDeps): P
       },
       tx,
       {
-        force: true,
+        // A bare "Thanks!" after a ticket is finished opens no follow-up.
+        force: !finished,
         subject: texts.followUp(ticket.number, baseSubject(email.subject) || ticket.subject),
         silent: !ackOk,
       },
@@ -160,7 +168,7 @@ export async function ingestEmail(tx: Tx, raw: Buffer, deps: EmailIngestDeps): P
       channel: EMAIL_CHANNEL,
       thread: email.dedupeKey,
       contactId: contact.id,
-      text: forward ? forward.originalBody || shown : shown,
+      text: forward ? fit(forward.originalBody || shown, deps.config.tickets.maxMessageLength) : shown,
       channelRef: `email:${email.dedupeKey}`,
     },
     tx,
@@ -185,6 +193,12 @@ export async function ingestEmail(tx: Tx, raw: Buffer, deps: EmailIngestDeps): P
   await record(tx, email, raw, { ticketNumber: n, verdict, counterparty: requester.address });
   await attach(tx, email, n);
   return { kind: 'created', ticketNumber: n, acknowledged };
+}
+
+/** Cut to the ticket's message limit; the whole message stays in the stored original. */
+function fit(text: string, max: number): string {
+  const tail = "\n… (cut here; the whole message is in the ticket's emails)";
+  return text.length <= max ? text : `${text.slice(0, max - tail.length)}${tail}`;
 }
 
 function noteForForward(email: ParsedEmail, note: string) {
@@ -230,7 +244,13 @@ async function mayJoin(
     where: { platform_externalId: { platform: 'email', externalId: sender } },
     include: { contact: true },
   });
-  if (identity?.contact?.organisationId === ticket.organisationId) return true;
+  // The catch-all organisation holds strangers: belonging to it proves nothing.
+  if (
+    identity?.contact?.organisationId === ticket.organisationId &&
+    ticket.organisationId !== config.email.defaultOrganisation
+  ) {
+    return true;
+  }
   if (!identity?.contact && organisationForEmail(config, sender) === ticket.organisationId) return true;
   const onThread = await tx.emailMessage.findFirst({
     where: {
@@ -271,8 +291,13 @@ async function emailThreadOf(tx: Tx, ticketNumber: number, fallback: string): Pr
 async function mayAutoReply(tx: Tx, verdict: AutoReplyVerdict, address: string, deps: EmailIngestDeps) {
   if (!verdict.allowed) return false;
   const since = new Date(deps.now().getTime() - 3_600_000);
-  const sent = await tx.emailMessage.count({
-    where: { counterparty: address, direction: 'outbound', automatic: true, createdAt: { gte: since } },
+  // Counted when decided, not when sent: while outgoing mail is failing, a burst must not queue a reply each.
+  const sent = await tx.ticketEvent.count({
+    where: {
+      type: 'system',
+      createdAt: { gte: since },
+      ticket: { contact: { identities: { some: { platform: 'email', externalId: address } } } },
+    },
   });
   return sent < deps.config.email.autoRepliesPerHour;
 }

@@ -1,7 +1,6 @@
 // One raw RFC 5322 message → a plain, sanitised object every email path (SMTP, IMAP, CLI) can share.
 // Never throws: a help desk must open a ticket for a mangled message rather than drop it, so every
 // failure degrades to "what could be read".
-import { createHash } from 'node:crypto';
 import { type AddressObject, type EmailAddress, type ParsedMail, simpleParser } from 'mailparser';
 import {
   firstMessageId,
@@ -11,7 +10,7 @@ import {
   rawHeaderLines,
   returnPath,
 } from './headers.ts';
-import { repairBoundary, roughAddress, splitRaw } from './raw-mime.ts';
+import { contentHash, repairBoundary, roughAddress, splitRaw } from './raw-mime.ts';
 import {
   cleanAddress,
   cleanDisplayName,
@@ -87,7 +86,7 @@ const PARSER_OPTIONS = { skipTextToHtml: true, skipTextLinks: true, keepCidLinks
 
 export async function parseEmail(raw: Buffer | string, opts: ParseOptions = {}): Promise<ParsedEmail> {
   const bytes = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
-  const dedupeHash = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+  const dedupeHash = contentHash(bytes);
   const limit = opts.maxAttachmentBytes ?? DEFAULT_MAX_ATTACHMENT_BYTES;
   try {
     const mail = await readMail(bytes);
@@ -167,7 +166,9 @@ async function bodyText(mail: ParsedMail): Promise<{ text: string; html: string 
   const html = typeof mail.html === 'string' && mail.html ? repairMojibake(mail.html) : null;
   let text = typeof mail.text === 'string' ? mail.text : '';
   if (!text.trim() && html) text = await htmlToText(html);
-  return { text: repairMojibake(text.replace(/\r\n?/g, '\n')), html };
+  // NUL and other control characters (a UTF-16 body labelled UTF-8) cannot be stored as text.
+  const clean = text.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '');
+  return { text: repairMojibake(clean), html };
 }
 
 function subjectOf(mail: ParsedMail): string {

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 // Byte-level rescue for messages mailparser reads as empty: a header/body split that needs no parser,
 // and a repair for the commonest breakage, a multipart whose parts use another boundary than declared.
 
@@ -56,4 +58,21 @@ export function roughAddress(value: string | undefined): { address: string; name
   if (angled?.[2]) return { address: angled[2], name: angled[1] ?? '' };
   const bare = /[^\s<>",;]+@[^\s<>",;]+/.exec(value);
   return bare ? { address: bare[0], name: '' } : null;
+}
+
+// Headers each relay hop adds or rewrites: the same message delivered twice differs only in these.
+const TRACE_HEADERS =
+  /^(?:received|return-path|delivered-to|x-original-to|x-received|arc-[a-z-]+|authentication-results|received-spf|dkim-signature|x-google-smtp-source|x-gm-message-state)$/i;
+
+/**
+ * A hash of the message as its author sent it: the body and every header except the trace headers
+ * relays stamp on each copy. Deduplicates messages that have no Message-ID.
+ */
+export function contentHash(raw: Buffer): string {
+  const { header, body } = splitRaw(raw);
+  const kept = header
+    .split(/\r?\n(?![ \t])/)
+    .filter((line) => !TRACE_HEADERS.test(line.split(':', 1)[0]?.trim() ?? ''))
+    .join('\n');
+  return `sha256:${createHash('sha256').update(kept).update('\n\n').update(body).digest('hex')}`;
 }

@@ -40,6 +40,12 @@ const route = <P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(r:
   ): Promise<unknown>;
 }) => r as unknown as Route;
 
+/** RFC 6266: an ASCII fallback name plus the exact UTF-8 one. */
+function contentDisposition(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}
+
 /** A route's answer that is a file (an attachment, an original email), not JSON. */
 class FileResult {
   constructor(
@@ -270,10 +276,7 @@ export function registerApiRoutes(app: FastifyInstance, ctx: HttpContext): void 
           // Served as a download, never rendered: a customer's HTML attachment must not run in our origin.
           return reply
             .type(result.contentType)
-            .header(
-              'content-disposition',
-              `attachment; filename="${result.filename.replace(/["\\\r\n]/g, '_')}"`,
-            )
+            .header('content-disposition', contentDisposition(result.filename))
             .header('x-content-type-options', 'nosniff')
             .send(result.body);
         }

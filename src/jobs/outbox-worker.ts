@@ -14,6 +14,8 @@ export interface OutboxWorkerOptions {
   leaseMs?: number;
   maxAttempts?: number;
   batch?: number;
+  /** Shutting down: finish the item in hand, leave the rest for the next start (or another instance). */
+  stopping?: () => boolean;
 }
 
 interface ClaimedRow {
@@ -40,9 +42,14 @@ export async function drainOutbox(opts: OutboxWorkerOptions): Promise<{ delivere
           AND ("lockedUntil" IS NULL OR "lockedUntil" < now())
         ORDER BY id LIMIT ${opts.batch ?? 20} FOR UPDATE SKIP LOCKED)
       RETURNING id, kind, payload, attempts`;
-    if (rows.length === 0) return { delivered, failed };
+    if (rows.length === 0 || opts.stopping?.()) return { delivered, failed };
     rows.sort((a, b) => (a.id < b.id ? -1 : 1));
     for (const row of rows) {
+      if (opts.stopping?.()) {
+        // Release the claim so the row is due again at once, here after a restart or on another instance.
+        await db.$executeRaw`UPDATE "OutboxItem" SET "lockedUntil" = NULL, attempts = attempts - 1 WHERE id = ${row.id}`;
+        continue;
+      }
       const job = { kind: row.kind, ...row.payload } as OutboxJob;
       try {
         await opts.deliver(job, `outbox:${row.id}`);

@@ -37,6 +37,10 @@ function startRelevo(dataDir: string, port: number): ChildProcess {
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  // Even if the test run itself is cut short, no Relevo outlives it.
+  const reap = () => child.kill('SIGKILL');
+  process.once('exit', reap);
+  child.once('exit', () => process.off('exit', reap));
   return child;
 }
 
