@@ -1,6 +1,6 @@
 // Slack as a chat platform for the core: posts and edits Block Kit messages through the Web API.
 // A message ref is "<channel>:<ts>"; a thread is the ts of its first message.
-import { LogLevel, type Logger as SlackLogger, WebClient, WebClientEvent } from '@slack/web-api';
+import { WebClient, WebClientEvent } from '@slack/web-api';
 import type { OutMessage } from '../../src/core/message.ts';
 import type { ChatAdapter, ChatTarget, Logger, MessageRef } from '../../src/core/ports.ts';
 import type { Db } from '../../src/db/index.ts';

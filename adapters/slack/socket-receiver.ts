@@ -3,7 +3,6 @@
 // which could lose an event if Relevo stopped in between. Unacked envelopes are redelivered by Slack.
 import type { App, Receiver } from '@slack/bolt';
 import { SocketModeClient } from '@slack/socket-mode';
-import { LogLevel, type Logger as SlackLogger } from '@slack/web-api';
 import type { Logger } from '../../src/core/ports.ts';
 import { slackLogger } from './logger.ts';
 

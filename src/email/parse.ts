@@ -167,6 +167,7 @@ async function bodyText(mail: ParsedMail): Promise<{ text: string; html: string 
   let text = typeof mail.text === 'string' ? mail.text : '';
   if (!text.trim() && html) text = await htmlToText(html);
   // NUL and other control characters (a UTF-16 body labelled UTF-8) cannot be stored as text.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
   const clean = text.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '');
   return { text: repairMojibake(clean), html };
 }

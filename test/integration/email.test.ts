@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEmail } from '../../src/email/parse.ts';
 import { startTestApp, type TestApp } from '../harness/app.ts';
 import { type SmtpSink, startSmtpSink } from '../harness/email/smtp-sink.ts';
-import { agentClient, eventually } from '../harness/http.ts';
+import { agentClient } from '../harness/http.ts';
 
 const SUPPORT = 'support@relevo.test';
 const GROUP = 'team@relevo.test';

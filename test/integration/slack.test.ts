@@ -2,6 +2,7 @@
 // WebClient out. The whole flow of issue 3: customer message → ticket → card → triage → escalation →
 // maintainer diagnosis → reply → resolve → confirmation, plus retries, forgeries and permissions.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readButtonValue } from '../../adapters/slack/blocks.ts';
 import { eventually } from '../harness/http.ts';
 import {
   AGENTS,
@@ -43,17 +44,21 @@ for (const database of ['pglite', 'postgresql'] as const) {
     const botPosts = (channel: string, thread?: string) =>
       s.fake.messages(channel, thread).filter((m) => m.bot_id || m.user === s.fake.botUserId);
     const cardOf = (n: number) => botPosts(AGENTS).find((m) => textOf(m).includes(`#${n} `));
+    /** Clicks a button; one without a form is done when Relevo's private answer arrives. */
     const click = async (user: string, message: any, channel: string, label: string) => {
       const button = buttonsOf(message).find((b) => b.label === label);
       if (!button) throw new Error(`no "${label}" button; have ${buttonsOf(message).map((b) => b.label)}`);
+      const responseUrl = s.fake.responseUrl();
       const res = await s.slack.blockAction({
         user,
         actionId: button.actionId,
         value: button.value,
         channel,
         messageTs: message.ts,
+        responseUrl,
       });
       expect(res.status).toBe(200);
+      if (!readButtonValue(button.value).form) await s.fake.waitForResponse(responseUrl);
       return res;
     };
     /** Clicks a button that opens a modal, then submits the modal with `values`. */

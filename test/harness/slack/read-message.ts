@@ -4,7 +4,7 @@ import { parseActionId, readButtonValue } from '../../../adapters/slack/blocks.t
 import type { OutMessage } from '../../../src/core/message.ts';
 import type { FakeMessage } from './fake-web-api.ts';
 
-const unescape = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const decodeEntities = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 
 export function readMessage(m: FakeMessage): OutMessage {
   const out: OutMessage = { text: '' };
@@ -12,14 +12,14 @@ export function readMessage(m: FakeMessage): OutMessage {
   for (const block of m.blocks ?? []) {
     if (block.type === 'header') out.title = block.text.text;
     else if (block.type === 'section' && block.text) {
-      out.text = unescape(block.text.text);
+      out.text = decodeEntities(block.text.text);
       seenBody = true;
     } else if (block.type === 'section' && block.fields) {
       out.fields = [
         ...(out.fields ?? []),
         ...block.fields.map((f: { text: string }) => {
           const [, label = '', value = ''] = /^\*(.*?)\*\n([\s\S]*)$/.exec(f.text) ?? [];
-          return { label: unescape(label), value: unescape(value) };
+          return { label: decodeEntities(label), value: decodeEntities(value) };
         }),
       ];
       seenBody = true;
@@ -34,12 +34,12 @@ export function readMessage(m: FakeMessage): OutMessage {
       ];
       seenBody = true;
     } else if (block.type === 'context') {
-      const text = unescape(block.elements.map((e: { text: string }) => e.text).join(' '));
+      const text = decodeEntities(block.elements.map((e: { text: string }) => e.text).join(' '));
       // A context line before the body is the byline of a reply on someone's behalf.
       if (seenBody) out.context = text;
       else out.author = text.replace(/^\*(.*)\*$/, '$1');
     }
   }
-  if (!m.blocks?.length) out.text = unescape(m.text ?? '');
+  if (!m.blocks?.length) out.text = decodeEntities(m.text ?? '');
   return out;
 }
