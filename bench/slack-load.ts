@@ -13,6 +13,7 @@ export interface LoadRun {
   kind: 'command' | 'message';
   n: number;
   intervalMs: number;
+  timeoutMs: number;
   /** Messages go round-robin to these channels; commands are typed in the first. */
   channels: string[];
   user: string;
@@ -29,6 +30,7 @@ export interface DedupeRun {
   signingSecret: string;
   n: number;
   intervalMs: number;
+  timeoutMs: number;
   channels: string[];
   user: string;
   eventPrefix: string;
@@ -66,7 +68,7 @@ interface Planned {
   retry: number;
 }
 
-async function fire(client: SlackClient, plan: Planned[]): Promise<LoadResult> {
+async function fire(client: SlackClient, plan: Planned[], timeoutMs: number): Promise<LoadResult> {
   const samples: Sample[] = [];
   const errors: string[] = [];
   const pending: Promise<void>[] = [];
@@ -82,7 +84,7 @@ async function fire(client: SlackClient, plan: Planned[]): Promise<LoadResult> {
     const sentWall = Date.now();
     pending.push(
       client
-        .send(p.req, p.retry ? { retryNum: p.retry } : {})
+        .send(p.req, p.retry ? { retryNum: p.retry, timeoutMs } : { timeoutMs })
         .then((res) => {
           const done = performance.now();
           samples.push({
@@ -140,7 +142,7 @@ async function run(msg: LoadRun | DedupeRun): Promise<LoadResult> {
       plan.push({ at: at + msg.retryDelaysMs[1], req, retry: 2 });
     }
   }
-  return fire(client, plan);
+  return fire(client, plan, msg.timeoutMs);
 }
 
 process.on('message', (msg: LoadRun | DedupeRun) => {

@@ -3,9 +3,12 @@
 // retries of an event ever open a second ticket. Prints figures and PASS/FAIL; exits 0 either way.
 //
 // Environment: BENCH_SLACK_N (requests per measured series, default 1000), BENCH_SLACK_RATE (requests/s,
-// default 100), BENCH_SLACK_DEDUPE_N (distinct events in the dedupe run, default 1000), BENCH_SLACK_DB
+// default 100), BENCH_SLACK_DEDUPE_N (distinct events in the dedupe run, default 1000),
+// BENCH_SLACK_DEDUPE_RATE (new events/s in the dedupe run, each sent 3×; default 25), BENCH_SLACK_DB
 // (`dir`: PGlite in a temp data directory, as `relevo start` runs — the default; `memory`: in-memory
-// PGlite; `postgres`: a throw-away database on BENCH_SLACK_PG_URL, default postgres://postgres@127.0.0.1:5432/test).
+// PGlite; `postgres`: a throw-away database on BENCH_SLACK_PG_URL, default postgres://postgres@127.0.0.1:5432/test),
+// BENCH_SLACK_EXPERIMENT=ack-priority (a what-if for a proposed fix; see ackPriority below).
+// Run it alone: it measures milliseconds on a 2-core machine, and prints how much CPU others took meanwhile.
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -13,7 +16,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
-import { performance as nodePerformance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance as nodePerformance } from 'node:perf_hooks';
 import { App as BoltApp, HTTPReceiver, LogLevel } from '@slack/bolt';
 import pg from 'pg';
 import pino from 'pino';
@@ -27,6 +30,9 @@ import type { DedupeRun, LoadResult, LoadRun, Sample } from './slack-load.ts';
 const N = Number(process.env.BENCH_SLACK_N ?? 1000);
 const RATE = Number(process.env.BENCH_SLACK_RATE ?? 100);
 const DEDUPE_N = Number(process.env.BENCH_SLACK_DEDUPE_N ?? 1000);
+const DEDUPE_RATE = Number(process.env.BENCH_SLACK_DEDUPE_RATE ?? 25);
+/** The sender waits this long for an answer: Slack gives up after 3 s, but the bench must lose nothing. */
+const TIMEOUT_MS = 60_000;
 const DB = process.env.BENCH_SLACK_DB ?? 'dir';
 const PG_URL = process.env.BENCH_SLACK_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const WARMUP = Math.min(100, Math.ceil(N / 10));
@@ -42,7 +48,7 @@ const COMMAND_CHANNEL = 'C0HELPDESK';
 // customers over enough support channels (each gets at most one message a second) keeps every channel
 // under the pace: the outbox runs at full speed during the measurements (the pessimistic case for the
 // ack path) and drains, so the post counts below are real.
-const CHANNELS_PER_SERIES = Math.max(4, Math.ceil(RATE * 1.25));
+const CHANNELS_PER_SERIES = Math.max(4, Math.ceil(Math.max(RATE, DEDUPE_RATE) * 1.25));
 const channelIds = (tag: string) =>
   Array.from({ length: CHANNELS_PER_SERIES }, (_, i) => `C0${tag}${String(i).padStart(5, '0')}`);
 const LATENCY_CHANNELS = channelIds('LAT');
@@ -89,6 +95,8 @@ interface Series {
   cpu?: number;
   /** CPU used meanwhile by processes other than this benchmark's three, in cores. */
   others?: number;
+  /** The server's event-loop delay meanwhile (ms): p99 and max — how long it went without reading sockets. */
+  stall?: { p99: number; max: number };
 }
 
 /** Machine-wide and per-process CPU ticks from /proc (Linux), to see how much else ran meanwhile. */
@@ -122,6 +130,8 @@ const statusSummary = (s: Sample[], errors: string[]) => {
   const counts = new Map<number, number>();
   for (const x of s) counts.set(x.status, (counts.get(x.status) ?? 0) + 1);
   const parts = [...counts].sort(([a], [b]) => a - b).map(([st, c]) => `${c}×${st}`);
+  const late = s.filter((x) => x.service >= 3000).length;
+  if (late) parts.push(`${late} after Slack's 3 s timeout`);
   if (errors.length) parts.push(`${errors.length} failed (${errors[0]})`);
   return parts.join(' ');
 };
@@ -129,12 +139,12 @@ const statusSummary = (s: Sample[], errors: string[]) => {
 function printTable(rows: Series[]) {
   const pc = (x?: number) => (x === undefined ? '' : `${(x * 100).toFixed(0)}%`);
   console.log(
-    `  ${'series'.padEnd(30)}${col('median', 11)}${col('p90', 11)}${col('p99', 11)}${col('max', 11)}${col('loop', 6)}${col('CPU', 6)}${col('others', 8)}   responses`,
+    `  ${'series'.padEnd(30)}${col('median', 12)}${col('p90', 12)}${col('p99', 12)}${col('max', 12)}${col('loop', 6)}${col('CPU', 6)}${col('others', 8)}${col('stall p99/max', 16)}   responses`,
   );
   for (const r of rows) {
     const lat = r.samples.map((x) => x.service);
     console.log(
-      `  ${r.label.padEnd(30)}${col(ms(pct(lat, 50)), 11)}${col(ms(pct(lat, 90)), 11)}${col(ms(pct(lat, 99)), 11)}${col(ms(Math.max(...lat)), 11)}${col(pc(r.elu), 6)}${col(pc(r.cpu), 6)}${col(r.others === undefined ? '' : r.others.toFixed(2), 8)}   ${statusSummary(r.samples, r.errors)}`,
+      `  ${r.label.padEnd(30)}${col(ms(pct(lat, 50)), 12)}${col(ms(pct(lat, 90)), 12)}${col(ms(pct(lat, 99)), 12)}${col(ms(Math.max(...lat)), 12)}${col(pc(r.elu), 6)}${col(pc(r.cpu), 6)}${col(r.others === undefined ? '' : r.others.toFixed(2), 8)}${col(r.stall ? `${r.stall.p99.toFixed(0)}/${r.stall.max.toFixed(0)} ms` : '', 16)}   ${statusSummary(r.samples, r.errors)}`,
     );
   }
 }
@@ -240,10 +250,10 @@ function probeInboxTransactions(app: App): { take(): number[] } | undefined {
   if (typeof original !== 'function') return undefined;
   const bodies: number[] = [];
   try {
-    prisma.$transaction = (arg: unknown, ...rest: unknown[]) => {
-      if (typeof arg !== 'function') return original.call(prisma, arg, ...rest);
+    prisma.$transaction = function (this: unknown, arg: unknown, ...rest: unknown[]) {
+      if (this !== prisma || typeof arg !== 'function') return original.call(this, arg, ...rest);
       return original.call(
-        prisma,
+        this,
         async (tx: unknown) => {
           const t0 = performance.now();
           const result = await (arg as (tx: unknown) => Promise<unknown>)(tx);
@@ -260,9 +270,9 @@ function probeInboxTransactions(app: App): { take(): number[] } | undefined {
 }
 
 /**
- * BENCH_SLACK_EXPERIMENT=ack-priority — a what-if, not Relevo as shipped: the inbox and outbox workers
- * wait, before each transaction or claim, while an inbox INSERT (an ack in flight) is pending, so an
- * ack waits for at most the one transaction already running. Emulated by wrapping the app's Prisma
+ * BENCH_SLACK_EXPERIMENT=ack-priority — a what-if, not Relevo as shipped: before each transaction or
+ * claim, the inbox and outbox workers yield to the event loop and then wait while an inbox INSERT (an ack
+ * in flight) is pending, so an ack waits for at most the one transaction already running. Emulated by wrapping the app's Prisma
  * client; the proposed real change is a gate in drainInbox/drainOutbox.
  */
 function ackPriority(app: App): boolean {
@@ -270,15 +280,20 @@ function ackPriority(app: App): boolean {
   const { $executeRaw: execRaw, $transaction: transaction, $queryRaw: queryRaw } = prisma;
   let pending = 0;
   let waiters: (() => void)[] = [];
-  const clear = async () => {
+  // Let the event loop read waiting requests first (an in-memory database answers through promise
+  // callbacks only, so a worker's loop never gives way to I/O on its own), then let their INSERTs run.
+  const yieldThenClear = async () => {
+    await new Promise<void>((r) => setImmediate(r));
     while (pending > 0) await new Promise<void>((r) => waiters.push(r));
   };
+  // A transaction's client inherits these properties from the root client: gate only calls made on
+  // the root (`this === prisma`), or a query inside a transaction would wait for itself.
   try {
-    prisma.$executeRaw = (strings: TemplateStringsArray, ...values: unknown[]) => {
-      if (!strings[0]?.includes('INSERT INTO "InboundEvent"'))
-        return execRaw.call(prisma, strings, ...values);
+    prisma.$executeRaw = function (this: unknown, strings: TemplateStringsArray, ...values: unknown[]) {
+      if (this !== prisma || !strings[0]?.includes('INSERT INTO "InboundEvent"'))
+        return execRaw.call(this, strings, ...values);
       pending++;
-      return Promise.resolve(execRaw.call(prisma, strings, ...values)).finally(() => {
+      return Promise.resolve(execRaw.call(this, strings, ...values)).finally(() => {
         pending--;
         if (pending === 0) {
           const w = waiters;
@@ -287,13 +302,13 @@ function ackPriority(app: App): boolean {
         }
       });
     };
-    prisma.$transaction = async (...args: unknown[]) => {
-      await clear();
-      return transaction.apply(prisma, args);
+    prisma.$transaction = async function (this: unknown, ...args: unknown[]) {
+      if (this === prisma) await yieldThenClear();
+      return transaction.apply(this, args);
     };
-    prisma.$queryRaw = async (...args: unknown[]) => {
-      await clear();
-      return queryRaw.apply(prisma, args);
+    prisma.$queryRaw = function (this: unknown, ...args: unknown[]) {
+      if (this !== prisma) return queryRaw.apply(this, args);
+      return yieldThenClear().then(() => queryRaw.apply(this, args));
     };
   } catch {
     return false;
@@ -371,18 +386,23 @@ async function main() {
     msg: Omit<LoadRun, 'id' | 'type'> | Omit<DedupeRun, 'id' | 'type'>,
     type: 'run' | 'dedupe',
   ) => {
+    process.stderr.write(`… ${type} ${'kind' in msg ? msg.kind : ''} n=${msg.n} → ${msg.baseUrl}\n`);
     const pids = [process.pid, gen.pid, fakeProcess.pid];
     const ticks0 = cpuTicks(pids);
+    const delay = monitorEventLoopDelay({ resolution: 1 });
+    delay.enable();
     const elu0 = nodePerformance.eventLoopUtilization();
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const r = await gen.call<LoadResult>({ ...msg, type });
     const cpu = process.cpuUsage(cpu0);
+    delay.disable();
     return {
       ...r,
       elu: nodePerformance.eventLoopUtilization(elu0).utilization,
       cpu: (cpu.user + cpu.system) / 1000 / (performance.now() - t0),
       others: othersCores(ticks0, cpuTicks(pids)),
+      stall: { p99: delay.percentile(99) / 1e6, max: delay.max / 1e6 },
     };
   };
 
@@ -424,7 +444,7 @@ async function main() {
   const experiment = process.env.BENCH_SLACK_EXPERIMENT === 'ack-priority' && ackPriority(app);
   if (experiment)
     console.log(
-      'EXPERIMENT ack-priority: workers wait while an inbox INSERT is pending (emulated; NOT Relevo as shipped)',
+      'EXPERIMENT ack-priority: workers yield to the event loop and wait while an inbox INSERT is pending (emulated; NOT Relevo as shipped)',
     );
   const probe = probeInboxTransactions(app);
   console.log(`database: ${database.description} (Relevo up in ${ms(performance.now() - t0)})`);
@@ -434,7 +454,7 @@ async function main() {
       `messages spread over ${CHANNELS_PER_SERIES} support channels so Relevo's per-channel pacer never holds the outbox`,
   );
 
-  const common = { signingSecret: SIGNING_SECRET, intervalMs: INTERVAL };
+  const common = { signingSecret: SIGNING_SECRET, intervalMs: INTERVAL, timeoutMs: TIMEOUT_MS };
   const commandSeries = async (label: string, baseUrl: string, n: number): Promise<Series> => {
     const r = await run(
       {
@@ -448,7 +468,15 @@ async function main() {
       },
       'run',
     );
-    return { label, samples: r.samples, errors: r.errors, elu: r.elu, cpu: r.cpu, others: r.others };
+    return {
+      label,
+      samples: r.samples,
+      errors: r.errors,
+      elu: r.elu,
+      cpu: r.cpu,
+      others: r.others,
+      stall: r.stall,
+    };
   };
   let batch = 0;
   const messageSeries = async (
@@ -471,9 +499,19 @@ async function main() {
       },
       'run',
     );
-    return { label, samples: r.samples, errors: r.errors, prefix, elu: r.elu, cpu: r.cpu, others: r.others };
+    return {
+      label,
+      samples: r.samples,
+      errors: r.errors,
+      prefix,
+      elu: r.elu,
+      cpu: r.cpu,
+      others: r.others,
+      stall: r.stall,
+    };
   };
   const settleRelevo = async () => {
+    process.stderr.write('… waiting for the inbox and outbox to drain\n');
     const inbox = await until(async () => (await inboxPending(app)) === 0, 30 * 60_000);
     const outbox = await until(async () => (await outboxPending(app)) === 0, 30 * 60_000);
     return inbox + outbox;
@@ -508,7 +546,9 @@ async function main() {
   console.log('1–2. Ack latency: client-side, from sending the signed request to the full HTTP response');
   console.log(
     '  (loop: event-loop utilisation of the server process; CPU: its CPU time / wall time; others: cores used' +
-      ' meanwhile by processes outside this benchmark — anything above ~0.2 skews the figures)',
+      " meanwhile by processes outside this benchmark (PostgreSQL's own, with BENCH_SLACK_DB=postgres) — anything" +
+      ' else above ~0.2 skews the figures; stall: the' +
+      ' server’s event-loop delay, p99 and max, i.e. how long a request could sit unread)',
   );
   printTable([boltCommand, relevoCommand, boltMessage, relevoMessage]);
   const lags = [boltCommand, relevoCommand, boltMessage, relevoMessage].flatMap((s) =>
@@ -561,6 +601,7 @@ async function main() {
   const d = await run(
     {
       ...common,
+      intervalMs: 1000 / DEDUPE_RATE,
       baseUrl: relevoUrl,
       n: DEDUPE_N,
       channels: DEDUPE_CHANNELS,
@@ -570,7 +611,13 @@ async function main() {
     },
     'dedupe',
   );
+  // Every delivery has been answered (none abandoned: the sender waits up to a minute), so nothing
+  // more can arrive. Count once the inbox and outbox have both drained.
   const settled = await until(async () => (await inboxPending(app)) === 0, 30 * 60_000);
+  const tSettle = performance.now();
+  await app.settle();
+  await until(async () => (await outboxPending(app)) === 0, 30 * 60_000);
+  const outboxMs = performance.now() - tSettle;
   const tickets = (await app.db.prisma.ticket.count()) - ticketsBeforeDedupe;
   const inbound = await app.db.prisma.inboundEvent.count({
     where: { key: { startsWith: `slack:${prefix}` } },
@@ -579,22 +626,18 @@ async function main() {
     where: { platform: 'slack', channel: { in: DEDUPE_CHANNELS } },
   });
   const failed = await app.db.prisma.inboundEvent.count({ where: { lastError: { not: null } } });
-  const tSettle = performance.now();
-  await app.settle();
-  await until(async () => (await outboxPending(app)) === 0, 30 * 60_000);
-  const outboxMs = performance.now() - tSettle;
   const posts = await fakeProcess.call<PostCounts>({ type: 'posts', channels: DEDUPE_CHANNELS });
   console.log('');
   console.log(
     `3. Dedupe: ${DEDUPE_N} distinct message events, each delivered 3× byte-identical ` +
-      `(first at ${RATE}/s; X-Slack-Retry-Num 1 sent ${RETRY_DELAYS[0]} ms after it, 2 after ${RETRY_DELAYS[1]} ms)`,
+      `(first deliveries at ${DEDUPE_RATE}/s; X-Slack-Retry-Num 1 sent ${RETRY_DELAYS[0]} ms after each, 2 after ${RETRY_DELAYS[1]} ms: ${(DEDUPE_RATE * 3).toFixed(0)} requests/s)`,
   );
   printTable(
     [0, 1, 2].map((retry) => ({
       label: retry === 0 ? 'first delivery' : `retry ${retry}`,
       samples: d.samples.filter((x) => x.retry === retry),
       errors: retry === 0 ? d.errors : [],
-      ...(retry === 0 ? { elu: d.elu, cpu: d.cpu, others: d.others } : {}),
+      ...(retry === 0 ? { elu: d.elu, cpu: d.cpu, others: d.others, stall: d.stall } : {}),
     })),
   );
   console.log(
@@ -610,6 +653,10 @@ async function main() {
     `   tickets opened: ${tickets} (expected ${DEDUPE_N}); InboundEvent rows for these event_ids: ${inbound}; ` +
       `conversation links: ${links}; thread acks posted to Slack: ${posts.threadReplies} in ${posts.threads} threads; ` +
       `inbound events with an error (whole run): ${failed}; 429s from the fake Slack: ${posts.rateLimited}`,
+  );
+  console.log(
+    `   second tickets for one event: ${Math.max(0, tickets - inbound)}; events never stored: ${DEDUPE_N - inbound}; ` +
+      `deliveries refused or unanswered: ${d.samples.filter((x) => x.status !== 200).length + d.errors.length}`,
   );
   console.log(`   dedupe: ${pass ? 'PASS' : 'FAIL'}`);
   console.log(`   load average at the end: ${loadavg()} (other processes on the machine skew every figure)`);

@@ -5,6 +5,7 @@
 import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
 import { verifySlackRequest } from '@slack/bolt';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { asIngress } from '../../src/core/ingress.ts';
 import type { Clock, Logger } from '../../src/core/ports.ts';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -55,6 +56,9 @@ export class FastifySlackReceiver implements Receiver {
           return reply.code(400).header('x-slack-no-retry', '1').send({ error: 'malformed_body' });
         }
         if (body.type === 'url_verification') return { challenge: body.challenge };
+        // Events are stored before the answer: let background work wait while we do it.
+        if (body.type === 'event_callback')
+          return asIngress(async () => this.dispatch(body, reply, req.headers));
         return this.dispatch(body, reply, req.headers);
       });
     });

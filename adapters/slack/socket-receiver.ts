@@ -3,6 +3,7 @@
 // which could lose an event if Relevo stopped in between. Unacked envelopes are redelivered by Slack.
 import type { App, Receiver } from '@slack/bolt';
 import { SocketModeClient } from '@slack/socket-mode';
+import { asIngress } from '../../src/core/ingress.ts';
 import type { Logger } from '../../src/core/ports.ts';
 import { slackLogger } from './logger.ts';
 
@@ -26,7 +27,11 @@ export class SocketSlackReceiver implements Receiver {
       logger: slackLogger(opts.log, 'slack socket mode'),
       clientOptions: opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {},
     });
-    this.client.on('slack_event', (envelope: Envelope) => this.dispatch(envelope));
+    this.client.on('slack_event', (envelope: Envelope) =>
+      envelope.body.type === 'event_callback'
+        ? asIngress(() => this.dispatch(envelope))
+        : this.dispatch(envelope),
+    );
   }
 
   init(app: App): void {

@@ -2,6 +2,7 @@
 // processed afterwards in its own transaction, so a retry is a no-op and a crash loses nothing.
 // Scheduling uses the database's clock, shared by every instance.
 import type { Db, Prisma, Tx } from '../db/index.ts';
+import { quiet } from './ingress.ts';
 import type { Logger } from './ports.ts';
 
 export interface InboundEventInput {
@@ -35,6 +36,7 @@ export async function drainInbox(
 ): Promise<number> {
   let processed = 0;
   for (;;) {
+    await quiet();
     let claimedId: string | undefined;
     try {
       const done = await db.$transaction(async (tx) => {

@@ -28,13 +28,16 @@ export class TaskLoop {
       this.again = true;
       return;
     }
-    this.running = this.runOnce().finally(() => {
-      this.running = undefined;
-      if (this.again && !this.stopped) {
-        this.again = false;
-        this.poke();
-      }
-    });
+    // Started on the next turn, so the request that poked us sends its answer first.
+    this.running = new Promise((r) => setImmediate(r))
+      .then(() => this.runOnce())
+      .finally(() => {
+        this.running = undefined;
+        if (this.again && !this.stopped) {
+          this.again = false;
+          this.poke();
+        }
+      });
   }
 
   /** Resolves when the run in progress (and any requested follow-up) has finished. */

@@ -442,6 +442,96 @@ for (const database of ['pglite', 'postgresql'] as const) {
       expect(acks).toHaveLength(1);
     });
 
+    it('every triage choice works from Slack: templated answers reach the thread, modals carry their fields', async () => {
+      const open = async (text: string) => {
+        const m = await s.slack.message({ channel: SUPPORT, user: CUSTOMER, text });
+        await settle();
+        const t = await db().ticket.findFirstOrThrow({ where: { subject: text } });
+        return { n: t.number, ts: m.payload.event.ts as string };
+      };
+      const status = async (n: number) =>
+        (await db().ticket.findUniqueOrThrow({ where: { number: n } })).status;
+      const thread = (ts: string) => botPosts(SUPPORT, ts).map(textOf).join('\n');
+
+      const wrong = await open('Please send me the invoice of the cleaning company');
+      await click(ANA, cardOf(wrong.n), AGENTS, 'Wrong recipient');
+      await settle();
+      expect(await status(wrong.n)).toBe('spam');
+      expect(thread(wrong.ts)).toContain('only for support of our products');
+      await click(ANA, cardOf(wrong.n), AGENTS, 'Reopen');
+      expect(await status(wrong.n)).toBe('open');
+
+      const unsupported = await open('Our coffee machine is broken');
+      await click(ANA, cardOf(unsupported.n), AGENTS, 'Unsupported product');
+      await settle();
+      expect(await status(unsupported.n)).toBe('rejected');
+      expect(thread(unsupported.ts)).toContain('The products we support for you are: Platform');
+
+      const person = await open('A message for Pedro from accounting');
+      await fill(
+        ANA,
+        cardOf(person.n),
+        AGENTS,
+        'Meant for a person',
+        inputs({ contact: 'pedro@acme.example' }),
+      );
+      await settle();
+      expect(await status(person.n)).toBe('rejected');
+      expect(thread(person.ts)).toContain('pedro@acme.example');
+
+      const spam = await open('Buy cheap watches now');
+      const before = thread(spam.ts);
+      await click(ANA, cardOf(spam.n), AGENTS, 'Spam');
+      await settle();
+      expect(await status(spam.n)).toBe('spam');
+      expect(thread(spam.ts)).toBe(before);
+
+      const question = await open('How do I export reports to PDF?');
+      await fill(
+        ANA,
+        cardOf(question.n),
+        AGENTS,
+        'Initial response…',
+        inputs({ required: 'Which report do you export?', diagnosis: 'Exports work from the Reports page' }),
+      );
+      await fill(ANA, cardOf(question.n), AGENTS, 'Assign…', choice('agent', 'ben'));
+      await fill(ANA, cardOf(question.n), AGENTS, 'Product…', choice('product', 'platform'));
+      await settle();
+      expect(await db().ticket.findUniqueOrThrow({ where: { number: question.n } })).toMatchObject({
+        status: 'waiting_on_customer',
+        assigneeId: 'ben',
+        productId: 'platform',
+      });
+      expect(thread(question.ts)).toContain('Which report do you export?');
+      await fill(
+        ANA,
+        cardOf(question.n),
+        AGENTS,
+        'Answer with information',
+        inputs({ message: 'Use Reports → Export → PDF.' }),
+      );
+      await settle();
+      expect(await status(question.n)).toBe('awaiting_confirmation');
+
+      const action = await open('Please reset my password');
+      await fill(
+        ANA,
+        cardOf(action.n),
+        AGENTS,
+        'Agent action',
+        inputs({ message: 'Done: your password was reset.', technicalNote: 'reset from the admin panel' }),
+      );
+      await settle();
+      expect(thread(action.ts)).toContain('Done: your password was reset.');
+      expect(thread(action.ts)).not.toContain('admin panel');
+      const ask = botPosts(SUPPORT, action.ts).find((m) =>
+        buttonsOf(m).some((b) => b.label === 'Still happening'),
+      );
+      await click(CUSTOMER, ask, SUPPORT, 'Still happening');
+      await settle();
+      expect(await status(action.n)).toBe('open');
+    });
+
     it('honours a 429 with Retry-After and still delivers', async () => {
       s.fake.rateLimit('chat.postMessage', { times: 1, retryAfterSeconds: 1 });
       await s.slack.message({ channel: SUPPORT, user: CUSTOMER, text: 'Second problem: login page is slow' });
