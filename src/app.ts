@@ -16,6 +16,7 @@ import type { ActionDeps } from './core/actions.ts';
 import { deliver } from './core/delivery.ts';
 import { syncDirectory } from './core/directory.ts';
 import { drainInbox, type InboundHandler } from './core/inbox.ts';
+import { setIngressPolicy } from './core/ingress.ts';
 import type { OutboxJob } from './core/outbox.ts';
 import type { ChatAdapter, Clock, Notifier } from './core/ports.ts';
 import { systemClock } from './core/ports.ts';
@@ -115,6 +116,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     dataDir: env.RELEVO_DATA_DIR,
     pgliteSnapshot: env.RELEVO_PGLITE_SNAPSHOT,
   });
+  // The embedded database serves one query at a time: bursts of senders go before background work.
+  setIngressPolicy(
+    db.kind === 'pglite' ? { busyGapMs: 25, maxWaitMs: 1000 } : { busyGapMs: 0, maxWaitMs: 100 },
+  );
   const migrated = await db.migrate();
   if (migrated.applied.length) log.info({ applied: migrated.applied }, 'database migrations applied');
   await syncDirectory(db.prisma, config);

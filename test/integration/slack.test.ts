@@ -532,6 +532,88 @@ for (const database of ['pglite', 'postgresql'] as const) {
       expect(await status(action.n)).toBe('open');
     });
 
+    it('opens a waiting conversation by /ticket create <message link> and by the Create ticket shortcut', async () => {
+      const first = await s.slack.message({
+        channel: SUPPORT_ON_REQUEST,
+        user: CUSTOMER,
+        text: 'The audit log is empty',
+      });
+      const second = await s.slack.message({
+        channel: SUPPORT_ON_REQUEST,
+        user: CUSTOMER,
+        text: 'Webhooks stopped firing',
+      });
+      await settle();
+      const link = (ts: string) =>
+        `https://acme.slack.com/archives/${SUPPORT_ON_REQUEST}/p${ts.replace('.', '')}`;
+
+      const bad = await s.slack.slashCommand({
+        text: 'create https://example.com/nothing',
+        user: ANA,
+        channel: AGENTS,
+      });
+      await s.fake.waitForResponse(bad.payload.response_url ?? '');
+      expect(textOf(s.fake.responses(bad.payload.response_url ?? '')[0])).toMatch(/Copy link|🎫/);
+
+      const cmd = await s.slack.slashCommand({
+        text: `create ${link(first.payload.event.ts)}`,
+        user: ANA,
+        channel: AGENTS,
+      });
+      await s.fake.waitForResponse(cmd.payload.response_url ?? '');
+      expect(textOf(s.fake.responses(cmd.payload.response_url ?? '')[0])).toMatch(/Ticket #\d+ created/);
+
+      const responseUrl = s.fake.responseUrl();
+      const shortcut = {
+        type: 'message_action',
+        callback_id: 'relevo_create_ticket',
+        trigger_id: s.fake.issueTriggerId(),
+        response_url: responseUrl,
+        team: { id: s.fake.teamId, domain: s.fake.teamDomain },
+        user: { id: ANA, name: 'ana' },
+        channel: { id: SUPPORT_ON_REQUEST, name: 'acme-help' },
+        message: {
+          type: 'message',
+          user: CUSTOMER,
+          ts: second.payload.event.ts,
+          text: 'Webhooks stopped firing',
+        },
+        message_ts: second.payload.event.ts,
+        action_ts: '1.3',
+        token: 'x',
+      };
+      await s.slack.raw(
+        new URLSearchParams({ payload: JSON.stringify(shortcut) }).toString(),
+        'application/x-www-form-urlencoded',
+      );
+      await s.fake.waitForResponse(responseUrl);
+      await settle();
+      for (const subject of ['The audit log is empty', 'Webhooks stopped firing']) {
+        expect(await db().ticket.count({ where: { subject } })).toBe(1);
+      }
+    });
+
+    it('ignores channels that are not in relevo.yaml and buttons it did not make', async () => {
+      const before = await db().inboundEvent.count();
+      const res = await s.slack.message({
+        channel: 'C0UNKNOWN1',
+        user: CUSTOMER,
+        text: 'Hello from elsewhere',
+      });
+      expect(res.status).toBe(200);
+      const card = botPosts(AGENTS)[0];
+      const foreign = await s.slack.blockAction({
+        user: ANA,
+        actionId: 'someone_elses_button',
+        value: 'x',
+        channel: AGENTS,
+        messageTs: card?.ts,
+      });
+      expect(foreign.status).toBe(200);
+      await settle();
+      expect(await db().inboundEvent.count()).toBe(before);
+    });
+
     it('honours a 429 with Retry-After and still delivers', async () => {
       s.fake.rateLimit('chat.postMessage', { times: 1, retryAfterSeconds: 1 });
       await s.slack.message({ channel: SUPPORT, user: CUSTOMER, text: 'Second problem: login page is slow' });
