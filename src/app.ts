@@ -189,8 +189,8 @@ export async function createApp(options: AppOptions): Promise<App> {
       attachmentMaxBytes: env.RELEVO_ATTACHMENT_MAX_BYTES,
       now: () => clock.now(),
     };
-    inboxHandlers[EMAIL_INBOX_SOURCE] = async (tx, payload, key) => {
-      const outcome = await ingestEmail(tx, rawFromPayload(payload), ingestDeps);
+    inboxHandlers[EMAIL_INBOX_SOURCE] = async (tx, payload, key, blob) => {
+      const outcome = await ingestEmail(tx, rawFromPayload(payload, blob), ingestDeps);
       log.info({ key, ...outcome }, 'email processed');
     };
     if (env.RELEVO_SMTP_URL) {

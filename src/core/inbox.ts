@@ -10,18 +10,21 @@ export interface InboundEventInput {
   key: string;
   source: string;
   payload: Prisma.InputJsonValue;
+  /** Raw bytes kept beside the payload (bytea, not base64 in JSON). */
+  blob?: Buffer;
 }
 
 /** Stores the event unless one with the same key exists. Returns false for a duplicate. */
 export async function acceptInbound(tx: Tx | Db, event: InboundEventInput): Promise<boolean> {
   const rows = await tx.$executeRaw`
-    INSERT INTO "InboundEvent" (id, key, source, payload)
-    VALUES (${crypto.randomUUID()}, ${event.key}, ${event.source}, ${JSON.stringify(event.payload)}::jsonb)
+    INSERT INTO "InboundEvent" (id, key, source, payload, blob)
+    VALUES (${crypto.randomUUID()}, ${event.key}, ${event.source}, ${JSON.stringify(event.payload)}::jsonb,
+            ${event.blob ? new Uint8Array(event.blob) : null})
     ON CONFLICT (key) DO NOTHING`;
   return rows === 1;
 }
 
-export type InboundHandler = (tx: Tx, payload: unknown, key: string) => Promise<void>;
+export type InboundHandler = (tx: Tx, payload: unknown, key: string, blob: Buffer | null) => Promise<void>;
 
 const MAX_ATTEMPTS = 8;
 
@@ -40,8 +43,10 @@ export async function drainInbox(
     let claimedId: string | undefined;
     try {
       const done = await db.$transaction(async (tx) => {
-        const rows = await tx.$queryRaw<{ id: string; key: string; source: string; payload: unknown }[]>`
-          SELECT id, key, source, payload FROM "InboundEvent"
+        const rows = await tx.$queryRaw<
+          { id: string; key: string; source: string; payload: unknown; blob: Uint8Array | null }[]
+        >`
+          SELECT id, key, source, payload, blob FROM "InboundEvent"
           WHERE "processedAt" IS NULL AND "nextAttemptAt" <= now()
           ORDER BY "receivedAt", id LIMIT 1 FOR UPDATE SKIP LOCKED`;
         const row = rows[0];
@@ -49,8 +54,8 @@ export async function drainInbox(
         claimedId = row.id;
         const handler = handlers[row.source];
         if (!handler) throw new Error(`no handler for inbound source "${row.source}"`);
-        await handler(tx, row.payload, row.key);
-        await tx.$executeRaw`UPDATE "InboundEvent" SET "processedAt" = now() WHERE id = ${row.id}`;
+        await handler(tx, row.payload, row.key, row.blob ? Buffer.from(row.blob) : null);
+        await tx.$executeRaw`UPDATE "InboundEvent" SET "processedAt" = now(), blob = NULL WHERE id = ${row.id}`;
         return true;
       });
       if (!done) return processed;

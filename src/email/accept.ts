@@ -22,13 +22,16 @@ export async function acceptEmail(db: Db, raw: Buffer, via: 'smtp' | 'imap'): Pr
     acceptInbound(db, {
       key: emailInboxKey(raw),
       source: EMAIL_INBOX_SOURCE,
-      payload: { raw: raw.toString('base64'), via },
+      payload: { via },
+      blob: raw,
     }),
   );
 }
 
-export function rawFromPayload(payload: unknown): Buffer {
+export function rawFromPayload(payload: unknown, blob: Buffer | null): Buffer {
+  if (blob) return blob;
+  // Stored before raw bytes had a column of their own.
   const raw = (payload as { raw?: unknown }).raw;
-  if (typeof raw !== 'string') throw new Error('email inbox payload has no raw message');
+  if (typeof raw !== 'string') throw new Error('email inbox event has no raw message');
   return Buffer.from(raw, 'base64');
 }
