@@ -16,7 +16,7 @@ import type { ActionDeps } from './core/actions.ts';
 import { deliver } from './core/delivery.ts';
 import { syncDirectory } from './core/directory.ts';
 import { drainInbox, type InboundHandler } from './core/inbox.ts';
-import { setIngressPolicy } from './core/ingress.ts';
+import { IngressGate } from './core/ingress.ts';
 import type { OutboxJob } from './core/outbox.ts';
 import type { ChatAdapter, Clock, Notifier } from './core/ports.ts';
 import { systemClock } from './core/ports.ts';
@@ -117,7 +117,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     pgliteSnapshot: env.RELEVO_PGLITE_SNAPSHOT,
   });
   // The embedded database serves one query at a time: bursts of senders go before background work.
-  setIngressPolicy(
+  const ingress = new IngressGate(
     db.kind === 'pglite' ? { busyGapMs: 25, maxWaitMs: 1000 } : { busyGapMs: 0, maxWaitMs: 100 },
   );
   const migrated = await db.migrate();
@@ -173,6 +173,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         notifier,
         clock,
         log,
+        ingress,
       })
     : undefined;
   if (slack) {
@@ -208,11 +209,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     }
   }
   const inboxLoop = new TaskLoop('inbox', () => drainInboxOnce(), pollMs, log);
-  const drainInboxOnce = () => drainInbox(db.prisma, inboxHandlers, log);
+  const drainInboxOnce = () => drainInbox(db.prisma, inboxHandlers, log, ingress);
   const drainOutboxOnce = () =>
     drainOutbox({
       db: db.prisma,
       log,
+      ingress,
       onFailure: (job, err, attempts, dead) =>
         recordDeliveryFailure(db.prisma, tickets, job, err, attempts, dead),
       stopping: () => shuttingDown,
@@ -228,6 +230,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     config,
     tickets,
     actions,
+    ingress,
     clock,
     log,
     hub,
@@ -243,7 +246,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   let smtp: SmtpListener | undefined;
   let imap: ImapSource | undefined;
   const acceptMail = async (raw: Buffer, via: 'smtp' | 'imap') => {
-    if (await acceptEmail(db.prisma, raw, via)) notifier.inboxWritten();
+    if (await acceptEmail(db.prisma, raw, via, ingress)) notifier.inboxWritten();
   };
   let started = false;
   let shuttingDown = false;

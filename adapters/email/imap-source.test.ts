@@ -9,6 +9,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { IngressGate } from '../../src/core/ingress.ts';
 import type { Logger } from '../../src/core/ports.ts';
 import { openDatabase } from '../../src/db/index.ts';
 import { acceptEmail } from '../../src/email/accept.ts';
@@ -252,7 +253,7 @@ describe('IMAP source against Dovecot', () => {
       // reports success, so the source cannot move it — exactly what a crash at that point leaves behind).
       const first = await start('Crash', 'Done5', async (bytes) => {
         offered.push(bytes);
-        results.push(await acceptEmail(db.prisma, bytes, 'imap'));
+        results.push(await acceptEmail(db.prisma, bytes, 'imap', new IngressGate()));
         throw new Error('process killed before the move');
       });
       await until('the first offer', () => results.length === 1);
@@ -262,7 +263,7 @@ describe('IMAP source against Dovecot', () => {
       // The restarted process reads the same message again and stores it through the real store.
       const second = await start('Crash', 'Done5', async (bytes) => {
         offered.push(bytes);
-        results.push(await acceptEmail(db.prisma, bytes, 'imap'));
+        results.push(await acceptEmail(db.prisma, bytes, 'imap', new IngressGate()));
       });
       await until('the second offer', () => results.length === 2);
       await second.sync();

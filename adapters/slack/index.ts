@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { FileConfig } from '../../src/config/file.ts';
 import type { ActionDeps } from '../../src/core/actions.ts';
 import { acceptInbound } from '../../src/core/inbox.ts';
+import type { IngressGate } from '../../src/core/ingress.ts';
 import type { ActionInvocation, OutMessage } from '../../src/core/message.ts';
 import type { Clock, Logger, Notifier } from '../../src/core/ports.ts';
 import { renderCard } from '../../src/core/tickets/card.ts';
@@ -32,6 +33,7 @@ export interface SlackDeps {
   notifier: Notifier;
   clock: Clock;
   log: Logger;
+  ingress: IngressGate;
 }
 
 export async function createSlack(deps: SlackDeps) {
@@ -77,9 +79,19 @@ export async function createSlack(deps: SlackDeps) {
   const socketMode = Boolean(settings.appToken);
   const httpReceiver = socketMode
     ? undefined
-    : new FastifySlackReceiver({ signingSecret: settings.signingSecret ?? '', clock: deps.clock, log });
+    : new FastifySlackReceiver({
+        signingSecret: settings.signingSecret ?? '',
+        clock: deps.clock,
+        log,
+        ingress: deps.ingress,
+      });
   const socketReceiver = settings.appToken
-    ? new SocketSlackReceiver({ appToken: settings.appToken, apiUrl: settings.apiUrl, log })
+    ? new SocketSlackReceiver({
+        appToken: settings.appToken,
+        apiUrl: settings.apiUrl,
+        log,
+        ingress: deps.ingress,
+      })
     : undefined;
   const app = new App({
     token: settings.botToken,

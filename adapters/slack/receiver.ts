@@ -5,7 +5,7 @@
 import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
 import { verifySlackRequest } from '@slack/bolt';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { asIngress } from '../../src/core/ingress.ts';
+import type { IngressGate } from '../../src/core/ingress.ts';
 import type { Clock, Logger } from '../../src/core/ports.ts';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -13,7 +13,9 @@ export const SLACK_EVENTS_PATH = '/slack/events';
 export class FastifySlackReceiver implements Receiver {
   private app?: App;
 
-  constructor(private readonly opts: { signingSecret: string; clock: Clock; log: Logger }) {}
+  constructor(
+    private readonly opts: { signingSecret: string; clock: Clock; log: Logger; ingress: IngressGate },
+  ) {}
 
   init(app: App): void {
     this.app = app;
@@ -58,7 +60,7 @@ export class FastifySlackReceiver implements Receiver {
         if (body.type === 'url_verification') return { challenge: body.challenge };
         // Events are stored before the answer: let background work wait while we do it.
         if (body.type === 'event_callback')
-          return asIngress(async () => this.dispatch(body, reply, req.headers));
+          return this.opts.ingress.run(async () => this.dispatch(body, reply, req.headers));
         return this.dispatch(body, reply, req.headers);
       });
     });

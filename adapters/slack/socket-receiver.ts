@@ -3,7 +3,7 @@
 // which could lose an event if Relevo stopped in between. Unacked envelopes are redelivered by Slack.
 import type { App, Receiver } from '@slack/bolt';
 import { SocketModeClient } from '@slack/socket-mode';
-import { asIngress } from '../../src/core/ingress.ts';
+import type { IngressGate } from '../../src/core/ingress.ts';
 import type { Logger } from '../../src/core/ports.ts';
 import { slackLogger } from './logger.ts';
 
@@ -21,7 +21,9 @@ export class SocketSlackReceiver implements Receiver {
   private app?: App;
   readonly client: SocketModeClient;
 
-  constructor(private readonly opts: { appToken: string; apiUrl?: string; log: Logger }) {
+  constructor(
+    private readonly opts: { appToken: string; apiUrl?: string; log: Logger; ingress: IngressGate },
+  ) {
     this.client = new SocketModeClient({
       appToken: opts.appToken,
       logger: slackLogger(opts.log, 'slack socket mode'),
@@ -29,7 +31,7 @@ export class SocketSlackReceiver implements Receiver {
     });
     this.client.on('slack_event', (envelope: Envelope) =>
       envelope.body.type === 'event_callback'
-        ? asIngress(() => this.dispatch(envelope))
+        ? this.opts.ingress.run(() => this.dispatch(envelope))
         : this.dispatch(envelope),
     );
   }

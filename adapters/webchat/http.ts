@@ -9,7 +9,6 @@ import { runAction } from '../../src/core/actions.ts';
 import { findOrCreateContact, organisationForEmail } from '../../src/core/directory.ts';
 import { NotFoundError, UserError } from '../../src/core/errors.ts';
 import { acceptInbound } from '../../src/core/inbox.ts';
-import { asIngress } from '../../src/core/ingress.ts';
 import { cookie, hashToken, newSessionToken, parseCookies, sameSecret } from '../../src/http/auth.ts';
 import { agentActor, CONSOLE_COOKIE, type HttpContext, UnauthorizedError } from '../../src/http/context.ts';
 import { toPost, type WebchatAdapter } from './adapter.ts';
@@ -150,7 +149,7 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
     }
     if (!input.text.trim()) throw new UserError('The message is empty.');
     // The post and its inbound event commit together: once we answer 202 the message is in the database.
-    const { row, created } = await asIngress(() =>
+    const { row, created } = await ctx.ingress.run(() =>
       ctx.db.$transaction(async (tx) => {
         const stored = await chat.insert(tx, {
           channel: `support/${session.id}`,

@@ -2,7 +2,7 @@
 // processed afterwards in its own transaction, so a retry is a no-op and a crash loses nothing.
 // Scheduling uses the database's clock, shared by every instance.
 import type { Db, Prisma, Tx } from '../db/index.ts';
-import { quiet } from './ingress.ts';
+import { type IngressGate, yieldTurn } from './ingress.ts';
 import type { Logger } from './ports.ts';
 
 export interface InboundEventInput {
@@ -36,10 +36,11 @@ export async function drainInbox(
   db: Db,
   handlers: Record<string, InboundHandler>,
   log: Logger,
+  ingress?: IngressGate,
 ): Promise<number> {
   let processed = 0;
   for (;;) {
-    await quiet();
+    await (ingress ? ingress.quiet() : yieldTurn());
     let claimedId: string | undefined;
     try {
       const done = await db.$transaction(async (tx) => {

@@ -12,40 +12,42 @@ export interface IngressPolicy {
   maxWaitMs: number;
 }
 
-let policy: IngressPolicy = { busyGapMs: 0, maxWaitMs: 100 };
-let inFlight = 0;
-let lastArrival = Number.NEGATIVE_INFINITY;
-let meanGap = Number.POSITIVE_INFINITY;
+export class IngressGate {
+  private inFlight = 0;
+  private lastArrival = Number.NEGATIVE_INFINITY;
+  private meanGap = Number.POSITIVE_INFINITY;
 
-export function setIngressPolicy(p: IngressPolicy): void {
-  policy = p;
-}
+  constructor(private readonly policy: IngressPolicy = { busyGapMs: 0, maxWaitMs: 100 }) {}
 
-/** Runs `fn` as ingress: background work holds off until it is done. */
-export async function asIngress<T>(fn: () => Promise<T>): Promise<T> {
-  const now = performance.now();
-  const gap = now - lastArrival;
-  meanGap = Number.isFinite(meanGap) ? 0.8 * meanGap + 0.2 * gap : gap;
-  lastArrival = now;
-  inFlight++;
-  try {
-    return await fn();
-  } finally {
-    inFlight--;
+  /** Runs `fn` as ingress: background work holds off until it is done. */
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    const now = performance.now();
+    const gap = now - this.lastArrival;
+    this.meanGap = Number.isFinite(this.meanGap) ? 0.8 * this.meanGap + 0.2 * gap : gap;
+    this.lastArrival = now;
+    this.inFlight++;
+    try {
+      return await fn();
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  /** Resolves when background work may start a transaction; always yields the event loop first. */
+  async quiet(): Promise<void> {
+    await yieldTurn();
+    const deadline = performance.now() + this.policy.maxWaitMs;
+    while (!this.clear() && performance.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  }
+
+  private clear(): boolean {
+    if (this.inFlight > 0) return false;
+    const bursting = this.meanGap < this.policy.busyGapMs;
+    return !bursting || performance.now() - this.lastArrival >= this.policy.busyGapMs;
   }
 }
 
-function clear(): boolean {
-  if (inFlight > 0) return false;
-  const bursting = meanGap < policy.busyGapMs;
-  return !bursting || performance.now() - lastArrival >= policy.busyGapMs;
-}
-
-/** Resolves when background work may start a transaction; always yields the event loop first. */
-export async function quiet(): Promise<void> {
-  await new Promise((r) => setImmediate(r));
-  const deadline = performance.now() + policy.maxWaitMs;
-  while (!clear() && performance.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
+/** Lets requests already waiting on the event loop be read before more background work. */
+export const yieldTurn = () => new Promise<void>((r) => setImmediate(r));

@@ -2,7 +2,7 @@
 // Message-ID (or a hash of its bytes) before the sender is told "250 OK" / the IMAP copy is moved, so a
 // crash loses nothing and a second delivery of the same message is a no-op.
 import { acceptInbound } from '../core/inbox.ts';
-import { asIngress } from '../core/ingress.ts';
+import type { IngressGate } from '../core/ingress.ts';
 import type { Db } from '../db/index.ts';
 import { firstMessageId } from './headers.ts';
 import { contentHash, splitRaw } from './raw-mime.ts';
@@ -17,8 +17,13 @@ export function emailInboxKey(raw: Buffer): string {
 }
 
 /** Returns true when the message was new (false: the same message was accepted before). */
-export async function acceptEmail(db: Db, raw: Buffer, via: 'smtp' | 'imap'): Promise<boolean> {
-  return asIngress(() =>
+export async function acceptEmail(
+  db: Db,
+  raw: Buffer,
+  via: 'smtp' | 'imap',
+  ingress: IngressGate,
+): Promise<boolean> {
+  return ingress.run(() =>
     acceptInbound(db, {
       key: emailInboxKey(raw),
       source: EMAIL_INBOX_SOURCE,

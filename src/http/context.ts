@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { FileConfig } from '../config/file.ts';
 import type { ActionDeps } from '../core/actions.ts';
 import { UserError } from '../core/errors.ts';
+import type { IngressGate } from '../core/ingress.ts';
 import type { Clock, Logger, Notifier } from '../core/ports.ts';
 import type { Actor, TicketService } from '../core/tickets/service.ts';
 import type { Db } from '../db/index.ts';
@@ -17,6 +18,8 @@ export interface HttpContext {
   tickets: TicketService;
   /** What buttons and forms act through (triage, escalation, conversations). */
   actions: ActionDeps;
+  /** Requests that store inbound events mark themselves, so background work lets them go first. */
+  ingress: IngressGate;
   clock: Clock;
   log: Logger;
   hub: LiveHub;

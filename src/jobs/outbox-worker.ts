@@ -1,7 +1,7 @@
 // Drains the outbox: claims due items (a lease, so several instances never deliver the same item at
 // once and a crashed worker's items are taken over), delivers them, and retries failures with backoff.
 
-import { quiet } from '../core/ingress.ts';
+import { type IngressGate, yieldTurn } from '../core/ingress.ts';
 import type { OutboxJob } from '../core/outbox.ts';
 import type { Logger } from '../core/ports.ts';
 import type { Db } from '../db/index.ts';
@@ -17,6 +17,8 @@ export interface OutboxWorkerOptions {
   batch?: number;
   /** Shutting down: finish the item in hand, leave the rest for the next start (or another instance). */
   stopping?: () => boolean;
+  /** Senders storing inbound events go first (see core/ingress.ts). */
+  ingress?: IngressGate;
 }
 
 interface ClaimedRow {
@@ -33,7 +35,7 @@ export async function drainOutbox(opts: OutboxWorkerOptions): Promise<{ delivere
   let delivered = 0;
   let failed = 0;
   for (;;) {
-    await quiet();
+    await (opts.ingress ? opts.ingress.quiet() : yieldTurn());
     // Scheduling uses the database's clock, shared by every instance; the injectable Clock is for
     // business time (SLA, confirmation windows).
     const rows = await db.$queryRaw<ClaimedRow[]>`
@@ -47,7 +49,7 @@ export async function drainOutbox(opts: OutboxWorkerOptions): Promise<{ delivere
     if (rows.length === 0 || opts.stopping?.()) return { delivered, failed };
     rows.sort((a, b) => (a.id < b.id ? -1 : 1));
     for (const row of rows) {
-      await quiet();
+      await (opts.ingress ? opts.ingress.quiet() : yieldTurn());
       if (opts.stopping?.()) {
         // Release the claim so the row is due again at once, here after a restart or on another instance.
         await db.$executeRaw`UPDATE "OutboxItem" SET "lockedUntil" = NULL, attempts = attempts - 1 WHERE id = ${row.id}`;
