@@ -16,6 +16,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ImapFlow } from 'imapflow';
 import nodemailer from 'nodemailer';
 import { openDatabase } from '../src/db/index.ts';
+import { testConfigYaml } from '../test/fixtures/config.ts';
 import { type Dovecot, startDovecot } from '../test/harness/email/dovecot.ts';
 import { type SmtpSink, startSmtpSink } from '../test/harness/email/smtp-sink.ts';
 
@@ -25,33 +26,12 @@ const KILL_DELAY_MS = Number(process.env.IMAP_BENCH_KILL_DELAY_MS ?? Math.floor(
 const TIMEOUT_MS = Number(process.env.IMAP_BENCH_TIMEOUT_MS ?? 300_000);
 const TOKEN = 'imap-bench-token-0123456789';
 const SUPPORT = 'support@relevo.test';
-const CUSTOMER_DOMAIN = 'acme-corp.example';
+const CUSTOMER_DOMAIN = 'example.com'; // acme's emailDomains in the test config
 const DONE_FOLDER = ['Relevo', 'Processed']; // RELEVO_IMAP_DONE_FOLDER's default, Relevo/Processed
 const ROOT = path.resolve(import.meta.dirname, '..');
 
-const CONFIG_YAML = `
-plans:
-  standard:
-    name: Standard
-    sla:
-      urgent: { firstResponse: 1h, nextUpdate: 2h, resolution: 1d }
-      high: { firstResponse: 4h, nextUpdate: 8h, resolution: 3d }
-      normal: { firstResponse: 8h, nextUpdate: 1d, resolution: 5d }
-      low: { firstResponse: 1d, nextUpdate: 3d, resolution: 10d }
-products:
-  - { id: platform, name: Platform }
-organisations:
-  - id: acme
-    name: Acme Corp
-    plan: standard
-    language: en
-    products: [platform]
-    emailDomains: [${CUSTOMER_DOMAIN}]
-agents:
-  - { id: ana, name: Ana, role: admin, email: ana@relevo.test }
-email:
-  defaultOrganisation: acme
-`;
+// The tests' organisations; senders from acme's domain, and any other lands in acme too.
+const CONFIG_YAML = `${testConfigYaml}\nemail:\n  defaultOrganisation: acme\n`;
 
 const TOPICS = [
   'VPN drops every hour',

@@ -15,7 +15,7 @@ import type { Env, FileConfig } from './config/index.ts';
 import type { ActionDeps } from './core/actions.ts';
 import { deliver } from './core/delivery.ts';
 import { syncDirectory } from './core/directory.ts';
-import { drainInbox, type InboundHandler } from './core/inbox.ts';
+import { drainInbox, type InboundHandler, type InboundPreparer } from './core/inbox.ts';
 import { IngressGate } from './core/ingress.ts';
 import type { OutboxJob } from './core/outbox.ts';
 import type { ChatAdapter, Clock, Notifier } from './core/ports.ts';
@@ -139,6 +139,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const webchat = new WebchatAdapter(db.prisma, hub);
   const adapters = new Map<string, ChatAdapter>([[webchat.platform, webchat]]);
 
+  const inboxPreparers: Record<string, InboundPreparer> = {};
   const inboxHandlers: Record<string, InboundHandler> = {
     'webchat.message': async (
       tx: Parameters<Parameters<typeof db.prisma.$transaction>[0]>[0],
@@ -179,6 +180,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   if (slack) {
     adapters.set(slack.adapter.platform, slack.adapter);
     Object.assign(inboxHandlers, slack.inboxHandlers);
+    Object.assign(inboxPreparers, slack.inboxPreparers);
   }
   const email = emailSettings(env);
   if (email) {
@@ -209,7 +211,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     }
   }
   const inboxLoop = new TaskLoop('inbox', () => drainInboxOnce(), pollMs, log);
-  const drainInboxOnce = () => drainInbox(db.prisma, inboxHandlers, log, ingress);
+  const drainInboxOnce = () => drainInbox(db.prisma, inboxHandlers, log, ingress, inboxPreparers);
   const drainOutboxOnce = () =>
     drainOutbox({
       db: db.prisma,

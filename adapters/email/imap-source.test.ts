@@ -13,6 +13,7 @@ import { IngressGate } from '../../src/core/ingress.ts';
 import type { Logger } from '../../src/core/ports.ts';
 import { openDatabase } from '../../src/db/index.ts';
 import { acceptEmail } from '../../src/email/accept.ts';
+import { plainMessage } from '../../test/fixtures/email/plain-message.ts';
 import { type Dovecot, startDovecot } from '../../test/harness/email/dovecot.ts';
 import { type ImapSource, parseImapUrl, startImapSource } from './imap-source.ts';
 
@@ -44,22 +45,7 @@ function captureLogger(
   };
 }
 
-function rawMessage(subject: string, body = `Body of ${subject}.`): Buffer {
-  return Buffer.from(
-    [
-      'From: Customer <customer@example.com>',
-      'To: support@relevo.test',
-      `Subject: ${subject}`,
-      `Message-ID: <${subject.replace(/\W+/g, '-')}@example.com>`,
-      'Date: Tue, 01 Jul 2025 10:00:00 +0000',
-      'MIME-Version: 1.0',
-      'Content-Type: text/plain; charset=utf-8',
-      '',
-      body,
-      '',
-    ].join('\r\n'),
-  );
-}
+const rawMessage = (subject: string, body = `Body of ${subject}.`) => plainMessage(subject, body);
 
 const subjectOf = (raw: Buffer) => /^Subject: (.*)\r$/m.exec(raw.toString())?.[1];
 

@@ -52,6 +52,16 @@ export const NOTE_IN_SHARED_CHANNEL =
 /** Message subtypes that carry a person's words; edits, joins and bot posts are not new messages. */
 const wordsSubtypes = new Set([undefined, 'file_share', 'thread_broadcast']);
 
+/** Unknown people's Slack profiles, fetched before the inbox transaction opens. */
+export function slackInboxPreparers(deps: SlackInboundDeps) {
+  return {
+    'slack.event': async (payload: unknown) => {
+      const e = (payload as { event?: { user?: string } }).event;
+      if (e?.user) await deps.people.prefetch(deps.actions.db, e.user);
+    },
+  };
+}
+
 export function slackInboxHandlers(deps: SlackInboundDeps) {
   const { config, actions, people, log } = deps;
 

@@ -12,7 +12,7 @@ import type { Clock, Logger, Notifier } from '../../src/core/ports.ts';
 import { renderCard } from '../../src/core/tickets/card.ts';
 import { SlackAdapter, slackClient } from './adapter.ts';
 import { parseActionId, readButtonValue, renderMessage } from './blocks.ts';
-import { slackChannel, slackInboxHandlers, slackInteractions } from './inbound.ts';
+import { slackChannel, slackInboxHandlers, slackInboxPreparers, slackInteractions } from './inbound.ts';
 import { slackLogger } from './logger.ts';
 import { readSubmission, renderModal } from './modal.ts';
 import { SlackPeople } from './people.ts';
@@ -208,6 +208,7 @@ export async function createSlack(deps: SlackDeps) {
     adapter,
     client,
     inboxHandlers: slackInboxHandlers(inboundDeps),
+    inboxPreparers: slackInboxPreparers(inboundDeps),
     register(http: FastifyInstance) {
       httpReceiver?.register(http);
     },

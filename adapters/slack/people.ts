@@ -18,6 +18,9 @@ export function actorOf(person: SlackPerson): Actor | undefined {
 }
 
 export class SlackPeople {
+  /** Profiles fetched ahead (outside a transaction) for people Relevo does not know yet. */
+  private readonly fetched = new Map<string, Promise<{ name: string; email?: string }>>();
+
   constructor(
     private readonly client: WebClient,
     private readonly log: Logger,
@@ -56,7 +59,22 @@ export class SlackPeople {
     return { kind: 'contact', contactId: contact.id, organisationId: contact.organisationId };
   }
 
-  private async profile(userId: string): Promise<{ name: string; email?: string }> {
+  /** Looks up an unknown person's profile now, so `identify` inside a transaction need not wait on Slack. */
+  async prefetch(db: Db, userId: string): Promise<void> {
+    if (this.fetched.has(userId)) return;
+    const known = await db.identity.findUnique({
+      where: { platform_externalId: { platform: 'slack', externalId: userId } },
+    });
+    if (!known) this.fetched.set(userId, this.lookup(userId));
+  }
+
+  private profile(userId: string): Promise<{ name: string; email?: string }> {
+    const ahead = this.fetched.get(userId);
+    this.fetched.delete(userId);
+    return ahead ?? this.lookup(userId);
+  }
+
+  private async lookup(userId: string): Promise<{ name: string; email?: string }> {
     try {
       const res = await this.client.users.info({ user: userId });
       const u = res.user;

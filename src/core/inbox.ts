@@ -26,6 +26,12 @@ export async function acceptInbound(tx: Tx | Db, event: InboundEventInput): Prom
 
 export type InboundHandler = (tx: Tx, payload: unknown, key: string, blob: Buffer | null) => Promise<void>;
 
+/**
+ * Slow, repeatable work a handler needs (a platform API lookup), done before the transaction opens so
+ * no network wait holds it — with the embedded database an open transaction holds every request.
+ */
+export type InboundPreparer = (payload: unknown) => Promise<void>;
+
 const MAX_ATTEMPTS = 8;
 
 /**
@@ -37,10 +43,12 @@ export async function drainInbox(
   handlers: Record<string, InboundHandler>,
   log: Logger,
   ingress?: IngressGate,
+  preparers: Record<string, InboundPreparer> = {},
 ): Promise<number> {
   let processed = 0;
   for (;;) {
     await (ingress ? ingress.quiet() : yieldTurn());
+    if (Object.keys(preparers).length) await prepareNext(db, preparers, log);
     let claimedId: string | undefined;
     try {
       const done = await db.$transaction(async (tx) => {
@@ -74,4 +82,15 @@ export async function drainInbox(
       log.error({ err, inboundEventId: claimedId, attempts: row.attempts, giveUp }, 'inbound event failed');
     }
   }
+}
+
+/** Runs the preparer of the next due event, if it has one; a failure only means the handler does the work. */
+async function prepareNext(db: Db, preparers: Record<string, InboundPreparer>, log: Logger) {
+  const [next] = await db.$queryRaw<{ source: string; payload: unknown }[]>`
+    SELECT source, payload FROM "InboundEvent"
+    WHERE "processedAt" IS NULL AND "nextAttemptAt" <= now()
+    ORDER BY "receivedAt", id LIMIT 1`;
+  const prepare = next && preparers[next.source];
+  if (!prepare) return;
+  await prepare(next.payload).catch((err: unknown) => log.warn({ err }, 'inbound preparation failed'));
 }

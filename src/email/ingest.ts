@@ -55,7 +55,8 @@ export async function ingestEmail(tx: Tx, raw: Buffer, deps: EmailIngestDeps): P
   if (!sender) return keep('no sender address');
   if (!verdict.allowed && verdict.reason === 'own-address') return keep('our own message came back');
 
-  const agent = await agentByEmail(tx, sender);
+  const senderIdentity = await emailIdentity(tx, sender);
+  const agent = senderIdentity?.agentId ?? null;
   const forwarder = agent || deps.config.email.forwardingAddresses.some((a) => a.toLowerCase() === sender);
   // A forward whose client showed only a name (no address) cannot credit anyone: treat it as the forwarder's.
   const found = forwarder ? readForward(email) : null;
@@ -69,7 +70,8 @@ export async function ingestEmail(tx: Tx, raw: Buffer, deps: EmailIngestDeps): P
 
   // A reply on an existing ticket?
   const candidate = forward ? null : await referencedTicket(tx, email);
-  const ticket = candidate && (await mayJoin(tx, candidate, sender, agent, deps.config)) ? candidate : null;
+  const ticket =
+    candidate && (await mayJoin(tx, candidate, sender, senderIdentity, deps.config)) ? candidate : null;
   if (candidate && !ticket) {
     deps.log.info(
       { ticket: candidate.number, from: sender },
@@ -110,7 +112,9 @@ export async function ingestEmail(tx: Tx, raw: Buffer, deps: EmailIngestDeps): P
   if (!requester) return keep('no sender address');
   if (!forward && agent)
     return keep("from an agent, neither a reply on a ticket nor a forward of a customer's mail");
-  const organisationId = await organisationFor(tx, requester.address, deps.config);
+  const requesterIdentity =
+    requester.address === sender ? senderIdentity : await emailIdentity(tx, requester.address);
+  const organisationId = organisationFor(requester.address, requesterIdentity, deps.config);
   if (!organisationId)
     return keep('the sender matches no organisation (set email.defaultOrganisation to accept them)');
   const contact = await findOrCreateContact(tx, {
@@ -206,12 +210,14 @@ function noteForForward(email: ParsedEmail, note: string) {
   return `Forwarded by ${who}.${note.trim() ? `\nForwarding note: ${note.trim()}` : ''}`;
 }
 
-async function agentByEmail(tx: Tx, address: string): Promise<string | null> {
-  const identity = await tx.identity.findUnique({
+/** The person behind an address: an agent's identity, or a contact's (with their organisation). */
+function emailIdentity(tx: Tx, address: string) {
+  return tx.identity.findUnique({
     where: { platform_externalId: { platform: 'email', externalId: address } },
+    include: { contact: true },
   });
-  return identity?.agentId ?? null;
 }
+type EmailIdentity = Awaited<ReturnType<typeof emailIdentity>>;
 
 async function requesterEmail(tx: Tx, contactId: string): Promise<string | null> {
   const identity = await tx.identity.findFirst({ where: { contactId, platform: 'email' } });
@@ -236,14 +242,10 @@ async function mayJoin(
   tx: Tx,
   ticket: { number: number; organisationId: string },
   sender: string,
-  agent: string | null,
+  identity: EmailIdentity,
   config: FileConfig,
 ): Promise<boolean> {
-  if (agent) return true;
-  const identity = await tx.identity.findUnique({
-    where: { platform_externalId: { platform: 'email', externalId: sender } },
-    include: { contact: true },
-  });
+  if (identity?.agentId) return true;
   // The catch-all organisation holds strangers: belonging to it proves nothing.
   if (
     identity?.contact?.organisationId === ticket.organisationId &&
@@ -262,11 +264,7 @@ async function mayJoin(
   return onThread !== null;
 }
 
-async function organisationFor(tx: Tx, address: string, config: FileConfig): Promise<string | undefined> {
-  const identity = await tx.identity.findUnique({
-    where: { platform_externalId: { platform: 'email', externalId: address } },
-    include: { contact: true },
-  });
+function organisationFor(address: string, identity: EmailIdentity, config: FileConfig): string | undefined {
   return (
     identity?.contact?.organisationId ??
     organisationForEmail(config, address) ??

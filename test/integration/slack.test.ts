@@ -1,8 +1,10 @@
 // Slack end to end against a fake Slack on 127.0.0.1: really signed requests in, the official Bolt and
 // WebClient out. The whole flow of issue 3: customer message → ticket → card → triage → escalation →
 // maintainer diagnosis → reply → resolve → confirmation, plus retries, forgeries and permissions.
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readButtonValue } from '../../adapters/slack/blocks.ts';
+import { newTicketCardButtons } from '../fixtures/card.ts';
 import { eventually } from '../harness/http.ts';
 import {
   AGENTS,
@@ -120,23 +122,7 @@ for (const database of ['pglite', 'postgresql'] as const) {
       expect(acks).toHaveLength(1);
       expect(acks[0]?.thread_ts).toBe(threadTs);
       const card = cardOf(ticket);
-      expect(buttonsOf(card).map((b) => b.label)).toEqual([
-        'Spam',
-        'Wrong recipient',
-        'Meant for a person',
-        'Unsupported product',
-        'Answer with information',
-        'Agent action',
-        'Escalate',
-        'Take it',
-        'Assign…',
-        'Priority…',
-        'Category…',
-        'Product…',
-        'Initial response…',
-        'Resolve…',
-        'Reject…',
-      ]);
+      expect(buttonsOf(card).map((b) => b.label)).toEqual(newTicketCardButtons);
       expect(textOf(card)).toContain('Acme');
       expect(textOf(card)).toContain('https://wiki.example.com/acme');
     });
@@ -292,29 +278,13 @@ for (const database of ['pglite', 'postgresql'] as const) {
       expect(botPosts(SUPPORT, threadTs).map(textOf).join()).not.toContain('new credentials deployed');
 
       const responseUrl = s.fake.responseUrl();
-      const shortcut = {
-        type: 'message_action',
-        callback_id: 'relevo_share',
-        trigger_id: s.fake.issueTriggerId(),
-        response_url: responseUrl,
-        team: { id: s.fake.teamId, domain: s.fake.teamDomain },
-        user: { id: MIA, name: 'mia' },
-        channel: { id: MAINTAINERS, name: 'platform-maintainers' },
-        message: {
-          type: 'message',
-          user: MIA,
-          ts: reply.payload.event.ts,
-          thread_ts: escalationTs,
-          text: 'Fixed…',
-        },
-        message_ts: reply.payload.event.ts,
-        action_ts: '1.2',
-        token: 'x',
-      };
-      const res = await s.slack.raw(
-        new URLSearchParams({ payload: JSON.stringify(shortcut) }).toString(),
-        'application/x-www-form-urlencoded',
-      );
+      const res = await s.slack.messageShortcut({
+        user: MIA,
+        callbackId: 'relevo_share',
+        channel: MAINTAINERS,
+        message: { user: MIA, ts: reply.payload.event.ts, threadTs: escalationTs, text: 'Fixed…' },
+        responseUrl,
+      });
       expect(res.status).toBe(200);
       await s.fake.waitForResponse(responseUrl);
       await settle();
@@ -564,28 +534,13 @@ for (const database of ['pglite', 'postgresql'] as const) {
       expect(textOf(s.fake.responses(cmd.payload.response_url ?? '')[0])).toMatch(/Ticket #\d+ created/);
 
       const responseUrl = s.fake.responseUrl();
-      const shortcut = {
-        type: 'message_action',
-        callback_id: 'relevo_create_ticket',
-        trigger_id: s.fake.issueTriggerId(),
-        response_url: responseUrl,
-        team: { id: s.fake.teamId, domain: s.fake.teamDomain },
-        user: { id: ANA, name: 'ana' },
-        channel: { id: SUPPORT_ON_REQUEST, name: 'acme-help' },
-        message: {
-          type: 'message',
-          user: CUSTOMER,
-          ts: second.payload.event.ts,
-          text: 'Webhooks stopped firing',
-        },
-        message_ts: second.payload.event.ts,
-        action_ts: '1.3',
-        token: 'x',
-      };
-      await s.slack.raw(
-        new URLSearchParams({ payload: JSON.stringify(shortcut) }).toString(),
-        'application/x-www-form-urlencoded',
-      );
+      await s.slack.messageShortcut({
+        user: ANA,
+        callbackId: 'relevo_create_ticket',
+        channel: SUPPORT_ON_REQUEST,
+        message: { user: CUSTOMER, ts: second.payload.event.ts, text: 'Webhooks stopped firing' },
+        responseUrl,
+      });
       await s.fake.waitForResponse(responseUrl);
       await settle();
       for (const subject of ['The audit log is empty', 'Webhooks stopped firing']) {

@@ -1,6 +1,8 @@
 // The whole web chat loop over real HTTP, on PGlite and on PostgreSQL: a customer writes, a ticket
 // opens and is acknowledged, the agent replies, notes, assigns, resolves, the customer confirms.
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newTicketCardButtons } from '../fixtures/card.ts';
 import { startTestApp, type TestApp } from '../harness/app.ts';
 import { databaseKinds } from '../harness/databases.ts';
 import { agentClient, Client, eventually } from '../harness/http.ts';
@@ -53,24 +55,7 @@ describe.each(databaseKinds)('web chat loop on %s', (database) => {
       const { body } = await agent.get('/console/api/messages');
       return body.messages.find((m: any) => m.message.title === `#${number} The printer is on fire`);
     }, 'the triage card');
-    // Seed 003's decision chain first, in its order; then ownership, classification and replies.
-    expect(card.message.buttons.map((b: any) => b.label)).toEqual([
-      'Spam',
-      'Wrong recipient',
-      'Meant for a person',
-      'Unsupported product',
-      'Answer with information',
-      'Agent action',
-      'Escalate',
-      'Take it',
-      'Assign…',
-      'Priority…',
-      'Category…',
-      'Product…',
-      'Initial response…',
-      'Resolve…',
-      'Reject…',
-    ]);
+    expect(card.message.buttons.map((b: any) => b.label)).toEqual(newTicketCardButtons);
     expect((await new Client(t.url).get('/console/api/messages')).status).toBe(401);
 
     expect((await agent.post(`/api/v1/tickets/${number}/replies`, { text: 'We are on it' })).status).toBe(

@@ -7,23 +7,12 @@ import { ImapFlow } from 'imapflow';
 import { simpleParser } from 'mailparser';
 import nodemailer from 'nodemailer';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { plainMessage } from '../../fixtures/email/plain-message.ts';
 import { type Dovecot, startDovecot } from './dovecot.ts';
 import { type SmtpSink, startSmtpSink } from './smtp-sink.ts';
 
-function rawMessage(subject: string, body = 'Hello from the harness test.'): string {
-  return [
-    'From: Customer <customer@example.test>',
-    'To: support@relevo.test',
-    `Subject: ${subject}`,
-    `Message-ID: <${subject.replace(/\W+/g, '-')}@example.test>`,
-    'Date: Tue, 01 Jul 2025 10:00:00 +0000',
-    'MIME-Version: 1.0',
-    'Content-Type: text/plain; charset=utf-8',
-    '',
-    body,
-    '',
-  ].join('\r\n');
-}
+const rawMessage = (subject: string, body = 'Hello from the harness test.') =>
+  plainMessage(subject, body, 'example.test').toString();
 
 function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {

@@ -16,6 +16,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { Changes } from './changes.ts';
 import type { FakeSlack } from './fake-web-api.ts';
 
 const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
@@ -286,7 +287,7 @@ export class FakeSocketMode {
   private readonly server: Server;
   private readonly tickets = new Map<string, { issuedAt: number; used: boolean }>();
   private readonly sentAt = new Map<string, number>();
-  private readonly listeners = new Set<() => void>();
+  private readonly changes = new Changes((what, ms) => `fake Socket Mode: no ${what} within ${ms} ms`);
   private readonly ticketTtlMs: number;
   private pingTimer?: NodeJS.Timeout;
   private nextId = 1;
@@ -347,7 +348,7 @@ export class FakeSocketMode {
     opts: { after?: FakeSocketConnection | number; timeoutMs?: number } = {},
   ): Promise<FakeSocketConnection> {
     const after = typeof opts.after === 'number' ? opts.after : (opts.after?.id ?? 0);
-    return this.waitUntil(
+    return this.changes.waitUntil(
       () => this.open().find((c) => c.id > after),
       opts.timeoutMs ?? 10_000,
       `a Socket Mode connection${after ? ` newer than #${after}` : ''}`,
@@ -356,7 +357,7 @@ export class FakeSocketMode {
 
   /** Resolves once `conn` is closed (by either side or the network). */
   closedConnection(conn: FakeSocketConnection, timeoutMs = 5000): Promise<FakeSocketConnection> {
-    return this.waitUntil(
+    return this.changes.waitUntil(
       () => (conn.closed ? conn : undefined),
       timeoutMs,
       `close of connection #${conn.id}`,
@@ -440,7 +441,7 @@ export class FakeSocketMode {
   /** The ack for an envelope already sent (or to come). */
   ackOf(envelope: SocketEnvelope | string, timeoutMs = 3000): Promise<SocketAck> {
     const id = typeof envelope === 'string' ? envelope : envelope.envelope_id;
-    return this.waitUntil(
+    return this.changes.waitUntil(
       () => this.acks.find((a) => a.envelope_id === id),
       timeoutMs,
       `ack of envelope ${id} (Slack would deliver it again)`,
@@ -468,7 +469,7 @@ export class FakeSocketMode {
     ) {
       this.refused++;
       socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      this.notify();
+      this.changes.notify();
       return;
     }
     issued.used = true;
@@ -485,7 +486,7 @@ export class FakeSocketMode {
       ticket,
       socket,
       (c, text) => this.received(c, text),
-      () => this.notify(),
+      () => this.changes.notify(),
     );
     this.connections.push(conn);
     conn.feed(head);
@@ -500,7 +501,7 @@ export class FakeSocketMode {
       connection_info: { app_id: this.appId },
     });
     conn.ready = true;
-    this.notify();
+    this.changes.notify();
   }
 
   private received(conn: FakeSocketConnection, text: string): void {
@@ -509,7 +510,7 @@ export class FakeSocketMode {
       message = JSON.parse(text);
     } catch {
       conn.received.push(text);
-      this.notify();
+      this.changes.notify();
       return;
     }
     conn.received.push(message);
@@ -524,30 +525,7 @@ export class FakeSocketMode {
         raw: text,
       });
     }
-    this.notify();
-  }
-
-  private notify(): void {
-    for (const l of [...this.listeners]) l();
-  }
-
-  private waitUntil<T>(check: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
-    const found = check();
-    if (found !== undefined) return Promise.resolve(found);
-    return new Promise<T>((resolve, reject) => {
-      const listener = () => {
-        const v = check();
-        if (v === undefined) return;
-        this.listeners.delete(listener);
-        clearTimeout(timer);
-        resolve(v);
-      };
-      const timer = setTimeout(() => {
-        this.listeners.delete(listener);
-        reject(new Error(`fake Socket Mode: no ${what} within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.listeners.add(listener);
-    });
+    this.changes.notify();
   }
 }
 

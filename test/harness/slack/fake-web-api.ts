@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Changes } from './changes.ts';
 
 export interface FakeUser {
   id: string;
@@ -169,7 +170,9 @@ export class FakeSlack {
   private readonly postTimes = new Map<string, number[]>();
   private readonly responseUrls = new Map<string, { createdAt: number; bodies: unknown[] }>();
   private readonly files = new Map<string, StoredFile>();
-  private readonly listeners = new Set<() => void>();
+  private readonly changes = new Changes(
+    (what, ms) => `fake Slack: timed out after ${ms} ms waiting for ${what}`,
+  );
   private lastMicros = 0;
   private socketMode?: SocketModeEndpoint;
 
@@ -272,7 +275,7 @@ export class FakeSlack {
     predicate: (call: FakeCall) => boolean = () => true,
     timeoutMs = 5000,
   ): Promise<FakeCall> {
-    return this.waitUntil(
+    return this.changes.waitUntil(
       () => this.callsTo(method).find(predicate),
       timeoutMs,
       `a ${method} call${predicate.length ? ' matching the predicate' : ''}`,
@@ -351,7 +354,7 @@ export class FakeSlack {
     predicate: (body: any) => boolean = () => true,
     timeoutMs = 5000,
   ): Promise<any> {
-    return this.waitUntil(
+    return this.changes.waitUntil(
       () => this.responses(idOrUrl).find(predicate),
       timeoutMs,
       `a post to response URL ${idOrUrl}`,
@@ -498,7 +501,7 @@ export class FakeSlack {
     this.calls.push({ method, args, at: this.now(), status, response: clone(body) });
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
     res.end(JSON.stringify(body));
-    this.notify();
+    this.changes.notify();
   }
 
   /** Seconds to wait when this call is rate-limited, else undefined. */
@@ -526,7 +529,7 @@ export class FakeSlack {
     const [status, body] = this.acceptResponse(url, req, raw);
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
     res.end(JSON.stringify(body));
-    this.notify();
+    this.changes.notify();
   }
 
   private acceptResponse(url: URL, req: IncomingMessage, raw: string): [number, object] {
@@ -816,7 +819,7 @@ export class FakeSlack {
         });
       }
     }
-    this.notify();
+    this.changes.notify();
   }
 
   private ensureChannel(id: string): void {
@@ -875,29 +878,6 @@ export class FakeSlack {
       app_installed_team_id: this.teamId,
       bot_id: this.botId,
     };
-  }
-
-  private notify(): void {
-    for (const l of [...this.listeners]) l();
-  }
-
-  private waitUntil<T>(check: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
-    const found = check();
-    if (found !== undefined) return Promise.resolve(found);
-    return new Promise<T>((resolve, reject) => {
-      const listener = () => {
-        const v = check();
-        if (v === undefined) return;
-        this.listeners.delete(listener);
-        clearTimeout(timer);
-        resolve(v);
-      };
-      const timer = setTimeout(() => {
-        this.listeners.delete(listener);
-        reject(new Error(`fake Slack: timed out after ${timeoutMs} ms waiting for ${what}`));
-      }, timeoutMs);
-      this.listeners.add(listener);
-    });
   }
 }
 

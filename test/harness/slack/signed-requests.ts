@@ -137,6 +137,14 @@ export type StateValues = Record<
   Record<string, { type: string; value?: string | null; [k: string]: any }>
 >;
 
+export interface MessageShortcutArgs {
+  user: string;
+  callbackId: string;
+  channel: string;
+  message: { ts: string; user?: string; text?: string; threadTs?: string };
+  responseUrl?: string;
+}
+
 export interface ViewSubmissionArgs {
   user: string;
   callbackId?: string;
@@ -249,6 +257,9 @@ export class SlackClient {
   }
   viewSubmission(args: ViewSubmissionArgs, opts?: SendOptions) {
     return this.send(this.buildViewSubmission(args), opts);
+  }
+  messageShortcut(args: MessageShortcutArgs, opts?: SendOptions) {
+    return this.send(this.buildMessageShortcut(args), opts);
   }
   urlVerification(challenge: string, opts?: SendOptions) {
     return this.send(this.buildUrlVerification(challenge), opts);
@@ -405,6 +416,33 @@ export class SlackClient {
       payload.response_url = args.responseUrl ?? this.newResponseUrl();
     }
     payload.actions = [action];
+    return interaction(payload);
+  }
+
+  /** A message shortcut (the "…" menu on a message): `message_action`. */
+  buildMessageShortcut(args: MessageShortcutArgs): PreparedRequest {
+    const payload = {
+      type: 'message_action',
+      callback_id: args.callbackId,
+      team: { id: this.teamId, domain: this.teamDomain },
+      user: this.userObject(args.user),
+      channel: { id: args.channel, name: this.channelName(args.channel) },
+      message: {
+        type: 'message',
+        ts: args.message.ts,
+        ...(args.message.user ? { user: args.message.user } : {}),
+        ...(args.message.threadTs ? { thread_ts: args.message.threadTs } : {}),
+        text: args.message.text ?? '',
+      },
+      message_ts: args.message.ts,
+      action_ts: `${Math.floor(this.clock() / 1000)}.000001`,
+      api_app_id: this.appId,
+      token: this.verificationToken,
+      trigger_id: this.newTriggerId({ userId: args.user }),
+      response_url: args.responseUrl ?? this.newResponseUrl(),
+      is_enterprise_install: false,
+      enterprise: null,
+    };
     return interaction(payload);
   }
 
