@@ -272,9 +272,17 @@ export async function createApp(options: AppOptions): Promise<App> {
     resolveUnconfirmed: () => tickets.resolveUnconfirmed(),
     smtpPort: () => smtp?.port,
     async listen() {
-      for (const a of adapters.values()) await a.start();
-      await slack?.start();
+      // HTTP first: web chat, the console, the API and Slack's HTTP mode serve while platforms connect.
       const address = await http.listen({ port: env.PORT, host: env.HOST });
+      try {
+        for (const a of adapters.values()) await a.start();
+        await slack?.start();
+      } catch (err) {
+        // A refused token: stop serving and release the database before the error reaches the caller.
+        await http.close();
+        await db.close();
+        throw err;
+      }
       if (email && env.RELEVO_SMTP_LISTEN_PORT !== undefined) {
         smtp = await startSmtpListener({
           host: env.RELEVO_SMTP_LISTEN_HOST,
