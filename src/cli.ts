@@ -1,93 +1,151 @@
-// The `relevo` command line: start, migrate, token, help. Later capabilities add subcommands here.
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { parseEnv } from './config/env.ts';
-import { ConfigError, loadConfig } from './config/index.ts';
-import { openDatabase } from './db/index.ts';
+// The `relevo` command line. Every subcommand imports what it needs when it runs, so `help`, `check`,
+// `token` and `email inspect` answer without loading the database, Prisma or the chat SDKs.
+import { ConfigError } from './config/config-error.ts';
 
-const usage = `Usage: relevo <command>
+interface Subcommand {
+  /** The words that select it, e.g. ['email', 'inspect']. */
+  words: string[];
+  usage: string;
+  summary: string;
+  /** What `--help` adds below the usage line. */
+  details?: string;
+  run(args: string[]): Promise<void>;
+}
 
-  start      Start Relevo (web chat, agent console, API) — the default
-  migrate    Apply pending database migrations and exit
-  check      Validate the environment and relevo.yaml, and exit
-  token      Print the API token the agent console and API accept
-  slack manifest [--socket] [--url https://your.host]
-             Print the Slack app manifest to paste into "Create app → From a manifest"
-  email inspect <file.eml>
-             Print as JSON how Relevo reads a message: sender, original sender if forwarded,
-             ticket reference, visible text, attachments, loop-guard verdict
-  help       Show this help`;
-
-async function main(argv: string[]) {
-  const command = argv[0] ?? 'start';
-  try {
-    switch (command) {
-      case 'start': {
-        const { start } = await import('./main.ts');
-        return start();
-      }
-      case 'migrate': {
-        const env = parseEnv();
-        const db = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.RELEVO_DATA_DIR });
+const subcommands: Subcommand[] = [
+  {
+    words: ['start'],
+    usage: 'relevo start',
+    summary: 'Start Relevo (web chat, agent console, API, configured channels) — the default',
+    details:
+      'Reads the environment (PORT, HOST, DATABASE_URL, RELEVO_DATA_DIR, …) and relevo.yaml, applies pending\nmigrations and serves until SIGTERM or SIGINT, which stop it cleanly.',
+    async run() {
+      const { start } = await import('./main.ts');
+      await start();
+    },
+  },
+  {
+    words: ['migrate'],
+    usage: 'relevo migrate',
+    summary: 'Apply pending database migrations and exit',
+    details: '`relevo start` migrates by itself; use this to migrate before rolling out several instances.',
+    async run() {
+      const { parseEnv } = await import('./config/env.ts');
+      const { openDatabase } = await import('./db/index.ts');
+      const env = parseEnv();
+      const db = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.RELEVO_DATA_DIR });
+      try {
         const result = await db.migrate();
         console.log(
           result.applied.length
             ? `Applied ${result.applied.length} migration(s) to ${db.description}: ${result.applied.join(', ')}`
             : `${db.description} is up to date (${result.alreadyApplied} migration(s) applied earlier).`,
         );
+      } finally {
         await db.close();
-        return;
       }
-      case 'check': {
-        const { configFile, config } = loadConfig();
-        console.log(
-          `Configuration is valid: ${configFile} (${config.organisations.length} organisation(s), ${config.agents.length} agent(s)).`,
-        );
-        return;
-      }
-      case 'token': {
-        const env = parseEnv();
-        if (env.RELEVO_API_TOKEN) {
-          console.log(env.RELEVO_API_TOKEN);
-          return;
-        }
-        const file = path.resolve(env.RELEVO_DATA_DIR, 'api-token');
-        console.log(
-          (
-            await readFile(file, 'utf8').catch(() => 'No token yet: run `relevo start` once to create one.')
-          ).trim(),
-        );
-        return;
-      }
-      case 'slack': {
-        if (argv[1] !== 'manifest') {
-          console.error(`Unknown slack command "${argv[1] ?? ''}".\n\n${usage}`);
-          process.exit(2);
-        }
-        const { printSlackManifest } = await import('./cli/slack-manifest.ts');
-        return printSlackManifest(argv.slice(2));
-      }
-      case 'email': {
-        if (argv[1] !== 'inspect' || !argv[2]) {
-          console.error(`Usage: relevo email inspect <file.eml>\n\n${usage}`);
-          process.exit(2);
-        }
-        const { printEmailInspection } = await import('./cli/email-inspect.ts');
-        return await printEmailInspection(argv[2]);
-      }
-      case 'help':
-      case '--help':
-      case '-h':
-        console.log(usage);
-        return;
-      default:
-        console.error(`Unknown command "${command}".\n\n${usage}`);
-        process.exit(2);
-    }
+    },
+  },
+  {
+    words: ['check'],
+    usage: 'relevo check',
+    summary: 'Validate the environment and relevo.yaml, and exit',
+    async run() {
+      const { loadConfig } = await import('./config/index.ts');
+      const { configFile, config } = loadConfig();
+      console.log(
+        `Configuration is valid: ${configFile} (${config.organisations.length} organisation(s), ${config.agents.length} agent(s)).`,
+      );
+    },
+  },
+  {
+    words: ['token'],
+    usage: 'relevo token',
+    summary: 'Print the API token the agent console and API accept',
+    details:
+      'RELEVO_API_TOKEN if set, else the token generated into RELEVO_DATA_DIR/api-token at first start.',
+    async run() {
+      const { printToken } = await import('./cli/token.ts');
+      await printToken();
+    },
+  },
+  {
+    words: ['slack', 'manifest'],
+    usage: 'relevo slack manifest [--socket] [--url https://your.host]',
+    summary: 'Print the Slack app manifest to paste into "Create app → From a manifest"',
+    details:
+      '--url     the public https:// address Slack sends requests to (default RELEVO_PUBLIC_URL)\n--socket  Socket Mode: no public address needed (also chosen when SLACK_APP_TOKEN is set)',
+    async run(args) {
+      const { printSlackManifest } = await import('./cli/slack-manifest.ts');
+      printSlackManifest(args);
+    },
+  },
+  {
+    words: ['email', 'inspect'],
+    usage: 'relevo email inspect <file.eml>',
+    summary:
+      'Print as JSON how Relevo reads a message: sender, original sender if forwarded,\nticket reference, visible text, attachments, loop-guard verdict',
+    async run(args) {
+      const file = args.find((a) => !a.startsWith('-'));
+      if (!file) throw new UsageError('email inspect needs the path of a message file (.eml).');
+      const { printEmailInspection } = await import('./cli/email-inspect.ts');
+      await printEmailInspection(file);
+    },
+  },
+];
+
+class UsageError extends Error {}
+
+function overview(): string {
+  const lines = subcommands.map((c) => {
+    const [first, ...rest] = c.summary.split('\n');
+    const pad = ' '.repeat(Math.max(2, 16 - c.words.join(' ').length));
+    const head = `  ${c.words.join(' ')}${pad}${first}`;
+    return [head, ...rest.map((l) => `${' '.repeat(18)}${l}`)].join('\n');
+  });
+  return `Usage: relevo <command> [--help]\n\n${lines.join('\n')}\n  help            Show this help`;
+}
+
+function helpFor(c: Subcommand): string {
+  return [`Usage: ${c.usage}`, '', c.summary, ...(c.details ? ['', c.details] : [])].join('\n');
+}
+
+async function main(argv: string[]): Promise<void> {
+  if (argv.length === 0) argv = ['start'];
+  if (['help', '--help', '-h'].includes(argv[0] ?? '')) {
+    const wanted = argv.slice(1).join(' ');
+    const c = subcommands.find((s) => s.words.join(' ') === wanted);
+    console.log(c ? helpFor(c) : overview());
+    return;
+  }
+  const command = subcommands.find((c) => c.words.every((w, i) => argv[i] === w));
+  if (!command) {
+    const group = subcommands.filter((c) => c.words[0] === argv[0]);
+    console.error(
+      group.length
+        ? `Unknown ${argv[0]} command "${argv[1] ?? ''}". Try: ${group.map((c) => c.usage).join(' · ')}`
+        : `Unknown command "${argv[0]}".\n\n${overview()}`,
+    );
+    process.exitCode = 2;
+    return;
+  }
+  const args = argv.slice(command.words.length);
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(helpFor(command));
+    return;
+  }
+  try {
+    await command.run(args);
   } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`${err.message}\n\nUsage: ${command.usage}`);
+      process.exitCode = 2;
+      return;
+    }
     if (err instanceof ConfigError) {
-      console.error(command === 'start' ? `Relevo cannot start.\n${err.message}` : err.message);
-      process.exit(78);
+      console.error(command.words[0] === 'start' ? `Relevo cannot start.\n${err.message}` : err.message);
+      process.exitCode = 78; // EX_CONFIG
+      return;
     }
     throw err;
   }

@@ -1,16 +1,69 @@
 // The command line as a person runs it: a real `node bin/relevo.mjs` process, its output and exit code.
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const relevo = (...args: string[]) =>
+const relevo = (...args: string[]) => relevoWith({}, ...args);
+const relevoWith = (env: Record<string, string>, ...args: string[]) =>
   spawnSync(process.execPath, ['bin/relevo.mjs', ...args], {
     cwd: root,
     encoding: 'utf8',
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, RELEVO_SUPPORT_ADDRESS: 'support@relevo.test' },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      RELEVO_SUPPORT_ADDRESS: 'support@relevo.test',
+      ...env,
+    },
   });
+
+describe('relevo help and --help', () => {
+  const subcommands = [
+    ['start'],
+    ['migrate'],
+    ['check'],
+    ['token'],
+    ['slack', 'manifest'],
+    ['email', 'inspect'],
+  ];
+
+  it('lists every subcommand', () => {
+    const run = relevo('help');
+    expect(run.status).toBe(0);
+    for (const words of subcommands) expect(run.stdout).toContain(`  ${words.join(' ')}`);
+    expect(relevo('--help').stdout).toBe(run.stdout);
+  });
+
+  it.each(subcommands)('answers %s … --help with its usage and does nothing else', (...words) => {
+    const dataDir = path.join(mkdtempSync(path.join(tmpdir(), 'relevo-cli-')), 'data');
+    const run = relevoWith({ RELEVO_DATA_DIR: dataDir }, ...words, '--help');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(new RegExp(`^Usage: relevo ${words.join(' ')}`));
+    // Nothing was started or opened: no database directory appeared.
+    expect(existsSync(dataDir)).toBe(false);
+  });
+
+  it('answers help, check, token and email inspect without opening the database', () => {
+    const parent = mkdtempSync(path.join(tmpdir(), 'relevo-cli-'));
+    const dataDir = path.join(parent, 'data');
+    const env = { RELEVO_DATA_DIR: dataDir };
+    expect(relevoWith(env, 'help').status).toBe(0);
+    expect(relevoWith(env, 'check').stdout).toContain('Configuration is valid');
+    expect(relevoWith(env, 'token').stdout).toContain('No token yet');
+    expect(relevoWith(env, 'email', 'inspect', 'test/fixtures/email/gmail-forward-es.eml').status).toBe(0);
+    expect(existsSync(dataDir)).toBe(false);
+    rmSync(parent, { recursive: true, force: true });
+  });
+
+  it('names the subcommands of a group it does not know', () => {
+    const run = relevo('slack', 'nonsense');
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('relevo slack manifest');
+  });
+});
 
 describe('relevo email inspect', () => {
   it('prints how a forwarded Spanish mail is read, as JSON', () => {
