@@ -5,10 +5,10 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
-import { type ImapSource, startImapSource } from '../adapters/email/imap-source.ts';
-import { EmailAdapter } from '../adapters/email/mailer.ts';
-import { type SmtpListener, startSmtpListener } from '../adapters/email/smtp-listener.ts';
-import { createSlack } from '../adapters/slack/index.ts';
+// Slack and email modules (Bolt, mailparser, imapflow, nodemailer, smtp-server: ~30 MB resident) load only
+// when configured, hence the dynamic imports below; their types come in statically.
+import type { ImapSource } from '../adapters/email/imap-source.ts';
+import type { SmtpListener } from '../adapters/email/smtp-listener.ts';
 import { WebchatAdapter } from '../adapters/webchat/adapter.ts';
 import { registerWebchatRoutes, webchatMessagePayload } from '../adapters/webchat/http.ts';
 import type { Env, FileConfig } from './config/index.ts';
@@ -24,8 +24,7 @@ import { Conversations } from './core/tickets/conversations.ts';
 import { Escalations } from './core/tickets/escalation.ts';
 import { TicketService } from './core/tickets/service.ts';
 import { type Database, openDatabase } from './db/index.ts';
-import { acceptEmail, EMAIL_INBOX_SOURCE, rawFromPayload } from './email/accept.ts';
-import { ingestEmail } from './email/ingest.ts';
+import { parsePgliteSettings } from './db/pglite-settings.ts';
 import { ConsoleSessions } from './http/auth.ts';
 import type { HttpContext } from './http/context.ts';
 import { LiveHub } from './http/live-hub.ts';
@@ -115,6 +114,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     databaseUrl: env.DATABASE_URL,
     dataDir: env.RELEVO_DATA_DIR,
     pgliteSnapshot: env.RELEVO_PGLITE_SNAPSHOT,
+    pgliteSettings: parsePgliteSettings(env.RELEVO_PGLITE_SETTINGS),
+    onProgress: (message) => log.info(message),
   });
   // The embedded database serves one query at a time: bursts of senders go before background work.
   const ingress = new IngressGate(
@@ -162,7 +163,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
   };
   const slack = env.SLACK_BOT_TOKEN
-    ? await createSlack({
+    ? await (await import('../adapters/slack/index.ts')).createSlack({
         settings: {
           botToken: env.SLACK_BOT_TOKEN,
           signingSecret: env.SLACK_SIGNING_SECRET,
@@ -183,7 +184,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     Object.assign(inboxPreparers, slack.inboxPreparers);
   }
   const email = emailSettings(env);
-  if (email) {
+  const emailIn = email ? await import('./email/accept.ts') : undefined;
+  if (email && emailIn) {
+    const { ingestEmail } = await import('./email/ingest.ts');
     const ingestDeps = {
       config,
       tickets,
@@ -192,11 +195,12 @@ export async function createApp(options: AppOptions): Promise<App> {
       attachmentMaxBytes: env.RELEVO_ATTACHMENT_MAX_BYTES,
       now: () => clock.now(),
     };
-    inboxHandlers[EMAIL_INBOX_SOURCE] = async (tx, payload, key, blob) => {
-      const outcome = await ingestEmail(tx, rawFromPayload(payload, blob), ingestDeps);
+    inboxHandlers[emailIn.EMAIL_INBOX_SOURCE] = async (tx, payload, key, blob) => {
+      const outcome = await ingestEmail(tx, emailIn.rawFromPayload(payload, blob), ingestDeps);
       log.info({ key, ...outcome }, 'email processed');
     };
     if (env.RELEVO_SMTP_URL) {
+      const { EmailAdapter } = await import('../adapters/email/mailer.ts');
       const mailer = new EmailAdapter({
         db: db.prisma,
         log,
@@ -248,7 +252,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   let smtp: SmtpListener | undefined;
   let imap: ImapSource | undefined;
   const acceptMail = async (raw: Buffer, via: 'smtp' | 'imap') => {
-    if (await acceptEmail(db.prisma, raw, via, ingress)) notifier.inboxWritten();
+    if (await emailIn?.acceptEmail(db.prisma, raw, via, ingress)) notifier.inboxWritten();
   };
   let started = false;
   let shuttingDown = false;
@@ -284,6 +288,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         throw err;
       }
       if (email && env.RELEVO_SMTP_LISTEN_PORT !== undefined) {
+        const { startSmtpListener } = await import('../adapters/email/smtp-listener.ts');
         smtp = await startSmtpListener({
           host: env.RELEVO_SMTP_LISTEN_HOST,
           port: env.RELEVO_SMTP_LISTEN_PORT,
@@ -296,6 +301,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         });
       }
       if (email && env.RELEVO_IMAP_URL) {
+        const { startImapSource } = await import('../adapters/email/imap-source.ts');
         imap = await startImapSource({
           url: env.RELEVO_IMAP_URL,
           doneFolder: env.RELEVO_IMAP_DONE_FOLDER,

@@ -33,7 +33,13 @@ const subcommands: Subcommand[] = [
       const { parseEnv } = await import('./config/env.ts');
       const { openDatabase } = await import('./db/index.ts');
       const env = parseEnv();
-      const db = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.RELEVO_DATA_DIR });
+      const { parsePgliteSettings } = await import('./db/pglite-settings.ts');
+      const db = await openDatabase({
+        databaseUrl: env.DATABASE_URL,
+        dataDir: env.RELEVO_DATA_DIR,
+        pgliteSettings: parsePgliteSettings(env.RELEVO_PGLITE_SETTINGS),
+        onProgress: (message) => console.log(message),
+      });
       try {
         const result = await db.migrate();
         console.log(

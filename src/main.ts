@@ -1,5 +1,6 @@
 // `relevo start`: load and validate configuration, start Relevo, stop cleanly on SIGINT/SIGTERM.
-import { createApp } from './app.ts';
+// The first log line is written before the application's modules load, so a person starting Relevo
+// sees it at once rather than after the seconds module loading and the database take.
 import { ConfigError, loadConfig } from './config/index.ts';
 import { createLogger } from './logger.ts';
 
@@ -16,9 +17,28 @@ export async function start(): Promise<void> {
   }
   const { env, config, configFile } = loaded;
   const log = createLogger(env.LOG_LEVEL);
-  let app: Awaited<ReturnType<typeof createApp>>;
+  log.info(
+    { config: configFile, database: env.DATABASE_URL ? 'postgresql' : `PGlite in ${env.RELEVO_DATA_DIR}` },
+    'Relevo is starting',
+  );
+  // Until the app exists, a signal just ends the process: nothing has been accepted yet.
+  let app: Awaited<ReturnType<typeof import('./app.ts')['createApp']>> | undefined;
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    if (!app) process.exit(0);
+    log.info({ signal }, 'stopping: finishing work in progress');
+    await app.stop();
+    log.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+
   let address: string;
   try {
+    const { createApp } = await import('./app.ts');
     app = await createApp({ env, config, logger: log });
     address = await app.listen();
   } catch (err) {
@@ -35,15 +55,4 @@ export async function start(): Promise<void> {
     },
     `Relevo is running: web chat ${address}/chat · agent console ${address}/console (sign in with RELEVO_API_TOKEN or the token in ${env.RELEVO_API_TOKEN ? 'RELEVO_API_TOKEN' : `${env.RELEVO_DATA_DIR}/api-token`})`,
   );
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'stopping: draining work in progress');
-    await app.stop();
-    log.info('stopped');
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
 }

@@ -63,6 +63,17 @@ export const envSchema = z.object({
     .int()
     .min(0)
     .default(10 * 1024 * 1024),
+  /**
+   * Embedded database: postgresql.conf lines that override Relevo's defaults (src/db/pglite-settings.ts),
+   * separated by `;`, e.g. `shared_buffers=128MB;work_mem=8MB`.
+   */
+  RELEVO_PGLITE_SETTINGS: z
+    .string()
+    .regex(
+      /^\s*[a-z_.]+\s*=\s*[^;]+(;\s*[a-z_.]+\s*=\s*[^;]+)*;?\s*$/,
+      'expected postgresql.conf settings separated by ";", e.g. shared_buffers=128MB;work_mem=8MB',
+    )
+    .optional(),
   /** Tests only: start an in-memory PGlite from this dump instead of running initdb. */
   RELEVO_PGLITE_SNAPSHOT: z.string().optional(),
 });

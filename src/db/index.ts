@@ -1,5 +1,6 @@
 // Opens the database: embedded PGlite in a data directory by default, PostgreSQL when DATABASE_URL is
 // set. Same Prisma client, same schema, same migrations on both.
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -8,6 +9,7 @@ import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from './generated/client.ts';
 import { applyMigrations, type MigrationResult, type SqlConnection } from './migrate.ts';
+import { pgliteConf } from './pglite-settings.ts';
 
 export type { Prisma } from './generated/client.ts';
 export { PrismaClient };
@@ -33,21 +35,56 @@ export interface DatabaseOptions {
   dataDir: string;
   /** A PGlite data-directory dump to start an in-memory database from (tests: skips initdb). */
   pgliteSnapshot?: string;
+  /** PGlite: postgresql.conf overrides of Relevo's defaults (RELEVO_PGLITE_SETTINGS). */
+  pgliteSettings?: Record<string, string>;
+  /** Told what is happening while a new PGlite data directory is initialised (a few seconds). */
+  onProgress?: (message: string) => void;
+}
+
+/** While a slow step runs, says every few seconds that it is still running. */
+async function withProgress<T>(
+  work: Promise<T>,
+  what: string,
+  onProgress: ((message: string) => void) | undefined,
+): Promise<T> {
+  if (!onProgress) return work;
+  const started = Date.now();
+  const timer = setInterval(
+    () => onProgress(`${what}: still working (${Math.round((Date.now() - started) / 1000)} s)`),
+    2000,
+  );
+  try {
+    return await work;
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.databaseUrl
-    ? openPostgres(options.databaseUrl)
-    : openPglite(options.dataDir, options.pgliteSnapshot);
+  return options.databaseUrl ? openPostgres(options.databaseUrl) : openPglite(options);
 }
 
-async function openPglite(dataDir: string, snapshot?: string): Promise<Database> {
+async function openPglite(options: DatabaseOptions): Promise<Database> {
+  const { dataDir, pgliteSnapshot: snapshot, onProgress } = options;
   const inMemory = dataDir.startsWith('memory://');
   const dir = inMemory ? dataDir : path.resolve(dataDir, 'pglite');
-  if (!inMemory) await mkdir(dir, { recursive: true });
-  const lite = inMemory
-    ? await PGlite.create(snapshot ? { loadDataDir: new Blob([await readFile(snapshot)]) } : {})
-    : await PGlite.create(dir);
+  const settings = { postgresqlconf: pgliteConf(options.pgliteSettings) };
+  let lite: PGlite;
+  if (inMemory) {
+    lite = await PGlite.create({
+      ...settings,
+      ...(snapshot ? { loadDataDir: new Blob([await readFile(snapshot)]) } : {}),
+    });
+  } else {
+    const fresh = !existsSync(path.join(dir, 'PG_VERSION'));
+    await mkdir(dir, { recursive: true });
+    if (fresh) onProgress?.(`Creating the embedded database in ${dir} (first start only, a few seconds)`);
+    lite = await withProgress(
+      PGlite.create(dir, settings),
+      fresh ? 'Creating the embedded database' : 'Opening the embedded database',
+      onProgress,
+    );
+  }
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(lite) });
   const conn: SqlConnection = {
     query: async (sql, params) => ({ rows: (await lite.query(sql, params)).rows as never[] }),
