@@ -1,10 +1,12 @@
 // Operations endpoints over real HTTP: /healthz (liveness), /readyz (database, migrations, each configured
 // adapter) and /metrics (Prometheus text: process metrics, queues read from the database at scrape time,
-// deliveries, ack latency), on PGlite and on PostgreSQL, plus Slack's readiness over HTTP and Socket Mode.
+// deliveries, ack latency), on PGlite and on PostgreSQL, plus readiness with Slack (HTTP, Socket Mode) and IMAP.
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { plainMessage } from '../fixtures/email/plain-message.ts';
 import { startTestApp, type TestApp } from '../harness/app.ts';
 import { databaseKinds } from '../harness/databases.ts';
+import { startDovecot } from '../harness/email/dovecot.ts';
 import { type SmtpSink, startSmtpSink } from '../harness/email/smtp-sink.ts';
 import { Client, eventually } from '../harness/http.ts';
 import { type Scrape, sampleValue, scrape } from '../harness/prometheus.ts';
@@ -307,6 +309,44 @@ describe('operations endpoints with Slack', () => {
       );
     } finally {
       await s.stop();
+    }
+  });
+});
+
+describe('operations endpoints with an IMAP mailbox', () => {
+  it('reads an IMAP mailbox: ready while connected, acks timed, 503 naming imap once the server is gone', async () => {
+    const dovecot = await startDovecot();
+    let t: TestApp | undefined;
+    try {
+      const user = encodeURIComponent(dovecot.user);
+      t = await startTestApp({
+        env: {
+          RELEVO_SUPPORT_ADDRESS: SUPPORT_ADDRESS,
+          RELEVO_IMAP_URL: `imap://${user}:${encodeURIComponent(dovecot.password)}@${dovecot.host}:${dovecot.port}/INBOX`,
+        },
+      });
+      const ready = await new Client(t.url).get('/readyz');
+      expect(ready.body).toEqual({
+        ready: true,
+        checks: { database: 'ok', migrations: 'ok', webchat: 'connected', imap: 'connected' },
+      });
+      await dovecot.append('INBOX', plainMessage('Printer offline', 'Since this morning.'));
+      const url = t.url;
+      await eventually(
+        async () =>
+          sampleValue(await scrape(url), 'relevo_ack_latency_seconds_count', {
+            platform: 'email',
+            via: 'imap',
+          }) === 1,
+        'the IMAP message stored and timed',
+      );
+      await dovecot.stop();
+      await eventually(async () => (await fetch(`${url}/readyz`)).status === 503, 'not ready without IMAP');
+      const down = await new Client(url).get('/readyz');
+      expect(down.body).toMatchObject({ ready: false, failing: ['imap'], checks: { imap: 'disconnected' } });
+    } finally {
+      await t?.stop();
+      await dovecot.stop();
     }
   });
 });
