@@ -28,6 +28,8 @@ import { parsePgliteSettings } from './db/pglite-settings.ts';
 import { ConsoleSessions } from './http/auth.ts';
 import type { HttpContext } from './http/context.ts';
 import { LiveHub } from './http/live-hub.ts';
+import { PrometheusMetrics } from './http/metrics.ts';
+import { databaseChecks, type ReadinessCheck, registerOpsRoutes } from './http/ops-routes.ts';
 import { createHttpServer } from './http/server.ts';
 import { TaskLoop } from './jobs/loop.ts';
 import { drainOutbox } from './jobs/outbox-worker.ts';
@@ -124,6 +126,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const migrated = await db.migrate();
   if (migrated.applied.length) log.info({ applied: migrated.applied }, 'database migrations applied');
   await syncDirectory(db.prisma, config);
+  const metrics = new PrometheusMetrics(db.prisma, log);
 
   const hub = new LiveHub();
   const loops: TaskLoop[] = [];
@@ -176,6 +179,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         clock,
         log,
         ingress,
+        metrics,
       })
     : undefined;
   if (slack) {
@@ -224,7 +228,8 @@ export async function createApp(options: AppOptions): Promise<App> {
       onFailure: (job, err, attempts, dead) =>
         recordDeliveryFailure(db.prisma, tickets, job, err, attempts, dead),
       stopping: () => shuttingDown,
-      deliver: (job, key) => deliver({ db: db.prisma, adapters }, job, key),
+      deliver: (job, key, platforms) => deliver({ db: db.prisma, adapters, platforms }, job, key),
+      metrics,
     });
   const outboxLoop = new TaskLoop('outbox', drainOutboxOnce, pollMs, log);
   const confirmLoop = new TaskLoop('confirmations', () => tickets.resolveUnconfirmed(), 60_000, log);
@@ -241,6 +246,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     log,
     hub,
     notifier,
+    metrics,
     apiToken,
     sessions: new ConsoleSessions(apiToken),
     secureCookies: env.RELEVO_PUBLIC_URL?.startsWith('https:') ?? false,
@@ -252,10 +258,28 @@ export async function createApp(options: AppOptions): Promise<App> {
   let smtp: SmtpListener | undefined;
   let imap: ImapSource | undefined;
   const acceptMail = async (raw: Buffer, via: 'smtp' | 'imap') => {
+    const arrived = performance.now();
     if (await emailIn?.acceptEmail(db.prisma, raw, via, ingress)) notifier.inboxWritten();
+    // The SMTP listener times DATA → 250 itself; for IMAP, stored is the acknowledgement.
+    if (via === 'imap') metrics.ackLatency('email', 'imap', (performance.now() - arrived) / 1000);
   };
   let started = false;
   let shuttingDown = false;
+  registerOpsRoutes(http, {
+    metrics,
+    metricsToken: env.RELEVO_METRICS_TOKEN,
+    log,
+    readiness: () => {
+      const connection = async (ready: () => boolean | Promise<boolean>) =>
+        !started ? 'starting' : (await ready()) ? 'connected' : 'disconnected';
+      const checks: Record<string, ReadinessCheck> = databaseChecks(db.prisma);
+      for (const a of adapters.values()) checks[a.platform] = () => connection(() => a.ready?.() ?? true);
+      if (slack) checks.slack = () => connection(() => slack.ready());
+      if (email && env.RELEVO_SMTP_LISTEN_PORT !== undefined) checks.smtp = () => connection(() => !!smtp);
+      if (email && env.RELEVO_IMAP_URL) checks.imap = () => connection(() => imap?.connected ?? false);
+      return checks;
+    },
+  });
   return {
     db,
     tickets,
@@ -298,6 +322,7 @@ export async function createApp(options: AppOptions): Promise<App> {
           ],
           accept: (raw) => acceptMail(raw, 'smtp'),
           log,
+          metrics,
         });
       }
       if (email && env.RELEVO_IMAP_URL) {

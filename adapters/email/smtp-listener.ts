@@ -3,7 +3,7 @@
 // sending server keeps (and retries) anything Relevo did not take; refusals say why.
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerDataStream } from 'smtp-server';
-import type { Logger } from '../../src/core/ports.ts';
+import type { Logger, Metrics } from '../../src/core/ports.ts';
 
 export interface SmtpListenerOptions {
   host: string;
@@ -14,6 +14,8 @@ export interface SmtpListenerOptions {
   /** Stores the message; resolves once it is safe. */
   accept: (raw: Buffer) => Promise<void>;
   log: Logger;
+  /** Ack latency: from the DATA command to the 250 (receiving the message included). */
+  metrics?: Metrics;
 }
 
 export interface SmtpListener {
@@ -54,6 +56,7 @@ export async function startSmtpListener(opts: SmtpListenerOptions): Promise<Smtp
       callback();
     },
     onData(stream: SMTPServerDataStream, session, callback) {
+      const arrived = performance.now();
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
@@ -64,7 +67,10 @@ export async function startSmtpListener(opts: SmtpListenerOptions): Promise<Smtp
         }
         opts
           .accept(Buffer.concat(chunks))
-          .then(() => callback())
+          .then(() => {
+            opts.metrics?.ackLatency('email', 'smtp', (performance.now() - arrived) / 1000);
+            callback();
+          })
           .catch((err: unknown) => {
             opts.log.error({ err }, 'SMTP: could not store a message; the sender will retry');
             callback(new SmtpReply('4.3.0 Temporary problem storing the message, try again later', 451));

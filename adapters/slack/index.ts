@@ -8,7 +8,7 @@ import type { ActionDeps } from '../../src/core/actions.ts';
 import { acceptInbound } from '../../src/core/inbox.ts';
 import type { IngressGate } from '../../src/core/ingress.ts';
 import type { ActionInvocation, OutMessage } from '../../src/core/message.ts';
-import type { Clock, Logger, Notifier } from '../../src/core/ports.ts';
+import type { Clock, Logger, Metrics, Notifier } from '../../src/core/ports.ts';
 import { renderCard } from '../../src/core/tickets/card.ts';
 import { SlackAdapter, slackClient } from './adapter.ts';
 import { parseActionId, readButtonValue, renderMessage } from './blocks.ts';
@@ -34,6 +34,8 @@ export interface SlackDeps {
   clock: Clock;
   log: Logger;
   ingress: IngressGate;
+  /** Ack latency over HTTP and Socket Mode. */
+  metrics?: Metrics;
 }
 
 export async function createSlack(deps: SlackDeps) {
@@ -84,6 +86,7 @@ export async function createSlack(deps: SlackDeps) {
         clock: deps.clock,
         log,
         ingress: deps.ingress,
+        metrics: deps.metrics,
       });
   const socketReceiver = settings.appToken
     ? new SocketSlackReceiver({
@@ -91,6 +94,7 @@ export async function createSlack(deps: SlackDeps) {
         apiUrl: settings.apiUrl,
         log,
         ingress: deps.ingress,
+        metrics: deps.metrics,
       })
     : undefined;
   const app = new App({
@@ -217,6 +221,10 @@ export async function createSlack(deps: SlackDeps) {
     },
     async stop() {
       await socketReceiver?.stop();
+    },
+    /** Socket Mode: connected to Slack. Over HTTP Slack calls us, so there is nothing to hold. */
+    ready(): boolean {
+      return socketReceiver ? socketReceiver.connected : true;
     },
   };
 }

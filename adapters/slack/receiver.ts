@@ -6,7 +6,7 @@ import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
 import { verifySlackRequest } from '@slack/bolt';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { IngressGate } from '../../src/core/ingress.ts';
-import type { Clock, Logger } from '../../src/core/ports.ts';
+import type { Clock, Logger, Metrics } from '../../src/core/ports.ts';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
@@ -14,7 +14,13 @@ export class FastifySlackReceiver implements Receiver {
   private app?: App;
 
   constructor(
-    private readonly opts: { signingSecret: string; clock: Clock; log: Logger; ingress: IngressGate },
+    private readonly opts: {
+      signingSecret: string;
+      clock: Clock;
+      log: Logger;
+      ingress: IngressGate;
+      metrics?: Metrics;
+    },
   ) {}
 
   init(app: App): void {
@@ -75,6 +81,7 @@ export class FastifySlackReceiver implements Receiver {
       const send = (status: number, response?: unknown) => {
         if (sent) return;
         sent = true;
+        if (status === 200) this.opts.metrics?.ackLatency('slack', 'http', reply.elapsedTime / 1000);
         if (response === undefined || response === '') resolve(reply.code(status).send());
         else if (typeof response === 'string') resolve(reply.code(status).type('text/plain').send(response));
         else resolve(reply.code(status).send(response));

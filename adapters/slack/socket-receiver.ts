@@ -4,7 +4,7 @@
 import type { App, Receiver } from '@slack/bolt';
 import { SocketModeClient } from '@slack/socket-mode';
 import type { IngressGate } from '../../src/core/ingress.ts';
-import type { Logger } from '../../src/core/ports.ts';
+import type { Logger, Metrics } from '../../src/core/ports.ts';
 import { slackLogger } from './logger.ts';
 
 /**
@@ -25,18 +25,40 @@ export class SocketSlackReceiver implements Receiver {
   readonly client: SocketModeClient;
 
   constructor(
-    private readonly opts: { appToken: string; apiUrl?: string; log: Logger; ingress: IngressGate },
+    private readonly opts: {
+      appToken: string;
+      apiUrl?: string;
+      log: Logger;
+      ingress: IngressGate;
+      metrics?: Metrics;
+    },
   ) {
     this.client = new SocketModeClient({
       appToken: opts.appToken,
       logger: slackLogger(opts.log, 'slack socket mode'),
       clientOptions: opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {},
     });
-    this.client.on('slack_event', (envelope: Envelope) =>
-      envelope.body.type === 'event_callback'
-        ? this.opts.ingress.run(() => this.dispatch(envelope))
-        : this.dispatch(envelope),
-    );
+    this.client.on('slack_event', (envelope: Envelope) => {
+      const arrived = performance.now();
+      return envelope.body.type === 'event_callback'
+        ? this.opts.ingress.run(() => this.dispatch(envelope, arrived))
+        : this.dispatch(envelope, arrived);
+    });
+    // The client's lifecycle events: only 'connected' (after Slack's hello) means envelopes can arrive.
+    this.client.on('connected', () => {
+      this.isConnected = true;
+    });
+    for (const state of ['connecting', 'reconnecting', 'disconnecting', 'disconnected', 'close']) {
+      this.client.on(state, () => {
+        this.isConnected = false;
+      });
+    }
+  }
+
+  private isConnected = false;
+  /** Holding a Socket Mode connection Slack has said hello on (read by /readyz). */
+  get connected(): boolean {
+    return this.isConnected;
   }
 
   init(app: App): void {
@@ -72,12 +94,13 @@ export class SocketSlackReceiver implements Receiver {
   }
   private stopped = false;
 
-  private async dispatch({ body, ack, retry_num, retry_reason }: Envelope) {
+  private async dispatch({ body, ack, retry_num, retry_reason }: Envelope, arrived: number) {
     const isEvent = body.type === 'event_callback';
     let acked = false;
     const reply = async (response?: unknown) => {
       if (acked) return;
       acked = true;
+      this.opts.metrics?.ackLatency('slack', 'socket', (performance.now() - arrived) / 1000);
       await ack(response && typeof response === 'object' ? (response as Record<string, unknown>) : undefined);
     };
     try {

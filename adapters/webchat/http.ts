@@ -177,6 +177,7 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
       chat.publish(row);
       ctx.notifier.inboxWritten();
     }
+    ctx.metrics.ackLatency('webchat', 'http', reply.elapsedTime / 1000);
     return reply.code(202).send({ message: toPost(row) });
   });
 

@@ -29,6 +29,8 @@ describe('configuration', () => {
       /DATABASE_URL=.*expected a postgresql:\/\//,
     );
     expect(() => parseEnv({ RELEVO_API_TOKEN: 'short' })).toThrow(/RELEVO_API_TOKEN.*at least 16/);
+    expect(() => parseEnv({ RELEVO_METRICS_TOKEN: 'short' })).toThrow(/RELEVO_METRICS_TOKEN.*at least 16/);
+    expect(() => parseEnv({ RELEVO_METRICS_TOKEN: 'has a space in it, sadly' })).toThrow(/no spaces/);
   });
 
   it('names the file, the field and what it expected', () => {

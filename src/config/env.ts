@@ -14,6 +14,12 @@ export const envSchema = z.object({
   RELEVO_DATA_DIR: z.string().min(1).default('./data'),
   RELEVO_CONFIG: z.string().min(1).optional(),
   RELEVO_API_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
+  /** Bearer token GET /metrics requires when set (unset: /metrics is open on HOST, like /healthz). */
+  RELEVO_METRICS_TOKEN: z
+    .string()
+    .min(16, 'expected at least 16 characters')
+    .regex(/^\S+$/, 'expected no spaces')
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RELEVO_PUBLIC_URL: z.url().optional(),
   /** Slack: the bot token (xoxb-…) switches Slack on. */

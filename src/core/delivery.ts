@@ -14,6 +14,8 @@ export class PrivateEventDeliveryError extends Error {
 export interface DeliveryDeps {
   db: Db;
   adapters: ReadonlyMap<string, ChatAdapter>;
+  /** Collects the platforms a job went to (or tried to), for delivery metrics. */
+  platforms?: Set<string>;
 }
 
 /** Delivers one job; `key` is the outbox item id, passed on so adapters can drop re-deliveries. */
@@ -30,7 +32,8 @@ export async function deliver(deps: DeliveryDeps, job: OutboxJob, key: string): 
   }
 }
 
-function adapterFor(adapters: DeliveryDeps['adapters'], platform: string): ChatAdapter {
+function adapterFor({ adapters, platforms }: DeliveryDeps, platform: string): ChatAdapter {
+  platforms?.add(platform);
   const adapter = adapters.get(platform);
   if (!adapter) throw new Error(`no adapter for platform "${platform}" is running`);
   return adapter;
@@ -54,11 +57,9 @@ async function postOrUpdate(
   return { ref, created: true };
 }
 
-async function syncEscalation(
-  { db, adapters }: DeliveryDeps,
-  job: Extract<OutboxJob, { kind: 'escalation' }>,
-) {
-  const adapter = adapterFor(adapters, job.platform);
+async function syncEscalation(deps: DeliveryDeps, job: Extract<OutboxJob, { kind: 'escalation' }>) {
+  const { db } = deps;
+  const adapter = adapterFor(deps, job.platform);
   const message = await renderEscalation(db, job.escalationId);
   const { ref, created } = await postOrUpdate(
     db,
@@ -90,11 +91,9 @@ async function syncEscalation(
   });
 }
 
-async function syncConversation(
-  { db, adapters }: DeliveryDeps,
-  job: Extract<OutboxJob, { kind: 'conversation' }>,
-) {
-  const adapter = adapterFor(adapters, job.platform);
+async function syncConversation(deps: DeliveryDeps, job: Extract<OutboxJob, { kind: 'conversation' }>) {
+  const { db } = deps;
+  const adapter = adapterFor(deps, job.platform);
   const message = await renderConversation(db, job.conversationId);
   await postOrUpdate(
     db,
@@ -105,7 +104,8 @@ async function syncConversation(
   );
 }
 
-async function deliverToCustomer({ db, adapters }: DeliveryDeps, eventId: string, key: string) {
+async function deliverToCustomer(deps: DeliveryDeps, eventId: string, key: string) {
+  const { db } = deps;
   const event = await db.ticketEvent.findUniqueOrThrow({
     where: { id: eventId },
     include: {
@@ -130,17 +130,14 @@ async function deliverToCustomer({ db, adapters }: DeliveryDeps, eventId: string
     ];
   }
   for (const link of event.ticket.links) {
-    const adapter = adapterFor(adapters, link.platform);
+    const adapter = adapterFor(deps, link.platform);
     await adapter.post({ channel: link.channel, thread: link.thread }, message, `${key}:${link.id}`);
   }
 }
 
-async function syncCard(
-  { db, adapters }: DeliveryDeps,
-  job: Extract<OutboxJob, { kind: 'card' }>,
-  key: string,
-) {
-  const adapter = adapterFor(adapters, job.platform);
+async function syncCard(deps: DeliveryDeps, job: Extract<OutboxJob, { kind: 'card' }>, key: string) {
+  const { db } = deps;
+  const adapter = adapterFor(deps, job.platform);
   const message = await renderCard(db, job.ticketNumber);
   const where = {
     purpose_ticketNumber_platform: {

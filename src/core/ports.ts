@@ -46,6 +46,8 @@ export interface ChatAdapter {
   update(ref: MessageRef, message: OutMessage): Promise<void>;
   /** Where replies to a posted message go (its thread), on platforms with threads. */
   threadOf?(ref: MessageRef): ChatTarget;
+  /** Connected to its platform (a gateway or socket); absent: ready once started. Read by /readyz. */
+  ready?(): boolean | Promise<boolean>;
 }
 
 /** Tells interested parties in this process that something changed (live pages, workers). */
@@ -53,4 +55,22 @@ export interface Notifier {
   ticketChanged(ticketNumber: number): void;
   outboxWritten(): void;
   inboxWritten(): void;
+}
+
+/** How an outbox item's attempt ended: sent, to be retried, or given up (dead-lettered). */
+export type DeliveryOutcome = 'delivered' | 'failed' | 'dead';
+
+/**
+ * What workers and adapters report for monitoring; the composition root decides where it goes
+ * (Prometheus, src/http/metrics.ts). Labels are platform names and fixed words, never ids.
+ *
+ * @example
+ *   metrics.delivery('slack', 'delivered');
+ *   metrics.ackLatency('webchat', 'http', 0.004);
+ */
+export interface Metrics {
+  /** One outbox attempt that reached (or tried) `platform`. */
+  delivery(platform: string, outcome: DeliveryOutcome): void;
+  /** Seconds from a platform's request arriving (`via` http, socket, smtp, imap) to Relevo acknowledging it. */
+  ackLatency(platform: string, via: string, seconds: number): void;
 }

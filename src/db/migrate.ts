@@ -29,18 +29,42 @@ interface Migration {
   checksum: string;
 }
 
-async function readMigrations(dir: string): Promise<Migration[]> {
+async function migrationNames(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const names = entries
+  return entries
     .filter((e) => e.isDirectory())
     .map((e) => e.name)
     .sort();
+}
+
+async function readMigrations(dir: string): Promise<Migration[]> {
+  const names = await migrationNames(dir);
   return Promise.all(
     names.map(async (name) => {
       const sql = await readFile(path.join(dir, name, 'migration.sql'), 'utf8');
       return { name, sql, checksum: createHash('sha256').update(sql).digest('hex') };
     }),
   );
+}
+
+/**
+ * The committed migrations this database has not applied (readiness: a newer build started against a
+ * database nobody migrated, or `_prisma_migrations` lost a row). A missing table means all of them.
+ */
+export async function pendingMigrations(
+  conn: Pick<SqlConnection, 'query'>,
+  dir = migrationsDir,
+): Promise<string[]> {
+  const names = await migrationNames(dir);
+  const { rows } = await conn.query<{ relation: string | null }>(
+    `SELECT to_regclass('"_prisma_migrations"')::text AS relation`,
+  );
+  if (!rows[0]?.relation) return names;
+  const applied = await conn.query<{ migration_name: string }>(
+    'SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+  );
+  const done = new Set(applied.rows.map((r) => r.migration_name));
+  return names.filter((name) => !done.has(name));
 }
 
 export async function applyMigrations(conn: SqlConnection, dir = migrationsDir): Promise<MigrationResult> {

@@ -4,7 +4,7 @@ import type { FileConfig } from '../config/file.ts';
 import type { ActionDeps } from '../core/actions.ts';
 import { UserError } from '../core/errors.ts';
 import type { IngressGate } from '../core/ingress.ts';
-import type { Clock, Logger, Notifier } from '../core/ports.ts';
+import type { Clock, Logger, Metrics, Notifier } from '../core/ports.ts';
 import type { Actor, TicketService } from '../core/tickets/service.ts';
 import type { Db } from '../db/index.ts';
 import { bearer, type ConsoleSessions, parseCookies, sameSecret } from './auth.ts';
@@ -24,6 +24,8 @@ export interface HttpContext {
   log: Logger;
   hub: LiveHub;
   notifier: Notifier;
+  /** Ack latency of the requests that store inbound events (web chat messages). */
+  metrics: Metrics;
   apiToken: string;
   sessions: ConsoleSessions;
   secureCookies: boolean;

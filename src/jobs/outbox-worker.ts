@@ -3,13 +3,14 @@
 
 import { type IngressGate, yieldTurn } from '../core/ingress.ts';
 import type { OutboxJob } from '../core/outbox.ts';
-import type { Logger } from '../core/ports.ts';
+import type { DeliveryOutcome, Logger, Metrics } from '../core/ports.ts';
 import type { Db } from '../db/index.ts';
 
 export interface OutboxWorkerOptions {
   db: Db;
   log: Logger;
-  deliver: (job: OutboxJob, key: string) => Promise<void>;
+  /** Delivers one job, adding the platforms it goes to (or tries) to `platforms`. */
+  deliver: (job: OutboxJob, key: string, platforms: Set<string>) => Promise<void>;
   /** Told of each failed attempt (e.g. to make a failed send visible on its ticket). */
   onFailure?: (job: OutboxJob, error: Error, attempts: number, dead: boolean) => Promise<void>;
   leaseMs?: number;
@@ -19,6 +20,8 @@ export interface OutboxWorkerOptions {
   stopping?: () => boolean;
   /** Senders storing inbound events go first (see core/ingress.ts). */
   ingress?: IngressGate;
+  /** Each attempt's outcome, counted per platform. */
+  metrics?: Pick<Metrics, 'delivery'>;
 }
 
 interface ClaimedRow {
@@ -56,15 +59,19 @@ export async function drainOutbox(opts: OutboxWorkerOptions): Promise<{ delivere
         continue;
       }
       const job = { kind: row.kind, ...row.payload } as OutboxJob;
+      const platforms = new Set<string>();
+      const count = (outcome: DeliveryOutcome) => countDelivery(opts.metrics, job, platforms, outcome);
       try {
-        await opts.deliver(job, `outbox:${row.id}`);
+        await opts.deliver(job, `outbox:${row.id}`, platforms);
         await db.$executeRaw`
           UPDATE "OutboxItem" SET status = 'done', "deliveredAt" = now(), "lockedUntil" = NULL, "lastError" = NULL
           WHERE id = ${row.id}`;
         delivered++;
+        count('delivered');
       } catch (err) {
         failed++;
         const dead = row.attempts >= maxAttempts;
+        count(dead ? 'dead' : 'failed');
         // 2 s, 4 s, 8 s ... capped at 10 minutes.
         const delay = Math.min(2 ** row.attempts * 1000, 600_000);
         await db.$executeRaw`
@@ -82,4 +89,16 @@ export async function drainOutbox(opts: OutboxWorkerOptions): Promise<{ delivere
       }
     }
   }
+}
+
+/** One count per platform the job went to; a job that never reached an adapter counts as its own, or "none". */
+function countDelivery(
+  metrics: OutboxWorkerOptions['metrics'],
+  job: OutboxJob,
+  platforms: Set<string>,
+  outcome: DeliveryOutcome,
+) {
+  if (!metrics) return;
+  if (platforms.size === 0) platforms.add('platform' in job ? job.platform : 'none');
+  for (const platform of platforms) metrics.delivery(platform, outcome);
 }
