@@ -26,5 +26,7 @@ export function parsePgliteSettings(text: string | undefined): Record<string, st
 
 /** postgresql.conf lines: Relevo's defaults, then the operator's overrides. */
 export function pgliteConf(overrides: Record<string, string> = {}): string[] {
-  return Object.entries({ ...PGLITE_DEFAULTS, ...overrides }).map(([k, v]) => `${k} = '${v.replace(/'/g, '')}'`);
+  return Object.entries({ ...PGLITE_DEFAULTS, ...overrides }).map(
+    ([k, v]) => `${k} = '${v.replace(/'/g, '')}'`,
+  );
 }
