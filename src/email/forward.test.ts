@@ -184,6 +184,24 @@ describe('readForward, forwarded as an attachment', () => {
   });
 });
 
+describe('readForward, the attached original as written', () => {
+  it('drops trailing spaces of its lines and keeps the spaces inside them', async () => {
+    const inner = `From: A <a@x.example>\r\nSubject: inner\r\n\r\nuno   \r\ndos${' '.repeat(40)}tres\t\r\n`;
+    const email = await parseEmail(
+      Buffer.from(
+        'From: B <b@x.example>\r\nSubject: Fwd: inner\r\nMIME-Version: 1.0\r\n' +
+          'Content-Type: multipart/mixed; boundary=BB\r\n\r\n--BB\r\nContent-Type: text/plain\r\n\r\nnota\r\n' +
+          `--BB\r\nContent-Type: message/rfc822\r\n\r\n${inner}\r\n--BB--\r\n`,
+      ),
+    );
+    expect(readForward(email)).toMatchObject({
+      originalFrom: { address: 'a@x.example' },
+      originalBody: `uno\ndos${' '.repeat(40)}tres`,
+      forwarderNote: 'nota',
+    });
+  });
+});
+
 describe('readForward on hostile input', () => {
   // Raw, 16 KB of newlines kept email-forward-parser's ^\s* separators busy for 7.5 s.
   // One crafted line of 4,900 characters kept it busy for 1.6 s; 32 KB of them for minutes.

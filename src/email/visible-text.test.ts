@@ -263,6 +263,51 @@ describe('never empty while the sender wrote something', () => {
   });
 });
 
+describe('rules written to stay linear keep their meaning', () => {
+  // \s*(?:>\s*)? for \s*>?\s*, and \s*(?:[,.!]\s*)?$ for \s*[,.!]?\s*$: the same lines, no rescans.
+  it.each([
+    [
+      'a quoted, indented "Mensaje original" rule',
+      lines('Hola', '', '  >  -----Mensaje original-----', 'De: X'),
+    ],
+    [
+      'an indented Gmail forward marker',
+      lines('Hola', '', '   > ---------- Forwarded message ---------', 'a'),
+    ],
+    ['a quoted Apple Mail forward marker', lines('Hola', '', '>Begin forwarded message:', '', 'From: X')],
+  ])('cuts the history at %s', (_, text) => {
+    expect(visibleText(text)).toMatchObject({ visible: 'Hola', quotedHistory: true });
+  });
+
+  it.each([
+    ['Saludos ,  ', 'Saludos ,'],
+    ['Un abrazo!', 'Un abrazo!'],
+    ['Atentamente .', 'Atentamente .'],
+    ['Kind regards', 'Kind regards'],
+    ['Cheers.  ', 'Cheers.'],
+  ])('takes %j as a sign-off', (signOff, signature) => {
+    expect(visibleText(lines('Gracias.', '', signOff))).toMatchObject({ visible: 'Gracias.', signature });
+  });
+
+  it('keeps a sign-off word followed by more text on its line', () => {
+    expect(visibleText(lines('Gracias.', '', `Saludos ${' '.repeat(40)}y hasta luego`)).signature).toBeNull();
+  });
+});
+
+describe('normalising what clients send', () => {
+  it('breaks lines at U+2028 and U+2029 as at a newline', () => {
+    expect(visibleText('uno\u2028dos\u2029tres').visible).toBe('uno\ndos\ntres');
+  });
+
+  it('empties lines of any whitespace alone and keeps one empty line at most', () => {
+    expect(visibleText('uno\n\u3000\u3000\n\u2003\n\t \ndos').visible).toBe('uno\n\ndos');
+  });
+
+  it('removes image placeholders next to each other, but not an unclosed one', () => {
+    expect(visibleText('a [cid:x@y][cid:z@y] b [cid:open').visible).toBe('a  b [cid:open');
+  });
+});
+
 describe('hostile input', () => {
   // Unbounded, 40 KB of these lines kept email-reply-parser busy for 76 s.
   it.each([380, 4000])('stays fast on %i lines crafted against email-reply-parser', (count) => {
