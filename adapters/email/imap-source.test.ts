@@ -191,9 +191,11 @@ describe('IMAP source against Dovecot', () => {
       { idle: false, pollMs: 300 },
     );
     await until('the first pass', () => accepted.length === 1);
-    await sleep(500);
+    // Append once the first pass has moved its message (its last step), so that only a later,
+    // periodic pass can find the new one.
+    await until('the first move', async () => (await dv.list('Polled')).length === 0);
     await dv.append('Polled', rawMessage('polled 2'));
-    await until('the polled message', () => accepted.length === 2, 3_000);
+    await until('the polled message', () => accepted.length === 2, 10_000);
     expect(source.idling).toBe(false);
     await until('the move', async () => (await dv.list('Polled')).length === 0);
     expect(accepted).toEqual(['polled 1', 'polled 2']);
@@ -310,7 +312,8 @@ describe('IMAP source against Dovecot', () => {
 // The harness has no restart: stop the master by its pid file and start it again from the same config,
 // so the port, users and mail stay as they were. A stopped master leaves logged-in imap processes serving
 // their connections (they are re-parented to init), so those are ended too: the server really goes away.
-async function restartDovecot(dv: Dovecot, downMs: number): Promise<void> {
+// It stays away until `whileDown` resolves.
+async function restartDovecot(dv: Dovecot, whileDown: () => Promise<void>): Promise<void> {
   const pidFile = path.join(dv.dir, 'run', 'master.pid');
   const pid = Number.parseInt(await readFile(pidFile, 'utf8'), 10);
   const children = childrenOf(pid);
@@ -321,7 +324,7 @@ async function restartDovecot(dv: Dovecot, downMs: number): Promise<void> {
     } catch {}
   }
   await until('dovecot to stop', () => !alive(pid), 10_000);
-  await sleep(downMs);
+  await whileDown();
   await new Promise<void>((resolve, reject) => {
     const child = spawn(process.env.RELEVO_DOVECOT_BIN ?? '/usr/sbin/dovecot', [
       '-c',
@@ -409,8 +412,12 @@ describe('IMAP source across a server restart', () => {
       await until('the first message', () => accepted.length === 1);
       await until('IDLE', () => source.idling);
 
+      const failedAttempts = () => logs.lines.filter((l) => /reconnect attempt failed/.test(l.msg));
       const t0 = performance.now();
-      await restartDovecot(dv, 1_000);
+      // Down until the source has failed to reconnect twice, rather than for a time that should do.
+      await restartDovecot(dv, () =>
+        until('two failed reconnect attempts', () => failedAttempts().length >= 2, 10_000),
+      );
       const downFor = performance.now() - t0;
       await until('the reconnection', () => source.connected, 10_000);
       console.log(
@@ -423,7 +430,7 @@ describe('IMAP source across a server restart', () => {
 
       const lost = logs.lines.filter((l) => /connection lost/.test(l.msg));
       const back = logs.lines.filter((l) => /reconnected/.test(l.msg));
-      const attempts = logs.lines.filter((l) => /reconnect attempt failed/.test(l.msg));
+      const attempts = failedAttempts();
       expect(lost).toHaveLength(1);
       expect(lost[0]!.level).toBe('warn');
       expect(back).toHaveLength(1);

@@ -29,10 +29,14 @@ const OUTLOOK_LIVE_RULE = '_'.repeat(32);
 // Outlook desktop in Spanish writes "Enviado el:"; the library's date labels stop at "Enviado:".
 const SENT_ON = /^([ \t]*)Enviado el[ \t]*:/gim;
 // The library's ^\s* separators are quadratic over blank runs (16 KB of newlines: 7.5 s), which
-// normaliseText collapses; long lines are cut by hideLongLines. With both, and at most 32,000
-// characters, the worst crafted input measured here took 0.2 s.
+// normaliseText collapses, and its unanchored \s* over any long run of whitespace (lines of 500
+// ideographic spaces: 4 s in 32 KB), which WIDE_SPACE shortens; long lines are cut by hideLongLines.
+// With all three, and at most 32,000 characters, the worst crafted input measured here took 0.2 s.
+// bench/email-hostile.ts measures it; src/email/forward.test.ts checks what the library is given.
 const LIBRARY_LIMIT = 32_000;
 const LINE_LIMIT = 500;
+// Any whitespace but the line break: spaces, tabs, ideographic and other Unicode spaces.
+const WIDE_SPACE = /[^\S\n]{16,}/g;
 
 function prefixOf(subject: string): 'forward' | 'reply' | null {
   const bare = subject.replace(LEADING_TAGS, '');
@@ -42,10 +46,14 @@ function prefixOf(subject: string): 'forward' | 'reply' | null {
 }
 
 function tidy(text: string): string {
-  return text
-    .replace(/[ \t]+$/gm, '')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
+  return (
+    text
+      // Only from the first space of a run: /[ \t]+$/gm retries from every space of a long run inside a
+      // line, which is quadratic (40,000 spaces in an attached message: 5 s).
+      .replace(/(?<![ \t])[ \t]+$/gm, '')
+      .replace(/\n{3,}/g, '\n\n')
+      .trim()
+  );
 }
 
 /** The forwarder's own words: no trailing rule line, no signature. */
@@ -55,7 +63,7 @@ function noteOf(message: string | null): string {
 }
 
 function readInline(text: string, subject: string, forwardLike: boolean): ForwardInfo | null {
-  let body = normaliseText(text).replace(/[ \t]{16,}/g, '    ');
+  let body = normaliseText(text).replace(WIDE_SPACE, '    ');
   if (forwardLike) body = body.replace(OUTLOOK_ORIGINAL, OUTLOOK_LIVE_RULE).replace(SENT_ON, '$1Enviado:');
   const { text: head, restore } = hideLongLines(body.slice(0, LIBRARY_LIMIT), LINE_LIMIT);
   const rest = body.slice(LIBRARY_LIMIT);

@@ -4,15 +4,17 @@
 // "De: Name" line Exchange writes for internal senders (no address), and it does not treat forwarded
 // blocks as history. Its signatures cover "Enviado desde ..." but not "Obtener Outlook para ..." or
 // Spanish sign-offs, while it does cut English ones ("Kind regards,"), so ours keep the languages even.
-// All rules are linear scans: inbound text is attacker-controlled.
+// All rules are linear scans: inbound text is attacker-controlled. No two neighbouring quantifiers may
+// match the same character (`\s*>?\s*`, `\s*[,.!]?\s*$`): each such pair backtracks quadratically over a
+// long run of spaces (40,000 leading spaces took 5 s in historyStart, a long "saludos      x" 2 s).
 
 const SEPARATOR = /^\s*(?:_{10,}|-{10,})\s*$/;
-const ORIGINAL_MESSAGE = /^\s*>?\s*-{2,}\s*(?:original message|mensaje original)\s*-{2,}\s*$/i;
+const ORIGINAL_MESSAGE = /^\s*(?:>\s*)?-{2,}\s*(?:original message|mensaje original)\s*-{2,}\s*$/i;
 const FORWARD_MARKERS = [
   // Gmail, Thunderbird, Yahoo (Yahoo writes the header fields on the marker line itself)
-  /^\s*>?\s*-{5,}\s*(?:forwarded message|mensaje reenviado)\s*-{3,}/i,
+  /^\s*(?:>\s*)?-{5,}\s*(?:forwarded message|mensaje reenviado)\s*-{3,}/i,
   // Apple Mail
-  /^\s*>?\s*(?:begin forwarded message|inicio del mensaje reenviado)\s*:\s*$/i,
+  /^\s*(?:>\s*)?(?:begin forwarded message|inicio del mensaje reenviado)\s*:\s*$/i,
 ];
 const HEADER_FROM = /^\s*\*?(?:from|de)\s*:\*?\s*\S/i;
 const HEADER_DATE = /^\s*\*?(?:sent|date|enviado(?:\s+el)?|fecha)\s*:/i;
@@ -70,10 +72,10 @@ const SIGNATURE_LINES = [
   /^\s*get outlook for\b/i,
   /^\s*enviado (?:desde|con)\s\S/i,
   /^\s*sent (?:from|with)\s\S/i,
-  /^\s*(?:un\s+)?(?:saludos?|abrazos?)(?:\s+cordiales)?\s*[,.!]?\s*$/i,
-  /^\s*(?:atentamente|cordialmente|cordiales saludos)\s*[,.]?\s*$/i,
-  /^\s*(?:\w+\s+)?regards\s*[,.!]?\s*$/i,
-  /^\s*(?:cheers|best wishes)\s*[,.!]?\s*$/i,
+  /^\s*(?:un\s+)?(?:saludos?|abrazos?)(?:\s+cordiales)?\s*(?:[,.!]\s*)?$/i,
+  /^\s*(?:atentamente|cordialmente|cordiales saludos)\s*(?:[,.]\s*)?$/i,
+  /^\s*(?:\w+\s+)?regards\s*(?:[,.!]\s*)?$/i,
+  /^\s*(?:cheers|best wishes)\s*(?:[,.!]\s*)?$/i,
 ];
 // A sign-off only counts near the end: "Saludos" ten paragraphs before the end is content.
 const TAIL_LINES = 8;

@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import EmailReplyParser from 'email-reply-parser';
+import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
+import { HOSTILE, HOSTILE_NAMES, type HostileName, libraryView } from '../../test/fixtures/email/hostile.ts';
 import { visibleText } from './visible-text.ts';
 
 const lines = (...l: string[]) => l.join('\n');
@@ -263,14 +265,104 @@ describe('never empty while the sender wrote something', () => {
   });
 });
 
+describe('rules written to stay linear keep their meaning', () => {
+  // \s*(?:>\s*)? for \s*>?\s*, and \s*(?:[,.!]\s*)?$ for \s*[,.!]?\s*$: the same lines, no rescans.
+  it.each([
+    [
+      'a quoted, indented "Mensaje original" rule',
+      lines('Hola', '', '  >  -----Mensaje original-----', 'De: X'),
+    ],
+    [
+      'an indented Gmail forward marker',
+      lines('Hola', '', '   > ---------- Forwarded message ---------', 'a'),
+    ],
+    ['a quoted Apple Mail forward marker', lines('Hola', '', '>Begin forwarded message:', '', 'From: X')],
+  ])('cuts the history at %s', (_, text) => {
+    expect(visibleText(text)).toMatchObject({ visible: 'Hola', quotedHistory: true });
+  });
+
+  it.each([
+    ['Saludos ,  ', 'Saludos ,'],
+    ['Un abrazo!', 'Un abrazo!'],
+    ['Atentamente .', 'Atentamente .'],
+    ['Kind regards', 'Kind regards'],
+    ['Cheers.  ', 'Cheers.'],
+  ])('takes %j as a sign-off', (signOff, signature) => {
+    expect(visibleText(lines('Gracias.', '', signOff))).toMatchObject({ visible: 'Gracias.', signature });
+  });
+
+  it('keeps a sign-off word followed by more text on its line', () => {
+    expect(visibleText(lines('Gracias.', '', `Saludos ${' '.repeat(40)}y hasta luego`)).signature).toBeNull();
+  });
+});
+
+describe('normalising what clients send', () => {
+  it('breaks lines at U+2028 and U+2029 as at a newline', () => {
+    expect(visibleText('uno\u2028dos\u2029tres').visible).toBe('uno\ndos\ntres');
+  });
+
+  it('empties lines of any whitespace alone and keeps one empty line at most', () => {
+    expect(visibleText('uno\n\u3000\u3000\n\u2003\n\t \ndos').visible).toBe('uno\n\ndos');
+  });
+
+  it('removes image placeholders next to each other, but not an unclosed one', () => {
+    expect(visibleText('a [cid:x@y][cid:z@y] b [cid:open').visible).toBe('a  b [cid:open');
+  });
+});
+
 describe('hostile input', () => {
-  // Unbounded, 40 KB of these lines kept email-reply-parser busy for 76 s.
-  it.each([380, 4000])('stays fast on %i lines crafted against email-reply-parser', (count) => {
-    const crafted = 'abc. skrev x\n'.repeat(count);
-    const started = performance.now();
-    const got = visibleText(crafted);
-    expect(performance.now() - started).toBeLessThan(1500);
-    expect(got.visible.length).toBeGreaterThan(0);
+  // email-reply-parser's regexes backtrack polynomially on crafted text (see HOSTILE: unbounded, 40 KB
+  // kept it busy for 76 s). visibleText gives it only what it is quick on, whatever the input: at most
+  // 5,000 characters (longer texts get the linear rules alone), no line over 500 (hideLongLines), no
+  // line of whitespace alone and at most one empty line in a row (normaliseText). The time that bound
+  // buys is measured by bench/email-hostile.ts; here the bound itself is checked at sizes below and
+  // above the limit, so raising a limit or dropping a step fails.
+  const BOUND = { length: 5_000, line: 500, breaksInOneSpaceRun: 2 };
+  const SIZES = [1_000, 4_900, 5_100, 20_000, 80_000];
+
+  const shown: Record<HostileName, (text: string) => string> = {
+    skrevLines: (text) => text.trim(),
+    attributionLines: (text) => text.trim(),
+    blankLines: (text) => text.replace(/\n+/, '\n\n'),
+    ideographicLines: () => 'nota\n\nfin',
+    lineSeparators: () => 'nota\n\nfin',
+    ideographicRuns: (text) => text.replace(/\u3000/g, '').trim(),
+    leadingSpaces: () => 'x',
+    cidPlaceholders: (text) => text,
+    signOffSpaces: (text) => text,
+  };
+
+  let read: MockInstance<EmailReplyParser['read']>;
+  beforeEach(() => {
+    read = vi.spyOn(EmailReplyParser.prototype, 'read');
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  describe.each(HOSTILE_NAMES)('%s', (name) => {
+    it.each(SIZES)('at %i characters gives the library only bounded text, and reads it right', (size) => {
+      const text = HOSTILE[name](size);
+      const got = visibleText(text);
+
+      expect(got.visible).toBe(shown[name](text));
+      // Below the limit the library did run, so the bound below is not checked on nothing.
+      if (size < BOUND.length) expect(read).toHaveBeenCalled();
+      for (const [given] of read.mock.calls) {
+        const view = libraryView(given);
+        expect(view.length).toBeLessThanOrEqual(BOUND.length);
+        expect(view.longestLine).toBeLessThanOrEqual(BOUND.line);
+        expect(view.blankButNotEmpty).toBe(0);
+        expect(view.breaksInOneSpaceRun).toBeLessThanOrEqual(BOUND.breaksInOneSpaceRun);
+      }
+    });
+  });
+
+  it('keeps what the library is not shown: the tails of long lines come back', () => {
+    const line = `Inicio ${'palabra '.repeat(100)}fin.`;
+    expect(visibleText(`${line}\n\n> citado`).visible).toBe(line);
+    const [given] = read.mock.calls[0] ?? [''];
+    expect(libraryView(given).longestLine).toBeLessThanOrEqual(BOUND.line);
   });
 
   it('still strips quotes from long messages, without the library', () => {

@@ -1,7 +1,7 @@
 // A throw-away Dovecot IMAP server for tests: its own temp directory (config, passwd file, maildirs,
 // sockets, pid file, log), 127.0.0.1 on a free port, plain-text login without TLS. Starts in well
 // under a second; see TOOLCHAIN.md (Email) for why a real server rather than a fake.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { chmod, chown, mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
@@ -9,7 +9,10 @@ import net from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import { ImapFlow, type ImapFlowOptions } from 'imapflow';
+
+const execFileAsync = promisify(execFile);
 
 export interface DovecotUser {
   user: string;
@@ -42,11 +45,17 @@ export interface Dovecot {
    * are. Rejects if the mailbox does not exist.
    */
   list(mailbox: string): Promise<DovecotMessage[]>;
+  /**
+   * The login penalties Dovecot's anvil holds (`doveadm penalty`): none while the harness's config keeps
+   * it from delaying repeated failed logins, which all come from 127.0.0.1.
+   */
+  authPenalties(): Promise<{ ip: string; penalty: number }[]>;
   /** Kills the server and removes its directory; safe to call more than once. */
   stop(): Promise<void>;
 }
 
 const DOVECOT_BIN = process.env.RELEVO_DOVECOT_BIN ?? '/usr/sbin/dovecot';
+const DOVEADM_BIN = process.env.RELEVO_DOVEADM_BIN ?? '/usr/bin/doveadm';
 const HOST = '127.0.0.1';
 const START_TIMEOUT_MS = 10_000;
 const STOP_TIMEOUT_MS = 10_000;
@@ -244,7 +253,7 @@ function config(c: {
 
 function makeInstance(s: {
   dir: string;
-  paths: { run: string; log: string };
+  paths: { conf: string; run: string; log: string };
   port: number;
   pid: number;
   users: DovecotUser[];
@@ -304,6 +313,18 @@ function makeInstance(s: {
         }
         return out;
       }),
+    authPenalties: async () => {
+      const { stdout } = await execFileAsync(DOVEADM_BIN, ['-c', s.paths.conf, 'penalty']);
+      // A header line ("IP penalty last_penalty last_update"), then one line per penalised IP.
+      return stdout
+        .split('\n')
+        .slice(1)
+        .filter((line) => line.trim())
+        .map((line) => {
+          const [ip = '', penalty = ''] = line.trim().split(/\s+/);
+          return { ip, penalty: Number(penalty) };
+        });
+    },
     stop: () => {
       stopping ??= (async () => {
         live.delete(s.pid);

@@ -2,12 +2,12 @@
 // on demand, and the throw-away Dovecot behaves like the IMAP server the email channel will poll.
 import { existsSync } from 'node:fs';
 import net from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ImapFlow } from 'imapflow';
 import { simpleParser } from 'mailparser';
 import nodemailer from 'nodemailer';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { plainMessage } from '../../fixtures/email/plain-message.ts';
+import { eventually } from '../http.ts';
 import { type Dovecot, startDovecot } from './dovecot.ts';
 import { type SmtpSink, startSmtpSink } from './smtp-sink.ts';
 
@@ -49,7 +49,7 @@ describe('smtp sink', () => {
     });
     transport.close();
 
-    const [msg] = await sink.waitFor(1, 2_000);
+    const [msg] = await sink.waitFor(1);
     expect(msg!.envelope).toEqual({
       from: 'support@relevo.test',
       to: ['customer@example.test', 'boss@example.test'],
@@ -109,11 +109,12 @@ describe('dovecot', () => {
   };
 
   beforeAll(async () => {
+    // startDovecot resolves once the server has greeted on its port (within a generous ceiling); how
+    // long that took is information, not a test.
     const t0 = performance.now();
     dv = await startDovecot();
-    const ms = performance.now() - t0;
-    console.log(`dovecot started in ${ms.toFixed(0)} ms on port ${dv.port}`);
-    expect(ms).toBeLessThan(3_000);
+    console.log(`dovecot started in ${(performance.now() - t0).toFixed(0)} ms on port ${dv.port}`);
+    expect(await canConnect(dv.port)).toBe(true);
   });
   afterEach(async () => {
     for (const c of clients.splice(0)) await c.logout().catch(() => c.close());
@@ -152,9 +153,7 @@ describe('dovecot', () => {
       client.on('exists', (ev: { count: number }) => resolve({ count: ev.count, at: performance.now() }));
     });
     // Append only once IDLE is really running, so the event cannot come from a later NOOP or SELECT.
-    const deadline = Date.now() + 2_000;
-    while (!client.idling && Date.now() < deadline) await sleep(10);
-    expect(client.idling).toBe(true);
+    await eventually(async () => client.idling, 'the client to enter IDLE');
 
     const appendedAt = performance.now();
     await dv.append('INBOX', rawMessage('idle-push'));
@@ -185,16 +184,20 @@ describe('dovecot', () => {
     expect(msg).toMatchObject({ uid, flags: ['\\Flagged'] });
   });
 
-  it('rejects wrong passwords quickly, without a growing penalty', async () => {
-    // Dovecot flushes failed logins on a 500 ms timer; the anvil penalty would double that per retry.
+  it('rejects wrong passwords every time, without holding a penalty against the address', async () => {
+    // Dovecot's anvil would delay each further failed login from an IP, longer each time up to 15 s, and
+    // every test connection comes from 127.0.0.1; the harness's config keeps anvil from recording any.
+    // Asked after each failure, anvil holds none (with the penalty on, it lists 127.0.0.1 at once).
     for (let i = 0; i < 3; i++) {
-      const t0 = performance.now();
       const bad = new ImapFlow({ ...dv.imapOptions(), auth: { user: dv.user, pass: 'wrong' } });
       bad.on('error', () => {});
       await expect(bad.connect()).rejects.toMatchObject({ authenticationFailed: true });
       bad.close();
-      expect(performance.now() - t0).toBeLessThan(1_500);
+      expect(await dv.authPenalties()).toEqual([]);
     }
+    // The right password still gets in straight after.
+    const client = await connect();
+    expect((await client.mailboxOpen('INBOX')).path).toBe('INBOX');
   });
 
   it('runs two instances at once, with their own users and mail, and stops cleanly', async () => {
