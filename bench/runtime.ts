@@ -41,10 +41,15 @@ setInterval(() => {}, 1000);
 process.on('SIGTERM', async () => { await db.close(); process.exit(0); });
 `;
 
-async function barePglite(dir: string): Promise<{ openMs: number; rss: number }> {
+/** The node settings bin/relevo.mjs runs with, for a like-for-like baseline. */
+const RUNTIME_FLAGS = ['--v8-pool-size=1', '--max-semi-space-size=2'];
+
+async function barePglite(dir: string, sameRuntime = true): Promise<{ openMs: number; rss: number }> {
   const conf = JSON.stringify(pgliteConf(parsePgliteSettings(process.env.RELEVO_PGLITE_SETTINGS)));
-  const child = spawn(process.execPath, ['--input-type=module', '-e', BARE, dir, conf], {
+  const flags = sameRuntime ? RUNTIME_FLAGS : [];
+  const child = spawn(process.execPath, [...flags, '--input-type=module', '-e', BARE, dir, conf], {
     cwd: root,
+    env: { ...process.env, ...(sameRuntime ? { MALLOC_ARENA_MAX: '2' } : {}) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const line = await new Promise<string>((resolve) => child.stdout?.once('data', (b) => resolve(String(b))));
@@ -64,7 +69,8 @@ interface Relevo {
 
 async function startRelevo(env: Record<string, string>, port: number): Promise<Relevo> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, ['bin/relevo.mjs', 'start'], {
+  // As `npm start` and `npx relevo` run it: the executable, with the runtime settings on its first line.
+  const child = spawn('bin/relevo.mjs', ['start'], {
     cwd: root,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -129,7 +135,7 @@ async function main() {
     const nodeNothing: number[] = [];
     for (let i = 0; i < Math.max(5, runs); i++) {
       nodeNothing.push(wall([process.execPath, '-e', '0']));
-      help.push(wall([process.execPath, 'bin/relevo.mjs', 'help']));
+      help.push(wall(['bin/relevo.mjs', 'help']));
     }
 
     // New data directory: Relevo (initdb + migrations) vs a bare PGlite initdb.
@@ -148,6 +154,7 @@ async function main() {
     const rssRelevo: number[] = [];
     const openBare: number[] = [];
     const rssBare: number[] = [];
+    const rssBareDefault: number[] = [];
     for (let i = 0; i < runs; i++) {
       const r = await startRelevo({ RELEVO_DATA_DIR: data, RELEVO_API_TOKEN: TOKEN }, port);
       startExisting.push(r.startMs);
@@ -157,6 +164,7 @@ async function main() {
       const bare = await barePglite(path.join(data, 'pglite'));
       openBare.push(bare.openMs);
       rssBare.push(bare.rss);
+      rssBareDefault.push((await barePglite(path.join(data, 'pglite'), false)).rss);
     }
 
     // 10,000 tickets, then idle memory after listing them.

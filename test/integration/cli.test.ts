@@ -9,7 +9,8 @@ import { parse } from 'yaml';
 const root = path.resolve(import.meta.dirname, '../..');
 const relevo = (...args: string[]) => relevoWith({}, ...args);
 const relevoWith = (env: Record<string, string>, ...args: string[]) =>
-  spawnSync(process.execPath, ['bin/relevo.mjs', ...args], {
+  // The executable itself, as npx and npm start run it (its first line sets Node's runtime settings).
+  spawnSync('bin/relevo.mjs', args, {
     cwd: root,
     encoding: 'utf8',
     env: {
