@@ -23,8 +23,8 @@ import { systemClock } from './core/ports.ts';
 import { Conversations } from './core/tickets/conversations.ts';
 import { Escalations } from './core/tickets/escalation.ts';
 import { TicketService } from './core/tickets/service.ts';
-import { type Database, openDatabase } from './db/index.ts';
-import { parsePgliteSettings } from './db/pglite-settings.ts';
+import { openConfiguredDatabase } from './db/configured.ts';
+import type { Database } from './db/index.ts';
 import { ConsoleSessions } from './http/auth.ts';
 import type { HttpContext } from './http/context.ts';
 import { LiveHub } from './http/live-hub.ts';
@@ -112,13 +112,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const pollMs = options.pollMs ?? 2000;
   const log = logger;
 
-  const db = await openDatabase({
-    databaseUrl: env.DATABASE_URL,
-    dataDir: env.RELEVO_DATA_DIR,
-    pgliteSnapshot: env.RELEVO_PGLITE_SNAPSHOT,
-    pgliteSettings: parsePgliteSettings(env.RELEVO_PGLITE_SETTINGS),
-    onProgress: (message) => log.info(message),
-  });
+  const db = await openConfiguredDatabase(env, (message) => log.info(message));
   // The embedded database serves one query at a time: bursts of senders go before background work.
   const ingress = new IngressGate(
     db.kind === 'pglite' ? { busyGapMs: 25, maxWaitMs: 1000 } : { busyGapMs: 0, maxWaitMs: 100 },

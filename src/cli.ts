@@ -31,15 +31,8 @@ const subcommands: Subcommand[] = [
     details: '`relevo start` migrates by itself; use this to migrate before rolling out several instances.',
     async run() {
       const { parseEnv } = await import('./config/env.ts');
-      const { openDatabase } = await import('./db/index.ts');
-      const env = parseEnv();
-      const { parsePgliteSettings } = await import('./db/pglite-settings.ts');
-      const db = await openDatabase({
-        databaseUrl: env.DATABASE_URL,
-        dataDir: env.RELEVO_DATA_DIR,
-        pgliteSettings: parsePgliteSettings(env.RELEVO_PGLITE_SETTINGS),
-        onProgress: (message) => console.log(message),
-      });
+      const { openConfiguredDatabase } = await import('./db/configured.ts');
+      const db = await openConfiguredDatabase(parseEnv(), (message) => console.log(message));
       try {
         const result = await db.migrate();
         console.log(
