@@ -44,7 +44,12 @@ process.on('SIGTERM', async () => { await db.close(); process.exit(0); });
 /** The node settings bin/relevo.mjs runs with, for a like-for-like baseline. */
 const RUNTIME_FLAGS = ['--v8-pool-size=1', '--max-semi-space-size=2'];
 
-async function barePglite(dir: string, sameRuntime = true): Promise<{ openMs: number; rss: number }> {
+/** A bare PGlite process: open time inside it, spawn → ready from outside (like Relevo's), idle RSS. */
+async function barePglite(
+  dir: string,
+  sameRuntime = true,
+): Promise<{ openMs: number; readyMs: number; rss: number }> {
+  const t0 = performance.now();
   const conf = JSON.stringify(pgliteConf(parsePgliteSettings(process.env.RELEVO_PGLITE_SETTINGS)));
   const flags = sameRuntime ? RUNTIME_FLAGS : [];
   const child = spawn(process.execPath, [...flags, '--input-type=module', '-e', BARE, dir, conf], {
@@ -53,12 +58,13 @@ async function barePglite(dir: string, sameRuntime = true): Promise<{ openMs: nu
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const line = await new Promise<string>((resolve) => child.stdout?.once('data', (b) => resolve(String(b))));
+  const readyMs = performance.now() - t0;
   const { openMs } = JSON.parse(line) as { openMs: number };
   await sleep(IDLE_MS);
   const rss = await rssMiB(child.pid ?? 0);
   child.kill('SIGTERM');
   await exited(child);
-  return { openMs, rss };
+  return { openMs, readyMs, rss };
 }
 
 interface Relevo {
@@ -145,7 +151,7 @@ async function main() {
       const r = await startRelevo({ RELEVO_DATA_DIR: path.join(dir, `new-${i}`) }, port);
       newRelevo.push(r.startMs);
       await stopRelevo(r);
-      newBare.push((await barePglite(path.join(dir, `bare-new-${i}`))).openMs);
+      newBare.push((await barePglite(path.join(dir, `bare-new-${i}`))).readyMs);
     }
 
     // Existing data directory (the first one above), idle memory.
@@ -162,7 +168,7 @@ async function main() {
       rssRelevo.push(await rssMiB(r.child.pid ?? 0));
       await stopRelevo(r);
       const bare = await barePglite(path.join(data, 'pglite'));
-      openBare.push(bare.openMs);
+      openBare.push(bare.readyMs);
       rssBare.push(bare.rss);
       rssBareDefault.push((await barePglite(path.join(data, 'pglite'), false)).rss);
     }
@@ -221,14 +227,14 @@ async function main() {
       median(newRelevo),
       'ms',
       median(newBare),
-      'bare PGlite initdb',
+      'bare PGlite initdb process',
     );
     row(
       'start → /healthz, existing data directory',
       median(startExisting),
       'ms',
       median(openBare),
-      'bare PGlite open',
+      'bare PGlite open process',
       '≤ 2×',
     );
     row(
@@ -239,6 +245,7 @@ async function main() {
       'bare PGlite, same settings',
       '≤ 1.5×',
     );
+    row('idle RSS, PGlite', median(rssRelevo), 'MiB', median(rssBareDefault), 'bare PGlite, node defaults');
     row(
       `idle RSS, PGlite, ${tickets} tickets`,
       median(rss10k),
