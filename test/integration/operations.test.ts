@@ -3,6 +3,7 @@
 // deliveries, ack latency), on PGlite and on PostgreSQL, plus readiness with Slack (HTTP, Socket Mode) and IMAP.
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { statuses } from '../../src/core/tickets/lifecycle.ts';
 import { plainMessage } from '../fixtures/email/plain-message.ts';
 import { startTestApp, type TestApp } from '../harness/app.ts';
 import { databaseKinds } from '../harness/databases.ts';
@@ -15,18 +16,6 @@ import { CUSTOMER, SUPPORT, startSlackApp } from '../harness/slack/slack-app.ts'
 const METRICS_TOKEN = 'metrics-token-0123456789';
 const SUPPORT_ADDRESS = 'support@support.test';
 const HOUR = 3600_000;
-
-const statuses = [
-  'new',
-  'open',
-  'waiting_on_customer',
-  'on_hold',
-  'awaiting_confirmation',
-  'resolved',
-  'closed',
-  'spam',
-  'rejected',
-];
 
 /** Our own samples carry only these labels, with lower-case words as values (or bucket bounds). */
 function labelProblems(s: Scrape): string[] {
