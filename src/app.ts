@@ -27,10 +27,12 @@ import { openConfiguredDatabase } from './db/configured.ts';
 import type { Database } from './db/index.ts';
 import { ConsoleSessions } from './http/auth.ts';
 import type { HttpContext } from './http/context.ts';
+import { LiveBus } from './http/live-bus.ts';
 import { LiveHub } from './http/live-hub.ts';
 import { PrometheusMetrics } from './http/metrics.ts';
 import { databaseChecks, type ReadinessCheck, registerOpsRoutes } from './http/ops-routes.ts';
 import { createHttpServer } from './http/server.ts';
+import type { Lease } from './jobs/lease.ts';
 import { TaskLoop } from './jobs/loop.ts';
 import { drainOutbox } from './jobs/outbox-worker.ts';
 
@@ -123,9 +125,12 @@ export async function createApp(options: AppOptions): Promise<App> {
   const metrics = new PrometheusMetrics(db.prisma, log);
 
   const hub = new LiveHub();
+  const bus = new LiveBus(db, log);
+  bus.on('ticket', ({ number }) => hub.publish('tickets', 'ticket', { number: Number(number) }));
+  await bus.start();
   const loops: TaskLoop[] = [];
   const notifier: Notifier = {
-    ticketChanged: (number) => hub.publish('tickets', 'ticket', { number }),
+    ticketChanged: (number, tx) => bus.signal('ticket', { number }, tx),
     outboxWritten: () => outboxLoop.poke(),
     inboxWritten: () => inboxLoop.poke(),
   };
@@ -134,7 +139,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const conversations = new Conversations({ db: db.prisma, config, tickets, clock });
   const actions: ActionDeps = { db: db.prisma, config, tickets, escalations, conversations };
 
-  const webchat = new WebchatAdapter(db.prisma, hub);
+  const webchat = new WebchatAdapter(db.prisma, bus, hub);
   const adapters = new Map<string, ChatAdapter>([[webchat.platform, webchat]]);
 
   const inboxPreparers: Record<string, InboundPreparer> = {};
@@ -251,6 +256,7 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   let smtp: SmtpListener | undefined;
   let imap: ImapSource | undefined;
+  let mailboxLease: Lease | undefined;
   const acceptMail = async (raw: Buffer, via: 'smtp' | 'imap') => {
     const arrived = performance.now();
     if (await emailIn?.acceptEmail(db.prisma, raw, via, ingress)) notifier.inboxWritten();
@@ -267,6 +273,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       const connection = async (ready: () => boolean | Promise<boolean>) =>
         !started ? 'starting' : (await ready()) ? 'connected' : 'disconnected';
       const checks: Record<string, ReadinessCheck> = databaseChecks(db.prisma);
+      checks.live = () => connection(() => bus.connected());
       for (const a of adapters.values()) checks[a.platform] = () => connection(() => a.ready?.() ?? true);
       if (slack) checks.slack = () => connection(() => slack.ready());
       if (email && env.RELEVO_SMTP_LISTEN_PORT !== undefined) checks.smtp = () => connection(() => !!smtp);
@@ -302,6 +309,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       } catch (err) {
         // A refused token: stop serving and release the database before the error reaches the caller.
         await http.close();
+        await bus.stop();
         await db.close();
         throw err;
       }
@@ -321,11 +329,18 @@ export async function createApp(options: AppOptions): Promise<App> {
       }
       if (email && env.RELEVO_IMAP_URL) {
         const { startImapSource } = await import('../adapters/email/imap-source.ts');
+        // One reader per mailbox across instances; the lease's name is the mailbox, never the password.
+        const { Lease } = await import('./jobs/lease.ts');
+        const { parseImapUrl } = await import('../adapters/email/imap-source.ts');
+        const mailbox = parseImapUrl(env.RELEVO_IMAP_URL);
+        mailboxLease = new Lease(db.prisma, `imap:${mailbox.user}@${mailbox.display}`, 60_000);
+        const lease = mailboxLease;
         imap = await startImapSource({
           url: env.RELEVO_IMAP_URL,
           doneFolder: env.RELEVO_IMAP_DONE_FOLDER,
           accept: (raw) => acceptMail(raw, 'imap'),
           log,
+          mayRead: () => lease.hold(),
         });
       }
       for (const loop of loops) loop.start();
@@ -337,12 +352,16 @@ export async function createApp(options: AppOptions): Promise<App> {
       shuttingDown = true;
       await smtp?.close();
       await imap?.close();
+      await mailboxLease
+        ?.release()
+        .catch((err: unknown) => log.warn({ err }, 'could not release the mailbox lease'));
       await http.close();
       for (const loop of loops) await loop.stop();
       if (started) {
         await slack?.stop();
         for (const a of adapters.values()) await a.stop();
       }
+      await bus.stop();
       await db.close();
     },
   };

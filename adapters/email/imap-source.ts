@@ -20,6 +20,11 @@ export interface ImapSourceOptions {
   idle?: boolean;
   /** Delay before reconnecting after a lost connection: doubles from min up to max (default 1 s → 60 s). */
   reconnectDelayMs?: { min: number; max: number };
+  /**
+   * Asked before each pass and each group of messages: false while another instance reads this mailbox.
+   * Two readers at once would both copy a message to the done folder before either expunges it.
+   */
+  mayRead?: () => Promise<boolean>;
 }
 
 export interface ImapSource {
@@ -235,6 +240,10 @@ export async function startImapSource(opts: ImapSourceOptions): Promise<ImapSour
     try {
       // Holding the lock keeps auto-IDLE from slipping in between the pass's own commands.
       lock = await c.getMailboxLock(ep.mailbox);
+      if (opts.mayRead && !(await opts.mayRead())) {
+        log.debug('IMAP: another instance is reading the mailbox; skipping this pass');
+        return;
+      }
       const found = await c.search({ deleted: false }, { uid: true });
       if (!found) throw new Error('UID SEARCH failed');
       const uids = [...found].sort((a, b) => a - b);
@@ -263,7 +272,7 @@ export async function startImapSource(opts: ImapSourceOptions): Promise<ImapSour
         if (group.length) groups.push(group);
 
         for (const g of groups) {
-          if (closing) break pass;
+          if (closing || (opts.mayRead && !(await opts.mayRead()))) break pass;
           const msgs = await c.fetchAll(uidSet(g), { uid: true, source: true }, { uid: true });
           msgs.sort((a, b) => a.uid - b.uid);
           const stored: number[] = [];

@@ -4,6 +4,7 @@
 import type { OutMessage } from '../../src/core/message.ts';
 import type { ChatAdapter, ChatTarget, MessageRef } from '../../src/core/ports.ts';
 import type { Db, Tx } from '../../src/db/index.ts';
+import type { LiveBus } from '../../src/http/live-bus.ts';
 import type { LiveHub } from '../../src/http/live-hub.ts';
 
 export interface Post {
@@ -40,35 +41,38 @@ export class WebchatAdapter implements ChatAdapter {
 
   constructor(
     private readonly db: Db,
-    private readonly hub: LiveHub,
+    private readonly bus: LiveBus,
+    hub: LiveHub,
     private readonly botName = 'Relevo',
-  ) {}
+  ) {
+    // Every instance hears of every post and update (see live-bus.ts) and pushes it to its own pages.
+    bus.on('webchat.post', async ({ id, event }) => {
+      const row = await db.webchatPost.findUnique({ where: { id: BigInt(id ?? 0) } });
+      if (row) hub.publish(row.channel, event === 'update' ? 'update' : 'post', toPost(row));
+    });
+  }
 
   async start(): Promise<void> {}
   async stop(): Promise<void> {}
 
   async post(target: ChatTarget, message: OutMessage, idempotencyKey?: string): Promise<MessageRef> {
     const channel = channelKey(target);
-    const { row, created } = await this.insert(this.db, {
+    const { row } = await this.insert(this.db, {
       channel,
       dedupeKey: idempotencyKey ?? null,
       authorKind: message.author ? 'agent' : 'relevo',
       authorName: message.author ?? this.botName,
       message,
     });
-    if (created) this.publish(row);
     return String(row.id);
   }
 
   async update(ref: MessageRef, message: OutMessage): Promise<void> {
-    const row = await this.db.webchatPost.update({
-      where: { id: BigInt(ref) },
-      data: { message: message as never },
-    });
-    this.hub.publish(row.channel, 'update', toPost(row));
+    await this.db.webchatPost.update({ where: { id: BigInt(ref) }, data: { message: message as never } });
+    await this.bus.signal('webchat.post', { id: ref, event: 'update' });
   }
 
-  /** Stores a post unless its dedupe key was seen. The caller publishes it once committed. */
+  /** Stores a post unless its dedupe key was seen; open pages get it once `tx` commits. */
   async insert(
     tx: Tx | Db,
     data: {
@@ -84,11 +88,8 @@ export class WebchatAdapter implements ChatAdapter {
       if (seen) return { row: seen, created: false };
     }
     const row = await tx.webchatPost.create({ data: { ...data, message: data.message as never } });
+    await this.bus.signal('webchat.post', { id: String(row.id), event: 'post' }, tx);
     return { row, created: true };
-  }
-
-  publish(row: PostRow): void {
-    this.hub.publish(row.channel, 'post', toPost(row));
   }
 
   async history(channel: string, limit = 500): Promise<Post[]> {

@@ -173,10 +173,7 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
         return stored;
       }),
     );
-    if (created) {
-      chat.publish(row);
-      ctx.notifier.inboxWritten();
-    }
+    if (created) ctx.notifier.inboxWritten();
     ctx.metrics.ackLatency('webchat', 'http', reply.elapsedTime / 1000);
     return reply.code(202).send({ message: toPost(row) });
   });

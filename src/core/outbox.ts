@@ -4,7 +4,7 @@ import type { Tx } from '../db/index.ts';
 
 export type OutboxJob =
   /** Show a public ticket event to the customer where they wrote. */
-  | { kind: 'customer_event'; eventId: string }
+  | { kind: 'customer_event'; eventId: string; ticketNumber: number }
   /** Post or edit the ticket's triage card in one agents' channel. */
   | { kind: 'card'; ticketNumber: number; platform: string; channel: string }
   /** Post or edit an escalation's message in its product's maintainers' channel (it opens their thread). */
@@ -22,5 +22,23 @@ export async function enqueue(tx: Tx, job: OutboxJob): Promise<void> {
     });
     if (pending) return;
   }
-  await tx.outboxItem.create({ data: { kind, payload } });
+  await tx.outboxItem.create({ data: { kind, payload, lane: laneOf(job) } });
+}
+
+/**
+ * Items of one lane are delivered in order, one at a time, across instances (see the worker's claim):
+ * a customer reads one ticket's messages in the order they were written, and a card is posted once
+ * before it is edited, never posted twice by two instances at once.
+ */
+export function laneOf(job: OutboxJob): string {
+  switch (job.kind) {
+    case 'customer_event':
+      return `customer:${job.ticketNumber}`;
+    case 'card':
+      return `card:${job.ticketNumber}:${job.platform}:${job.channel}`;
+    case 'escalation':
+      return `escalation:${job.escalationId}:${job.platform}:${job.channel}`;
+    case 'conversation':
+      return `conversation:${job.conversationId}:${job.platform}:${job.channel}`;
+  }
 }

@@ -1,4 +1,5 @@
 // The ports the core speaks through. Adapters implement them; the core never imports an adapter.
+import type { Tx } from '../db/index.ts';
 import type { OutMessage } from './message.ts';
 
 export interface Clock {
@@ -50,9 +51,10 @@ export interface ChatAdapter {
   ready?(): boolean | Promise<boolean>;
 }
 
-/** Tells interested parties in this process that something changed (live pages, workers). */
+/** Tells interested parties that something changed (live pages on every instance, this one's workers). */
 export interface Notifier {
-  ticketChanged(ticketNumber: number): void;
+  /** With `tx`, the news goes out only if and when that transaction commits. */
+  ticketChanged(ticketNumber: number, tx?: Tx): Promise<void>;
   outboxWritten(): void;
   inboxWritten(): void;
 }

@@ -9,6 +9,7 @@ import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from './generated/client.ts';
 import { applyMigrations, type MigrationResult, type SqlConnection } from './migrate.ts';
+import { type Listening, type ListenOptions, listenPostgres } from './pg-listener.ts';
 import { pgliteConf } from './pglite-settings.ts';
 
 export type { Prisma } from './generated/client.ts';
@@ -24,6 +25,11 @@ export interface Database {
   /** Where the data lives, for logs (never includes a password). */
   description: string;
   migrate(): Promise<MigrationResult>;
+  /**
+   * Calls `onPayload` for each NOTIFY on `channel`, from any connection or instance, once its
+   * transaction commits (PostgreSQL on a dedicated connection; PGlite in process).
+   */
+  listen(channel: string, onPayload: (payload: string) => void, options?: ListenOptions): Promise<Listening>;
   close(): Promise<void>;
   /** PGlite only: dumps the data directory to a file (the test harness's template database). */
   snapshot?(file: string): Promise<void>;
@@ -95,6 +101,17 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
     kind: 'pglite',
     description: inMemory ? 'PGlite (in memory)' : `PGlite in ${dir}`,
     migrate: () => applyMigrations(conn),
+    listen: async (channel, onPayload) => {
+      const unlisten = await lite.listen(channel, onPayload);
+      let up = true;
+      return {
+        connected: () => up,
+        close: async () => {
+          up = false;
+          await unlisten();
+        },
+      };
+    },
     close: async () => {
       await prisma.$disconnect();
       await lite.close();
@@ -127,6 +144,7 @@ async function openPostgres(url: string): Promise<Database> {
         await client.end();
       }
     },
+    listen: (channel, onPayload, options) => listenPostgres(url, channel, onPayload, options),
     close: () => prisma.$disconnect(),
   };
 }

@@ -1,5 +1,6 @@
 // Drains the outbox: claims due items (a lease, so several instances never deliver the same item at
 // once and a crashed worker's items are taken over), delivers them, and retries failures with backoff.
+// An item waits while an earlier one of its lane (core/outbox.ts laneOf) is pending, here or elsewhere.
 
 import { type IngressGate, yieldTurn } from '../core/ingress.ts';
 import type { OutboxJob } from '../core/outbox.ts';
@@ -44,10 +45,13 @@ export async function drainOutbox(opts: OutboxWorkerOptions): Promise<{ delivere
     const rows = await db.$queryRaw<ClaimedRow[]>`
       UPDATE "OutboxItem" SET "lockedUntil" = now() + make_interval(secs => ${leaseMs / 1000}), attempts = attempts + 1
       WHERE id IN (
-        SELECT id FROM "OutboxItem"
-        WHERE status = 'pending' AND "nextAttemptAt" <= now()
-          AND ("lockedUntil" IS NULL OR "lockedUntil" < now())
-        ORDER BY id LIMIT ${opts.batch ?? 20} FOR UPDATE SKIP LOCKED)
+        SELECT o.id FROM "OutboxItem" o
+        WHERE o.status = 'pending' AND o."nextAttemptAt" <= now()
+          AND (o."lockedUntil" IS NULL OR o."lockedUntil" < now())
+          AND NOT EXISTS (
+            SELECT 1 FROM "OutboxItem" earlier
+            WHERE earlier.lane = o.lane AND earlier.id < o.id AND earlier.status = 'pending')
+        ORDER BY o.id LIMIT ${opts.batch ?? 20} FOR UPDATE OF o SKIP LOCKED)
       RETURNING id, kind, payload, attempts`;
     if (rows.length === 0 || opts.stopping?.()) return { delivered, failed };
     rows.sort((a, b) => (a.id < b.id ? -1 : 1));

@@ -4,6 +4,7 @@ import { SlackAdapter, slackClient } from '../../adapters/slack/adapter.ts';
 import { ChannelPacer } from '../../adapters/slack/pacer.ts';
 import { WebchatAdapter } from '../../adapters/webchat/adapter.ts';
 import { openDatabase } from '../../src/db/index.ts';
+import { LiveBus } from '../../src/http/live-bus.ts';
 import { LiveHub } from '../../src/http/live-hub.ts';
 import { MemoryChatAdapter } from '../harness/memory-adapter.ts';
 import { startFakeSlack } from '../harness/slack/fake-web-api.ts';
@@ -23,8 +24,8 @@ chatAdapterContract('in-memory test platform', async () => {
 
 chatAdapterContract('web chat', async () => {
   const db = await openDatabase({ dataDir: 'memory://', pgliteSnapshot: inject('pgliteSnapshot') });
-  const hub = new LiveHub();
-  const adapter = new WebchatAdapter(db.prisma, hub);
+  const bus = new LiveBus(db, pino({ level: 'silent' }));
+  const adapter = new WebchatAdapter(db.prisma, bus, new LiveHub());
   return {
     adapter,
     channel: { channel: 'agents' },

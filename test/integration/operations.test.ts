@@ -63,6 +63,7 @@ describe.each(databaseKinds)('operations endpoints on %s', (database) => {
       checks: {
         database: 'ok',
         migrations: 'ok',
+        live: 'connected',
         webchat: 'connected',
         email: 'connected',
         smtp: 'connected',
@@ -317,7 +318,13 @@ describe('operations endpoints with an IMAP mailbox', () => {
       const ready = await new Client(t.url).get('/readyz');
       expect(ready.body).toEqual({
         ready: true,
-        checks: { database: 'ok', migrations: 'ok', webchat: 'connected', imap: 'connected' },
+        checks: {
+          database: 'ok',
+          migrations: 'ok',
+          live: 'connected',
+          webchat: 'connected',
+          imap: 'connected',
+        },
       });
       await dovecot.append('INBOX', plainMessage('Printer offline', 'Since this morning.'));
       const url = t.url;

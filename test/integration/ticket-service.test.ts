@@ -168,7 +168,7 @@ describe.each(databaseKinds)('ticket service on %s', (database) => {
     await expect(
       deliver(
         { db: t.app.db.prisma, adapters: t.app.adapters },
-        { kind: 'customer_event', eventId: noteId },
+        { kind: 'customer_event', eventId: noteId, ticketNumber: n },
         'forged',
       ),
     ).rejects.toBeInstanceOf(PrivateEventDeliveryError);

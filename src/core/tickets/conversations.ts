@@ -5,6 +5,7 @@ import type { Db, Tx } from '../../db/index.ts';
 import { ForbiddenError, NotFoundError } from '../errors.ts';
 import { enqueue } from '../outbox.ts';
 import type { Clock } from '../ports.ts';
+import { lockConversation } from './conversation-lock.ts';
 import type { Actor, CustomerMessage, IntakeOutcome, TicketService } from './service.ts';
 import { agentChannels } from './service.ts';
 
@@ -26,6 +27,7 @@ export class Conversations {
     tx: Tx,
   ): Promise<ConversationOutcome> {
     const key = { platform: msg.platform, channel: msg.channel, thread: msg.thread };
+    await lockConversation(tx, key);
     const linked = await tx.conversationLink.findUnique({ where: { platform_channel_thread: key } });
     if (ticketOn === 'first_message' || linked) return this.deps.tickets.intake(msg, tx);
     const entry: Waiting = {

@@ -8,6 +8,7 @@ import { ForbiddenError, NotFoundError, UserError } from '../errors.ts';
 import { enqueue } from '../outbox.ts';
 import type { Clock, Notifier } from '../ports.ts';
 import { categories } from './categories.ts';
+import { lockConversation } from './conversation-lock.ts';
 import { assertTransition, isFinished, type Status, type TransitionReason } from './lifecycle.ts';
 import { type Priority, slaDue } from './sla.ts';
 
@@ -69,10 +70,15 @@ export class TicketService {
     fn: (tx: Tx) => Promise<T>,
     touched: () => number[],
   ): Promise<T> {
-    const result = outer ? await fn(outer) : await this.deps.db.$transaction(fn);
-    // With an outer transaction the caller commits; the notifications then arrive a little early,
-    // which is harmless: listeners re-read committed state and workers retry on their next tick.
-    for (const n of touched()) this.deps.notifier.ticketChanged(n);
+    // The change is announced inside its transaction, so live pages hear of it once it is committed,
+    // whether this method commits or an outer caller (the inbox) does.
+    const run = async (tx: Tx) => {
+      const result = await fn(tx);
+      for (const n of touched()) await this.deps.notifier.ticketChanged(n, tx);
+      return result;
+    };
+    const result = outer ? await run(outer) : await this.deps.db.$transaction(run);
+    // With an outer transaction the poke comes a little early; the worker then finds the item on its next tick.
     this.deps.notifier.outboxWritten();
     return result;
   }
@@ -88,6 +94,7 @@ export class TicketService {
     return this.tx(
       outer,
       async (tx) => {
+        await lockConversation(tx, msg);
         const link = await tx.conversationLink.findUnique({
           where: {
             platform_channel_thread: { platform: msg.platform, channel: msg.channel, thread: msg.thread },
@@ -181,7 +188,7 @@ export class TicketService {
           channelRef: origin?.channelRef,
         });
         // A reply typed in the customer's own thread is already there; anything else is delivered.
-        if (!origin) await enqueue(tx, { kind: 'customer_event', eventId: event.id });
+        if (!origin) await enqueue(tx, { kind: 'customer_event', eventId: event.id, ticketNumber: number });
         const now = this.deps.clock.now();
         const plan = await this.planFor(tx, ticket);
         await tx.ticket.update({
@@ -312,7 +319,7 @@ export class TicketService {
           body: note.body,
           data: { sharedFrom: note.id },
         });
-        await enqueue(tx, { kind: 'customer_event', eventId: event.id });
+        await enqueue(tx, { kind: 'customer_event', eventId: event.id, ticketNumber: number });
         await this.syncCards(tx, number);
         return event.id;
       },
@@ -361,7 +368,7 @@ export class TicketService {
           body: input.message,
           data: { kind: 'resolution_request' },
         });
-        await enqueue(tx, { kind: 'customer_event', eventId: event.id });
+        await enqueue(tx, { kind: 'customer_event', eventId: event.id, ticketNumber: number });
         if (input.technicalNote?.trim()) {
           await this.event(tx, number, 'private_note', {
             authorAgentId: agentId,
@@ -552,7 +559,7 @@ export class TicketService {
   /** A message from Relevo to the customer, recorded on the ticket and delivered where they wrote. */
   private async publicSystemMessage(tx: Tx, number: number, text: string) {
     const event = await this.event(tx, number, 'system', { body: text });
-    await enqueue(tx, { kind: 'customer_event', eventId: event.id });
+    await enqueue(tx, { kind: 'customer_event', eventId: event.id, ticketNumber: number });
   }
 
   private async syncCards(tx: Tx, ticketNumber: number) {
