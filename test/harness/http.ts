@@ -1,10 +1,20 @@
 // Tiny HTTP clients for tests: a customer with a cookie jar, and an agent with the API token.
 export class Client {
-  private cookies = new Map<string, string>();
   constructor(
     readonly base: string,
     private readonly headers: Record<string, string> = {},
+    private readonly cookies = new Map<string, string>(),
   ) {}
+
+  /** The same person (same cookies) talking to another instance. */
+  at(base: string): Client {
+    return new Client(base, this.headers, this.cookies);
+  }
+
+  /** The Cookie header this client sends. */
+  cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
 
   async request(method: string, path: string, body?: unknown) {
     const res = await fetch(this.base + path, {
@@ -12,7 +22,7 @@ export class Client {
       headers: {
         ...this.headers,
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+        cookie: this.cookieHeader(),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });

@@ -1,68 +1,18 @@
 // A real crash: `relevo start` is killed with SIGKILL right after it acknowledged web chat messages, then
 // started again on the same PGlite directory. Every acknowledged message must become exactly one ticket,
 // acknowledged exactly once — the message and its inbound event commit before the 202.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { agentClient, Client, eventually } from '../harness/http.ts';
+import { freePort, healthy, exited as killed, startRelevo as spawnRelevo } from '../harness/process.ts';
 
 const TOKEN = 'crash-test-token-0123456789';
-const root = path.resolve(import.meta.dirname, '../..');
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-function startRelevo(dataDir: string, port: number): ChildProcess {
-  const child = spawn(process.execPath, ['bin/relevo.mjs', 'start'], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      RELEVO_DATA_DIR: dataDir,
-      RELEVO_API_TOKEN: TOKEN,
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  // Even if the test run itself is cut short, no Relevo outlives it.
-  const reap = () => child.kill('SIGKILL');
-  process.once('exit', reap);
-  child.once('exit', () => process.off('exit', reap));
-  return child;
-}
-
-async function healthy(base: string) {
-  await eventually(
-    async () => {
-      try {
-        return (await fetch(`${base}/healthz`)).ok;
-      } catch {
-        return false;
-      }
-    },
-    'relevo to answer /healthz',
-    60_000,
-  );
-}
-
-const killed = (child: ChildProcess) =>
-  new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-  });
+const startRelevo = (dataDir: string, port: number) =>
+  spawnRelevo({ PORT: String(port), RELEVO_DATA_DIR: dataDir, RELEVO_API_TOKEN: TOKEN });
 
 describe('crash safety (PGlite, real process)', () => {
   const children: ChildProcess[] = [];

@@ -1,0 +1,58 @@
+// Real `relevo start` processes for tests that need what only a process has: a crash (SIGKILL), a
+// signal from a process manager, several instances on one database.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { eventually } from './http.ts';
+
+export const root = path.resolve(import.meta.dirname, '../..');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Runs `command` (default: the built `bin/relevo.mjs start`) with only the given environment. */
+export function startRelevo(
+  env: Record<string, string>,
+  command: string[] = [process.execPath, 'bin/relevo.mjs', 'start'],
+): ChildProcess {
+  const [file, ...args] = command;
+  const child = spawn(file ?? process.execPath, args, {
+    cwd: root,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  // Even if the test run itself is cut short, no Relevo outlives it.
+  const reap = () => child.kill('SIGKILL');
+  process.once('exit', reap);
+  child.once('exit', () => process.off('exit', reap));
+  return child;
+}
+
+export async function healthy(base: string, timeoutMs = 60_000): Promise<void> {
+  await eventually(
+    async () => {
+      try {
+        return (await fetch(`${base}/healthz`)).ok;
+      } catch {
+        return false;
+      }
+    },
+    `${base} to answer /healthz`,
+    timeoutMs,
+  );
+}
+
+/** Resolves once the process has exited (at once if it already has). */
+export const exited = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+  });

@@ -1,0 +1,88 @@
+// Two outbox workers on one database, as two instances run them. While one delivers a ticket's message to
+// its customer (or posts its card), the other must not take the next item of the same lane — it would be
+// delivered out of order, or post a second card — but it does take other lanes' items.
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { enqueue, type OutboxJob } from '../../src/core/outbox.ts';
+import { type Database, openDatabase } from '../../src/db/index.ts';
+import { drainOutbox } from '../../src/jobs/outbox-worker.ts';
+import { databaseKinds, freshDatabase, type TestDatabase } from '../harness/databases.ts';
+import { eventually } from '../harness/http.ts';
+
+const log = pino({ level: 'silent' });
+
+describe.each(databaseKinds)('outbox lanes (%s)', (kind) => {
+  let test: TestDatabase | undefined;
+  let db: Database | undefined;
+  afterEach(async () => {
+    await db?.close();
+    await test?.drop();
+  });
+
+  it('delivers one lane one item at a time, in order, across workers; other lanes go on meanwhile', async () => {
+    test = await freshDatabase(kind);
+    db = await openDatabase({
+      databaseUrl: test.env.DATABASE_URL,
+      dataDir: test.env.RELEVO_DATA_DIR,
+      pgliteSnapshot: test.env.RELEVO_PGLITE_SNAPSHOT,
+    });
+    await db.migrate();
+    const prisma = db.prisma;
+    const jobs: OutboxJob[] = [
+      { kind: 'customer_event', eventId: 'e1', ticketNumber: 7 },
+      { kind: 'customer_event', eventId: 'e2', ticketNumber: 7 },
+      { kind: 'customer_event', eventId: 'e3', ticketNumber: 8 },
+      { kind: 'card', ticketNumber: 7, platform: 'webchat', channel: 'agents' },
+    ];
+    await prisma.$transaction(async (tx) => {
+      for (const job of jobs) await enqueue(tx, job);
+    });
+
+    const delivered: string[] = [];
+    let releaseFirst: () => void = () => {};
+    const firstHeld = new Promise<void>((resolve) => {
+      releaseFirst = resolve;
+    });
+    const name = (job: OutboxJob) =>
+      job.kind === 'customer_event'
+        ? job.eventId
+        : job.kind === 'card'
+          ? `card:${job.ticketNumber}`
+          : job.kind;
+    // Worker 1 takes e1 and holds it until the test lets go.
+    let holding = false;
+    const worker1 = drainOutbox({
+      db: prisma,
+      log,
+      batch: 1,
+      deliver: async (job) => {
+        if (name(job) === 'e1') {
+          holding = true;
+          await firstHeld;
+        }
+        delivered.push(name(job));
+      },
+    });
+    await eventually(async () => holding, 'worker 1 to hold e1');
+
+    // Worker 2 runs meanwhile: it delivers the other lanes, never e2 while e1 is in hand.
+    const second = await drainOutbox({
+      db: prisma,
+      log,
+      deliver: async (job) => {
+        delivered.push(name(job));
+      },
+    });
+    expect(second.delivered).toBe(2);
+    expect([...delivered].sort()).toEqual(['card:7', 'e3']);
+
+    releaseFirst();
+    await worker1;
+    // e2 waited for e1; whichever worker runs next delivers it.
+    await drainOutbox({ db: prisma, log, deliver: async (job) => void delivered.push(name(job)) });
+    expect(delivered.indexOf('e2')).toBeGreaterThan(delivered.indexOf('e1'));
+    expect(delivered.filter((d) => d === 'e2')).toHaveLength(1);
+    const left = await prisma.outboxItem.count({ where: { status: 'pending' } });
+    expect(left).toBe(0);
+  }, 120_000);
+});
