@@ -13,6 +13,7 @@ import { IngressGate } from '../../src/core/ingress.ts';
 import type { Logger } from '../../src/core/ports.ts';
 import { openDatabase } from '../../src/db/index.ts';
 import { acceptEmail } from '../../src/email/accept.ts';
+import { Lease } from '../../src/jobs/lease.ts';
 import { plainMessage } from '../../test/fixtures/email/plain-message.ts';
 import { type Dovecot, startDovecot } from '../../test/harness/email/dovecot.ts';
 import { type ImapSource, parseImapUrl, startImapSource } from './imap-source.ts';
@@ -260,6 +261,62 @@ describe('IMAP source against Dovecot', () => {
       expect(await db.prisma.inboundEvent.count()).toBe(1);
       expect(await dv.list('Crash')).toEqual([]);
       expect((await dv.list('Done5')).map((m) => m.raw)).toEqual([raw]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('two instances reading one mailbox: one reads at a time (a lease), each message is fetched, stored and moved once', async () => {
+    const db = await openDatabase({ dataDir: 'memory://', pgliteSnapshot: inject('pgliteSnapshot') });
+    try {
+      const appended = Array.from({ length: 20 }, (_, i) => rawMessage(`shared ${i + 1}`));
+      for (const raw of appended) await dv.append('Shared', raw);
+      const stores: boolean[] = [];
+      // Both passes overlap for sure: a reader's first message waits until the other reader has fetched
+      // too, or has finished its pass without reading (it did not hold the lease).
+      const fetched = [false, false];
+      const finished = [false, false];
+      const accept = (k: number) => async (bytes: Buffer) => {
+        fetched[k] = true;
+        await until('the other reader', () => fetched[1 - k] === true || finished[1 - k] === true, 30_000);
+        stores.push(await acceptEmail(db.prisma, bytes, 'imap', new IngressGate()));
+      };
+      const leases = [new Lease(db.prisma, 'imap:shared'), new Lease(db.prisma, 'imap:shared')];
+      const [one, two] = await Promise.all(
+        leases.map((lease, k) =>
+          startImapSource({
+            url: imapUrl(dv, 'Shared'),
+            doneFolder: 'Done7',
+            accept: accept(k),
+            log: logs,
+            pollMs: 3_600_000,
+            mayRead: () => lease.hold(),
+          }),
+        ),
+      );
+      sources.push(one as ImapSource, two as ImapSource);
+      await Promise.all(
+        [one, two].map(async (source, k) => {
+          await source?.sync();
+          finished[k] = true;
+        }),
+      );
+      // Only one reader fetched and stored them: the other skipped its pass.
+      expect(stores).toEqual(appended.map(() => true));
+      expect(await db.prisma.inboundEvent.count()).toBe(20);
+      expect(await dv.list('Shared')).toEqual([]);
+      expect((await dv.list('Done7')).map((m) => m.raw)).toEqual(appended);
+
+      // The holder stops and gives the lease up: the other instance reads the next message at once.
+      const holder = (await db.prisma.lease.findUniqueOrThrow({ where: { name: 'imap:shared' } })).holder;
+      const [held, other] = leases[0]?.holder === holder ? [0, 1] : [1, 0];
+      await [one, two][held]?.close();
+      await leases[held]?.release();
+      const later = rawMessage('shared after the handover');
+      await dv.append('Shared', later);
+      await [one, two][other]?.sync();
+      expect(await db.prisma.inboundEvent.count()).toBe(21);
+      expect((await dv.list('Done7')).map((m) => m.raw)).toEqual([...appended, later]);
     } finally {
       await db.close();
     }
