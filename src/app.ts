@@ -328,10 +328,9 @@ export async function createApp(options: AppOptions): Promise<App> {
         });
       }
       if (email && env.RELEVO_IMAP_URL) {
-        const { startImapSource } = await import('../adapters/email/imap-source.ts');
+        const { startImapSource, parseImapUrl } = await import('../adapters/email/imap-source.ts');
         // One reader per mailbox across instances; the lease's name is the mailbox, never the password.
         const { Lease } = await import('./jobs/lease.ts');
-        const { parseImapUrl } = await import('../adapters/email/imap-source.ts');
         const mailbox = parseImapUrl(env.RELEVO_IMAP_URL);
         mailboxLease = new Lease(db.prisma, `imap:${mailbox.user}@${mailbox.display}`, 60_000);
         const lease = mailboxLease;

@@ -22,7 +22,7 @@ export interface ImapSourceOptions {
   reconnectDelayMs?: { min: number; max: number };
   /**
    * Asked before each pass and each group of messages: false while another instance reads this mailbox.
-   * Two readers at once would both copy a message to the done folder before either expunges it.
+   * Two readers at once would both fetch and store every message and race each other to move it.
    */
   mayRead?: () => Promise<boolean>;
 }
