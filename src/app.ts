@@ -197,6 +197,8 @@ export async function createApp(options: AppOptions): Promise<App> {
       ownAddresses: email.ownAddresses,
       attachmentMaxBytes: env.RELEVO_ATTACHMENT_MAX_BYTES,
       now: () => clock.now(),
+      trustedAuthservIds: env.RELEVO_EMAIL_TRUSTED_AUTHSERV_IDS ?? [],
+      agentCopies: Boolean(env.RELEVO_SMTP_URL),
     };
     inboxHandlers[emailIn.EMAIL_INBOX_SOURCE] = async (tx, payload, key, blob) => {
       const outcome = await ingestEmail(tx, emailIn.rawFromPayload(payload, blob), ingestDeps);

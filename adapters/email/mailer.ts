@@ -1,12 +1,16 @@
 // Email as a channel for the core: public replies and Relevo's notices go out from the support address,
 // with [#n] in the subject, proper threading headers, everyone on the thread and the support group in
 // copy (seed 000: reply all), and Auto-Submitted on automatic mail (RFC 3834). Sent through the outbox.
+// Agents also get personal copies of customers' mail on the tickets they hold, whose answer is
+// authenticated by the reply token in their Message-ID (src/email/reply-token.ts).
 import { createHash } from 'node:crypto';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { OutMessage } from '../../src/core/message.ts';
-import type { ChatAdapter, ChatTarget, Logger, MessageRef } from '../../src/core/ports.ts';
+import type { AgentNotice, ChatAdapter, ChatTarget, Logger, MessageRef } from '../../src/core/ports.ts';
 import type { Db } from '../../src/db/index.ts';
+import { threadParticipants } from '../../src/email/participants.ts';
 import { subjectWithTicket } from '../../src/email/reference.ts';
+import { replyTokenFor, tokenMessageId } from '../../src/email/reply-token.ts';
 import { t } from '../../src/i18n/index.ts';
 
 export interface MailerOptions {
@@ -47,30 +51,21 @@ export class EmailAdapter implements ChatAdapter {
         platform_channel_thread: { platform: 'email', channel: target.channel, thread: target.thread ?? '' },
       },
       include: {
-        ticket: {
-          include: {
-            organisation: { select: { language: true } },
-            contact: { include: { identities: { where: { platform: 'email' } } } },
-          },
-        },
+        ticket: { include: { organisation: { select: { language: true } } } },
       },
     });
     if (!link) throw new Error(`no email conversation ${target.thread}`);
     const ticket = link.ticket;
     const texts = t(ticket.organisation.language);
-    const requester = ticket.contact.identities[0]?.externalId;
+    // Only people admitted to the thread are copied: a Cc someone merely wrote into a mail is not.
+    const { requester, copies } = await threadParticipants(db, ticket.number, this.own());
     if (!requester) throw new Error(`the requester of ticket #${ticket.number} has no email address`);
 
     const history = await db.emailMessage.findMany({
       where: { ticketNumber: ticket.number },
       orderBy: { createdAt: 'asc' },
     });
-    const own = new Set([...this.opts.ownAddresses, this.opts.supportAddress].map((a) => a.toLowerCase()));
-    const copy = new Set<string>();
-    for (const m of history.filter((h) => h.direction === 'inbound')) {
-      for (const a of [m.fromAddress, ...m.toAddresses, ...m.ccAddresses]) copy.add(a.toLowerCase());
-    }
-    for (const a of [...own, requester]) copy.delete(a);
+    const copy = new Set(copies);
     if (this.opts.groupAddress) copy.add(this.opts.groupAddress.toLowerCase());
     const ids = history.map((h) => h.messageId).filter((id) => id.startsWith('<'));
     const parent = [...history]
@@ -114,6 +109,43 @@ export class EmailAdapter implements ChatAdapter {
 
   /** Sent mail cannot be edited; nothing Relevo edits (cards) is ever sent by email. */
   async update(): Promise<void> {}
+
+  /**
+   * A customer's message, mailed to one agent alone. Its Message-ID carries a reply token bound to this
+   * agent and ticket, so the agent's answer (which references it) is authenticated as theirs. To: only
+   * the agent, so a plain reply goes back to Relevo alone and the token stays between the two.
+   */
+  async notifyAgent(agentId: string, notice: AgentNotice, idempotencyKey: string): Promise<void> {
+    const { db } = this.opts;
+    const identity = await db.identity.findFirst({ where: { agentId, platform: 'email' } });
+    if (!identity) throw new Error(`agent "${agentId}" has no email address to send a personal copy to`);
+    const token = await replyTokenFor(db, idempotencyKey, agentId, notice.ticketNumber);
+    if (token.sentAt) return;
+    const texts = t(notice.language).agentCopy;
+    await this.transport.sendMail({
+      from: this.opts.supportAddress,
+      to: identity.externalId,
+      subject: subjectWithTicket(notice.subject, notice.ticketNumber),
+      text: [
+        texts.intro(notice.from, notice.ticketNumber, notice.subject),
+        '',
+        notice.text,
+        '',
+        '—',
+        texts.footer(this.opts.supportAddress),
+      ].join('\n'),
+      messageId: tokenMessageId(token.token, this.domain),
+      // RFC 3834: an agent's out-of-office must not answer it; the agent's own reply is a normal mail.
+      headers: { 'Auto-Submitted': 'auto-generated' },
+    });
+    await db.emailReplyToken.update({ where: { token: token.token }, data: { sentAt: new Date() } });
+    // Never the Message-ID: it is the token.
+    this.opts.log.debug({ ticket: notice.ticketNumber, agent: agentId }, 'personal copy sent to an agent');
+  }
+
+  private own(): string[] {
+    return [...this.opts.ownAddresses, this.opts.supportAddress].map((a) => a.toLowerCase());
+  }
 }
 
 /** One kept-open connection instead of a new SMTP session per mail (unless the URL says otherwise). */

@@ -16,6 +16,7 @@ export async function printEmailInspection(file: string): Promise<void> {
   const report = await inspectEmail(raw, {
     ownAddresses: own.map((a) => a.toLowerCase()),
     maxAttachmentBytes: env.RELEVO_ATTACHMENT_MAX_BYTES,
+    trustedAuthservIds: env.RELEVO_EMAIL_TRUSTED_AUTHSERV_IDS ?? [],
   });
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 }

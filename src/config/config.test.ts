@@ -31,6 +31,17 @@ describe('configuration', () => {
     expect(() => parseEnv({ RELEVO_API_TOKEN: 'short' })).toThrow(/RELEVO_API_TOKEN.*at least 16/);
     expect(() => parseEnv({ RELEVO_METRICS_TOKEN: 'short' })).toThrow(/RELEVO_METRICS_TOKEN.*at least 16/);
     expect(() => parseEnv({ RELEVO_METRICS_TOKEN: 'has a space in it, sadly' })).toThrow(/no spaces/);
+    expect(() => parseEnv({ RELEVO_EMAIL_TRUSTED_AUTHSERV_IDS: 'mx.acme.example; dmarc=pass' })).toThrow(
+      /RELEVO_EMAIL_TRUSTED_AUTHSERV_IDS=.*expected comma-separated server names/,
+    );
+  });
+
+  it('reads the trusted authserv-ids as a lower-case list', () => {
+    expect(parseEnv({}).RELEVO_EMAIL_TRUSTED_AUTHSERV_IDS).toBeUndefined();
+    expect(
+      parseEnv({ RELEVO_EMAIL_TRUSTED_AUTHSERV_IDS: ' MX1.Acme.example, mx2.acme.example,' })
+        .RELEVO_EMAIL_TRUSTED_AUTHSERV_IDS,
+    ).toEqual(['mx1.acme.example', 'mx2.acme.example']);
   });
 
   it('names the file, the field and what it expected', () => {

@@ -63,6 +63,24 @@ export const envSchema = z.object({
     .optional(),
   /** Email: IMAP folder messages move to once stored (created if missing). */
   RELEVO_IMAP_DONE_FOLDER: z.string().min(1).default('Relevo/Processed'),
+  /**
+   * Email: authserv-ids of the team's own receiving mail servers, comma-separated (e.g.
+   * mx.acme.example). The topmost Authentication-Results header such a server wrote can authenticate
+   * an agent's mail (DMARC pass, or DKIM pass aligned with the From domain). Unset: only reply tokens can.
+   */
+  RELEVO_EMAIL_TRUSTED_AUTHSERV_IDS: z
+    .string()
+    .regex(
+      /^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(,\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*)*,?\s*$/,
+      'expected comma-separated server names as they appear in Authentication-Results, e.g. mx.acme.example,mx2.acme.example',
+    )
+    .transform((v) =>
+      v
+        .split(',')
+        .map((id) => id.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .optional(),
   /** Email: attachments above this size are listed but not stored, in bytes. */
   RELEVO_ATTACHMENT_MAX_BYTES: z.coerce
     .number()

@@ -29,6 +29,8 @@ export async function deliver(deps: DeliveryDeps, job: OutboxJob, key: string): 
       return syncEscalation(deps, job);
     case 'conversation':
       return syncConversation(deps, job);
+    case 'agent_notice':
+      return noticeToAgent(deps, job, key);
   }
 }
 
@@ -101,6 +103,33 @@ async function syncConversation(deps: DeliveryDeps, job: Extract<OutboxJob, { ki
     `conversation:${job.conversationId}:${job.platform}:${job.channel}`,
     { channel: job.channel },
     message,
+  );
+}
+
+async function noticeToAgent(
+  deps: DeliveryDeps,
+  job: Extract<OutboxJob, { kind: 'agent_notice' }>,
+  key: string,
+) {
+  const adapter = adapterFor(deps, job.platform);
+  if (!adapter.notifyAgent) throw new Error(`the ${job.platform} adapter cannot notify an agent`);
+  const event = await deps.db.ticketEvent.findUniqueOrThrow({
+    where: { id: job.eventId },
+    include: {
+      authorContact: { select: { name: true } },
+      ticket: { select: { subject: true, organisation: { select: { language: true } } } },
+    },
+  });
+  await adapter.notifyAgent(
+    job.agentId,
+    {
+      ticketNumber: event.ticketNumber,
+      subject: event.ticket.subject,
+      from: event.authorContact?.name ?? '',
+      text: event.body,
+      language: event.ticket.organisation.language,
+    },
+    key,
   );
 }
 

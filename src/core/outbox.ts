@@ -10,7 +10,9 @@ export type OutboxJob =
   /** Post or edit an escalation's message in its product's maintainers' channel (it opens their thread). */
   | { kind: 'escalation'; escalationId: string; platform: string; channel: string }
   /** Post or edit the "new conversation" message with its Create ticket button in one agents' channel. */
-  | { kind: 'conversation'; conversationId: string; platform: string; channel: string };
+  | { kind: 'conversation'; conversationId: string; platform: string; channel: string }
+  /** Show one agent, personally and on one platform, a customer's message on the ticket they hold. */
+  | { kind: 'agent_notice'; eventId: string; agentId: string; platform: string };
 
 export async function enqueue(tx: Tx, job: OutboxJob): Promise<void> {
   const { kind, ...payload } = job;

@@ -29,6 +29,17 @@ export interface ChatTarget {
 /** An opaque reference to a posted message, enough for the same adapter to edit it later. */
 export type MessageRef = string;
 
+/** A customer's message shown to one agent personally (the ticket's assignee). */
+export interface AgentNotice {
+  ticketNumber: number;
+  subject: string;
+  /** The customer's name as Relevo knows it. */
+  from: string;
+  text: string;
+  /** The ticket organisation's language, for the words around the message. */
+  language: string;
+}
+
 /**
  * One chat platform (web chat, Slack, Mattermost, Discord). Messages are platform-neutral; each
  * adapter renders them its own way. Optional capabilities are optional methods.
@@ -47,6 +58,12 @@ export interface ChatAdapter {
   update(ref: MessageRef, message: OutMessage): Promise<void>;
   /** Where replies to a posted message go (its thread), on platforms with threads. */
   threadOf?(ref: MessageRef): ChatTarget;
+  /**
+   * Shows one agent a notice only they receive. Email uses it for the personal copy whose answer is
+   * authenticated as that agent.
+   * @example await adapter.notifyAgent('ana', { ticketNumber: 5, subject, from: 'Carla', text, language: 'es' }, 'outbox:9');
+   */
+  notifyAgent?(agentId: string, notice: AgentNotice, idempotencyKey: string): Promise<void>;
   /** Connected to its platform (a gateway or socket); absent: ready once started. Read by /readyz. */
   ready?(): boolean | Promise<boolean>;
 }

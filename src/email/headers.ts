@@ -8,6 +8,13 @@ export interface HeaderLine {
   line: string;
 }
 
+export interface HeaderField {
+  /** Lower case. */
+  name: string;
+  /** Unfolded, as written. */
+  value: string;
+}
+
 const HEADER_NAME = /^[!-9;-~]+$/;
 
 /**
@@ -23,6 +30,22 @@ export function headersFromLines(lines: readonly HeaderLine[]): Record<string, s
     seen.set(name, cleanHeaderText(colon >= 0 ? line.slice(colon + 1) : ''));
   }
   return Object.fromEntries(seen);
+}
+
+// Enough for any real value (a long References list is a few KB); more is only memory for an attacker.
+const MAX_FIELD_VALUE = 16_384;
+
+/** Every field in order, unfolded, names lower case, values capped; for order-sensitive reading. */
+export function fieldsFromLines(lines: readonly HeaderLine[]): HeaderField[] {
+  const out: HeaderField[] = [];
+  for (const { key, line } of lines) {
+    const name = key.trim().toLowerCase();
+    if (!HEADER_NAME.test(name)) continue;
+    const colon = line.indexOf(':');
+    const value = (colon >= 0 ? line.slice(colon + 1) : '').slice(0, MAX_FIELD_VALUE);
+    out.push({ name, value: value.replace(/\r?\n[ \t]+/g, ' ').trim() });
+  }
+  return out;
 }
 
 /** Header lines of a raw header block, for when mailparser could not be used at all. */

@@ -3,19 +3,28 @@
 // commit together — or not at all, and the mail is processed again.
 //
 // Threading (seed 000, RFC 5322 §3.6.4): a reply joins its ticket by In-Reply-To/References, else by the
-// [#n] token in the subject — but only when the sender belongs to the ticket's organisation, was on its
-// thread, or is an agent. A stranger quoting someone else's ticket number gets a new ticket, not access.
+// [#n] token in the subject — but only when the sender is the requester, belongs to the ticket's
+// organisation, or is on its thread (participants.ts). A stranger quoting someone else's ticket number
+// gets a new ticket of their own, not access.
+//
+// Mail from an agent's address acts as that agent only when it is authenticated (agent-auth.ts). Any
+// other such mail is held as an unverified private note: never sent to the customer, no change to the
+// ticket, and nobody in its copy joins the thread.
 import type { FileConfig } from '../config/file.ts';
 import { findOrCreateContact, organisationForEmail } from '../core/directory.ts';
+import { enqueue } from '../core/outbox.ts';
 import type { Logger } from '../core/ports.ts';
 import type { Actor, TicketService } from '../core/tickets/service.ts';
 import type { Tx } from '../db/index.ts';
 import { t } from '../i18n/index.ts';
+import { type AgentAuth, authenticateAgent } from './agent-auth.ts';
 import { isPlainConfirmation } from './confirmation.ts';
-import { readForward } from './forward.ts';
+import { type ForwardInfo, readForward } from './forward.ts';
 import { type AutoReplyVerdict, autoReplyVerdict } from './loop-guard.ts';
 import { type ParsedEmail, parseEmail } from './parse.ts';
+import { isOnThread, isOwnAddress } from './participants.ts';
 import { baseSubject, ticketNumberInSubject } from './reference.ts';
+import { findReplyTokens, type ReplyTokenRow, tokensReferenced } from './reply-token.ts';
 import { visibleText } from './visible-text.ts';
 
 export const EMAIL_CHANNEL = 'mail';
@@ -28,6 +37,16 @@ export interface EmailIngestDeps {
   ownAddresses: string[];
   attachmentMaxBytes: number;
   now: () => Date;
+  /**
+   * authserv-ids of the team's own mail servers (RELEVO_EMAIL_TRUSTED_AUTHSERV_IDS): their
+   * Authentication-Results can authenticate an agent's mail. Empty: only reply tokens can.
+   */
+  trustedAuthservIds: readonly string[];
+  /**
+   * Mail can be sent (RELEVO_SMTP_URL): the assignee of a ticket then gets a personal copy of each
+   * customer mail on it, whose answer is authenticated by its reply token.
+   */
+  agentCopies: boolean;
 }
 
 export type IngestOutcome =
@@ -36,6 +55,7 @@ export type IngestOutcome =
   | { kind: 'created'; ticketNumber: number; acknowledged: boolean }
   | { kind: 'appended'; ticketNumber: number }
   | { kind: 'agent_reply'; ticketNumber: number }
+  | { kind: 'unverified_agent'; ticketNumber: number }
   | { kind: 'confirmed'; ticketNumber: number };
 
 export async function ingestEmail(tx: Tx, raw: Buffer, deps: EmailIngestDeps): Promise<IngestOutcome> {
@@ -69,15 +89,28 @@ export async function ingestEmail(tx: Tx, raw: Buffer, deps: EmailIngestDeps): P
   );
 
   // A reply on an existing ticket?
-  const candidate = forward ? null : await referencedTicket(tx, email);
+  const tokens = await findReplyTokens(tx, tokensReferenced([email.inReplyTo, ...email.references]));
+  const candidate = forward ? null : await referencedTicket(tx, email, tokens);
+  // An agent (authenticated or not) is handled below; anyone else must be on the ticket's thread.
   const ticket =
-    candidate && (await mayJoin(tx, candidate, sender, senderIdentity, deps.config)) ? candidate : null;
+    candidate && (agent || (await mayJoin(tx, candidate, sender, senderIdentity, deps))) ? candidate : null;
   if (candidate && !ticket) {
     deps.log.info(
       { ticket: candidate.number, from: sender },
       'email names a ticket its sender may not join: new ticket',
     );
   }
+  // Mail from a deactivated agent's address is unverified whatever it carries.
+  const auth =
+    agent && senderIdentity?.agent?.active
+      ? authenticateAgent({
+          email,
+          agentId: agent,
+          ticketNumber: ticket?.number ?? null,
+          tokens,
+          trustedAuthservIds: deps.trustedAuthservIds,
+        })
+      : null;
 
   if (ticket && !verdict.allowed) {
     // An out-of-office or a bounce about a ticket is kept on it for the agents, but it is not the
@@ -85,33 +118,30 @@ export async function ingestEmail(tx: Tx, raw: Buffer, deps: EmailIngestDeps): P
     await deps.tickets.note(
       ticket.number,
       { kind: 'system' },
-      `Automatic mail from ${sender} (${verdict.reason}): ${email.subject}\n${shown.slice(0, 500)}`,
+      fit(
+        `Automatic mail from ${sender} (${verdict.reason}): ${email.subject}\n${shown.slice(0, 500)}`,
+        deps.config.tickets.maxMessageLength,
+      ),
       tx,
     );
     await record(tx, email, raw, { ticketNumber: ticket.number, verdict });
     return { kind: 'appended', ticketNumber: ticket.number };
   }
 
+  if (ticket && agent && auth) {
+    return agentReply(tx, email, raw, { ticket, agent, auth, shown, verdict }, deps);
+  }
   if (ticket && agent) {
-    // An agent answering by mail: a public reply. If the customer was in copy they already have it.
-    const requester = await requesterEmail(tx, ticket.requesterId);
-    const alreadyThere =
-      requester !== null && [...email.to, ...email.cc].some((a) => a.address === requester);
-    const eventId = await deps.tickets.reply(
-      ticket.number,
-      { kind: 'agent', agentId: agent },
-      shown,
-      alreadyThere ? { channelRef: `email:${email.dedupeKey}` } : undefined,
-      tx,
-    );
-    await record(tx, email, raw, { ticketNumber: ticket.number, eventId, verdict });
-    return { kind: 'agent_reply', ticketNumber: ticket.number };
+    return holdUnverified(tx, email, raw, { ticket, shown, verdict }, deps);
   }
 
   const requester = forward?.originalFrom ?? email.from;
   if (!requester) return keep('no sender address');
   if (!forward && agent)
     return keep("from an agent, neither a reply on a ticket nor a forward of a customer's mail");
+  // An agent's forward credits the customer it names and is acknowledged to them only when it is
+  // authenticated; a forged one still reaches the agents, silently, marked unverified.
+  const unverifiedForward = forward !== null && agent !== null && !auth;
   const requesterIdentity =
     requester.address === sender ? senderIdentity : await emailIdentity(tx, requester.address);
   const organisationId = organisationFor(requester.address, requesterIdentity, deps.config);
@@ -129,7 +159,12 @@ export async function ingestEmail(tx: Tx, raw: Buffer, deps: EmailIngestDeps): P
     const texts = t(
       (await tx.organisation.findUniqueOrThrow({ where: { id: ticket.organisationId } })).language,
     );
-    if (ticket.status === 'awaiting_confirmation' && isPlainConfirmation(shown)) {
+    // Only the requester confirms; anyone else's "yes" is a message for the agents.
+    if (
+      ticket.status === 'awaiting_confirmation' &&
+      contact.id === ticket.requesterId &&
+      isPlainConfirmation(shown)
+    ) {
       await deps.tickets.confirm(ticket.number, actor, true, tx);
       await record(tx, email, raw, { ticketNumber: ticket.number, verdict });
       return { kind: 'confirmed', ticketNumber: ticket.number };
@@ -160,12 +195,13 @@ export async function ingestEmail(tx: Tx, raw: Buffer, deps: EmailIngestDeps): P
     const n = outcome.kind === 'ignored_greeting' ? ticket.number : outcome.ticketNumber;
     await record(tx, email, raw, { ticketNumber: n, verdict });
     await attach(tx, email, n);
+    if (outcome.kind === 'appended') await copyToAssignee(tx, n, email, deps);
     return outcome.kind === 'created'
       ? { kind: 'created', ticketNumber: n, acknowledged: ackOk }
       : { kind: 'appended', ticketNumber: n };
   }
 
-  const acknowledged = await mayAutoReply(tx, verdict, requester.address, deps);
+  const acknowledged = !unverifiedForward && (await mayAutoReply(tx, verdict, requester.address, deps));
   const outcome = await deps.tickets.intake(
     {
       platform: 'email',
@@ -184,17 +220,13 @@ export async function ingestEmail(tx: Tx, raw: Buffer, deps: EmailIngestDeps): P
   );
   if (outcome.kind === 'ignored_greeting') return keep('empty');
   const n = outcome.ticketNumber;
-  if (forward && agent) {
-    await deps.tickets.note(
-      n,
-      { kind: 'agent', agentId: agent },
-      noteForForward(email, forward.forwarderNote),
-      tx,
-    );
-  } else if (forward) {
-    await deps.tickets.note(n, { kind: 'system' }, noteForForward(email, forward.forwarderNote), tx);
-  }
-  await record(tx, email, raw, { ticketNumber: n, verdict, counterparty: requester.address });
+  if (forward) await noteForward(tx, n, email, forward, { agent, auth }, deps);
+  await record(tx, email, raw, {
+    ticketNumber: n,
+    verdict,
+    counterparty: requester.address,
+    ...(agent && auth ? { agentId: agent, agentAuth: auth.via } : {}),
+  });
   await attach(tx, email, n);
   return { kind: 'created', ticketNumber: n, acknowledged };
 }
@@ -210,22 +242,187 @@ function noteForForward(email: ParsedEmail, note: string) {
   return `Forwarded by ${who}.${note.trim() ? `\nForwarding note: ${note.trim()}` : ''}`;
 }
 
+/** Who forwarded a customer's mail, on the new ticket: the agent's own note, or a marked unverified one. */
+async function noteForward(
+  tx: Tx,
+  n: number,
+  email: ParsedEmail,
+  forward: ForwardInfo,
+  by: { agent: string | null; auth: AgentAuth | null },
+  deps: EmailIngestDeps,
+) {
+  const max = deps.config.tickets.maxMessageLength;
+  if (by.agent && by.auth) {
+    await deps.tickets.note(
+      n,
+      { kind: 'agent', agentId: by.agent },
+      fit(noteForForward(email, forward.forwarderNote), max),
+      tx,
+    );
+  } else if (by.agent) {
+    const texts = t(await languageOf(tx, n));
+    const who = email.from ? `${email.from.name || email.from.address} <${email.from.address}>` : '';
+    await deps.tickets.note(
+      n,
+      { kind: 'system' },
+      fit(texts.unverifiedForward(who, forward.forwarderNote.trim()), max),
+      tx,
+      { channelRef: `email:${email.dedupeKey}`, via: 'email-unverified' },
+    );
+    deps.log.warn(
+      { ticket: n, from: email.from?.address ?? null },
+      "unverified forward from an agent's address: ticket opened without acknowledgement",
+    );
+  } else {
+    await deps.tickets.note(
+      n,
+      { kind: 'system' },
+      fit(noteForForward(email, forward.forwarderNote), max),
+      tx,
+    );
+  }
+}
+
+async function languageOf(tx: Tx, ticketNumber: number): Promise<string> {
+  const ticket = await tx.ticket.findUniqueOrThrow({
+    where: { number: ticketNumber },
+    select: { organisation: { select: { language: true } } },
+  });
+  return ticket.organisation.language;
+}
+
+type Ticket = NonNullable<Awaited<ReturnType<Tx['ticket']['findUnique']>>>;
+
+/**
+ * An authenticated agent answering by mail: a public reply, which Relevo delivers to the customer unless
+ * they were in copy (then they have it already). Whoever the agent put in To/Cc joins the thread.
+ */
+async function agentReply(
+  tx: Tx,
+  email: ParsedEmail,
+  raw: Buffer,
+  m: { ticket: Ticket; agent: string; auth: AgentAuth; shown: string; verdict: AutoReplyVerdict },
+  deps: EmailIngestDeps,
+): Promise<IngestOutcome> {
+  const requester = await requesterEmail(tx, m.ticket.requesterId);
+  const recipients = [...email.to, ...email.cc].map((a) => a.address);
+  const alreadyThere = requester !== null && recipients.includes(requester);
+  const eventId = await deps.tickets.reply(
+    m.ticket.number,
+    { kind: 'agent', agentId: m.agent },
+    m.shown,
+    alreadyThere ? { channelRef: `email:${email.dedupeKey}` } : undefined,
+    tx,
+  );
+  await record(tx, email, raw, {
+    ticketNumber: m.ticket.number,
+    eventId,
+    verdict: m.verdict,
+    agentId: m.agent,
+    agentAuth: m.auth.via,
+  });
+  if (m.auth.via === 'token') {
+    // The reply carries the token in its In-Reply-To/References; whoever else it went to could now
+    // forge "From: the agent" around it. It has done its job once: retire it. The next personal copy
+    // brings a fresh one.
+    const agents = await agentAddresses(tx);
+    const exposed = recipients.some((a) => !isOwnAddress(a, deps.ownAddresses) && !agents.has(a));
+    if (exposed) {
+      await tx.emailReplyToken.update({ where: { token: m.auth.token }, data: { revokedAt: deps.now() } });
+      deps.log.info(
+        { ticket: m.ticket.number, agent: m.agent },
+        "reply token retired: the agent's reply also went to people outside the team",
+      );
+    }
+  }
+  return { kind: 'agent_reply', ticketNumber: m.ticket.number };
+}
+
+/**
+ * Mail from an agent's address that is not authenticated: a private note marked unverified, for the
+ * agents to look at. Nothing is sent, the ticket does not change, and its To/Cc join nothing (the
+ * stored row has no agentId, which is what participants.ts looks at).
+ */
+async function holdUnverified(
+  tx: Tx,
+  email: ParsedEmail,
+  raw: Buffer,
+  m: { ticket: Ticket; shown: string; verdict: AutoReplyVerdict },
+  deps: EmailIngestDeps,
+): Promise<IngestOutcome> {
+  const texts = t(await languageOf(tx, m.ticket.number));
+  const from = email.from ? `${email.from.name ? `${email.from.name} ` : ''}<${email.from.address}>` : '';
+  const copies = [...email.to, ...email.cc]
+    .map((a) => a.address)
+    .filter((a) => !isOwnAddress(a, deps.ownAddresses));
+  await deps.tickets.note(
+    m.ticket.number,
+    { kind: 'system' },
+    fit(
+      texts.unverifiedAgentMail({ from, subject: email.subject, text: m.shown, copies }),
+      deps.config.tickets.maxMessageLength,
+    ),
+    tx,
+    { channelRef: `email:${email.dedupeKey}`, via: 'email-unverified' },
+  );
+  await record(tx, email, raw, {
+    ticketNumber: m.ticket.number,
+    verdict: m.verdict,
+    note: "unverified mail from an agent's address: held as a private note",
+  });
+  deps.log.warn(
+    { ticket: m.ticket.number, from: email.from?.address ?? null },
+    "unverified mail from an agent's address held as a private note (no valid reply token, no trusted DMARC/DKIM pass)",
+  );
+  return { kind: 'unverified_agent', ticketNumber: m.ticket.number };
+}
+
+/** The assignee's personal copy of a customer's mail on their ticket (see EmailIngestDeps.agentCopies). */
+async function copyToAssignee(tx: Tx, ticketNumber: number, email: ParsedEmail, deps: EmailIngestDeps) {
+  if (!deps.agentCopies) return;
+  const ticket = await tx.ticket.findUniqueOrThrow({
+    where: { number: ticketNumber },
+    select: {
+      assignee: { select: { id: true, active: true, identities: { where: { platform: 'email' } } } },
+    },
+  });
+  const assignee = ticket.assignee;
+  if (!assignee?.active || assignee.identities.length === 0) return;
+  const event = await tx.ticketEvent.findFirst({
+    where: { ticketNumber, type: 'customer_message', channelRef: `email:${email.dedupeKey}` },
+    select: { id: true },
+  });
+  if (!event) return;
+  await enqueue(tx, { kind: 'agent_notice', eventId: event.id, agentId: assignee.id, platform: 'email' });
+}
+
 /** The person behind an address: an agent's identity, or a contact's (with their organisation). */
 function emailIdentity(tx: Tx, address: string) {
   return tx.identity.findUnique({
     where: { platform_externalId: { platform: 'email', externalId: address } },
-    include: { contact: true },
+    include: { contact: true, agent: { select: { active: true } } },
   });
 }
 type EmailIdentity = Awaited<ReturnType<typeof emailIdentity>>;
+
+async function agentAddresses(tx: Tx): Promise<Set<string>> {
+  const rows = await tx.identity.findMany({
+    where: { platform: 'email', agentId: { not: null } },
+    select: { externalId: true },
+  });
+  return new Set(rows.map((r) => r.externalId.toLowerCase()));
+}
 
 async function requesterEmail(tx: Tx, contactId: string): Promise<string | null> {
   const identity = await tx.identity.findFirst({ where: { contactId, platform: 'email' } });
   return identity?.externalId ?? null;
 }
 
-/** The ticket a message refers to: by the Message-IDs it replies to, else by the [#n] token. */
-async function referencedTicket(tx: Tx, email: ParsedEmail) {
+/**
+ * The ticket a message refers to: by the Message-IDs it replies to (Relevo's stored mail, then the
+ * personal mails whose tokens it carries), else by the [#n] token.
+ */
+async function referencedTicket(tx: Tx, email: ParsedEmail, tokens: readonly ReplyTokenRow[]) {
   const ids = [email.inReplyTo, ...email.references].filter((x): x is string => Boolean(x));
   if (ids.length) {
     const known = await tx.emailMessage.findFirst({
@@ -234,34 +431,34 @@ async function referencedTicket(tx: Tx, email: ParsedEmail) {
     });
     if (known?.ticketNumber) return tx.ticket.findUnique({ where: { number: known.ticketNumber } });
   }
+  // findReplyTokens keeps the order of the references: In-Reply-To, the direct parent, first.
+  const byToken = tokens[0]?.ticketNumber;
+  if (byToken) return tx.ticket.findUnique({ where: { number: byToken } });
   const n = ticketNumberInSubject(email.subject);
   return n ? tx.ticket.findUnique({ where: { number: n } }) : null;
 }
 
+/** Whether a non-agent sender may write on the ticket: the requester, the organisation, the thread. */
 async function mayJoin(
   tx: Tx,
-  ticket: { number: number; organisationId: string },
+  ticket: Ticket,
   sender: string,
   identity: EmailIdentity,
-  config: FileConfig,
+  deps: EmailIngestDeps,
 ): Promise<boolean> {
-  if (identity?.agentId) return true;
-  // The catch-all organisation holds strangers: belonging to it proves nothing.
+  const config = deps.config;
+  if (identity?.contact && identity.contact.id === ticket.requesterId) return true;
+  // The catch-all organisations hold strangers: belonging to one proves nothing.
+  const catchAll = [config.email.defaultOrganisation, config.webchat.defaultOrganisation];
   if (
     identity?.contact?.organisationId === ticket.organisationId &&
-    ticket.organisationId !== config.email.defaultOrganisation
+    !catchAll.includes(ticket.organisationId)
   ) {
     return true;
   }
   if (!identity?.contact && organisationForEmail(config, sender) === ticket.organisationId) return true;
-  const onThread = await tx.emailMessage.findFirst({
-    where: {
-      ticketNumber: ticket.number,
-      OR: [{ fromAddress: sender }, { toAddresses: { has: sender } }, { ccAddresses: { has: sender } }],
-    },
-    select: { id: true },
-  });
-  return onThread !== null;
+  // Being named in someone's Cc is not enough: only addresses admitted to the thread count.
+  return isOnThread(tx, ticket.number, sender, deps.ownAddresses);
 }
 
 function organisationFor(address: string, identity: EmailIdentity, config: FileConfig): string | undefined {
@@ -310,6 +507,8 @@ async function record(
     verdict: AutoReplyVerdict;
     note?: string;
     counterparty?: string;
+    agentId?: string;
+    agentAuth?: string;
   },
 ) {
   await tx.emailMessage.create({
@@ -325,6 +524,8 @@ async function record(
       counterparty: extra.counterparty ?? email.from?.address ?? '',
       loopVerdict: extra.verdict.allowed ? null : extra.verdict.reason,
       error: extra.note ?? null,
+      agentId: extra.agentId ?? null,
+      agentAuth: extra.agentAuth ?? null,
       raw: new Uint8Array(raw),
     },
   });

@@ -29,7 +29,32 @@ describe('inspectEmail', () => {
       signature: null,
       attachments: [],
       loopGuard: { autoReplyAllowed: true, reason: null },
+      senderAuthentication: { trustedServer: null, results: [], vouches: null, repliesToPersonalCopy: false },
     });
+  });
+
+  it('shows the trusted server’s verdict on the sender and whether it answers a personal copy', async () => {
+    const raw = [
+      'Authentication-Results: mx.support.test; dmarc=pass (p=reject) header.from=support.test',
+      'From: Ana <ana@support.test>',
+      'To: soporte@acme.example',
+      'Subject: Re: Disk full [#5]',
+      'In-Reply-To: <relevo.a.abcdefghijklmnopqrstuvwxyz@acme.example>',
+      '',
+      'Done.',
+    ].join('\r\n');
+    const report = await inspectEmail(raw, {
+      ownAddresses: OWN_ADDRESSES,
+      trustedAuthservIds: ['mx.support.test'],
+    });
+    expect(report.senderAuthentication).toEqual({
+      trustedServer: 'mx.support.test',
+      results: ['dmarc=pass header.from=support.test'],
+      vouches: 'dmarc',
+      repliesToPersonalCopy: true,
+    });
+    const untrusted = await inspectEmail(raw, { ownAddresses: OWN_ADDRESSES });
+    expect(untrusted.senderAuthentication).toMatchObject({ trustedServer: null, vouches: null });
   });
 
   it('names the original sender and the forwarder of a forward', async () => {

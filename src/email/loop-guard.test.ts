@@ -48,6 +48,8 @@ describe('autoReplyVerdict (RFC 3834)', () => {
     ],
     ['', 'Soporte Acme <SOPORTE@acme.example>', 'own-address'],
     ['Return-Path: <support@acme.example>', 'Robot <robot@acme.example>', 'own-address'],
+    // A +tag still reaches the support mailbox: it is ours.
+    ['', 'Soporte <soporte+abc@acme.example>', 'own-address'],
   ])('refuses %s %s → %s', async (headers, from, reason) => {
     expect(await verdictFor(headers, from || undefined)).toEqual({ allowed: false, reason });
   });

@@ -2,6 +2,7 @@
 // RFC 3834 §2 and §5, plus the de-facto headers Exchange and autoresponders use. Answering an
 // auto-reply, a bounce or a list is how mail loops and list-wide spam start.
 import type { ParsedEmail } from './parse.ts';
+import { isOwnAddress } from './participants.ts';
 import { cleanAddress } from './sanitize.ts';
 
 export type LoopReason =
@@ -48,10 +49,11 @@ function isSystemAddress(address: string | null | undefined): boolean {
   return SYSTEM_LOCAL_PART.test(local);
 }
 
-function reasonFor(email: ParsedEmail, own: ReadonlySet<string>): LoopReason | null {
+function reasonFor(email: ParsedEmail, own: readonly string[]): LoopReason | null {
   const h = email.headers;
-  if (email.from && own.has(email.from.address)) return 'own-address';
-  if (email.returnPath && own.has(email.returnPath)) return 'own-address';
+  // support+anything@ is ours too: mail to it reaches Relevo.
+  if (email.from && isOwnAddress(email.from.address, own)) return 'own-address';
+  if (email.returnPath && isOwnAddress(email.returnPath, own)) return 'own-address';
   if (email.isDeliveryReport) return 'delivery-report';
   const autoSubmitted = h['auto-submitted'];
   if (autoSubmitted !== undefined && firstToken(autoSubmitted) !== 'no') return 'auto-submitted';
@@ -68,7 +70,7 @@ function reasonFor(email: ParsedEmail, own: ReadonlySet<string>): LoopReason | n
 }
 
 export function autoReplyVerdict(email: ParsedEmail, opts: LoopGuardOptions): AutoReplyVerdict {
-  const own = new Set(opts.ownAddresses.map((a) => cleanAddress(a)).filter(Boolean));
+  const own = opts.ownAddresses.map((a) => cleanAddress(a)).filter(Boolean);
   const reason = reasonFor(email, own);
   return reason ? { allowed: false, reason } : { allowed: true };
 }

@@ -3,7 +3,9 @@
 // failure degrades to "what could be read".
 import { type AddressObject, type EmailAddress, type ParsedMail, simpleParser } from 'mailparser';
 import {
+  fieldsFromLines,
   firstMessageId,
+  type HeaderField,
   headersFromLines,
   messageIds,
   parseDateHeader,
@@ -50,6 +52,11 @@ export interface ParsedEmail {
   /** The Message-ID, or `sha256:<hex>` of the raw bytes when there is none. */
   dedupeKey: string;
   from: Address | null;
+  /**
+   * How many mailboxes the From header names (when it appears more than once, mailparser reads the
+   * last): only a message from exactly one person can be authenticated as that person.
+   */
+  fromCount: number;
   replyTo: Address | null;
   to: Address[];
   cc: Address[];
@@ -63,6 +70,11 @@ export interface ParsedEmail {
   embeddedMessages: EmbeddedMessage[];
   /** Lower-case names, first occurrence, one line each. */
   headers: Record<string, string>;
+  /**
+   * Every top-level header field from the top down, unfolded but otherwise as written: the order says
+   * which server wrote what (trace and Authentication-Results headers), and repeats are kept.
+   */
+  fields: HeaderField[];
   /** null when absent, '' for `<>`. */
   returnPath: string | null;
   isDeliveryReport: boolean;
@@ -222,6 +234,7 @@ async function fromMail(
     messageId,
     dedupeKey: messageId ?? dedupeHash,
     from: addressList(mail.from)[0] ?? null,
+    fromCount: addressList(mail.from).length,
     replyTo: addressList(mail.replyTo)[0] ?? null,
     to: addressList(mail.to),
     cc: addressList(mail.cc),
@@ -234,6 +247,7 @@ async function fromMail(
     attachments,
     embeddedMessages,
     headers,
+    fields: fieldsFromLines(mail.headerLines ?? []),
     returnPath: returnPath(headers),
     isDeliveryReport: isReportType(headers['content-type']),
   };
@@ -258,9 +272,12 @@ function rawBodyText(bytes: Buffer): string {
 /** The reading used when mailparser cannot be: headers by hand, the body as UTF-8 text. */
 function fallbackEmail(bytes: Buffer, dedupeHash: string): ParsedEmail {
   let headers: Record<string, string> = {};
+  let fields: HeaderField[] = [];
   let text = '';
   try {
-    headers = headersFromLines(rawHeaderLines(splitRaw(bytes).header));
+    const lines = rawHeaderLines(splitRaw(bytes).header);
+    headers = headersFromLines(lines);
+    fields = fieldsFromLines(lines);
     text = rawBodyText(bytes);
   } catch {
     // keep the empty reading
@@ -270,6 +287,8 @@ function fallbackEmail(bytes: Buffer, dedupeHash: string): ParsedEmail {
     messageId,
     dedupeKey: messageId ?? dedupeHash,
     from: roughMailbox(headers.from),
+    // Without a parser, every "@" counts as a mailbox: wrong only towards "not one person".
+    fromCount: (headers.from ?? '').split('@').length - 1,
     replyTo: roughMailbox(headers['reply-to']),
     to: [roughMailbox(headers.to)].filter((a) => a !== null),
     cc: [roughMailbox(headers.cc)].filter((a) => a !== null),
@@ -282,6 +301,7 @@ function fallbackEmail(bytes: Buffer, dedupeHash: string): ParsedEmail {
     attachments: [],
     embeddedMessages: [],
     headers,
+    fields,
     returnPath: returnPath(headers),
     isDeliveryReport: isReportType(headers['content-type']),
   };

@@ -1,5 +1,17 @@
-// Customer-facing texts in Spanish and English (per organisation), courteous and brief (seeds 000, 002).
+// Customer-facing texts in Spanish and English (per organisation), courteous and brief (seeds 000, 002),
+// and the texts agents read about a ticket, in the same organisation's language.
 export type Language = 'es' | 'en';
+
+/** Mail from an agent's address that could not be authenticated, held for agents as a private note. */
+export interface UnverifiedMail {
+  from: string;
+  subject: string;
+  text: string;
+  /** Addresses it had in To/Cc besides Relevo's own: none of them joined the thread. */
+  copies: string[];
+}
+
+const UNVERIFIED_MARK = '⚠';
 
 const en = {
   ack: (n: number, within: string) =>
@@ -31,6 +43,27 @@ const en = {
     diagnosis: 'What we know so far',
     expected: 'Expected resolution time',
     workaround: 'Meanwhile, you can',
+  },
+  unverifiedAgentMail: (m: UnverifiedMail) =>
+    [
+      `${UNVERIFIED_MARK} UNVERIFIED — mail from an agent's address that Relevo could not authenticate.`,
+      `It says it is from ${m.from}, but it answers no personal Relevo mail to that agent and our mail server did not vouch for it (DMARC/DKIM), so anyone could have written it. It was NOT sent to the customer and changed nothing on the ticket; nobody in its copy joined the thread. Check with the agent before acting on it.`,
+      `Subject: ${m.subject || '(none)'}`,
+      ...(m.copies.length ? [`In copy (not added): ${m.copies.join(', ')}`] : []),
+      '',
+      m.text,
+    ].join('\n'),
+  unverifiedForward: (from: string, note: string) =>
+    [
+      `${UNVERIFIED_MARK} UNVERIFIED FORWARD — ${from} is an agent's address, but Relevo could not authenticate this mail, so anyone could have sent it.`,
+      'The ticket was opened for the original sender it names, without acknowledging it to them. Check with the agent before answering.',
+      ...(note ? ['', `Forwarding note: ${note}`] : []),
+    ].join('\n'),
+  /** The words around a customer's message mailed to one agent personally (the reply-token mail). */
+  agentCopy: {
+    intro: (from: string, n: number, subject: string) => `${from} wrote on ticket #${n} (${subject}):`,
+    footer: (supportAddress: string) =>
+      `Reply to this mail to answer: Relevo sends your reply to the customer from ${supportAddress}. This mail was sent to you alone and your reply is recognised by it, so do not forward it, and leave the customer out of copy.`,
   },
 };
 
@@ -67,6 +100,26 @@ const es: Texts = {
     diagnosis: 'Lo que sabemos hasta ahora',
     expected: 'Plazo esperado de resolución',
     workaround: 'Mientras tanto, puede',
+  },
+  unverifiedAgentMail: (m: UnverifiedMail) =>
+    [
+      `${UNVERIFIED_MARK} NO VERIFICADO — correo desde la dirección de un agente que Relevo no pudo autenticar.`,
+      `Dice venir de ${m.from}, pero no responde a ningún correo personal de Relevo para ese agente y nuestro servidor de correo no lo avaló (DMARC/DKIM), así que cualquiera pudo escribirlo. NO se envió al cliente ni cambió nada en el ticket; nadie de su copia se sumó a la conversación. Consulte con el agente antes de actuar.`,
+      `Asunto: ${m.subject || '(sin asunto)'}`,
+      ...(m.copies.length ? [`En copia (no añadidos): ${m.copies.join(', ')}`] : []),
+      '',
+      m.text,
+    ].join('\n'),
+  unverifiedForward: (from: string, note: string) =>
+    [
+      `${UNVERIFIED_MARK} REENVÍO NO VERIFICADO — ${from} es la dirección de un agente, pero Relevo no pudo autenticar este correo, así que cualquiera pudo enviarlo.`,
+      'El ticket se abrió para el remitente original que indica, sin enviarle acuse de recibo. Consulte con el agente antes de responder.',
+      ...(note ? ['', `Nota del reenvío: ${note}`] : []),
+    ].join('\n'),
+  agentCopy: {
+    intro: (from: string, n: number, subject: string) => `${from} escribió en el ticket #${n} (${subject}):`,
+    footer: (supportAddress: string) =>
+      `Responda a este correo para contestar: Relevo envía su respuesta al cliente desde ${supportAddress}. Este correo se le envió solo a usted y su respuesta se reconoce por él, así que no lo reenvíe y no ponga al cliente en copia.`,
   },
 };
 

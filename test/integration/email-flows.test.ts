@@ -23,6 +23,10 @@ const GROUP = 'support@acme.example';
 const AGENT = 'ana@support.test';
 const FORWARDER = 'recepcion@acme.example';
 const ATTACHMENT_MAX = 100_000;
+// The team's receiving server (RELEVO_EMAIL_TRUSTED_AUTHSERV_IDS) and the verdict it stamps on an agent's
+// genuine mail: what lets a forward or a reply-all from the agent's own mailbox act as the agent.
+const TEAM_MX = 'mx.support.test';
+const AGENT_DMARC_PASS = `${TEAM_MX}; dmarc=pass (p=reject dis=none) header.from=support.test`;
 
 // acme (en, example.com) takes every sender no organisation claims; agents forward; 3 acks an hour.
 const mainConfig = `${testConfigYaml}
@@ -130,6 +134,7 @@ async function startRig(
       RELEVO_SMTP_URL: sink.url,
       RELEVO_SMTP_LISTEN_PORT: '0',
       RELEVO_ATTACHMENT_MAX_BYTES: String(ATTACHMENT_MAX),
+      RELEVO_EMAIL_TRUSTED_AUTHSERV_IDS: TEAM_MX,
       ...env,
     },
   });
@@ -226,6 +231,15 @@ function helpers(get: () => Rig) {
         ...extra,
       });
     },
+    /** The latest personal copy Relevo mailed `agent` about ticket n (its Message-ID is the reply token). */
+    personalCopy: async (n: number, agent: string) => {
+      const copies = (await outgoing()).filter(
+        (m) => m.mail.subject.endsWith(`[#${n}]`) && m.envelope.to.includes(agent),
+      );
+      const last = copies.at(-1);
+      if (!last) throw new Error(`no personal copy of #${n} was sent to ${agent}`);
+      return last;
+    },
     download: async (path: string) => {
       const res = await fetch(get().t.url + path, {
         headers: { authorization: `Bearer ${get().t.apiToken}`, 'x-relevo-agent': 'ana' },
@@ -319,13 +333,20 @@ describe.each(databaseKinds)('email flows on %s', (database) => {
 
   describe('forwarded mail', () => {
     it.each(FORWARDS)(
-      '%s forwarded by an agent: the original sender is the requester, the agent is recorded',
+      '%s forwarded by an agent (authenticated by the team’s server): the original sender is the requester, the agent is recorded',
       async (file) => {
         const want = expectation(file);
         const fwd = want.forward;
         if (!fwd) throw new Error('not a forward');
         const id = `<agent.${file}@relevo.test>`;
-        await h.sendRaw(withHeaders(eml(file), { From: `Ana <${AGENT}>`, 'Message-ID': id }), AGENT);
+        await h.sendRaw(
+          withHeaders(eml(file), {
+            From: `Ana <${AGENT}>`,
+            'Message-ID': id,
+            'Authentication-Results': AGENT_DMARC_PASS,
+          }),
+          AGENT,
+        );
         await settle();
         const n = await h.ticketNumberOf(id);
         const ticket = await db().ticket.findUniqueOrThrow({ where: { number: n } });
@@ -339,6 +360,27 @@ describe.each(databaseKinds)('email flows on %s', (database) => {
         if (fwd.note) expect(notes[0]?.body).toContain(fwd.note);
       },
     );
+
+    it('a forward from an agent’s address that is not authenticated opens the ticket silently, marked unverified', async () => {
+      const file = 'gmail-forward-en.eml';
+      const fwd = expectation(file).forward;
+      if (!fwd) throw new Error('not a forward');
+      const id = '<agent.unverified.forward@relevo.test>';
+      await h.sendRaw(withHeaders(eml(file), { From: `Ana <${AGENT}>`, 'Message-ID': id }), AGENT);
+      await settle();
+      const n = await h.ticketNumberOf(id);
+      expect(await h.requester(n)).toBe(fwd.from);
+      // Nothing went to the customer it names: a forger must not make Relevo mail third parties.
+      expect(await h.mailsAbout(n)).toEqual([]);
+      expect(await h.events(n, 'system')).toEqual([]);
+      const notes = await h.events(n, 'private_note');
+      expect(notes).toHaveLength(1);
+      expect(notes[0]).toMatchObject({ authorKind: 'system', authorAgentId: null, visibility: 'internal' });
+      expect(notes[0]?.body).toMatch(/^⚠ UNVERIFIED FORWARD — Ana <ana@support\.test> is an agent's address/);
+      expect(await db().emailMessage.findUnique({ where: { messageId: id } })).toMatchObject({
+        agentId: null,
+      });
+    });
 
     it.each(FORWARDS)(
       '%s forwarded by a configured forwarding address: credited to the original sender',
@@ -428,17 +470,32 @@ describe.each(databaseKinds)('email flows on %s', (database) => {
       expect((await h.events(n, 'customer_message')).map((m) => m.body)).toContain('Same here since Monday.');
     });
 
-    it('joins by the token when the sender was on the thread (in copy), even from outside the organisation', async () => {
+    it('an address outside the organisation in the customer’s Cc joins the thread only once an agent adds it', async () => {
       const n = await h.open('buyer@example.com', 'Licence renewal', 'Please renew our licence.', {
         cc: 'partner@reseller.example',
       });
-      const id = await h.send({
+      // Named in a Cc by someone else: not on the thread, so quoting the number opens their own ticket.
+      const first = await h.send({
         from: 'partner@reseller.example',
         subject: `Re: Licence renewal [#${n}]`,
         text: 'The PO number is 4471.',
       });
       await settle();
-      expect(await h.ticketOf(id)).toBe(n);
+      expect(await h.ticketNumberOf(first)).not.toBe(n);
+
+      // An agent, authenticated by the team's server, answers with the partner in copy: that adds them.
+      await h.reply(n, `Ana <${AGENT}>`, 'Renewed until 2027.', {
+        cc: 'partner@reseller.example',
+        headers: { 'Authentication-Results': AGENT_DMARC_PASS },
+      });
+      await settle();
+      const second = await h.send({
+        from: 'partner@reseller.example',
+        subject: `Re: Licence renewal [#${n}]`,
+        text: 'Thanks, the PO number is 4471.',
+      });
+      await settle();
+      expect(await h.ticketOf(second)).toBe(n);
     });
 
     it('a stranger quoting a ticket number gets a new ticket, not access', async () => {
@@ -478,14 +535,14 @@ describe.each(databaseKinds)('email flows on %s', (database) => {
   });
 
   describe('agents answering by email', () => {
-    it('an agent replying with the customer in copy records a public reply and sends nothing more', async () => {
+    it('an agent replying from their mailbox (DMARC pass from the team’s server) with the customer in copy records a public reply and sends nothing more', async () => {
       const n = await h.open('cust-a@example.com', 'Backup failed', 'Last night’s backup failed.');
       const before = (await h.mailsTo('cust-a@example.com')).length;
       const id = await h.reply(
         n,
         `Ana <${AGENT}>`,
         'We re-ran the backup, it is fine now.\n\nOn Mon, 2 Mar 2026, Soporte <soporte@acme.example> wrote:\n> Thanks, we have opened ticket',
-        { cc: 'cust-a@example.com' },
+        { cc: 'cust-a@example.com', headers: { 'Authentication-Results': AGENT_DMARC_PASS } },
       );
       await settle();
       expect(await h.ticketOf(id)).toBe(n);
@@ -501,21 +558,46 @@ describe.each(databaseKinds)('email flows on %s', (database) => {
       ).toBe(0);
     });
 
-    it('an agent replying without the customer in copy: Relevo delivers the reply to the customer', async () => {
+    it('an agent answering the personal copy of a customer’s mail (reply token): Relevo delivers the reply to the customer', async () => {
       const n = await h.open('cust-b@example.com', 'Disk full', 'The disk of server B is full.');
-      const id = await h.reply(n, `Ana <${AGENT}>`, 'We freed 40 GB on server B.');
+      expect((await h.agent().post(`/api/v1/tickets/${n}/assign`, { assignee: 'ana' })).status).toBe(200);
+      await h.reply(n, 'cust-b@example.com', 'It is server B in the Madrid rack.');
+      await settle();
+      const copy = await h.personalCopy(n, AGENT);
+      // For Ana alone, marked automatic (no out-of-office answers it), the token in its Message-ID.
+      expect(copy.envelope.to).toEqual([AGENT]);
+      expect(copy.mail.cc).toEqual([]);
+      expect(copy.mail.headers['auto-submitted']).toBe('auto-generated');
+      expect(copy.mail.text).toContain(`wrote on ticket #${n} (Disk full):`);
+      expect(copy.mail.text).toContain('It is server B in the Madrid rack.');
+      const token = /^<relevo\.a\.([a-z2-7]{26})@acme\.example>$/.exec(copy.mail.messageId ?? '')?.[1];
+      expect(token).toBeDefined();
+      const id = await h.send({
+        from: `Ana <${AGENT}>`,
+        subject: `Re: ${copy.mail.subject}`,
+        inReplyTo: copy.mail.messageId ?? '',
+        references: [copy.mail.messageId ?? ''],
+        text: 'We freed 40 GB on server B.',
+      });
       await settle();
       expect(await h.ticketOf(id)).toBe(n);
       expect((await h.events(n, 'public_reply')).map((e) => e.body)).toEqual(['We freed 40 GB on server B.']);
+      expect(await db().emailMessage.findUnique({ where: { messageId: id } })).toMatchObject({
+        agentId: 'ana',
+        agentAuth: 'token',
+      });
       const delivered = (await h.mailsAbout(n)).filter((m) => m.mail.text.includes('We freed 40 GB'));
       expect(delivered).toHaveLength(1);
       expect(delivered[0]?.mail.to.map((a) => a.address)).toEqual(['cust-b@example.com']);
+      expect(delivered[0]?.mail.text).toContain('— Ana');
       expect(delivered[0]?.mail.headers['auto-submitted']).toBeUndefined();
+      // The customer never sees the token: not in the headers, not in the text.
+      expect(delivered[0]?.raw.toString('latin1')).not.toContain(token);
     });
   });
 
   describe('outbound replies', () => {
-    it('an agent reply carries [#n], threading headers, everyone on the thread and the group in copy', async () => {
+    it('an agent reply carries [#n], threading headers, everyone admitted to the thread and the group in copy', async () => {
       const first = await h.send({
         from: 'Carla <carla@example.com>',
         cc: ['Dani <dani@example.com>', 'Partner <ops@partner.example>'],
@@ -537,13 +619,11 @@ describe.each(databaseKinds)('email flows on %s', (database) => {
       expect(out?.mail.inReplyTo).toBe(first);
       expect(out?.mail.references).toEqual(expect.arrayContaining([first, ack?.messageId]));
       expect(out?.mail.to.map((a) => a.address)).toEqual(['carla@example.com']);
-      expect(out?.mail.cc.map((a) => a.address).sort()).toEqual(
-        ['dani@example.com', 'ops@partner.example', GROUP].sort(),
-      );
+      // Dani belongs to the organisation (example.com); the partner was only named in Carla's Cc and
+      // joins when an agent adds them.
+      expect(out?.mail.cc.map((a) => a.address).sort()).toEqual(['dani@example.com', GROUP].sort());
       expect(out?.mail.headers['auto-submitted']).toBeUndefined();
-      expect(out?.envelope.to.sort()).toEqual(
-        ['carla@example.com', 'dani@example.com', 'ops@partner.example', GROUP].sort(),
-      );
+      expect(out?.envelope.to.sort()).toEqual(['carla@example.com', 'dani@example.com', GROUP].sort());
     });
 
     it('a failed send is retried, and the failure shows on the ticket meanwhile', async () => {

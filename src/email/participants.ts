@@ -1,0 +1,90 @@
+// Who is on a ticket's email thread: the people Relevo copies on the ticket's mail, and who may write to
+// the ticket by quoting its number or answering its mail.
+//
+// Anyone can put any address in the Cc of a mail they send to the support address. Copying every
+// such address on the next agent reply is how a forged mail planted an outsider on a thread and got
+// them the agent's next answer. So an address newly in copy joins the thread only when
+//   - it belongs to the ticket's organisation (one of its configured email domains), or
+//   - an agent added it: it was in To/Cc of mail authenticated as an agent (src/email/agent-auth.ts), or
+//   - it is an agent's own address.
+// The requester is always on the thread. Everything is derived from the stored mail at read time, so
+// the rule also applies to threads stored before it existed.
+import type { Db, Tx } from '../db/index.ts';
+
+function domainOf(address: string): string {
+  return address.slice(address.lastIndexOf('@') + 1).toLowerCase();
+}
+
+/**
+ * Relevo's own addresses, also with a "+tag" (support+anything@…): mail to them reaches Relevo, so
+ * they are never copied, and mail from them is an echo.
+ */
+export function isOwnAddress(address: string, own: readonly string[]): boolean {
+  const a = address.toLowerCase();
+  const at = a.lastIndexOf('@');
+  if (at <= 0) return false;
+  const base = `${a.slice(0, at).split('+')[0]}${a.slice(at)}`;
+  return own.some((o) => {
+    const mine = o.toLowerCase();
+    return mine === a || mine === base;
+  });
+}
+
+export interface ThreadParticipants {
+  /** The requester's address; null when they have none (a ticket opened in chat). */
+  requester: string | null;
+  /** Everyone else on the thread, in the order they appeared; never Relevo's own addresses. */
+  copies: string[];
+}
+
+export async function threadParticipants(
+  db: Db | Tx,
+  ticketNumber: number,
+  own: readonly string[],
+): Promise<ThreadParticipants> {
+  const ticket = await db.ticket.findUniqueOrThrow({
+    where: { number: ticketNumber },
+    select: {
+      organisation: { select: { emailDomains: true } },
+      contact: { select: { identities: { where: { platform: 'email' }, select: { externalId: true } } } },
+    },
+  });
+  const requester = ticket.contact.identities[0]?.externalId.toLowerCase() ?? null;
+  const domains = new Set(ticket.organisation.emailDomains.map((d) => d.toLowerCase()));
+  const agents = new Set(
+    (
+      await db.identity.findMany({
+        where: { platform: 'email', agentId: { not: null } },
+        select: { externalId: true },
+      })
+    ).map((i) => i.externalId.toLowerCase()),
+  );
+  const rows = await db.emailMessage.findMany({
+    where: { ticketNumber, direction: 'inbound' },
+    orderBy: { createdAt: 'asc' },
+    select: { fromAddress: true, toAddresses: true, ccAddresses: true, agentId: true },
+  });
+  const copies: string[] = [];
+  for (const row of rows) {
+    for (const raw of [row.fromAddress, ...row.toAddresses, ...row.ccAddresses]) {
+      const address = raw.toLowerCase();
+      if (!address.includes('@') || address === requester || copies.includes(address)) continue;
+      if (isOwnAddress(address, own)) continue;
+      const admitted = row.agentId !== null || agents.has(address) || domains.has(domainOf(address));
+      if (admitted) copies.push(address);
+    }
+  }
+  return { requester, copies };
+}
+
+/** Whether `address` is on the ticket's thread (see above). */
+export async function isOnThread(
+  db: Db | Tx,
+  ticketNumber: number,
+  address: string,
+  own: readonly string[],
+): Promise<boolean> {
+  const { requester, copies } = await threadParticipants(db, ticketNumber, own);
+  const a = address.toLowerCase();
+  return a === requester || copies.includes(a);
+}
