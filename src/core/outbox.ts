@@ -42,5 +42,7 @@ export function laneOf(job: OutboxJob): string {
       return `escalation:${job.escalationId}:${job.platform}:${job.channel}`;
     case 'conversation':
       return `conversation:${job.conversationId}:${job.platform}:${job.channel}`;
+    case 'agent_notice':
+      return `notice:${job.agentId}:${job.platform}`;
   }
 }
