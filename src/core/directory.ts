@@ -6,6 +6,8 @@ import type { Db, Tx } from '../db/index.ts';
 /** Mirrors organisations, products and agents (with their identities) from the config into the database. */
 export async function syncDirectory(db: Db, config: FileConfig): Promise<void> {
   await db.$transaction(async (tx) => {
+    // Instances starting together would otherwise race on the same rows (unique violations, deadlocks).
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended('relevo:directory', 0))`;
     for (const p of config.products) {
       const data = { name: p.name, maintainersChannel: p.maintainersChannel ?? null };
       await tx.product.upsert({ where: { id: p.id }, create: { id: p.id, ...data }, update: data });
@@ -57,6 +59,9 @@ export async function findOrCreateContact(
   tx: Tx,
   input: ContactInput,
 ): Promise<{ id: string; organisationId: string }> {
+  // One person writing through two instances at once must become one contact, not a unique violation.
+  const key = `identity:${input.platform}:${input.externalId}`;
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`;
   const existing = await tx.identity.findUnique({
     where: { platform_externalId: { platform: input.platform, externalId: input.externalId } },
     include: { contact: true },

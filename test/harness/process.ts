@@ -27,8 +27,16 @@ export function startRelevo(
   const child = spawn(file ?? process.execPath, args, {
     cwd: root,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // The last of what it printed (warnings and errors at LOG_LEVEL=warn), shown if it fails to start.
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-8000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  printed.set(child, () => output);
   // Even if the test run itself is cut short, no Relevo outlives it.
   const reap = () => child.kill('SIGKILL');
   process.once('exit', reap);
@@ -36,9 +44,17 @@ export function startRelevo(
   return child;
 }
 
-export async function healthy(base: string, timeoutMs = 60_000): Promise<void> {
+const printed = new WeakMap<ChildProcess, () => string>();
+
+/** Waits for /healthz; fails at once, with what the process printed, if it exits first. */
+export async function healthy(base: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+  const failed = () => {
+    const how = child.exitCode !== null ? `exit code ${child.exitCode}` : `signal ${child.signalCode}`;
+    return new Error(`${base} exited before answering /healthz (${how}):\n${printed.get(child)?.() ?? ''}`);
+  };
   await eventually(
     async () => {
+      if (child.exitCode !== null || child.signalCode !== null) throw failed();
       try {
         return (await fetch(`${base}/healthz`)).ok;
       } catch {
@@ -47,7 +63,11 @@ export async function healthy(base: string, timeoutMs = 60_000): Promise<void> {
     },
     `${base} to answer /healthz`,
     timeoutMs,
-  );
+  ).catch((err: Error) => {
+    throw err.message.startsWith('timed out')
+      ? new Error(`${err.message}; it printed:\n${printed.get(child)?.()}`)
+      : err;
+  });
 }
 
 /** Resolves once the process has exited (at once if it already has). */

@@ -30,7 +30,7 @@ describe('crash safety (PGlite, real process)', () => {
 
     const first = startRelevo(dataDir, port);
     children.push(first);
-    await healthy(base);
+    await healthy(base, first);
 
     // Several customers write at once; the process dies the moment the last 202 arrives, while the
     // inbox is still turning those messages into tickets.
@@ -54,7 +54,7 @@ describe('crash safety (PGlite, real process)', () => {
 
     const second = startRelevo(dataDir, port);
     children.push(second);
-    await healthy(base);
+    await healthy(base, second);
 
     const agent = agentClient(base, TOKEN);
     const tickets = await eventually(

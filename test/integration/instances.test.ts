@@ -38,7 +38,7 @@ describe('several instances on one PostgreSQL (real processes)', () => {
       });
       instances.push({ name, base: `http://127.0.0.1:${port}`, child });
     }
-    await Promise.all(instances.map((i) => healthy(i.base, 120_000)));
+    await Promise.all(instances.map((i) => healthy(i.base, i.child, 120_000)));
   }, 180_000);
 
   afterAll(async () => {

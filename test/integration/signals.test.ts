@@ -26,7 +26,7 @@ describe('signals', () => {
         { PORT: String(port), RELEVO_DATA_DIR: dataDir, RELEVO_API_TOKEN: 'signal-test-token-0123456789' },
         command,
       );
-      await healthy(base, 120_000);
+      await healthy(base, top, 120_000);
       top.kill('SIGTERM');
       await exited(top);
       expect(top.exitCode).toBe(0);
