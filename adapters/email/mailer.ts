@@ -51,6 +51,10 @@ export class EmailAdapter implements ChatAdapter {
           include: {
             organisation: { select: { language: true } },
             contact: { include: { identities: { where: { platform: 'email' } } } },
+            // People an agent put on the ticket get its mail in copy.
+            participants: {
+              include: { contact: { include: { identities: { where: { platform: 'email' } } } } },
+            },
           },
         },
       },
@@ -69,6 +73,9 @@ export class EmailAdapter implements ChatAdapter {
     const copy = new Set<string>();
     for (const m of history.filter((h) => h.direction === 'inbound')) {
       for (const a of [m.fromAddress, ...m.toAddresses, ...m.ccAddresses]) copy.add(a.toLowerCase());
+    }
+    for (const p of ticket.participants) {
+      for (const identity of p.contact.identities) copy.add(identity.externalId.toLowerCase());
     }
     for (const a of [...own, requester]) copy.delete(a);
     if (this.opts.groupAddress) copy.add(this.opts.groupAddress.toLowerCase());

@@ -32,6 +32,10 @@ const en = {
     expected: 'Expected resolution time',
     workaround: 'Meanwhile, you can',
   },
+  notYourTicket: (n: number) =>
+    `Only the person who asked for ticket #${n}, or someone our team added to it, can confirm or reopen it.`,
+  notAwaiting: (n: number) => `Ticket #${n} is not waiting for your confirmation.`,
+  noTicket: (n: number) => `There is no ticket #${n}.`,
 };
 
 export type Texts = typeof en;
@@ -68,10 +72,38 @@ const es: Texts = {
     expected: 'Plazo esperado de resolución',
     workaround: 'Mientras tanto, puede',
   },
+  notYourTicket: (n: number) =>
+    `Solo quien abrió el ticket #${n}, o alguien que nuestro equipo haya añadido a él, puede confirmarlo o reabrirlo.`,
+  notAwaiting: (n: number) => `El ticket #${n} no está esperando su confirmación.`,
+  noTicket: (n: number) => `No existe el ticket #${n}.`,
 };
 
 export function t(language: string): Texts {
   return language === 'es' ? es : en;
+}
+
+// What agents read about who is on a ticket, written where a ticket is shown (card, `/ticket show`,
+// notes). In the ticket's organisation's language, like everything about that ticket.
+const agentEn = {
+  alsoOnIt: 'Also on it',
+  participantAdded: (who: string, n: number) =>
+    `${who} is now on ticket #${n}: they get its email in copy and may confirm or reopen it.`,
+  participantEvent: (who: string) => `Added to the ticket: ${who}`,
+  alreadyRequester: (who: string, n: number) => `${who} asked for ticket #${n}: they are on it already.`,
+};
+
+export type AgentTexts = typeof agentEn;
+
+const agentEs: AgentTexts = {
+  alsoOnIt: 'También en el ticket',
+  participantAdded: (who: string, n: number) =>
+    `${who} ya está en el ticket #${n}: recibe su correo en copia y puede confirmarlo o reabrirlo.`,
+  participantEvent: (who: string) => `Añadido al ticket: ${who}`,
+  alreadyRequester: (who: string, n: number) => `${who} abrió el ticket #${n}: ya está en él.`,
+};
+
+export function agentTexts(language: string): AgentTexts {
+  return language === 'es' ? agentEs : agentEn;
 }
 
 function humanDuration(minutes: number, lang: Language): string {

@@ -6,6 +6,10 @@ const cardList = $('[data-testid="cards"]');
 const errorBox = $('[data-testid="error"]');
 const replyBox = $('#reply');
 
+// Words about who is on a ticket, in the agent's browser language (the rest of the console is English).
+const spanish = navigator.language?.toLowerCase().startsWith('es');
+const identityText = spanish ? { alsoOnIt: 'también' } : { alsoOnIt: 'also' };
+
 let me = null; // the signed-in agent {id, name, role}
 let current = null; // number of the ticket shown on the right
 const cards = new Map(); // post id → card <li>; cards are edited in place, so updates replace by id
@@ -242,7 +246,13 @@ function renderTicket(ticket) {
   const status = $('[data-testid="ticket-status"]');
   status.textContent = ticket.status.replaceAll('_', ' ');
   status.className = `badge status-${ticket.status}`;
-  $('#ticket-info').textContent = [ticket.priority, ticket.organisation?.name, ticket.contact?.name]
+  const others = (ticket.participants ?? []).map((p) => p.contact.name);
+  $('#ticket-info').textContent = [
+    ticket.priority,
+    ticket.organisation?.name,
+    ticket.contact?.name,
+    others.length ? `${identityText.alsoOnIt}: ${others.join(', ')}` : null,
+  ]
     .filter(Boolean)
     .join(' · ');
   $('[data-testid="ticket-assignee"]').textContent = ticket.assignee

@@ -2,6 +2,7 @@
 // channels (seeds 001, 003), the escalation post in a product's maintainers' channel, and the notice
 // of a conversation waiting for a ticket. All are re-rendered from the database and edited in place.
 import type { Db } from '../../db/index.ts';
+import { agentTexts } from '../../i18n/index.ts';
 import type { Button, OutMessage } from '../message.ts';
 import { categoryLabel } from './categories.ts';
 import {
@@ -28,6 +29,7 @@ export async function renderCard(db: Db, ticketNumber: number): Promise<OutMessa
     include: {
       organisation: true,
       contact: { select: { name: true } },
+      participants: { include: { contact: { select: { name: true } } }, orderBy: { createdAt: 'asc' } },
       assignee: { select: { name: true } },
       product: { select: { name: true } },
       events: {
@@ -95,6 +97,12 @@ export async function renderCard(db: Db, ticketNumber: number): Promise<OutMessa
     { label: 'Requester', value: ticket.contact.name },
     { label: 'Assignee', value: ticket.assignee?.name ?? 'unassigned' },
   ];
+  if (ticket.participants.length) {
+    fields.push({
+      label: agentTexts(ticket.organisation.language).alsoOnIt,
+      value: ticket.participants.map((p) => p.contact.name).join(', '),
+    });
+  }
   if (ticket.category) fields.push({ label: 'Category', value: categoryLabel[ticket.category] });
   if (ticket.product) fields.push({ label: 'Product', value: ticket.product.name });
   if (ticket.firstResponseDueAt && !ticket.firstRespondedAt) {

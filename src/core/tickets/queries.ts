@@ -73,6 +73,10 @@ export async function getTicket(db: Db, number: number, viewer: Viewer) {
     include: {
       organisation: { select: { id: true, name: true, plan: true, language: true, infraUrl: true } },
       contact: { select: { id: true, name: true } },
+      participants: {
+        orderBy: { createdAt: 'asc' },
+        select: { contact: { select: { id: true, name: true } } },
+      },
       assignee: { select: { id: true, name: true } },
       events: {
         where: viewer.kind === 'contact' ? { visibility: 'public' } : {},
