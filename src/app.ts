@@ -25,12 +25,12 @@ import { Escalations } from './core/tickets/escalation.ts';
 import { TicketService } from './core/tickets/service.ts';
 import { openConfiguredDatabase } from './db/configured.ts';
 import type { Database } from './db/index.ts';
-import { ConsoleSessions } from './http/auth.ts';
 import type { HttpContext } from './http/context.ts';
 import { LiveHub } from './http/live-hub.ts';
 import { PrometheusMetrics } from './http/metrics.ts';
 import { databaseChecks, type ReadinessCheck, registerOpsRoutes } from './http/ops-routes.ts';
 import { createHttpServer } from './http/server.ts';
+import { ConsoleSessions, sweepSessions } from './http/sessions.ts';
 import { TaskLoop } from './jobs/loop.ts';
 import { drainOutbox } from './jobs/outbox-worker.ts';
 
@@ -41,6 +41,8 @@ export interface AppOptions {
   clock?: Clock;
   /** Background loops poll at this interval (they are also poked right after each commit). */
   pollMs?: number;
+  /** How often live streams recheck their session (default 25 s, the keep-alive ping). */
+  streamCheckMs?: number;
 }
 
 export interface App {
@@ -227,9 +229,17 @@ export async function createApp(options: AppOptions): Promise<App> {
     });
   const outboxLoop = new TaskLoop('outbox', drainOutboxOnce, pollMs, log);
   const confirmLoop = new TaskLoop('confirmations', () => tickets.resolveUnconfirmed(), 60_000, log);
-  loops.push(inboxLoop, outboxLoop, confirmLoop);
 
   const apiToken = await apiTokenFor(env);
+  const sessions = new ConsoleSessions(db.prisma, apiToken, clock);
+  // Expired sessions, and console sessions of a rotated API token, are removed hourly.
+  const sweepLoop = new TaskLoop(
+    'sessions',
+    () => sweepSessions(db.prisma, clock, sessions.keyId),
+    3_600_000,
+    log,
+  );
+  loops.push(inboxLoop, outboxLoop, confirmLoop, sweepLoop);
   const ctx: HttpContext = {
     db: db.prisma,
     config,
@@ -242,8 +252,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     notifier,
     metrics,
     apiToken,
-    sessions: new ConsoleSessions(apiToken),
+    sessions,
     secureCookies: env.RELEVO_PUBLIC_URL?.startsWith('https:') ?? false,
+    streamCheckMs: options.streamCheckMs ?? 25_000,
   };
   const http = createHttpServer(ctx, logger);
   if (config.webchat.enabled) registerWebchatRoutes(http, ctx, webchat);

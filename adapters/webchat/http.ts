@@ -11,10 +11,10 @@ import { NotFoundError, UserError } from '../../src/core/errors.ts';
 import { acceptInbound } from '../../src/core/inbox.ts';
 import { cookie, hashToken, newSessionToken, parseCookies, sameSecret } from '../../src/http/auth.ts';
 import { agentActor, CONSOLE_COOKIE, type HttpContext, UnauthorizedError } from '../../src/http/context.ts';
+import { WEBCHAT_SESSION_SECONDS } from '../../src/http/sessions.ts';
 import { toPost, type WebchatAdapter } from './adapter.ts';
 
 const CHAT_COOKIE = 'relevo_chat';
-const SESSION_DAYS = 30;
 const publicDir = fileURLToPath(new URL('./public/', import.meta.url));
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -40,8 +40,17 @@ function body<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
   return parsed.data;
 }
 
-/** Streams hub events on one or more channels as Server-Sent Events until the page goes away. */
-function stream(ctx: HttpContext, req: FastifyRequest, reply: FastifyReply, channels: string[]) {
+/**
+ * Streams hub events on one or more channels as Server-Sent Events until the page goes away, or the
+ * session behind it ends (signed out, expired, revoked): `alive` is asked at every keep-alive ping.
+ */
+function stream(
+  ctx: HttpContext,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  channels: string[],
+  alive: () => Promise<boolean>,
+) {
   reply.hijack();
   const res = reply.raw;
   res.writeHead(200, {
@@ -54,7 +63,16 @@ function stream(ctx: HttpContext, req: FastifyRequest, reply: FastifyReply, chan
   const send = (event: string, data: unknown) =>
     res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   const unsubscribe = channels.map((c) => ctx.hub.subscribe(c, send));
-  const ping = setInterval(() => res.write(': ping\n\n'), 25_000);
+  const ping = setInterval(() => {
+    alive().then(
+      (ok) => {
+        if (res.destroyed || res.writableEnded) return; // the page left while we asked
+        if (ok) res.write(': ping\n\n');
+        else res.end();
+      },
+      (err) => ctx.log.warn({ err }, 'live stream: could not recheck the session'),
+    );
+  }, ctx.streamCheckMs);
   req.raw.on('close', () => {
     clearInterval(ping);
     for (const u of unsubscribe) u();
@@ -81,7 +99,9 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
   });
 
   // ── customer side ────────────────────────────────────────────────────────
-  async function loadSession(token: string | undefined) {
+  // Sessions live in the database (the hash of the cookie's token) and expire there.
+  const sessionToken = (req: FastifyRequest) => parseCookies(req.headers.cookie)[CHAT_COOKIE];
+  async function findSession(token: string | undefined) {
     const session = token
       ? await ctx.db.webchatSession.findUnique({
           where: { tokenHash: hashToken(token) },
@@ -90,11 +110,20 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
           },
         })
       : null;
+    if (session && session.expiresAt <= ctx.clock.now()) {
+      await ctx.db.webchatSession.deleteMany({ where: { id: session.id } });
+      return null;
+    }
+    return session;
+  }
+  async function loadSession(token: string | undefined) {
+    const session = await findSession(token);
     if (!session) throw new UnauthorizedError('Start a conversation first: tell us your name and email.');
     return session;
   }
-  const customer = (req: FastifyRequest) => loadSession(parseCookies(req.headers.cookie)[CHAT_COOKIE]);
-  const describe = (s: Awaited<ReturnType<typeof loadSession>>) => ({
+  const customer = (req: FastifyRequest) => loadSession(sessionToken(req));
+  type Session = Awaited<ReturnType<typeof loadSession>>;
+  const describe = (s: Session) => ({
     contact: {
       name: s.contact.name,
       email: s.contact.identities[0]?.externalId ?? null,
@@ -102,6 +131,9 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
     },
     language: s.contact.organisation.language,
   });
+  const setSessionCookie = (reply: FastifyReply, token: string) =>
+    reply.header('set-cookie', cookie(CHAT_COOKIE, token, WEBCHAT_SESSION_SECONDS, ctx.secureCookies));
+  const expiry = () => new Date(ctx.clock.now().getTime() + WEBCHAT_SESSION_SECONDS * 1000);
 
   app.get('/webchat/api/session', async (req) => describe(await customer(req)));
 
@@ -118,6 +150,7 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
       );
     }
     const token = newSessionToken();
+    const previous = sessionToken(req);
     await ctx.db.$transaction(async (tx) => {
       const contact = await findOrCreateContact(tx, {
         platform: 'email',
@@ -125,10 +158,26 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
         name: input.name,
         organisationId,
       });
-      await tx.webchatSession.create({ data: { tokenHash: hashToken(token), contactId: contact.id } });
+      await tx.webchatSession.create({
+        data: {
+          tokenHash: hashToken(token),
+          contactId: contact.id,
+          createdAt: ctx.clock.now(),
+          expiresAt: expiry(),
+        },
+      });
+      // A new sign-in in this browser ends the one it had.
+      if (previous) await tx.webchatSession.deleteMany({ where: { tokenHash: hashToken(previous) } });
     });
-    reply.header('set-cookie', cookie(CHAT_COOKIE, token, SESSION_DAYS * 86_400, ctx.secureCookies));
+    setSessionCookie(reply, token);
     return describe(await loadSession(token));
+  });
+
+  app.post('/webchat/api/logout', async (req, reply) => {
+    const token = sessionToken(req);
+    if (token) await ctx.db.webchatSession.deleteMany({ where: { tokenHash: hashToken(token) } });
+    reply.header('set-cookie', cookie(CHAT_COOKIE, '', 0, ctx.secureCookies));
+    return { ok: true };
   });
 
   app.get('/webchat/api/messages', async (req) => {
@@ -191,8 +240,9 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
   });
 
   app.get('/webchat/api/stream', async (req, reply) => {
-    const session = await customer(req);
-    stream(ctx, req, reply, [`support/${session.id}`]);
+    const token = sessionToken(req);
+    const session = await loadSession(token);
+    stream(ctx, req, reply, [`support/${session.id}`], async () => (await findSession(token)) !== null);
   });
 
   // ── agent console ────────────────────────────────────────────────────────
@@ -206,12 +256,15 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
     }
     const agent = await ctx.db.agent.findUnique({ where: { id: input.agentId } });
     if (!agent?.active) throw new NotFoundError(`There is no active agent "${input.agentId}".`);
-    const value = ctx.sessions.issue(agent.id, ctx.clock.now(), 7 * 86_400);
-    reply.header('set-cookie', cookie(CONSOLE_COOKIE, value, 7 * 86_400, ctx.secureCookies));
+    // A sign-in in this browser ends the session it had.
+    await ctx.sessions.end(parseCookies(req.headers.cookie)[CONSOLE_COOKIE]);
+    const token = await ctx.sessions.issue(agent.id);
+    reply.header('set-cookie', cookie(CONSOLE_COOKIE, token, ctx.sessions.ttlSeconds, ctx.secureCookies));
     return { agent: { id: agent.id, name: agent.name, role: agent.role } };
   });
 
-  app.post('/console/api/logout', async (_req, reply) => {
+  app.post('/console/api/logout', async (req, reply) => {
+    await ctx.sessions.end(parseCookies(req.headers.cookie)[CONSOLE_COOKIE]);
     reply.header('set-cookie', cookie(CONSOLE_COOKIE, '', 0, ctx.secureCookies));
     return { ok: true };
   });
@@ -232,7 +285,15 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
 
   app.get('/console/api/stream', async (req, reply) => {
     await agentActor(ctx, req);
-    stream(ctx, req, reply, ['agents', 'tickets']);
+    stream(ctx, req, reply, ['agents', 'tickets'], () =>
+      agentActor(ctx, req).then(
+        () => true,
+        (err) => {
+          if (err instanceof UnauthorizedError) return false;
+          throw err;
+        },
+      ),
+    );
   });
 
   app.post('/console/api/actions', async (req) => {

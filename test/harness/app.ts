@@ -39,6 +39,8 @@ export async function startTestApp(
     pollMs?: number;
     /** Extra environment (e.g. SLACK_* pointing at a fake Slack). */
     env?: Record<string, string>;
+    /** How often live streams recheck their session. */
+    streamCheckMs?: number;
   } = {},
 ): Promise<TestApp> {
   const database = await freshDatabase(opts.database ?? 'pglite');
@@ -51,7 +53,14 @@ export async function startTestApp(
   });
   const config = parseConfigFile(opts.config ?? testConfigYaml, 'test config');
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const app = await createApp({ env, config, logger, clock: opts.clock, pollMs: opts.pollMs ?? 200 });
+  const app = await createApp({
+    env,
+    config,
+    logger,
+    clock: opts.clock,
+    pollMs: opts.pollMs ?? 200,
+    streamCheckMs: opts.streamCheckMs,
+  });
   const url = await app.listen();
   return {
     app,
