@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { requesterLabel } from '../src/core/tickets/card.ts';
 import { label } from '../src/core/tickets/lifecycle.ts';
 import { getTicket } from '../src/core/tickets/queries.ts';
 import { agentTexts } from '../src/i18n/index.ts';
@@ -28,7 +29,7 @@ export default defineCommand({
         { label: 'Status', value: label[ticket.status] },
         { label: 'Priority', value: ticket.priority },
         { label: 'Organisation', value: ticket.organisation.name },
-        { label: 'Requester', value: ticket.contact.name },
+        { label: 'Requester', value: requesterLabel(ticket.contact, ticket.organisation.language) },
         ...(ticket.participants.length
           ? [
               {

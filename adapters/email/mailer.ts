@@ -1,10 +1,10 @@
 // Email as a channel for the core: public replies and Relevo's notices go out from the support address,
 // with [#n] in the subject, proper threading headers, everyone on the thread and the support group in
 // copy (seed 000: reply all), and Auto-Submitted on automatic mail (RFC 3834). Sent through the outbox.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { OutMessage } from '../../src/core/message.ts';
-import type { ChatAdapter, ChatTarget, Logger, MessageRef } from '../../src/core/ports.ts';
+import type { ChatAdapter, ChatTarget, Logger, Mailer, MessageRef } from '../../src/core/ports.ts';
 import type { Db } from '../../src/db/index.ts';
 import { subjectWithTicket } from '../../src/email/reference.ts';
 import { t } from '../../src/i18n/index.ts';
@@ -19,7 +19,7 @@ export interface MailerOptions {
   ownAddresses: string[];
 }
 
-export class EmailAdapter implements ChatAdapter {
+export class EmailAdapter implements ChatAdapter, Mailer {
   readonly platform = 'email';
   private readonly transport: Transporter;
   private readonly domain: string;
@@ -117,6 +117,18 @@ export class EmailAdapter implements ChatAdapter {
     });
     this.opts.log.debug({ ticket: ticket.number, to, cc, automatic }, 'email sent');
     return messageId;
+  }
+
+  /** Mail outside any ticket (a verification code): from the support address, automatic, nothing in copy. */
+  async send(mail: { to: string; subject: string; text: string }): Promise<void> {
+    await this.transport.sendMail({
+      from: this.opts.supportAddress,
+      to: mail.to,
+      subject: mail.subject,
+      text: mail.text,
+      messageId: `<relevo.${randomUUID()}@${this.domain}>`,
+      headers: { 'Auto-Submitted': 'auto-generated' },
+    });
   }
 
   /** Sent mail cannot be edited; nothing Relevo edits (cards) is ever sent by email. */

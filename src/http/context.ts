@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { FileConfig } from '../config/file.ts';
 import type { ActionDeps } from '../core/actions.ts';
 import { UserError } from '../core/errors.ts';
+import type { VerificationCodes } from '../core/identity/codes.ts';
 import type { IngressGate } from '../core/ingress.ts';
 import type { Clock, Logger, Metrics, Notifier } from '../core/ports.ts';
 import type { Actor, TicketService } from '../core/tickets/service.ts';
@@ -29,6 +30,10 @@ export interface HttpContext {
   metrics: Metrics;
   apiToken: string;
   sessions: ConsoleSessions;
+  /** One-time codes mailed to web chat visitors (unavailable without outgoing mail). */
+  codes: VerificationCodes;
+  /** RELEVO_WEBCHAT_IDENTITY_SECRET: the secret embedding sites sign visitors' addresses with. */
+  identitySecret?: string;
   secureCookies: boolean;
   /** How often a live stream (SSE) rechecks its session, closing when it ended. */
   streamCheckMs: number;

@@ -3,7 +3,7 @@
 // email replies. Colleagues and strangers of the same (or the catch-all) organisation may write on the
 // ticket; they cannot answer for it. On PGlite and PostgreSQL.
 
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readButtonValue } from '../../adapters/slack/blocks.ts';
@@ -21,6 +21,7 @@ import {
 } from '../harness/slack/slack-app.ts';
 
 const SUPPORT_ADDRESS = 'soporte@acme.example';
+const SECRET = 'embedding-site-secret-0123456789abcdef';
 // Strangers of the web chat and of email land in acme: a catch-all organisation.
 const config = `${testConfigYaml}
 webchat:
@@ -47,6 +48,7 @@ describe.each(databaseKinds)('answering for a ticket on %s', (database) => {
         RELEVO_SUPPORT_ADDRESS: SUPPORT_ADDRESS,
         RELEVO_SMTP_URL: sink.url,
         RELEVO_SMTP_LISTEN_PORT: '0',
+        RELEVO_WEBCHAT_IDENTITY_SECRET: SECRET,
       },
     });
     transport = nodemailer.createTransport({ host: '127.0.0.1', port: t.app.smtpPort(), secure: false });
@@ -58,9 +60,10 @@ describe.each(databaseKinds)('answering for a ticket on %s', (database) => {
   });
 
   // ── web chat ───────────────────────────────────────────────────────────────
-  const visitor = async (name: string, email: string) => {
+  const visitor = async (name: string, email: string, signed = false) => {
     const c = new Client(t.url);
-    const session = await c.post('/webchat/api/session', { name, email });
+    const signature = signed ? createHmac('sha256', SECRET).update(email).digest('hex') : undefined;
+    const session = await c.post('/webchat/api/session', { name, email, signature });
     expect(session.status).toBe(200);
     return c;
   };
@@ -76,10 +79,10 @@ describe.each(databaseKinds)('answering for a ticket on %s', (database) => {
     c.post('/webchat/api/actions', { action, value: String(n) });
 
   it('web chat: a colleague of the same organisation can neither confirm nor reopen the requester’s ticket', async () => {
-    const carla = await visitor('Carla', 'carla@example.com');
+    const carla = await visitor('Carla', 'carla@example.com', true);
     const n = await chatTicket(carla, 'The label printer prints blank pages');
     await agent().post(`/api/v1/tickets/${n}/resolve`, { message: 'New ribbon fitted.' });
-    const dan = await visitor('Dan', 'dan@example.com');
+    const dan = await visitor('Dan', 'dan@example.com', true);
     for (const action of ['ticket.confirm_yes', 'ticket.confirm_no']) {
       expect(await press(dan, action, n)).toEqual({
         status: 403,
@@ -112,8 +115,8 @@ describe.each(databaseKinds)('answering for a ticket on %s', (database) => {
     expect(await status(n)).toBe('resolved');
   });
 
-  it('web chat: someone an agent put on the ticket with /ticket cc may confirm it', async () => {
-    const gina = await visitor('Gina', 'gina@example.com');
+  it('web chat: someone an agent put on the ticket with /ticket cc may confirm it — once they are who they say', async () => {
+    const gina = await visitor('Gina', 'gina@example.com', true);
     const n = await chatTicket(gina, 'The meeting room screen stays black');
     await agent().post(`/api/v1/tickets/${n}/resolve`, { message: 'We replaced the HDMI cable.' });
     const cc = await agent().post('/console/api/commands', { text: `/ticket cc #${n} hal@example.com` });
@@ -122,7 +125,10 @@ describe.each(databaseKinds)('answering for a ticket on %s', (database) => {
     );
     const shown = await agent().post('/console/api/commands', { text: `/ticket show ${n}` });
     expect(shown.body.message.fields).toContainEqual({ label: 'Also on it', value: 'hal' });
-    const hal = await visitor('Hal', 'hal@example.com');
+    // Typing Hal's address proves nothing: that visitor is not Hal.
+    const typedOnly = await visitor('Hal', 'hal@example.com');
+    expect((await press(typedOnly, 'ticket.confirm_yes', n)).status).toBe(403);
+    const hal = await visitor('Hal', 'hal@example.com', true);
     expect((await press(hal, 'ticket.confirm_yes', n)).status).toBe(200);
     expect(await status(n)).toBe('resolved');
   });

@@ -6,9 +6,19 @@ const cardList = $('[data-testid="cards"]');
 const errorBox = $('[data-testid="error"]');
 const replyBox = $('#reply');
 
-// Words about who is on a ticket, in the agent's browser language (the rest of the console is English).
+// Words about who a customer is, in the agent's browser language (the rest of the console is English).
 const spanish = navigator.language?.toLowerCase().startsWith('es');
-const identityText = spanish ? { alsoOnIt: 'también' } : { alsoOnIt: 'also' };
+const identityText = spanish
+  ? {
+      unverified: 'visitante del chat sin verificar',
+      claimed: (email) => `Escribió ${email}, pero no lo ha comprobado: no lo trate como esa persona.`,
+      alsoOnIt: 'también',
+    }
+  : {
+      unverified: 'unverified web chat visitor',
+      claimed: (email) => `Typed ${email} but has not proven it: do not treat them as that person.`,
+      alsoOnIt: 'also',
+    };
 
 let me = null; // the signed-in agent {id, name, role}
 let current = null; // number of the ticket shown on the right
@@ -255,6 +265,10 @@ function renderTicket(ticket) {
   ]
     .filter(Boolean)
     .join(' · ');
+  const unverified = $('[data-testid="ticket-unverified"]');
+  unverified.hidden = ticket.contact?.verified !== false;
+  unverified.textContent = `⚠ ${identityText.unverified}`;
+  unverified.title = ticket.contact?.claimedEmail ? identityText.claimed(ticket.contact.claimedEmail) : '';
   $('[data-testid="ticket-assignee"]').textContent = ticket.assignee
     ? `Assigned to ${ticket.assignee.name}`
     : 'Unassigned';

@@ -28,7 +28,7 @@ export async function renderCard(db: Db, ticketNumber: number): Promise<OutMessa
     where: { number: ticketNumber },
     include: {
       organisation: true,
-      contact: { select: { name: true } },
+      contact: { select: { name: true, verified: true, claimedEmail: true } },
       participants: { include: { contact: { select: { name: true } } }, orderBy: { createdAt: 'asc' } },
       assignee: { select: { name: true } },
       product: { select: { name: true } },
@@ -94,7 +94,7 @@ export async function renderCard(db: Db, ticketNumber: number): Promise<OutMessa
     { label: 'Priority', value: ticket.priority },
     { label: 'Organisation', value: ticket.organisation.name },
     { label: 'Plan', value: ticket.organisation.plan },
-    { label: 'Requester', value: ticket.contact.name },
+    { label: 'Requester', value: requesterLabel(ticket.contact, ticket.organisation.language) },
     { label: 'Assignee', value: ticket.assignee?.name ?? 'unassigned' },
   ];
   if (ticket.participants.length) {
@@ -141,6 +141,16 @@ export async function renderCard(db: Db, ticketNumber: number): Promise<OutMessa
     buttons,
     context: `via ${ticket.source} · opened ${ticket.createdAt.toISOString()}`,
   };
+}
+
+/** The requester's name, or a warning that nobody proved who they are (a web chat visitor). */
+export function requesterLabel(
+  contact: { name: string; verified: boolean; claimedEmail: string | null },
+  language: string,
+): string {
+  return contact.verified
+    ? contact.name
+    : `⚠ ${agentTexts(language).unverifiedRequester(contact.name, contact.claimedEmail)}`;
 }
 
 /** The escalation post that opens the maintainers' thread (seed 003: report, background, notes). */

@@ -492,6 +492,45 @@ export class TicketService {
     );
   }
 
+  /**
+   * A web chat visitor proved who they are: the tickets and words of their unverified contact become
+   * the verified contact's, a private note says how, and the unverified contact is removed.
+   */
+  async adoptVisitor(
+    tx: Tx,
+    input: { from: string; to: string; email: string; how: 'code' | 'signed' },
+  ): Promise<number[]> {
+    const visitor = await tx.contact.findUnique({ where: { id: input.from } });
+    if (!visitor || visitor.verified || input.from === input.to) return [];
+    const target = await tx.contact.findUniqueOrThrow({ where: { id: input.to } });
+    const tickets = await tx.ticket.findMany({
+      where: { requesterId: input.from },
+      select: { number: true },
+      orderBy: { number: 'asc' },
+    });
+    await tx.ticket.updateMany({
+      where: { requesterId: input.from },
+      data: { requesterId: input.to, organisationId: target.organisationId },
+    });
+    await tx.ticketEvent.updateMany({
+      where: { authorContactId: input.from },
+      data: { authorContactId: input.to },
+    });
+    const org = await tx.organisation.findUniqueOrThrow({ where: { id: target.organisationId } });
+    for (const { number } of tickets) {
+      await this.event(tx, number, 'private_note', {
+        body: agentTexts(org.language).visitorVerified(input.email, input.how),
+        data: { kind: 'visitor_verified', how: input.how },
+      });
+      await this.syncCards(tx, number);
+    }
+    await tx.contact.delete({ where: { id: input.from } });
+    const numbers = tickets.map((x) => x.number);
+    for (const n of numbers) this.deps.notifier.ticketChanged(n);
+    if (numbers.length) this.deps.notifier.outboxWritten();
+    return numbers;
+  }
+
   /** Resolves tickets whose confirmation window passed without an answer. Safe to run on every instance. */
   async resolveUnconfirmed(): Promise<number[]> {
     const now = this.deps.clock.now();
