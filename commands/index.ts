@@ -4,6 +4,7 @@ import type { OutMessage } from '../src/core/message.ts';
 import { tokenize } from './args.ts';
 import type { CommandContext, CommandDefinition } from './command.ts';
 import assign from './ticket-assign.ts';
+import cc from './ticket-cc.ts';
 import create from './ticket-create.ts';
 import help from './ticket-help.ts';
 import list from './ticket-list.ts';
@@ -20,6 +21,7 @@ const commands: CommandDefinition[] = [
   show,
   list,
   assign,
+  cc,
   reply,
   note,
   resolve,

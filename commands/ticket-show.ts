@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { requesterLabel } from '../src/core/tickets/card.ts';
 import { label } from '../src/core/tickets/lifecycle.ts';
 import { getTicket } from '../src/core/tickets/queries.ts';
+import { agentTexts } from '../src/i18n/index.ts';
 import { ticketNumber } from './args.ts';
 import { defineCommand } from './command.ts';
 
@@ -27,6 +29,15 @@ export default defineCommand({
         { label: 'Status', value: label[ticket.status] },
         { label: 'Priority', value: ticket.priority },
         { label: 'Organisation', value: ticket.organisation.name },
+        { label: 'Requester', value: requesterLabel(ticket.contact, ticket.organisation.language) },
+        ...(ticket.participants.length
+          ? [
+              {
+                label: agentTexts(ticket.organisation.language).alsoOnIt,
+                value: ticket.participants.map((p) => p.contact.name).join(', '),
+              },
+            ]
+          : []),
         { label: 'Assignee', value: ticket.assignee?.name ?? 'unassigned' },
       ],
     };

@@ -15,23 +15,24 @@ import type { Env, FileConfig } from './config/index.ts';
 import type { ActionDeps } from './core/actions.ts';
 import { deliver } from './core/delivery.ts';
 import { syncDirectory } from './core/directory.ts';
+import { VerificationCodes } from './core/identity/codes.ts';
 import { drainInbox, type InboundHandler, type InboundPreparer } from './core/inbox.ts';
 import { IngressGate } from './core/ingress.ts';
 import type { OutboxJob } from './core/outbox.ts';
-import type { ChatAdapter, Clock, Notifier } from './core/ports.ts';
+import type { ChatAdapter, Clock, Mailer, Notifier } from './core/ports.ts';
 import { systemClock } from './core/ports.ts';
 import { Conversations } from './core/tickets/conversations.ts';
 import { Escalations } from './core/tickets/escalation.ts';
 import { TicketService } from './core/tickets/service.ts';
 import { openConfiguredDatabase } from './db/configured.ts';
 import type { Database } from './db/index.ts';
-import { ConsoleSessions } from './http/auth.ts';
 import type { HttpContext } from './http/context.ts';
 import { LiveBus } from './http/live-bus.ts';
 import { LiveHub } from './http/live-hub.ts';
 import { PrometheusMetrics } from './http/metrics.ts';
 import { databaseChecks, type ReadinessCheck, registerOpsRoutes } from './http/ops-routes.ts';
 import { createHttpServer } from './http/server.ts';
+import { ConsoleSessions, sweepSessions } from './http/sessions.ts';
 import type { Lease } from './jobs/lease.ts';
 import { TaskLoop } from './jobs/loop.ts';
 import { drainOutbox } from './jobs/outbox-worker.ts';
@@ -43,6 +44,8 @@ export interface AppOptions {
   clock?: Clock;
   /** Background loops poll at this interval (they are also poked right after each commit). */
   pollMs?: number;
+  /** How often live streams recheck their session (default 25 s, the keep-alive ping). */
+  streamCheckMs?: number;
 }
 
 export interface App {
@@ -150,12 +153,17 @@ export async function createApp(options: AppOptions): Promise<App> {
       key: string,
     ) => {
       const msg = webchatMessagePayload.parse(payload);
+      // The session's contact now: a visitor who proved their address since writing this is that
+      // contact (the lock waits for a verification in progress, which takes the same lock).
+      const [session] = await tx.$queryRaw<{ contactId: string }[]>`
+        SELECT "contactId" FROM "WebchatSession" WHERE id = ${msg.sessionId} FOR UPDATE`;
+      const contactId = session?.contactId ?? msg.contactId;
       await tickets.intake(
         {
           platform: 'webchat',
           channel: 'support',
           thread: msg.sessionId,
-          contactId: msg.contactId,
+          contactId,
           text: msg.text,
           channelRef: `webchat:support:${msg.sessionId}:${msg.postId}`,
         },
@@ -188,6 +196,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   }
   const email = emailSettings(env);
   const emailIn = email ? await import('./email/accept.ts') : undefined;
+  let mailer: Mailer | undefined;
   if (email && emailIn) {
     const { ingestEmail } = await import('./email/ingest.ts');
     const ingestDeps = {
@@ -206,7 +215,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     };
     if (env.RELEVO_SMTP_URL) {
       const { EmailAdapter } = await import('../adapters/email/mailer.ts');
-      const mailer = new EmailAdapter({
+      const emailOut = new EmailAdapter({
         db: db.prisma,
         log,
         supportAddress: email.supportAddress,
@@ -214,7 +223,8 @@ export async function createApp(options: AppOptions): Promise<App> {
         transport: env.RELEVO_SMTP_URL,
         ownAddresses: email.ownAddresses,
       });
-      adapters.set(mailer.platform, mailer);
+      adapters.set(emailOut.platform, emailOut);
+      mailer = emailOut;
     } else {
       log.warn('RELEVO_SMTP_URL is not set: replies to email tickets cannot be sent until it is');
     }
@@ -234,9 +244,26 @@ export async function createApp(options: AppOptions): Promise<App> {
     });
   const outboxLoop = new TaskLoop('outbox', drainOutboxOnce, pollMs, log);
   const confirmLoop = new TaskLoop('confirmations', () => tickets.resolveUnconfirmed(), 60_000, log);
-  loops.push(inboxLoop, outboxLoop, confirmLoop);
 
   const apiToken = await apiTokenFor(env);
+  const sessions = new ConsoleSessions(db.prisma, apiToken, clock);
+  const codes = new VerificationCodes({ db: db.prisma, clock, log, mailer });
+  // Expired sessions and codes, and console sessions of a rotated API token, are removed hourly.
+  const sweepLoop = new TaskLoop(
+    'sessions',
+    async () => {
+      await sweepSessions(db.prisma, clock, sessions.keyId);
+      await codes.sweep();
+    },
+    3_600_000,
+    log,
+  );
+  loops.push(inboxLoop, outboxLoop, confirmLoop, sweepLoop);
+  if (config.webchat.enabled && !mailer) {
+    log.warn(
+      'Outgoing mail (RELEVO_SMTP_URL) is not set: web chat visitors cannot verify their address by a mailed code',
+    );
+  }
   const ctx: HttpContext = {
     db: db.prisma,
     config,
@@ -249,8 +276,11 @@ export async function createApp(options: AppOptions): Promise<App> {
     notifier,
     metrics,
     apiToken,
-    sessions: new ConsoleSessions(apiToken),
+    sessions,
+    codes,
+    identitySecret: env.RELEVO_WEBCHAT_IDENTITY_SECRET,
     secureCookies: env.RELEVO_PUBLIC_URL?.startsWith('https:') ?? false,
+    streamCheckMs: options.streamCheckMs ?? 25_000,
   };
   const http = createHttpServer(ctx, logger);
   if (config.webchat.enabled) registerWebchatRoutes(http, ctx, webchat);

@@ -69,6 +69,20 @@ const subcommands: Subcommand[] = [
     },
   },
   {
+    words: ['sessions', 'end'],
+    usage: 'relevo sessions end [--agent <id>]',
+    summary: 'Sign agents out of the console everywhere (all, or one agent)',
+    details:
+      'Asks the Relevo running at HOST:PORT (POST /api/v1/sessions/end with the API token); when none\nanswers there, ends them in the database directly. Rotating the API token ends them all too.',
+    async run(args) {
+      const i = args.indexOf('--agent');
+      const agent = i >= 0 ? args[i + 1] : undefined;
+      if (i >= 0 && !agent) throw new UsageError('--agent needs an agent id.');
+      const { endSessions } = await import('./cli/sessions.ts');
+      await endSessions(agent);
+    },
+  },
+  {
     words: ['slack', 'manifest'],
     usage: 'relevo slack manifest [--socket] [--url https://your.host]',
     summary: 'Print the Slack app manifest to paste into "Create app → From a manifest"',

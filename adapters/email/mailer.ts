@@ -3,10 +3,17 @@
 // copy (seed 000: reply all), and Auto-Submitted on automatic mail (RFC 3834). Sent through the outbox.
 // Agents also get personal copies of customers' mail on the tickets they hold, whose answer is
 // authenticated by the reply token in their Message-ID (src/email/reply-token.ts).
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { OutMessage } from '../../src/core/message.ts';
-import type { AgentNotice, ChatAdapter, ChatTarget, Logger, MessageRef } from '../../src/core/ports.ts';
+import type {
+  AgentNotice,
+  ChatAdapter,
+  ChatTarget,
+  Logger,
+  Mailer,
+  MessageRef,
+} from '../../src/core/ports.ts';
 import type { Db } from '../../src/db/index.ts';
 import { threadParticipants } from '../../src/email/participants.ts';
 import { subjectWithTicket } from '../../src/email/reference.ts';
@@ -23,7 +30,7 @@ export interface MailerOptions {
   ownAddresses: string[];
 }
 
-export class EmailAdapter implements ChatAdapter {
+export class EmailAdapter implements ChatAdapter, Mailer {
   readonly platform = 'email';
   private readonly transport: Transporter;
   private readonly domain: string;
@@ -105,6 +112,18 @@ export class EmailAdapter implements ChatAdapter {
     });
     this.opts.log.debug({ ticket: ticket.number, to, cc, automatic }, 'email sent');
     return messageId;
+  }
+
+  /** Mail outside any ticket (a verification code): from the support address, automatic, nothing in copy. */
+  async send(mail: { to: string; subject: string; text: string }): Promise<void> {
+    await this.transport.sendMail({
+      from: this.opts.supportAddress,
+      to: mail.to,
+      subject: mail.subject,
+      text: mail.text,
+      messageId: `<relevo.${randomUUID()}@${this.domain}>`,
+      headers: { 'Auto-Submitted': 'auto-generated' },
+    });
   }
 
   /** Sent mail cannot be edited; nothing Relevo edits (cards) is ever sent by email. */

@@ -6,15 +6,18 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { runCommandLine } from '../../commands/index.ts';
 import { runAction } from '../../src/core/actions.ts';
-import { findOrCreateContact, organisationForEmail } from '../../src/core/directory.ts';
+import { contactForProvenEmail, organisationForEmail } from '../../src/core/directory.ts';
 import { NotFoundError, UserError } from '../../src/core/errors.ts';
+import { normaliseEmail, verifyIdentitySignature } from '../../src/core/identity/signature.ts';
 import { acceptInbound } from '../../src/core/inbox.ts';
+import type { Tx } from '../../src/db/index.ts';
 import { cookie, hashToken, newSessionToken, parseCookies, sameSecret } from '../../src/http/auth.ts';
 import { agentActor, CONSOLE_COOKIE, type HttpContext, UnauthorizedError } from '../../src/http/context.ts';
+import { WEBCHAT_SESSION_SECONDS } from '../../src/http/sessions.ts';
+import { t } from '../../src/i18n/index.ts';
 import { toPost, type WebchatAdapter } from './adapter.ts';
 
 const CHAT_COOKIE = 'relevo_chat';
-const SESSION_DAYS = 30;
 const publicDir = fileURLToPath(new URL('./public/', import.meta.url));
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -40,8 +43,22 @@ function body<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
   return parsed.data;
 }
 
-/** Streams hub events on one or more channels as Server-Sent Events until the page goes away. */
-function stream(ctx: HttpContext, req: FastifyRequest, reply: FastifyReply, channels: string[]) {
+/** The language of a page asking before it has a session: its Accept-Language, Spanish or English. */
+function requestLanguage(req: FastifyRequest): 'es' | 'en' {
+  return /^\s*es\b/i.test(req.headers['accept-language'] ?? '') ? 'es' : 'en';
+}
+
+/**
+ * Streams hub events on one or more channels as Server-Sent Events until the page goes away, or the
+ * session behind it ends (signed out, expired, revoked): `alive` is asked at every keep-alive ping.
+ */
+function stream(
+  ctx: HttpContext,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  channels: string[],
+  alive: () => Promise<boolean>,
+) {
   reply.hijack();
   const res = reply.raw;
   res.writeHead(200, {
@@ -54,7 +71,16 @@ function stream(ctx: HttpContext, req: FastifyRequest, reply: FastifyReply, chan
   const send = (event: string, data: unknown) =>
     res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   const unsubscribe = channels.map((c) => ctx.hub.subscribe(c, send));
-  const ping = setInterval(() => res.write(': ping\n\n'), 25_000);
+  const ping = setInterval(() => {
+    alive().then(
+      (ok) => {
+        if (res.destroyed || res.writableEnded) return; // the page left while we asked
+        if (ok) res.write(': ping\n\n');
+        else res.end();
+      },
+      (err) => ctx.log.warn({ err }, 'live stream: could not recheck the session'),
+    );
+  }, ctx.streamCheckMs);
   req.raw.on('close', () => {
     clearInterval(ping);
     for (const u of unsubscribe) u();
@@ -81,7 +107,11 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
   });
 
   // ── customer side ────────────────────────────────────────────────────────
-  async function loadSession(token: string | undefined) {
+  // A visitor who only typed an address is a contact of their own (unverified) and sees only this
+  // conversation; a mailed code or an identity signed by the embedding site attaches the session to
+  // the contact that owns the address. Sessions live in the database (hash of the cookie's token).
+  const sessionToken = (req: FastifyRequest) => parseCookies(req.headers.cookie)[CHAT_COOKIE];
+  async function findSession(token: string | undefined) {
     const session = token
       ? await ctx.db.webchatSession.findUnique({
           where: { tokenHash: hashToken(token) },
@@ -90,27 +120,74 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
           },
         })
       : null;
+    if (session && session.expiresAt <= ctx.clock.now()) {
+      await ctx.db.webchatSession.deleteMany({ where: { id: session.id } });
+      return null;
+    }
+    return session;
+  }
+  async function loadSession(token: string | undefined) {
+    const session = await findSession(token);
     if (!session) throw new UnauthorizedError('Start a conversation first: tell us your name and email.');
     return session;
   }
-  const customer = (req: FastifyRequest) => loadSession(parseCookies(req.headers.cookie)[CHAT_COOKIE]);
-  const describe = (s: Awaited<ReturnType<typeof loadSession>>) => ({
-    contact: {
-      name: s.contact.name,
-      email: s.contact.identities[0]?.externalId ?? null,
-      organisation: s.contact.organisation.name,
-    },
-    language: s.contact.organisation.language,
-  });
+  const customer = (req: FastifyRequest) => loadSession(sessionToken(req));
+  type Session = Awaited<ReturnType<typeof loadSession>>;
+  const describe = (s: Session) => {
+    const c = s.contact;
+    return {
+      contact: {
+        name: c.name,
+        email: c.verified ? (c.identities[0]?.externalId ?? null) : c.claimedEmail,
+        // Only a verified customer is told which organisation they are served as.
+        organisation: c.verified ? c.organisation.name : null,
+      },
+      verified: c.verified,
+      /** Whether a code can be mailed here (outgoing mail is configured). */
+      codes: ctx.codes.available,
+      language: c.organisation.language,
+    };
+  };
+  const setSessionCookie = (reply: FastifyReply, token: string) =>
+    reply.header('set-cookie', cookie(CHAT_COOKIE, token, WEBCHAT_SESSION_SECONDS, ctx.secureCookies));
+  const expiry = () => new Date(ctx.clock.now().getTime() + WEBCHAT_SESSION_SECONDS * 1000);
+
+  /** The verified contact for a proven address; an agent's address is refused. */
+  async function provenContact(
+    tx: Tx,
+    input: { email: string; name: string; organisationId: string },
+    language: string,
+  ) {
+    const contact = await contactForProvenEmail(tx, input);
+    if (contact === 'agent') throw new UserError(t(language).verification.agentAddress, 409, 'agent_address');
+    return contact;
+  }
 
   app.get('/webchat/api/session', async (req) => describe(await customer(req)));
 
   app.post('/webchat/api/session', async (req, reply) => {
     const input = body(
-      z.strictObject({ name: z.string().trim().min(1).max(200), email: z.email() }),
+      z.strictObject({
+        name: z.string().trim().min(1).max(200),
+        email: z.email().max(254),
+        /** Hex HMAC-SHA256 of the address, made by the site that embeds the chat. */
+        signature: z.string().max(200).optional(),
+      }),
       req.body,
     );
-    const email = input.email.toLowerCase();
+    const email = normaliseEmail(input.email);
+    const language = requestLanguage(req);
+    const signed = input.signature !== undefined;
+    if (signed) {
+      if (!ctx.identitySecret) {
+        req.log.warn('web chat: a signed identity, but RELEVO_WEBCHAT_IDENTITY_SECRET is not set');
+        throw new UserError(t(language).verification.signedUnavailable, 400, 'signed_identities_off');
+      }
+      if (!verifyIdentitySignature(ctx.identitySecret, email, input.signature ?? '')) {
+        req.log.warn({ ip: req.ip }, 'web chat: an identity with a wrong signature, refused');
+        throw new UserError(t(language).verification.badSignature, 401, 'bad_signature');
+      }
+    }
     const organisationId = organisationForEmail(ctx.config, email) ?? ctx.config.webchat.defaultOrganisation;
     if (!organisationId) {
       throw new UserError(
@@ -118,17 +195,79 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
       );
     }
     const token = newSessionToken();
+    const previous = sessionToken(req);
     await ctx.db.$transaction(async (tx) => {
-      const contact = await findOrCreateContact(tx, {
-        platform: 'email',
-        externalId: email,
-        name: input.name,
-        organisationId,
+      const contact = signed
+        ? await provenContact(tx, { email, name: input.name, organisationId }, language)
+        : await tx.contact.create({
+            data: { name: input.name, organisationId, verified: false, claimedEmail: email },
+          });
+      await tx.webchatSession.create({
+        data: {
+          tokenHash: hashToken(token),
+          contactId: contact.id,
+          createdAt: ctx.clock.now(),
+          expiresAt: expiry(),
+        },
       });
-      await tx.webchatSession.create({ data: { tokenHash: hashToken(token), contactId: contact.id } });
+      // A new sign-in in this browser ends the one it had.
+      if (previous) await tx.webchatSession.deleteMany({ where: { tokenHash: hashToken(previous) } });
     });
-    reply.header('set-cookie', cookie(CHAT_COOKIE, token, SESSION_DAYS * 86_400, ctx.secureCookies));
+    setSessionCookie(reply, token);
     return describe(await loadSession(token));
+  });
+
+  app.post('/webchat/api/verification', async (req) => {
+    const session = await customer(req);
+    body(z.strictObject({}), req.body);
+    const language = session.contact.organisation.language;
+    if (session.contact.verified || !session.contact.claimedEmail) {
+      throw new UserError(t(language).verification.alreadyVerified, 409, 'already_verified');
+    }
+    await ctx.codes.send(session.id, session.contact.claimedEmail, language);
+    return { sentTo: session.contact.claimedEmail };
+  });
+
+  app.post('/webchat/api/verification/confirm', async (req, reply) => {
+    const session = await customer(req);
+    const input = body(z.strictObject({ code: z.string().max(20) }), req.body);
+    const language = session.contact.organisation.language;
+    if (session.contact.verified) {
+      throw new UserError(t(language).verification.alreadyVerified, 409, 'already_verified');
+    }
+    const code = await ctx.codes.check(session.id, input.code, language);
+    const token = newSessionToken();
+    await ctx.db.$transaction(async (tx) => {
+      // A message of this session being filed right now waits for this, then goes to the new contact.
+      await tx.$queryRaw`SELECT id FROM "WebchatSession" WHERE id = ${session.id} FOR UPDATE`;
+      await ctx.codes.consume(tx, code.id, language);
+      const contact = await provenContact(
+        tx,
+        { email: code.email, name: session.contact.name, organisationId: session.contact.organisationId },
+        language,
+      );
+      // Same conversation, new token: the cookie from before the proof stops working.
+      await tx.webchatSession.update({
+        where: { id: session.id },
+        data: { tokenHash: hashToken(token), contactId: contact.id, expiresAt: expiry() },
+      });
+      await ctx.tickets.adoptVisitor(tx, {
+        from: session.contactId,
+        to: contact.id,
+        email: code.email,
+        how: 'code',
+      });
+    });
+    req.log.info({ session: session.id }, 'web chat visitor verified by a mailed code');
+    setSessionCookie(reply, token);
+    return describe(await loadSession(token));
+  });
+
+  app.post('/webchat/api/logout', async (req, reply) => {
+    const token = sessionToken(req);
+    if (token) await ctx.db.webchatSession.deleteMany({ where: { tokenHash: hashToken(token) } });
+    reply.header('set-cookie', cookie(CHAT_COOKIE, '', 0, ctx.secureCookies));
+    return { ok: true };
   });
 
   app.get('/webchat/api/messages', async (req) => {
@@ -188,8 +327,9 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
   });
 
   app.get('/webchat/api/stream', async (req, reply) => {
-    const session = await customer(req);
-    stream(ctx, req, reply, [`support/${session.id}`]);
+    const token = sessionToken(req);
+    const session = await loadSession(token);
+    stream(ctx, req, reply, [`support/${session.id}`], async () => (await findSession(token)) !== null);
   });
 
   // ── agent console ────────────────────────────────────────────────────────
@@ -203,12 +343,15 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
     }
     const agent = await ctx.db.agent.findUnique({ where: { id: input.agentId } });
     if (!agent?.active) throw new NotFoundError(`There is no active agent "${input.agentId}".`);
-    const value = ctx.sessions.issue(agent.id, ctx.clock.now(), 7 * 86_400);
-    reply.header('set-cookie', cookie(CONSOLE_COOKIE, value, 7 * 86_400, ctx.secureCookies));
+    // A sign-in in this browser ends the session it had.
+    await ctx.sessions.end(parseCookies(req.headers.cookie)[CONSOLE_COOKIE]);
+    const token = await ctx.sessions.issue(agent.id);
+    reply.header('set-cookie', cookie(CONSOLE_COOKIE, token, ctx.sessions.ttlSeconds, ctx.secureCookies));
     return { agent: { id: agent.id, name: agent.name, role: agent.role } };
   });
 
-  app.post('/console/api/logout', async (_req, reply) => {
+  app.post('/console/api/logout', async (req, reply) => {
+    await ctx.sessions.end(parseCookies(req.headers.cookie)[CONSOLE_COOKIE]);
     reply.header('set-cookie', cookie(CONSOLE_COOKIE, '', 0, ctx.secureCookies));
     return { ok: true };
   });
@@ -229,7 +372,15 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
 
   app.get('/console/api/stream', async (req, reply) => {
     await agentActor(ctx, req);
-    stream(ctx, req, reply, ['agents', 'tickets']);
+    stream(ctx, req, reply, ['agents', 'tickets'], () =>
+      agentActor(ctx, req).then(
+        () => true,
+        (err) => {
+          if (err instanceof UnauthorizedError) return false;
+          throw err;
+        },
+      ),
+    );
   });
 
   app.post('/console/api/actions', async (req) => {

@@ -20,6 +20,14 @@ export const envSchema = z.object({
     .min(16, 'expected at least 16 characters')
     .regex(/^\S+$/, 'expected no spaces')
     .optional(),
+  /**
+   * Web chat: the secret a site embedding the chat signs visitors' addresses with (HMAC-SHA256), so
+   * they arrive verified. Unset: signed identities are refused; visitors verify by a mailed code.
+   */
+  RELEVO_WEBCHAT_IDENTITY_SECRET: z
+    .string()
+    .min(32, 'expected at least 32 characters (e.g. `openssl rand -hex 32`)')
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RELEVO_PUBLIC_URL: z.url().optional(),
   /** Slack: the bot token (xoxb-…) switches Slack on. */

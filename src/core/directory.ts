@@ -86,3 +86,26 @@ export async function findOrCreateContact(
     data: { name: input.name, organisationId: input.organisationId, identities: { create: identities } },
   });
 }
+
+/**
+ * The contact behind an address someone proved they own (a mailed code, a signed identity): the one
+ * that has it, or a new one. `agent` when it is a support agent's address — never a customer's.
+ */
+export async function contactForProvenEmail(
+  tx: Tx,
+  input: { email: string; name: string; organisationId: string },
+): Promise<{ id: string; organisationId: string } | 'agent'> {
+  const email = input.email.toLowerCase();
+  const identity = await tx.identity.findUnique({
+    where: { platform_externalId: { platform: 'email', externalId: email } },
+    include: { contact: true },
+  });
+  if (identity?.agentId) return 'agent';
+  if (identity?.contact) return identity.contact;
+  return findOrCreateContact(tx, {
+    platform: 'email',
+    externalId: email,
+    name: input.name,
+    organisationId: input.organisationId,
+  });
+}

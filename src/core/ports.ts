@@ -68,6 +68,17 @@ export interface ChatAdapter {
   ready?(): boolean | Promise<boolean>;
 }
 
+/**
+ * Outgoing mail that belongs to no ticket (a verification code). Ticket mail goes through the outbox
+ * and the email chat adapter instead. Throws when the mail server refused or could not be reached.
+ *
+ * @example
+ *   await mailer.send({ to: 'alice@acme.com', subject: 'Your verification code', text: '…' });
+ */
+export interface Mailer {
+  send(mail: { to: string; subject: string; text: string }): Promise<void>;
+}
+
 /** Tells interested parties that something changed (live pages on every instance, this one's workers). */
 export interface Notifier {
   /** With `tx`, the news goes out only if and when that transaction commits. */

@@ -159,20 +159,23 @@ export async function ingestEmail(tx: Tx, raw: Buffer, deps: EmailIngestDeps): P
     const texts = t(
       (await tx.organisation.findUniqueOrThrow({ where: { id: ticket.organisationId } })).language,
     );
-    // Only the requester confirms; anyone else's "yes" is a message for the agents.
-    if (
-      ticket.status === 'awaiting_confirmation' &&
-      contact.id === ticket.requesterId &&
-      isPlainConfirmation(shown)
-    ) {
-      await deps.tickets.confirm(ticket.number, actor, true, tx);
-      await record(tx, email, raw, { ticketNumber: ticket.number, verdict });
-      return { kind: 'confirmed', ticketNumber: ticket.number };
+    // Joining a ticket's thread lets a colleague add words to it; answering for it — confirming,
+    // reopening — is its requester's, or theirs whom an agent put on it.
+    const answerer = await deps.tickets.mayAnswer(tx, ticket, contact.id);
+    if (ticket.status === 'awaiting_confirmation' && isPlainConfirmation(shown)) {
+      if (answerer) {
+        await deps.tickets.confirm(ticket.number, actor, true, tx);
+        await record(tx, email, raw, { ticketNumber: ticket.number, verdict });
+        return { kind: 'confirmed', ticketNumber: ticket.number };
+      }
+      deps.log.info(
+        { ticket: ticket.number, from: sender },
+        'a confirmation from someone who is not the requester: kept as a message, the ticket still waits',
+      );
     }
     const finished = ['resolved', 'closed', 'spam', 'rejected'].includes(ticket.status);
-    if (finished && deps.config.email.closedReply === 'reopen') {
-      await deps.tickets.setStatus(ticket.number, { kind: 'system' }, 'open', undefined, tx);
-    }
+    const reopen = finished && deps.config.email.closedReply === 'reopen' && answerer;
+    if (reopen) await deps.tickets.reopenByCustomer(ticket.number, actor, tx);
     const thread = await emailThreadOf(tx, ticket.number, email.dedupeKey);
     const ackOk = await mayAutoReply(tx, verdict, sender, deps);
     const outcome = await deps.tickets.intake(

@@ -6,6 +6,7 @@
 // them the agent's next answer. So an address newly in copy joins the thread only when
 //   - it belongs to the ticket's organisation (one of its configured email domains), or
 //   - an agent added it: it was in To/Cc of mail authenticated as an agent (src/email/agent-auth.ts), or
+//     an agent put its contact on the ticket (`/ticket cc`), or
 //   - it is an agent's own address.
 // The requester is always on the thread. Everything is derived from the stored mail at read time, so
 // the rule also applies to threads stored before it existed.
@@ -47,6 +48,12 @@ export async function threadParticipants(
     select: {
       organisation: { select: { emailDomains: true } },
       contact: { select: { identities: { where: { platform: 'email' }, select: { externalId: true } } } },
+      participants: {
+        orderBy: { createdAt: 'asc' },
+        select: {
+          contact: { select: { identities: { where: { platform: 'email' }, select: { externalId: true } } } },
+        },
+      },
     },
   });
   const requester = ticket.contact.identities[0]?.externalId.toLowerCase() ?? null;
@@ -72,6 +79,13 @@ export async function threadParticipants(
       if (isOwnAddress(address, own)) continue;
       const admitted = row.agentId !== null || agents.has(address) || domains.has(domainOf(address));
       if (admitted) copies.push(address);
+    }
+  }
+  for (const p of ticket.participants) {
+    for (const { externalId } of p.contact.identities) {
+      const address = externalId.toLowerCase();
+      if (address !== requester && !copies.includes(address) && !isOwnAddress(address, own))
+        copies.push(address);
     }
   }
   return { requester, copies };

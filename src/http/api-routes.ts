@@ -3,11 +3,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { findOrCreateContact, organisationForEmail } from '../core/directory.ts';
-import { NotFoundError, UserError } from '../core/errors.ts';
+import { ForbiddenError, NotFoundError, UserError } from '../core/errors.ts';
 import { statuses } from '../core/tickets/lifecycle.ts';
 import { getTicket, listTickets, parseCursor } from '../core/tickets/queries.ts';
 import type { Actor } from '../core/tickets/service.ts';
 import { agentActor, type HttpContext } from './context.ts';
+import { endConsoleSessions } from './sessions.ts';
 
 const ticketParam = z.object({ number: z.coerce.number().int().positive() });
 const priority = z.enum(['low', 'normal', 'high', 'urgent']);
@@ -229,6 +230,22 @@ export const apiRoutes: Route[] = [
     async handler(ctx, { params, body, actor }) {
       await ctx.tickets.resolve(params.number, actor, body);
       return { ok: true };
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/api/v1/sessions/end',
+    summary: 'End agent console sessions: everyone’s, or one agent’s (admins only)',
+    body: z.strictObject({ agent: z.string().min(1).max(100).optional() }),
+    async handler(ctx, { body, actor }) {
+      const me = await ctx.db.agent.findUniqueOrThrow({ where: { id: actor.agentId } });
+      if (me.role !== 'admin') throw new ForbiddenError('Only an admin can end console sessions.');
+      if (body.agent && !(await ctx.db.agent.findUnique({ where: { id: body.agent } }))) {
+        throw new NotFoundError(`There is no agent "${body.agent}".`);
+      }
+      const ended = await endConsoleSessions(ctx.db, body.agent);
+      ctx.log.info({ ended, agent: body.agent ?? 'everyone', by: actor.agentId }, 'console sessions ended');
+      return { ended };
     },
   }),
   route({

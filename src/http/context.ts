@@ -3,12 +3,14 @@ import type { FastifyRequest } from 'fastify';
 import type { FileConfig } from '../config/file.ts';
 import type { ActionDeps } from '../core/actions.ts';
 import { UserError } from '../core/errors.ts';
+import type { VerificationCodes } from '../core/identity/codes.ts';
 import type { IngressGate } from '../core/ingress.ts';
 import type { Clock, Logger, Metrics, Notifier } from '../core/ports.ts';
 import type { Actor, TicketService } from '../core/tickets/service.ts';
 import type { Db } from '../db/index.ts';
-import { bearer, type ConsoleSessions, parseCookies, sameSecret } from './auth.ts';
+import { bearer, parseCookies, sameSecret } from './auth.ts';
 import type { LiveHub } from './live-hub.ts';
+import type { ConsoleSessions } from './sessions.ts';
 
 export const CONSOLE_COOKIE = 'relevo_console';
 
@@ -28,7 +30,13 @@ export interface HttpContext {
   metrics: Metrics;
   apiToken: string;
   sessions: ConsoleSessions;
+  /** One-time codes mailed to web chat visitors (unavailable without outgoing mail). */
+  codes: VerificationCodes;
+  /** RELEVO_WEBCHAT_IDENTITY_SECRET: the secret embedding sites sign visitors' addresses with. */
+  identitySecret?: string;
   secureCookies: boolean;
+  /** How often a live stream (SSE) rechecks its session, closing when it ended. */
+  streamCheckMs: number;
 }
 
 export class UnauthorizedError extends UserError {
@@ -56,7 +64,7 @@ export async function agentActor(ctx: HttpContext, req: FastifyRequest): Promise
         ? wanted
         : (ctx.config.agents.find((a) => a.role === 'admin')?.id ?? ctx.config.agents[0]?.id);
   } else {
-    agentId = ctx.sessions.verify(parseCookies(req.headers.cookie)[CONSOLE_COOKIE], ctx.clock.now());
+    agentId = await ctx.sessions.verify(parseCookies(req.headers.cookie)[CONSOLE_COOKIE]);
     if (!agentId) {
       throw new UnauthorizedError(
         'Sign in first: send "Authorization: Bearer <API token>" or use the agent console.',

@@ -65,6 +65,30 @@ const en = {
     footer: (supportAddress: string) =>
       `Reply to this mail to answer: Relevo sends your reply to the customer from ${supportAddress}. This mail was sent to you alone and your reply is recognised by it, so do not forward it, and leave the customer out of copy.`,
   },
+  notYourTicket: (n: number) =>
+    `Only the person who asked for ticket #${n}, or someone our team added to it, can confirm or reopen it.`,
+  notAwaiting: (n: number) => `Ticket #${n} is not waiting for your confirmation.`,
+  noTicket: (n: number) => `There is no ticket #${n}.`,
+  verification: {
+    mailSubject: 'Your verification code',
+    mailBody: (code: string, validFor: string) =>
+      `Your code to confirm your address in our support chat is:\n\n    ${code}\n\nIt works once, within ${validFor}. If you did not ask for it, ignore this message: nothing happens without the code.`,
+    unavailable:
+      'We cannot send codes by email here (this help desk sends no email). You can go on writing as an unverified visitor, and an agent will confirm who you are.',
+    notSent: 'We could not send the code just now. Please try again in a minute.',
+    tooManyCodes:
+      'We have sent several codes to this address in the last hour. Please wait a while before asking again.',
+    format: 'The code has 6 digits.',
+    none: 'That code has expired or was already used. Ask for a new one.',
+    wrong: (left: number) =>
+      `That code is not right. ${left === 1 ? '1 attempt left' : `${left} attempts left`}.`,
+    tooManyAttempts: 'Too many wrong attempts for that code. Ask for a new one.',
+    alreadyVerified: 'Your address is already verified.',
+    badSignature:
+      'The page was opened with an identity that could not be verified. Sign in with your name and email instead.',
+    signedUnavailable: 'This help desk does not accept identities signed by another site.',
+    agentAddress: 'This address belongs to the support team: agents work in the agent console.',
+  },
 };
 
 export type Texts = typeof en;
@@ -121,10 +145,68 @@ const es: Texts = {
     footer: (supportAddress: string) =>
       `Responda a este correo para contestar: Relevo envía su respuesta al cliente desde ${supportAddress}. Este correo se le envió solo a usted y su respuesta se reconoce por él, así que no lo reenvíe y no ponga al cliente en copia.`,
   },
+  notYourTicket: (n: number) =>
+    `Solo quien abrió el ticket #${n}, o alguien que nuestro equipo haya añadido a él, puede confirmarlo o reabrirlo.`,
+  notAwaiting: (n: number) => `El ticket #${n} no está esperando su confirmación.`,
+  noTicket: (n: number) => `No existe el ticket #${n}.`,
+  verification: {
+    mailSubject: 'Su código de verificación',
+    mailBody: (code: string, validFor: string) =>
+      `Su código para confirmar su dirección en nuestro chat de soporte es:\n\n    ${code}\n\nSirve una sola vez, durante ${validFor}. Si no lo pidió, ignore este mensaje: sin el código no ocurre nada.`,
+    unavailable:
+      'Aquí no podemos enviar códigos por correo (este servicio de soporte no envía correo). Puede seguir escribiendo como visitante sin verificar, y un agente confirmará quién es.',
+    notSent: 'No hemos podido enviar el código ahora. Inténtelo de nuevo en un minuto.',
+    tooManyCodes:
+      'Hemos enviado varios códigos a esta dirección en la última hora. Espere un poco antes de pedir otro.',
+    format: 'El código tiene 6 cifras.',
+    none: 'Ese código ha caducado o ya se usó. Pida uno nuevo.',
+    wrong: (left: number) =>
+      `Ese código no es correcto. ${left === 1 ? 'Queda 1 intento' : `Quedan ${left} intentos`}.`,
+    tooManyAttempts: 'Demasiados intentos fallidos con ese código. Pida uno nuevo.',
+    alreadyVerified: 'Su dirección ya está verificada.',
+    badSignature:
+      'La página se abrió con una identidad que no se pudo verificar. Entre con su nombre y su correo.',
+    signedUnavailable: 'Este servicio de soporte no acepta identidades firmadas por otro sitio.',
+    agentAddress: 'Esta dirección es del equipo de soporte: los agentes trabajan en la consola de agentes.',
+  },
 };
 
 export function t(language: string): Texts {
   return language === 'es' ? es : en;
+}
+
+// What agents read about who a customer is, written where a ticket is shown (card, `/ticket show`,
+// notes). In the ticket's organisation's language, like everything about that ticket.
+const agentEn = {
+  unverified: 'unverified',
+  unverifiedRequester: (name: string, claimed: string | null) =>
+    `${name} — unverified web chat visitor${claimed ? ` (typed ${claimed}, not proven)` : ''}`,
+  alsoOnIt: 'Also on it',
+  visitorVerified: (email: string, how: 'code' | 'signed') =>
+    `The web chat visitor proved they are ${email} (${how === 'code' ? 'with a code mailed to that address' : 'with an identity signed by the site that embeds the chat'}); the ticket now belongs to that contact.`,
+  participantAdded: (who: string, n: number) =>
+    `${who} is now on ticket #${n}: they get its email in copy and may confirm or reopen it.`,
+  participantEvent: (who: string) => `Added to the ticket: ${who}`,
+  alreadyRequester: (who: string, n: number) => `${who} asked for ticket #${n}: they are on it already.`,
+};
+
+export type AgentTexts = typeof agentEn;
+
+const agentEs: AgentTexts = {
+  unverified: 'sin verificar',
+  unverifiedRequester: (name: string, claimed: string | null) =>
+    `${name} — visitante del chat sin verificar${claimed ? ` (escribió ${claimed}, sin comprobar)` : ''}`,
+  alsoOnIt: 'También en el ticket',
+  visitorVerified: (email: string, how: 'code' | 'signed') =>
+    `El visitante del chat demostró ser ${email} (${how === 'code' ? 'con un código enviado a esa dirección' : 'con una identidad firmada por el sitio que incluye el chat'}); el ticket pasa a ese contacto.`,
+  participantAdded: (who: string, n: number) =>
+    `${who} ya está en el ticket #${n}: recibe su correo en copia y puede confirmarlo o reabrirlo.`,
+  participantEvent: (who: string) => `Añadido al ticket: ${who}`,
+  alreadyRequester: (who: string, n: number) => `${who} abrió el ticket #${n}: ya está en él.`,
+};
+
+export function agentTexts(language: string): AgentTexts {
+  return language === 'es' ? agentEs : agentEn;
 }
 
 function humanDuration(minutes: number, lang: Language): string {

@@ -1,5 +1,5 @@
 // Starts a real Relevo (real database, real HTTP on an ephemeral loopback port) for a test.
-import pino from 'pino';
+import pino, { type Logger as PinoLogger } from 'pino';
 import { type App, createApp } from '../../src/app.ts';
 import { parseEnv } from '../../src/config/env.ts';
 import { type FileConfig, parseConfigFile } from '../../src/config/file.ts';
@@ -39,6 +39,10 @@ export async function startTestApp(
     pollMs?: number;
     /** Extra environment (e.g. SLACK_* pointing at a fake Slack). */
     env?: Record<string, string>;
+    /** Where Relevo logs (default: silent, or TEST_LOG_LEVEL). */
+    logger?: PinoLogger;
+    /** How often live streams recheck their session. */
+    streamCheckMs?: number;
   } = {},
 ): Promise<TestApp> {
   const database = await freshDatabase(opts.database ?? 'pglite');
@@ -50,8 +54,15 @@ export async function startTestApp(
     ...opts.env,
   });
   const config = parseConfigFile(opts.config ?? testConfigYaml, 'test config');
-  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const app = await createApp({ env, config, logger, clock: opts.clock, pollMs: opts.pollMs ?? 200 });
+  const logger = opts.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const app = await createApp({
+    env,
+    config,
+    logger,
+    clock: opts.clock,
+    pollMs: opts.pollMs ?? 200,
+    streamCheckMs: opts.streamCheckMs,
+  });
   const url = await app.listen();
   return {
     app,

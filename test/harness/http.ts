@@ -40,6 +40,18 @@ export class Client {
     }
     return { status: res.status, body: json };
   }
+  /** The value of a cookie the server set (e.g. a session token, to replay it later). */
+  cookie(name: string): string | undefined {
+    return this.cookies.get(name) || undefined;
+  }
+
+  /** A client that sends this cookie, as an old browser tab or a stolen cookie would. */
+  withCookie(name: string, value: string): Client {
+    const other = new Client(this.base, this.headers);
+    other.cookies.set(name, value);
+    return other;
+  }
+
   get = (path: string) => this.request('GET', path);
   post = (path: string, body: unknown = {}) => this.request('POST', path, body);
 }

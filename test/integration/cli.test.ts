@@ -27,6 +27,7 @@ describe('relevo help and --help', () => {
     ['migrate'],
     ['check'],
     ['token'],
+    ['sessions', 'end'],
     ['slack', 'manifest'],
     ['email', 'inspect'],
   ];

@@ -1,4 +1,7 @@
-// Customer web chat: sign in with name and email, then one conversation kept live over SSE.
+// Customer web chat: sign in with name and email, then one conversation kept live over SSE. A visitor
+// who only typed an address is unverified (sees only this conversation) until they type a code mailed
+// to it; a site embedding the chat can instead open it with a signed identity in the URL fragment:
+// /chat#email=alice%40acme.com&name=Alice&signature=<hex HMAC-SHA256 of the address> (README).
 import { api, el, formatTime, renderMessage } from '/static/render.js';
 
 const strings = {
@@ -13,8 +16,22 @@ const strings = {
     hint: 'Enter sends · Shift+Enter for a new line',
     reconnecting: 'Reconnecting…',
     you: 'You',
-    signedIn: (c) => `${c.name} · ${c.organisation}`,
+    signedIn: (session) =>
+      session.verified
+        ? `${session.contact.name} · ${session.contact.organisation}`
+        : `${session.contact.name} · ${session.contact.email}`,
     empty: 'Write to us and we will open a ticket for you.',
+    verifiedBadge: 'Verified',
+    signOut: 'Sign out',
+    verifyIntro: (email) =>
+      `You are writing as ${email}, an address not verified yet: you see only this conversation, and our team sees that the address is unproven. To connect this chat to your account, we can email you a code.`,
+    codesUnavailable:
+      'This help desk cannot email codes, so your address cannot be verified here. You can go on writing; an agent will confirm who you are.',
+    sendCode: 'Email me a code',
+    resendCode: 'Send another code',
+    codeSent: (email) => `We sent a 6-digit code to ${email}. Type it here (it works for 10 minutes):`,
+    confirmCode: 'Confirm',
+    verifiedNow: 'Thank you: your address is verified.',
   },
   es: {
     heading: 'Soporte',
@@ -27,8 +44,23 @@ const strings = {
     hint: 'Intro envía · Mayús+Intro para una línea nueva',
     reconnecting: 'Reconectando…',
     you: 'Usted',
-    signedIn: (c) => `${c.name} · ${c.organisation}`,
+    signedIn: (session) =>
+      session.verified
+        ? `${session.contact.name} · ${session.contact.organisation}`
+        : `${session.contact.name} · ${session.contact.email}`,
     empty: 'Escríbanos y abriremos un ticket para usted.',
+    verifiedBadge: 'Verificado',
+    signOut: 'Cerrar sesión',
+    verifyIntro: (email) =>
+      `Está escribiendo como ${email}, una dirección aún sin verificar: solo ve esta conversación, y nuestro equipo ve que la dirección no está comprobada. Para unir este chat a su cuenta, podemos enviarle un código por correo.`,
+    codesUnavailable:
+      'Este servicio de soporte no puede enviar códigos por correo, así que aquí no se puede verificar su dirección. Puede seguir escribiendo; un agente confirmará quién es.',
+    sendCode: 'Enviarme un código',
+    resendCode: 'Enviar otro código',
+    codeSent: (email) =>
+      `Hemos enviado un código de 6 cifras a ${email}. Escríbalo aquí (sirve durante 10 minutos):`,
+    confirmCode: 'Confirmar',
+    verifiedNow: 'Gracias: su dirección está verificada.',
   },
 };
 
@@ -127,13 +159,43 @@ function connect() {
   });
 }
 
-function enterConversation(session) {
+let session = null; // GET /webchat/api/session's answer: contact, verified, codes, language
+
+/** Who the visitor is, and while unverified, how they can prove it. */
+function renderIdentity() {
+  $('#who').textContent = text.signedIn(session);
+  $('#verified-badge').hidden = !session.verified;
+  $('#verify').hidden = session.verified;
+  if (session.verified) return;
+  $('#verify-intro').textContent = text.verifyIntro(session.contact.email);
+  $('#verify-unavailable').hidden = session.codes;
+  $('#verify-send').hidden = !session.codes;
+}
+
+function enterConversation(current) {
+  session = current;
   setLanguage(session.language);
-  $('#who').textContent = text.signedIn(session.contact);
+  renderIdentity();
   $('#signin').hidden = true;
+  $('#signout').hidden = false;
   $('#conversation').hidden = false;
   connect();
   $('#input').focus();
+}
+
+function showSignIn() {
+  stream?.close();
+  session = null;
+  posts.clear();
+  list.replaceChildren();
+  $('#who').textContent = '';
+  $('#verified-badge').hidden = true;
+  $('#verify').hidden = true;
+  $('#verify-form').hidden = true;
+  $('#signout').hidden = true;
+  $('#conversation').hidden = true;
+  $('#signin').hidden = false;
+  $('#name').focus();
 }
 
 async function start() {
@@ -141,12 +203,81 @@ async function start() {
     enterConversation(await api('/webchat/api/session'));
   } catch (error) {
     if (error.status !== 401) return showError(error.message);
-    stream?.close();
-    $('#conversation').hidden = true;
-    $('#signin').hidden = false;
-    $('#name').focus();
+    showSignIn();
   }
 }
+
+/** An identity the embedding site signed, from the URL fragment (never sent to any server log). */
+function signedIdentityFromUrl() {
+  const params = new URLSearchParams(location.hash.slice(1));
+  const email = params.get('email');
+  const signature = params.get('signature');
+  if (!email || !signature) return null;
+  history.replaceState(null, '', location.pathname + location.search);
+  return { name: params.get('name') || email.split('@')[0], email, signature };
+}
+
+async function boot(signed) {
+  if (signed) {
+    try {
+      const current = await api('/webchat/api/session').catch(() => null);
+      const same = current?.verified && current.contact.email === signed.email.trim().toLowerCase();
+      return enterConversation(
+        same ? current : await api('/webchat/api/session', { method: 'POST', body: signed }),
+      );
+    } catch (error) {
+      showError(error.message); // then the ordinary sign-in
+    }
+  }
+  await start();
+}
+
+$('#verify-send').addEventListener('click', async () => {
+  showError('');
+  const button = $('#verify-send');
+  button.disabled = true;
+  try {
+    const { sentTo } = await api('/webchat/api/verification', { method: 'POST', body: {} });
+    $('#verify-sent').textContent = text.codeSent(sentTo);
+    $('#verify-form').hidden = false;
+    button.textContent = text.resendCode;
+    $('#verify-code').focus();
+  } catch (error) {
+    showError(error.message);
+  } finally {
+    button.disabled = false;
+  }
+});
+
+$('#verify-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  showError('');
+  const button = $('[data-testid="verify-confirm"]');
+  button.disabled = true;
+  try {
+    const code = $('#verify-code').value.trim();
+    session = await api('/webchat/api/verification/confirm', { method: 'POST', body: { code } });
+    $('#verify-code').value = '';
+    $('#verify-form').hidden = true;
+    renderIdentity();
+    showNotice(text.verifiedNow);
+    connect(); // the session's token was renewed: listen with the new one
+  } catch (error) {
+    showError(error.message);
+  } finally {
+    button.disabled = false;
+  }
+});
+
+$('#signout').addEventListener('click', async () => {
+  showError('');
+  try {
+    await api('/webchat/api/logout', { method: 'POST', body: {} });
+    showSignIn();
+  } catch (error) {
+    showError(error.message);
+  }
+});
 
 $('#signin').addEventListener('submit', async (event) => {
   event.preventDefault();
@@ -200,4 +331,4 @@ $('#input').addEventListener('keydown', (event) => {
 });
 
 setLanguage(navigator.language?.toLowerCase().startsWith('es') ? 'es' : 'en');
-start();
+boot(signedIdentityFromUrl());

@@ -6,6 +6,20 @@ const cardList = $('[data-testid="cards"]');
 const errorBox = $('[data-testid="error"]');
 const replyBox = $('#reply');
 
+// Words about who a customer is, in the agent's browser language (the rest of the console is English).
+const spanish = navigator.language?.toLowerCase().startsWith('es');
+const identityText = spanish
+  ? {
+      unverified: 'visitante del chat sin verificar',
+      claimed: (email) => `Escribió ${email}, pero no lo ha comprobado: no lo trate como esa persona.`,
+      alsoOnIt: 'también',
+    }
+  : {
+      unverified: 'unverified web chat visitor',
+      claimed: (email) => `Typed ${email} but has not proven it: do not treat them as that person.`,
+      alsoOnIt: 'also',
+    };
+
 let me = null; // the signed-in agent {id, name, role}
 let current = null; // number of the ticket shown on the right
 const cards = new Map(); // post id → card <li>; cards are edited in place, so updates replace by id
@@ -242,9 +256,19 @@ function renderTicket(ticket) {
   const status = $('[data-testid="ticket-status"]');
   status.textContent = ticket.status.replaceAll('_', ' ');
   status.className = `badge status-${ticket.status}`;
-  $('#ticket-info').textContent = [ticket.priority, ticket.organisation?.name, ticket.contact?.name]
+  const others = (ticket.participants ?? []).map((p) => p.contact.name);
+  $('#ticket-info').textContent = [
+    ticket.priority,
+    ticket.organisation?.name,
+    ticket.contact?.name,
+    others.length ? `${identityText.alsoOnIt}: ${others.join(', ')}` : null,
+  ]
     .filter(Boolean)
     .join(' · ');
+  const unverified = $('[data-testid="ticket-unverified"]');
+  unverified.hidden = ticket.contact?.verified !== false;
+  unverified.textContent = `⚠ ${identityText.unverified}`;
+  unverified.title = ticket.contact?.claimedEmail ? identityText.claimed(ticket.contact.claimedEmail) : '';
   $('[data-testid="ticket-assignee"]').textContent = ticket.assignee
     ? `Assigned to ${ticket.assignee.name}`
     : 'Unassigned';

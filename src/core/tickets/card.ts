@@ -2,6 +2,7 @@
 // channels (seeds 001, 003), the escalation post in a product's maintainers' channel, and the notice
 // of a conversation waiting for a ticket. All are re-rendered from the database and edited in place.
 import type { Db } from '../../db/index.ts';
+import { agentTexts } from '../../i18n/index.ts';
 import type { Button, OutMessage } from '../message.ts';
 import { categoryLabel } from './categories.ts';
 import {
@@ -27,7 +28,8 @@ export async function renderCard(db: Db, ticketNumber: number): Promise<OutMessa
     where: { number: ticketNumber },
     include: {
       organisation: true,
-      contact: { select: { name: true } },
+      contact: { select: { name: true, verified: true, claimedEmail: true } },
+      participants: { include: { contact: { select: { name: true } } }, orderBy: { createdAt: 'asc' } },
       assignee: { select: { name: true } },
       product: { select: { name: true } },
       events: {
@@ -92,9 +94,15 @@ export async function renderCard(db: Db, ticketNumber: number): Promise<OutMessa
     { label: 'Priority', value: ticket.priority },
     { label: 'Organisation', value: ticket.organisation.name },
     { label: 'Plan', value: ticket.organisation.plan },
-    { label: 'Requester', value: ticket.contact.name },
+    { label: 'Requester', value: requesterLabel(ticket.contact, ticket.organisation.language) },
     { label: 'Assignee', value: ticket.assignee?.name ?? 'unassigned' },
   ];
+  if (ticket.participants.length) {
+    fields.push({
+      label: agentTexts(ticket.organisation.language).alsoOnIt,
+      value: ticket.participants.map((p) => p.contact.name).join(', '),
+    });
+  }
   if (ticket.category) fields.push({ label: 'Category', value: categoryLabel[ticket.category] });
   if (ticket.product) fields.push({ label: 'Product', value: ticket.product.name });
   if (ticket.firstResponseDueAt && !ticket.firstRespondedAt) {
@@ -133,6 +141,16 @@ export async function renderCard(db: Db, ticketNumber: number): Promise<OutMessa
     buttons,
     context: `via ${ticket.source} · opened ${ticket.createdAt.toISOString()}`,
   };
+}
+
+/** The requester's name, or a warning that nobody proved who they are (a web chat visitor). */
+export function requesterLabel(
+  contact: { name: string; verified: boolean; claimedEmail: string | null },
+  language: string,
+): string {
+  return contact.verified
+    ? contact.name
+    : `⚠ ${agentTexts(language).unverifiedRequester(contact.name, contact.claimedEmail)}`;
 }
 
 /** The escalation post that opens the maintainers' thread (seed 003: report, background, notes). */

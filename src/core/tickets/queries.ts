@@ -72,7 +72,11 @@ export async function getTicket(db: Db, number: number, viewer: Viewer) {
     where: { number },
     include: {
       organisation: { select: { id: true, name: true, plan: true, language: true, infraUrl: true } },
-      contact: { select: { id: true, name: true } },
+      contact: { select: { id: true, name: true, verified: true, claimedEmail: true } },
+      participants: {
+        orderBy: { createdAt: 'asc' },
+        select: { contact: { select: { id: true, name: true } } },
+      },
       assignee: { select: { id: true, name: true } },
       events: {
         where: viewer.kind === 'contact' ? { visibility: 'public' } : {},

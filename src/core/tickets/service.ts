@@ -3,7 +3,7 @@
 import type { FileConfig } from '../../config/file.ts';
 import type { EventType, TicketSource } from '../../db/generated/enums.ts';
 import type { Db, Tx } from '../../db/index.ts';
-import { t } from '../../i18n/index.ts';
+import { agentTexts, t } from '../../i18n/index.ts';
 import { ForbiddenError, NotFoundError, UserError } from '../errors.ts';
 import { enqueue } from '../outbox.ts';
 import type { Clock, Notifier } from '../ports.ts';
@@ -109,7 +109,13 @@ export class TicketService {
             body: msg.text,
             channelRef: msg.channelRef,
           });
-          if (ticket.status === 'waiting_on_customer' || ticket.status === 'awaiting_confirmation') {
+          // Information someone in the conversation gives ends the wait on the customer; a message
+          // against a proposed solution reopens the ticket only from its requester or people put on
+          // it (anyone else's words are kept on the ticket, and it keeps waiting for the requester).
+          const reopens =
+            ticket.status === 'waiting_on_customer' ||
+            (ticket.status === 'awaiting_confirmation' && (await this.mayAnswer(tx, ticket, msg.contactId)));
+          if (reopens) {
             await this.transition(tx, ticket, 'open', 'customer_message', {
               kind: 'contact',
               contactId: msg.contactId,
@@ -386,6 +392,33 @@ export class TicketService {
     );
   }
 
+  /**
+   * Whether a customer may answer for a ticket — confirm it, say it is still broken, reopen it: its
+   * requester, or someone an agent put on it. Every customer path (buttons on any platform, email)
+   * comes through here.
+   */
+  async mayAnswer(tx: Tx, ticket: { number: number; requesterId: string }, contactId: string) {
+    if (ticket.requesterId === contactId) return true;
+    const on = await tx.ticketParticipant.findUnique({
+      where: { ticketNumber_contactId: { ticketNumber: ticket.number, contactId } },
+    });
+    return on !== null;
+  }
+
+  /** Refuses a customer who may not answer for the ticket, in their own language. */
+  private async requireAnswerer(tx: Tx, ticket: Ticket, contactId: string) {
+    if (await this.mayAnswer(tx, ticket, contactId)) return;
+    const contact = await tx.contact.findUniqueOrThrow({
+      where: { id: contactId },
+      include: { organisation: true },
+    });
+    const texts = t(contact.organisation.language);
+    // Another organisation's ticket does not exist for them; a colleague's, they may know of.
+    if (contact.organisationId !== ticket.organisationId)
+      throw new NotFoundError(texts.noTicket(ticket.number));
+    throw new ForbiddenError(texts.notYourTicket(ticket.number));
+  }
+
   /** The customer's answer to "is it solved?". */
   async confirm(number: number, actor: Actor, solved: boolean, outer?: Tx) {
     if (actor.kind !== 'contact') throw new ForbiddenError('Only the customer can confirm the solution.');
@@ -393,14 +426,12 @@ export class TicketService {
       outer,
       async (tx) => {
         const ticket = await this.load(tx, number);
-        const contact = await tx.contact.findUniqueOrThrow({ where: { id: actor.contactId } });
-        if (contact.organisationId !== ticket.organisationId)
-          throw new NotFoundError(`There is no ticket #${number}.`);
-        if (ticket.status !== 'awaiting_confirmation') {
-          throw new UserError(`Ticket #${number} is not waiting for your confirmation.`, 409, 'not_awaiting');
-        }
+        await this.requireAnswerer(tx, ticket, actor.contactId);
         const org = await tx.organisation.findUniqueOrThrow({ where: { id: ticket.organisationId } });
         const texts = t(org.language);
+        if (ticket.status !== 'awaiting_confirmation') {
+          throw new UserError(texts.notAwaiting(number), 409, 'not_awaiting');
+        }
         if (solved) {
           await this.transition(tx, ticket, 'resolved', 'customer_confirmed', actor);
           await this.publicSystemMessage(tx, number, texts.confirmed(number));
@@ -412,6 +443,99 @@ export class TicketService {
       },
       () => [number],
     );
+  }
+
+  /** A customer's new mail on a finished ticket reopens it (email.closedReply: reopen): answerers only. */
+  async reopenByCustomer(number: number, actor: Actor, outer?: Tx) {
+    if (actor.kind !== 'contact') throw new ForbiddenError('Only the customer can reopen a ticket this way.');
+    return this.tx(
+      outer,
+      async (tx) => {
+        const ticket = await this.load(tx, number);
+        await this.requireAnswerer(tx, ticket, actor.contactId);
+        await this.transition(tx, ticket, 'open', 'reopen', actor);
+        await this.syncCards(tx, number);
+      },
+      () => [number],
+    );
+  }
+
+  /**
+   * An agent puts someone on a ticket besides its requester (a colleague of theirs): from then on they
+   * may confirm or reopen it like the requester. Returns the text for the agent.
+   */
+  async addParticipant(number: number, actor: Actor, contactId: string, outer?: Tx): Promise<string> {
+    const agentId = this.requireAgent(actor);
+    return this.tx(
+      outer,
+      async (tx) => {
+        const ticket = await this.load(tx, number);
+        const contact = await tx.contact.findUnique({
+          where: { id: contactId },
+          include: { identities: { where: { platform: 'email' } } },
+        });
+        if (!contact) throw new NotFoundError(`There is no contact "${contactId}".`);
+        const org = await tx.organisation.findUniqueOrThrow({ where: { id: ticket.organisationId } });
+        const texts = agentTexts(org.language);
+        const who = contact.identities[0]
+          ? `${contact.name} <${contact.identities[0].externalId}>`
+          : contact.name;
+        if (ticket.requesterId === contactId) return texts.alreadyRequester(who, number);
+        const key = { ticketNumber_contactId: { ticketNumber: number, contactId } };
+        if (!(await tx.ticketParticipant.findUnique({ where: key }))) {
+          await tx.ticketParticipant.create({
+            data: { ticketNumber: number, contactId, addedById: agentId ?? 'system' },
+          });
+          await this.event(tx, number, 'field_change', {
+            authorAgentId: agentId,
+            body: texts.participantEvent(who),
+            data: { field: 'participants', added: contactId },
+          });
+          await this.syncCards(tx, number);
+        }
+        return texts.participantAdded(who, number);
+      },
+      () => [number],
+    );
+  }
+
+  /**
+   * A web chat visitor proved who they are: the tickets and words of their unverified contact become
+   * the verified contact's, a private note says how, and the unverified contact is removed.
+   */
+  async adoptVisitor(
+    tx: Tx,
+    input: { from: string; to: string; email: string; how: 'code' | 'signed' },
+  ): Promise<number[]> {
+    const visitor = await tx.contact.findUnique({ where: { id: input.from } });
+    if (!visitor || visitor.verified || input.from === input.to) return [];
+    const target = await tx.contact.findUniqueOrThrow({ where: { id: input.to } });
+    const tickets = await tx.ticket.findMany({
+      where: { requesterId: input.from },
+      select: { number: true },
+      orderBy: { number: 'asc' },
+    });
+    await tx.ticket.updateMany({
+      where: { requesterId: input.from },
+      data: { requesterId: input.to, organisationId: target.organisationId },
+    });
+    await tx.ticketEvent.updateMany({
+      where: { authorContactId: input.from },
+      data: { authorContactId: input.to },
+    });
+    const org = await tx.organisation.findUniqueOrThrow({ where: { id: target.organisationId } });
+    for (const { number } of tickets) {
+      await this.event(tx, number, 'private_note', {
+        body: agentTexts(org.language).visitorVerified(input.email, input.how),
+        data: { kind: 'visitor_verified', how: input.how },
+      });
+      await this.syncCards(tx, number);
+    }
+    await tx.contact.delete({ where: { id: input.from } });
+    const numbers = tickets.map((x) => x.number);
+    for (const n of numbers) this.deps.notifier.ticketChanged(n);
+    if (numbers.length) this.deps.notifier.outboxWritten();
+    return numbers;
   }
 
   /** Resolves tickets whose confirmation window passed without an answer. Safe to run on every instance. */

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { findOrCreateContact, organisationForEmail } from '../src/core/directory.ts';
+import { NotFoundError, UserError } from '../src/core/errors.ts';
+import { ticketNumber } from './args.ts';
+import { defineCommand } from './command.ts';
+
+export default defineCommand({
+  name: 'cc',
+  args: ['ticket', 'email'],
+  schema: z.object({
+    ticket: ticketNumber,
+    email: z.email({ error: 'expected the email address of the person to add' }),
+  }),
+  usage: '/ticket cc <#number> <email>',
+  help: 'Puts someone besides the requester on a ticket (a colleague of theirs): they get its email in copy and may confirm or reopen it.',
+  audience: 'agent',
+  async run(ctx, args) {
+    const email = args.email.toLowerCase();
+    const text = await ctx.db.$transaction(async (tx) => {
+      const ticket = await tx.ticket.findUnique({ where: { number: args.ticket } });
+      if (!ticket) throw new NotFoundError(`There is no ticket #${args.ticket}.`);
+      const known = await tx.identity.findUnique({
+        where: { platform_externalId: { platform: 'email', externalId: email } },
+      });
+      if (known?.agentId)
+        throw new UserError(`${email} is an agent's address: agents need no place on a ticket.`);
+      const contact = await findOrCreateContact(tx, {
+        platform: 'email',
+        externalId: email,
+        name: email.split('@')[0] ?? email,
+        organisationId: organisationForEmail(ctx.config, email) ?? ticket.organisationId,
+      });
+      return ctx.tickets.addParticipant(args.ticket, ctx.actor, contact.id, tx);
+    });
+    return { text };
+  },
+});
