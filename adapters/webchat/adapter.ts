@@ -46,9 +46,16 @@ export class WebchatAdapter implements ChatAdapter {
     private readonly botName = 'Relevo',
   ) {
     // Every instance hears of every post and update (see live-bus.ts) and pushes it to its own pages.
-    bus.on('webchat.post', async ({ id, event }) => {
+    // The post travels in the signal when it fits (most do); a long one is read back by its id.
+    bus.on('webchat.post', async ({ id, event, post }) => {
+      const kind = event === 'update' ? 'update' : 'post';
+      if (typeof post === 'string') {
+        const shown = JSON.parse(post) as Post;
+        hub.publish(shown.channel, kind, shown);
+        return;
+      }
       const row = await db.webchatPost.findUnique({ where: { id: BigInt(id ?? 0) } });
-      if (row) hub.publish(row.channel, event === 'update' ? 'update' : 'post', toPost(row));
+      if (row) hub.publish(row.channel, kind, toPost(row));
     });
   }
 
@@ -68,8 +75,11 @@ export class WebchatAdapter implements ChatAdapter {
   }
 
   async update(ref: MessageRef, message: OutMessage): Promise<void> {
-    await this.db.webchatPost.update({ where: { id: BigInt(ref) }, data: { message: message as never } });
-    await this.bus.signal('webchat.post', { id: ref, event: 'update' });
+    const row = await this.db.webchatPost.update({
+      where: { id: BigInt(ref) },
+      data: { message: message as never },
+    });
+    await this.announce(row, 'update', this.db);
   }
 
   /** Stores a post unless its dedupe key was seen; open pages get it once `tx` commits. */
@@ -88,8 +98,14 @@ export class WebchatAdapter implements ChatAdapter {
       if (seen) return { row: seen, created: false };
     }
     const row = await tx.webchatPost.create({ data: { ...data, message: data.message as never } });
-    await this.bus.signal('webchat.post', { id: String(row.id), event: 'post' }, tx);
+    await this.announce(row, 'post', tx);
     return { row, created: true };
+  }
+
+  private async announce(row: PostRow, event: 'post' | 'update', tx: Tx | Db) {
+    const id = String(row.id);
+    const whole = { id, event, post: JSON.stringify(toPost(row)) };
+    await this.bus.signal('webchat.post', this.bus.fits('webchat.post', whole) ? whole : { id, event }, tx);
   }
 
   async history(channel: string, limit = 500): Promise<Post[]> {

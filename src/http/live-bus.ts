@@ -7,7 +7,7 @@ import type { Database, Db, Tx } from '../db/index.ts';
 import type { Listening } from '../db/pg-listener.ts';
 
 const CHANNEL = 'relevo_live';
-/** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more; signals carry ids, never content. */
+/** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more. */
 const MAX_PAYLOAD = 7900;
 
 export type SignalData = Record<string, string | number>;
@@ -36,6 +36,11 @@ export class LiveBus {
           ? this.log.warn({ err }, 'live updates: lost the LISTEN connection; reconnecting')
           : this.log.info('live updates: LISTEN connection restored'),
     });
+  }
+
+  /** Whether `data` is small enough to be signalled; larger content must be sent as an id to read back. */
+  fits(topic: string, data: SignalData): boolean {
+    return Buffer.byteLength(JSON.stringify({ topic, data })) <= MAX_PAYLOAD;
   }
 
   /** Announces a change; with `tx`, only if and when that transaction commits. */

@@ -2,8 +2,10 @@
 // by every instance, and again after the LISTEN connection is cut.
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { type Post, WebchatAdapter } from '../../adapters/webchat/adapter.ts';
 import { type Database, openDatabase } from '../../src/db/index.ts';
 import { LiveBus, type SignalData } from '../../src/http/live-bus.ts';
+import { LiveHub } from '../../src/http/live-hub.ts';
 import { type DatabaseKind, databaseKinds, freshDatabase, type TestDatabase } from '../harness/databases.ts';
 import { eventually } from '../harness/http.ts';
 
@@ -23,6 +25,7 @@ async function database(kind: DatabaseKind, shared?: TestDatabase): Promise<[Dat
     pgliteSnapshot: t.env.RELEVO_PGLITE_SNAPSHOT,
   });
   cleanup.push(() => db.close());
+  if (!shared) await db.migrate();
   return [db, t];
 }
 
@@ -74,5 +77,31 @@ describe('live bus (postgresql, two instances)', () => {
     await eventually(async () => b.bus.connected(), 'the LISTEN connection to come back', 30_000);
     await a.bus.signal('ticket', { number: 42 });
     await eventually(async () => b.heard.some((d) => d.number === 42), 'the signal after reconnecting');
+  });
+});
+
+describe.each(databaseKinds)('web chat posts on the live bus (%s)', (kind) => {
+  it('reach open pages whole, a short post inside the signal and a long one read back by its id', async () => {
+    const [db] = await database(kind);
+    const bus = new LiveBus(db, log);
+    const hub = new LiveHub();
+    const chat = new WebchatAdapter(db.prisma, bus, hub);
+    await bus.start();
+    cleanup.push(() => bus.stop());
+    const seen: { event: string; text: string }[] = [];
+    hub.subscribe('support/s1', (event, data) => seen.push({ event, text: (data as Post).message.text }));
+
+    const short = 'The export is empty';
+    const long = `A long report: ${'the export is empty again. '.repeat(400)}`;
+    expect(bus.fits('webchat.post', { post: long })).toBe(false);
+    const ref = await chat.post({ channel: 'support', thread: 's1' }, { text: short });
+    await chat.post({ channel: 'support', thread: 's1' }, { text: long });
+    await chat.update(ref, { text: `${short} (edited)` });
+    await eventually(async () => seen.length === 3, 'three live events');
+    expect(seen).toEqual([
+      { event: 'post', text: short },
+      { event: 'post', text: long },
+      { event: 'update', text: `${short} (edited)` },
+    ]);
   });
 });
