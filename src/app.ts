@@ -245,7 +245,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     sessions: new ConsoleSessions(apiToken),
     secureCookies: env.RELEVO_PUBLIC_URL?.startsWith('https:') ?? false,
   };
-  const http = createHttpServer(ctx, logger);
+  const http = await createHttpServer(ctx, logger, { secure: ctx.secureCookies });
   if (config.webchat.enabled) registerWebchatRoutes(http, ctx, webchat);
   slack?.register(http);
 

@@ -1,5 +1,6 @@
 // One HTTP server: pages, health, the REST API and the web chat. Errors always answer JSON that says
 // what to do; unexpected ones are logged with context and answered with a short apology.
+import helmet from '@fastify/helmet';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import { UserError } from '../core/errors.ts';
@@ -8,7 +9,38 @@ import type { HttpContext } from './context.ts';
 
 export const BODY_LIMIT = 1024 * 1024;
 
-export function createHttpServer(ctx: HttpContext, logger: PinoLogger): FastifyInstance {
+/**
+ * What the pages may load: only Relevo's own scripts, styles and API (the pages build every element with
+ * createElement/textContent, no inline script or style), never framed by another site.
+ */
+export function contentSecurityPolicy(secure: boolean): Record<string, string[] | null> {
+  return {
+    'default-src': ["'self'"],
+    'script-src': ["'self'"],
+    'script-src-attr': ["'none'"],
+    'style-src': ["'self'"],
+    'img-src': ["'self'", 'data:'],
+    'font-src': ["'self'"],
+    'connect-src': ["'self'"],
+    'object-src': ["'none'"],
+    'base-uri': ["'none'"],
+    'form-action': ["'self'"],
+    'frame-ancestors': ["'none'"],
+    // Over plain HTTP (127.0.0.1 in development) an upgrade would break every request.
+    'upgrade-insecure-requests': secure ? [] : null,
+  };
+}
+
+export interface HttpServerOptions {
+  /** RELEVO_PUBLIC_URL is https: HSTS and upgrade-insecure-requests are sent. */
+  secure: boolean;
+}
+
+export async function createHttpServer(
+  ctx: HttpContext,
+  logger: PinoLogger,
+  options: HttpServerOptions,
+): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger as unknown as FastifyBaseLogger,
     // Per-request lines would drown the log; errors are logged by the error handler below.
@@ -17,6 +49,12 @@ export function createHttpServer(ctx: HttpContext, logger: PinoLogger): FastifyI
     // Long-lived SSE connections must not hold shutdown forever.
     forceCloseConnections: true,
     return503OnClosing: true,
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: contentSecurityPolicy(options.secure) },
+    // HSTS only means something over HTTPS; over plain HTTP browsers ignore it anyway.
+    strictTransportSecurity: options.secure ? { maxAge: 180 * 86_400 } : false,
   });
 
   app.setErrorHandler((err, req, reply) => {
