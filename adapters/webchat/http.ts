@@ -9,8 +9,11 @@ import { runAction } from '../../src/core/actions.ts';
 import { findOrCreateContact, organisationForEmail } from '../../src/core/directory.ts';
 import { NotFoundError, UserError } from '../../src/core/errors.ts';
 import { acceptInbound } from '../../src/core/inbox.ts';
+import { cleanName, isBlank } from '../../src/core/text.ts';
 import { cookie, hashToken, newSessionToken, parseCookies, sameSecret } from '../../src/http/auth.ts';
 import { agentActor, CONSOLE_COOKIE, type HttpContext, UnauthorizedError } from '../../src/http/context.ts';
+import { issueMessage, requestLanguage } from '../../src/http/input.ts';
+import { refusals } from '../../src/i18n/refusals.ts';
 import { toPost, type WebchatAdapter } from './adapter.ts';
 
 const CHAT_COOKIE = 'relevo_chat';
@@ -31,11 +34,14 @@ export const webchatMessagePayload = z.object({
   postId: z.string(),
 });
 
-function body<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
-  const parsed = schema.safeParse(value ?? {});
+function body<S extends z.ZodType>(schema: S, req: FastifyRequest): z.infer<S> {
+  const parsed = schema.safeParse(req.body ?? {});
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new UserError(`${issue?.path.join('.') || 'body'}: ${issue?.message}`, 400, 'invalid_request');
+    throw new UserError(
+      issueMessage(parsed.error.issues[0], 'body', requestLanguage(req)),
+      400,
+      'invalid_request',
+    );
   }
   return parsed.data;
 }
@@ -106,10 +112,10 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
   app.get('/webchat/api/session', async (req) => describe(await customer(req)));
 
   app.post('/webchat/api/session', async (req, reply) => {
-    const input = body(
-      z.strictObject({ name: z.string().trim().min(1).max(200), email: z.email() }),
-      req.body,
-    );
+    const input = body(z.strictObject({ name: z.string().max(200), email: z.email() }), req);
+    // Shown to agents beside the customer's words: one line, no bidi override that could reverse them.
+    const name = cleanName(input.name);
+    if (!name) throw new UserError(refusals(requestLanguage(req)).emptyName, 400, 'invalid_request');
     const email = input.email.toLowerCase();
     const organisationId = organisationForEmail(ctx.config, email) ?? ctx.config.webchat.defaultOrganisation;
     if (!organisationId) {
@@ -122,7 +128,7 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
       const contact = await findOrCreateContact(tx, {
         platform: 'email',
         externalId: email,
-        name: input.name,
+        name,
         organisationId,
       });
       await tx.webchatSession.create({ data: { tokenHash: hashToken(token), contactId: contact.id } });
@@ -138,7 +144,7 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
 
   app.post('/webchat/api/messages', async (req, reply) => {
     const session = await customer(req);
-    const input = body(z.strictObject({ text: z.string(), clientId: z.string().min(8).max(100) }), req.body);
+    const input = body(z.strictObject({ text: z.string(), clientId: z.string().min(8).max(100) }), req);
     const max = ctx.config.tickets.maxMessageLength;
     if (input.text.length > max) {
       throw new UserError(
@@ -147,7 +153,10 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
         'message_too_long',
       );
     }
-    if (!input.text.trim()) throw new UserError('The message is empty.');
+    // Zero-width spaces and other invisible characters alone would open a ticket nobody can read.
+    if (isBlank(input.text)) {
+      throw new UserError(refusals(requestLanguage(req)).emptyMessage, 400, 'empty_message');
+    }
     // The post and its inbound event commit together: once we answer 202 the message is in the database.
     const { row, created } = await ctx.ingress.run(() =>
       ctx.db.$transaction(async (tx) => {
@@ -183,7 +192,7 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
 
   app.post('/webchat/api/actions', async (req) => {
     const session = await customer(req);
-    const input = body(z.strictObject({ action: z.string(), value: z.string() }), req.body);
+    const input = body(z.strictObject({ action: z.string(), value: z.string() }), req);
     if (!input.action.startsWith('ticket.confirm_'))
       throw new UserError('That button is for agents.', 403, 'forbidden');
     const text = await runAction(ctx.actions, { kind: 'contact', contactId: session.contactId }, input);
@@ -197,7 +206,7 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
 
   // ── agent console ────────────────────────────────────────────────────────
   app.post('/console/api/login', async (req, reply) => {
-    const input = body(z.strictObject({ token: z.string(), agentId: z.string() }), req.body);
+    const input = body(z.strictObject({ token: z.string(), agentId: z.string() }), req);
     if (!sameSecret(input.token, ctx.apiToken)) {
       req.log.warn({ ip: req.ip }, 'console login with a wrong token');
       throw new UnauthorizedError(
@@ -243,7 +252,7 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
         value: z.string(),
         form: z.record(z.string(), z.string()).optional(),
       }),
-      req.body,
+      req,
     );
     return { text: await runAction(ctx.actions, actor, input) };
   });
@@ -252,7 +261,7 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
     const actor = await agentActor(ctx, req);
     const input = body(
       z.strictObject({ text: z.string().max(ctx.config.tickets.maxMessageLength + 200) }),
-      req.body,
+      req,
     );
     const message = await runCommandLine(input.text, {
       actor,

@@ -6,6 +6,7 @@ import type { Logger as PinoLogger } from 'pino';
 import { UserError } from '../core/errors.ts';
 import { registerApiRoutes } from './api-routes.ts';
 import type { HttpContext } from './context.ts';
+import { registerInputGuard } from './input.ts';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -56,6 +57,8 @@ export async function createHttpServer(
     // HSTS only means something over HTTPS; over plain HTTP browsers ignore it anyway.
     strictTransportSecurity: options.secure ? { maxAge: 180 * 86_400 } : false,
   });
+
+  registerInputGuard(app);
 
   app.setErrorHandler((err, req, reply) => {
     if (err instanceof UserError) {
