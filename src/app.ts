@@ -245,7 +245,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     sessions: new ConsoleSessions(apiToken),
     secureCookies: env.RELEVO_PUBLIC_URL?.startsWith('https:') ?? false,
   };
-  const http = await createHttpServer(ctx, logger, { secure: ctx.secureCookies });
+  const http = await createHttpServer(ctx, logger, {
+    secure: ctx.secureCookies,
+    trustProxy: env.RELEVO_TRUST_PROXY,
+    headersTimeoutMs: env.RELEVO_HTTP_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: env.RELEVO_HTTP_REQUEST_TIMEOUT_MS,
+  });
   if (config.webchat.enabled) registerWebchatRoutes(http, ctx, webchat);
   slack?.register(http);
 
@@ -311,6 +316,8 @@ export async function createApp(options: AppOptions): Promise<App> {
           host: env.RELEVO_SMTP_LISTEN_HOST,
           port: env.RELEVO_SMTP_LISTEN_PORT,
           maxBytes: env.RELEVO_SMTP_MAX_BYTES,
+          timeoutMs: env.RELEVO_SMTP_TIMEOUT_MS,
+          maxClients: env.RELEVO_SMTP_MAX_CLIENTS,
           domains: env.RELEVO_SMTP_DOMAINS?.split(',').map((d) => d.trim()) ?? [
             email.supportAddress.split('@')[1] ?? '',
           ],

@@ -33,6 +33,26 @@ describe('configuration', () => {
     expect(() => parseEnv({ RELEVO_METRICS_TOKEN: 'has a space in it, sadly' })).toThrow(/no spaces/);
   });
 
+  it('reads the HTTP timeouts, the SMTP limits and the trusted proxies', () => {
+    expect(parseEnv({})).toMatchObject({
+      RELEVO_HTTP_HEADERS_TIMEOUT_MS: 10_000,
+      RELEVO_HTTP_REQUEST_TIMEOUT_MS: 30_000,
+      RELEVO_SMTP_TIMEOUT_MS: 60_000,
+      RELEVO_SMTP_MAX_CLIENTS: 50,
+    });
+    expect(parseEnv({}).RELEVO_TRUST_PROXY).toBeUndefined();
+    expect(parseEnv({ RELEVO_TRUST_PROXY: 'loopback, 10.0.0.0/8' }).RELEVO_TRUST_PROXY).toEqual([
+      'loopback',
+      '10.0.0.0/8',
+    ]);
+    // Trusting every hop (or a hop count) would let anyone choose their address and walk past the limits.
+    expect(() => parseEnv({ RELEVO_TRUST_PROXY: 'true' })).toThrow(/RELEVO_TRUST_PROXY.*not true/);
+    expect(() => parseEnv({ RELEVO_TRUST_PROXY: '2' })).toThrow(/RELEVO_TRUST_PROXY/);
+    expect(() =>
+      parseEnv({ RELEVO_HTTP_HEADERS_TIMEOUT_MS: '20000', RELEVO_HTTP_REQUEST_TIMEOUT_MS: '10000' }),
+    ).toThrow(/RELEVO_HTTP_HEADERS_TIMEOUT_MS: must not exceed/);
+  });
+
   it('names the file, the field and what it expected', () => {
     const wrongPlan = demo.replace('plan: production', 'plan: gold');
     expect(() => parseConfigFile(wrongPlan, 'relevo.yaml')).toThrow(

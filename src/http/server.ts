@@ -35,6 +35,12 @@ export function contentSecurityPolicy(secure: boolean): Record<string, string[] 
 export interface HttpServerOptions {
   /** RELEVO_PUBLIC_URL is https: HSTS and upgrade-insecure-requests are sent. */
   secure: boolean;
+  /** RELEVO_TRUST_PROXY: the proxies whose X-Forwarded-For names the client (req.ip). */
+  trustProxy?: string[];
+  /** A connection that has not sent its request headers within this is closed (slowloris). */
+  headersTimeoutMs: number;
+  /** The whole request (not the answer: live streams go on) must arrive within this. */
+  requestTimeoutMs: number;
 }
 
 export async function createHttpServer(
@@ -50,6 +56,15 @@ export async function createHttpServer(
     // Long-lived SSE connections must not hold shutdown forever.
     forceCloseConnections: true,
     return503OnClosing: true,
+    trustProxy: options.trustProxy ?? false,
+    requestTimeout: options.requestTimeoutMs,
+    http: {
+      headersTimeout: options.headersTimeoutMs,
+      requestTimeout: options.requestTimeoutMs,
+      // Node looks for expired requests at this interval (30 s by default, which let slow connections
+      // live ~90 s); a quarter of the headers timeout keeps the overrun small for little work.
+      connectionsCheckingInterval: Math.min(5000, Math.max(50, Math.floor(options.headersTimeoutMs / 4))),
+    },
   });
 
   await app.register(helmet, {
