@@ -19,6 +19,7 @@ import { drainInbox, type InboundHandler, type InboundPreparer } from './core/in
 import { IngressGate } from './core/ingress.ts';
 import type { OutboxJob } from './core/outbox.ts';
 import type { ChatAdapter, Clock, Notifier } from './core/ports.ts';
+import { sweepSeenRequests } from './core/replay.ts';
 import { systemClock } from './core/ports.ts';
 import { Conversations } from './core/tickets/conversations.ts';
 import { Escalations } from './core/tickets/escalation.ts';
@@ -227,7 +228,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     });
   const outboxLoop = new TaskLoop('outbox', drainOutboxOnce, pollMs, log);
   const confirmLoop = new TaskLoop('confirmations', () => tickets.resolveUnconfirmed(), 60_000, log);
-  loops.push(inboxLoop, outboxLoop, confirmLoop);
+  // Replay keys past their window: any instance may sweep, the DELETE is the same for all.
+  const sweepLoop = new TaskLoop('sweep', () => sweepSeenRequests(db.prisma, clock.now()), 10 * 60_000, log);
+  loops.push(inboxLoop, outboxLoop, confirmLoop, sweepLoop);
 
   const apiToken = await apiTokenFor(env);
   const ctx: HttpContext = {

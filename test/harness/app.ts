@@ -25,6 +25,8 @@ export class FakeClock implements Clock {
 export interface TestApp {
   app: App;
   url: string;
+  /** The database's environment, for a second instance on the same PostgreSQL (`sameDatabaseAs`). */
+  databaseEnv: Record<string, string | undefined>;
   apiToken: string;
   agentId: string;
   config: FileConfig;
@@ -39,9 +41,13 @@ export async function startTestApp(
     pollMs?: number;
     /** Extra environment (e.g. SLACK_* pointing at a fake Slack). */
     env?: Record<string, string>;
+    /** Another instance on this app's PostgreSQL database (the first app drops it when it stops). */
+    sameDatabaseAs?: TestApp;
   } = {},
 ): Promise<TestApp> {
-  const database = await freshDatabase(opts.database ?? 'pglite');
+  const database = opts.sameDatabaseAs
+    ? { env: opts.sameDatabaseAs.databaseEnv, drop: async () => {} }
+    : await freshDatabase(opts.database ?? 'pglite');
   const env = parseEnv({
     ...database.env,
     PORT: '0',
@@ -56,6 +62,7 @@ export async function startTestApp(
   return {
     app,
     url,
+    databaseEnv: database.env,
     apiToken: API_TOKEN,
     agentId: 'ana',
     config,

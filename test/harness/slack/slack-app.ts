@@ -58,6 +58,8 @@ export interface SlackAppOptions {
   socketMode?: boolean;
   /** Extra environment for Relevo. */
   env?: Record<string, string>;
+  /** A second instance on this app's PostgreSQL database (with a fake Slack of its own). */
+  sameDatabaseAs?: SlackTestApp;
   /** Runs once the fakes are up, before Relevo starts (e.g. to make Slack fail at boot). */
   beforeStart?: (fake: FakeSlack, socket?: FakeSocketMode) => void | Promise<void>;
 }
@@ -95,6 +97,7 @@ export async function startSlackApp(
     await opts.beforeStart?.(fake, socket);
     t = await startTestApp({
       database,
+      sameDatabaseAs: opts.sameDatabaseAs?.t,
       config: slackConfigYaml,
       env: { SLACK_BOT_TOKEN: fake.botToken, SLACK_API_URL: fake.url, ...transport, ...opts.env },
     });
