@@ -19,8 +19,8 @@ import { drainInbox, type InboundHandler, type InboundPreparer } from './core/in
 import { IngressGate } from './core/ingress.ts';
 import type { OutboxJob } from './core/outbox.ts';
 import type { ChatAdapter, Clock, Notifier } from './core/ports.ts';
-import { sweepSeenRequests } from './core/replay.ts';
 import { systemClock } from './core/ports.ts';
+import { sweepSeenRequests } from './core/replay.ts';
 import { Conversations } from './core/tickets/conversations.ts';
 import { Escalations } from './core/tickets/escalation.ts';
 import { TicketService } from './core/tickets/service.ts';

@@ -31,9 +31,12 @@ export const envSchema = z.object({
     .string()
     .regex(
       /^[\w.:/]+(\s*,\s*[\w.:/]+)*$/,
-      'expected the proxies\' addresses or CIDRs, comma-separated (e.g. loopback or 10.0.0.0/8)',
+      "expected the proxies' addresses or CIDRs, comma-separated (e.g. loopback or 10.0.0.0/8)",
     )
-    .refine((v) => !/^(true|false|\d+)$/.test(v), 'expected addresses or CIDRs, not true/false or a hop count')
+    .refine(
+      (v) => !/^(true|false|\d+)$/.test(v),
+      'expected addresses or CIDRs, not true/false or a hop count',
+    )
     .transform((v) => v.split(/\s*,\s*/))
     .optional(),
   /** HTTP: a client must send its request headers within this (slow-header connections are closed). */
