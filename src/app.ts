@@ -28,6 +28,7 @@ import { openConfiguredDatabase } from './db/configured.ts';
 import type { Database } from './db/index.ts';
 import { ConsoleSessions } from './http/auth.ts';
 import type { HttpContext } from './http/context.ts';
+import { sweepCounters } from './http/limits.ts';
 import { LiveHub } from './http/live-hub.ts';
 import { PrometheusMetrics } from './http/metrics.ts';
 import { databaseChecks, type ReadinessCheck, registerOpsRoutes } from './http/ops-routes.ts';
@@ -228,12 +229,16 @@ export async function createApp(options: AppOptions): Promise<App> {
     });
   const outboxLoop = new TaskLoop('outbox', drainOutboxOnce, pollMs, log);
   const confirmLoop = new TaskLoop('confirmations', () => tickets.resolveUnconfirmed(), 60_000, log);
-  // Replay keys past their window: any instance may sweep, the DELETE is the same for all.
-  const sweepLoop = new TaskLoop('sweep', () => sweepSeenRequests(db.prisma, clock.now()), 10 * 60_000, log);
+  // Replay keys and rate counters past their window: any instance may sweep, the DELETEs are the same for all.
+  const sweep = async () => {
+    await sweepSeenRequests(db.prisma, clock.now());
+    await sweepCounters(db.prisma);
+  };
+  const sweepLoop = new TaskLoop('sweep', sweep, 10 * 60_000, log);
   loops.push(inboxLoop, outboxLoop, confirmLoop, sweepLoop);
 
   const apiToken = await apiTokenFor(env);
-  const ctx: HttpContext = {
+  const base: Omit<HttpContext, 'limits'> = {
     db: db.prisma,
     config,
     tickets,
@@ -248,8 +253,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     sessions: new ConsoleSessions(apiToken),
     secureCookies: env.RELEVO_PUBLIC_URL?.startsWith('https:') ?? false,
   };
-  const http = await createHttpServer(ctx, logger, {
-    secure: ctx.secureCookies,
+  const { app: http, ctx } = await createHttpServer(base, logger, {
+    secure: base.secureCookies,
     trustProxy: env.RELEVO_TRUST_PROXY,
     headersTimeoutMs: env.RELEVO_HTTP_HEADERS_TIMEOUT_MS,
     requestTimeoutMs: env.RELEVO_HTTP_REQUEST_TIMEOUT_MS,
@@ -269,6 +274,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   let shuttingDown = false;
   registerOpsRoutes(http, {
     metrics,
+    limits: ctx.limits,
     metricsToken: env.RELEVO_METRICS_TOKEN,
     log,
     readiness: () => {

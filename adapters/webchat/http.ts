@@ -10,9 +10,11 @@ import { findOrCreateContact, organisationForEmail } from '../../src/core/direct
 import { NotFoundError, UserError } from '../../src/core/errors.ts';
 import { acceptInbound } from '../../src/core/inbox.ts';
 import { cleanName, isBlank } from '../../src/core/text.ts';
+import type { Tx } from '../../src/db/index.ts';
 import { cookie, hashToken, newSessionToken, parseCookies, sameSecret } from '../../src/http/auth.ts';
 import { agentActor, CONSOLE_COOKIE, type HttpContext, UnauthorizedError } from '../../src/http/context.ts';
 import { issueMessage, requestLanguage } from '../../src/http/input.ts';
+import { addressOf } from '../../src/http/limits.ts';
 import { refusals } from '../../src/i18n/refusals.ts';
 import { toPost, type WebchatAdapter } from './adapter.ts';
 
@@ -111,38 +113,79 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
 
   app.get('/webchat/api/session', async (req) => describe(await customer(req)));
 
-  app.post('/webchat/api/session', async (req, reply) => {
-    const input = body(z.strictObject({ name: z.string().max(200), email: z.email() }), req);
-    // Shown to agents beside the customer's words: one line, no bidi override that could reverse them.
-    const name = cleanName(input.name);
-    if (!name) throw new UserError(refusals(requestLanguage(req)).emptyName, 400, 'invalid_request');
-    const email = input.email.toLowerCase();
-    const organisationId = organisationForEmail(ctx.config, email) ?? ctx.config.webchat.defaultOrganisation;
-    if (!organisationId) {
-      throw new UserError(
-        `We could not find your organisation from ${email}. Please write to your usual support address.`,
-      );
-    }
-    const token = newSessionToken();
-    await ctx.db.$transaction(async (tx) => {
-      const contact = await findOrCreateContact(tx, {
-        platform: 'email',
-        externalId: email,
-        name,
-        organisationId,
+  const limits = ctx.limits;
+  const perAddress = (
+    limit: 'webchatSessionsPerAddress' | 'webchatMessagesPerAddress' | 'signInsPerAddress',
+  ) => limits.hook(limit, addressOf);
+  // The session a request names (its token's hash), without a database read; a wrong one gets 401 later.
+  const sessionOf = (req: FastifyRequest) => {
+    const token = parseCookies(req.headers.cookie)[CHAT_COOKIE];
+    return token ? hashToken(token) : undefined;
+  };
+  const emailOf = (req: FastifyRequest) => {
+    const email = (req.body as { email?: unknown } | undefined)?.email;
+    return typeof email === 'string' ? email.trim().toLowerCase() : undefined;
+  };
+  // A customer's button (confirm solved / still happening) counts as one of their messages.
+  const messageLimits = {
+    onRequest: perAddress('webchatMessagesPerAddress'),
+    preHandler: limits.hook('webchatMessagesPerSession', sessionOf),
+  };
+
+  /**
+   * Whether a message opens a ticket: none unfinished in this conversation, not a greeting, and no earlier
+   * message of this session still waiting in the inbox (that one opens the ticket this one joins).
+   */
+  async function opensTicket(tx: Tx, sessionId: string, text: string): Promise<boolean> {
+    const conversation = { platform: 'webchat', channel: 'support', thread: sessionId };
+    if (!(await ctx.tickets.wouldOpenTicket(tx, conversation, text))) return false;
+    const waiting = await tx.$queryRaw<{ text: string | null }[]>`
+      SELECT payload->>'text' AS text FROM "InboundEvent"
+      WHERE source = 'webchat.message' AND "processedAt" IS NULL AND payload->>'sessionId' = ${sessionId}
+      LIMIT 20`;
+    return !waiting.some((w) => !ctx.tickets.isGreeting(w.text ?? ''));
+  }
+
+  app.post(
+    '/webchat/api/session',
+    {
+      onRequest: perAddress('webchatSessionsPerAddress'),
+      preHandler: limits.hook('webchatSessionsPerVisitor', emailOf),
+    },
+    async (req, reply) => {
+      const input = body(z.strictObject({ name: z.string().max(200), email: z.email() }), req);
+      // Shown to agents beside the customer's words: one line, no bidi override that could reverse them.
+      const name = cleanName(input.name);
+      if (!name) throw new UserError(refusals(requestLanguage(req)).emptyName, 400, 'invalid_request');
+      const email = input.email.toLowerCase();
+      const organisationId =
+        organisationForEmail(ctx.config, email) ?? ctx.config.webchat.defaultOrganisation;
+      if (!organisationId) {
+        throw new UserError(
+          `We could not find your organisation from ${email}. Please write to your usual support address.`,
+        );
+      }
+      const token = newSessionToken();
+      await ctx.db.$transaction(async (tx) => {
+        const contact = await findOrCreateContact(tx, {
+          platform: 'email',
+          externalId: email,
+          name,
+          organisationId,
+        });
+        await tx.webchatSession.create({ data: { tokenHash: hashToken(token), contactId: contact.id } });
       });
-      await tx.webchatSession.create({ data: { tokenHash: hashToken(token), contactId: contact.id } });
-    });
-    reply.header('set-cookie', cookie(CHAT_COOKIE, token, SESSION_DAYS * 86_400, ctx.secureCookies));
-    return describe(await loadSession(token));
-  });
+      reply.header('set-cookie', cookie(CHAT_COOKIE, token, SESSION_DAYS * 86_400, ctx.secureCookies));
+      return describe(await loadSession(token));
+    },
+  );
 
   app.get('/webchat/api/messages', async (req) => {
     const session = await customer(req);
     return { messages: await chat.history(`support/${session.id}`) };
   });
 
-  app.post('/webchat/api/messages', async (req, reply) => {
+  app.post('/webchat/api/messages', messageLimits, async (req, reply) => {
     const session = await customer(req);
     const input = body(z.strictObject({ text: z.string(), clientId: z.string().min(8).max(100) }), req);
     const max = ctx.config.tickets.maxMessageLength;
@@ -168,6 +211,10 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
           message: { text: input.text },
         });
         if (stored.created) {
+          // Counted in this transaction: a refused message rolls back with its count.
+          if (await opensTicket(tx, session.id, input.text)) {
+            await limits.countIn(tx, req, 'ticketsPerVisitor', session.contactId);
+          }
           await acceptInbound(tx, {
             key: `webchat:${stored.row.id}`,
             source: 'webchat.message',
@@ -190,7 +237,7 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
     return reply.code(202).send({ message: toPost(row) });
   });
 
-  app.post('/webchat/api/actions', async (req) => {
+  app.post('/webchat/api/actions', messageLimits, async (req) => {
     const session = await customer(req);
     const input = body(z.strictObject({ action: z.string(), value: z.string() }), req);
     if (!input.action.startsWith('ticket.confirm_'))
@@ -205,10 +252,12 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
   });
 
   // ── agent console ────────────────────────────────────────────────────────
-  app.post('/console/api/login', async (req, reply) => {
+  app.post('/console/api/login', { onRequest: perAddress('signInsPerAddress') }, async (req, reply) => {
     const input = body(z.strictObject({ token: z.string(), agentId: z.string() }), req);
+    await limits.refuseIfReached(req, 'wrongTokensPerAddress', addressOf(req));
     if (!sameSecret(input.token, ctx.apiToken)) {
       req.log.warn({ ip: req.ip }, 'console login with a wrong token');
+      await limits.count(req, 'wrongTokensPerAddress', addressOf(req));
       throw new UnauthorizedError(
         'That token is wrong. It is RELEVO_API_TOKEN, or the contents of data/api-token.',
       );

@@ -3,10 +3,10 @@
 
 export class UserError extends Error {
   override name = 'UserError';
-  /** HTTP-ish status for API callers: 400 bad input, 403 not allowed, 404 missing, 409 conflict. */
+  /** HTTP-ish status for API callers: 400 bad input, 403 not allowed, 404 missing, 409 conflict, 429 wait. */
   constructor(
     message: string,
-    readonly status: 400 | 401 | 403 | 404 | 409 | 413 = 400,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 429 = 400,
     readonly code = 'bad_request',
   ) {
     super(message);

@@ -8,6 +8,7 @@ import type { Clock, Logger, Metrics, Notifier } from '../core/ports.ts';
 import type { Actor, TicketService } from '../core/tickets/service.ts';
 import type { Db } from '../db/index.ts';
 import { bearer, type ConsoleSessions, parseCookies, sameSecret } from './auth.ts';
+import { addressOf, type Limits } from './limits.ts';
 import type { LiveHub } from './live-hub.ts';
 
 export const CONSOLE_COOKIE = 'relevo_console';
@@ -29,6 +30,8 @@ export interface HttpContext {
   apiToken: string;
   sessions: ConsoleSessions;
   secureCookies: boolean;
+  /** Rate limits shared by every instance on the database (limits.ts). */
+  limits: Limits;
 }
 
 export class UnauthorizedError extends UserError {
@@ -45,7 +48,11 @@ export async function agentActor(ctx: HttpContext, req: FastifyRequest): Promise
   const token = bearer(req.headers.authorization);
   let agentId: string | undefined;
   if (token !== undefined) {
+    // Past the limit of wrong tokens from this address, no token is even compared: guessing stops there.
+    const address = addressOf(req);
+    await ctx.limits.refuseIfReached(req, 'wrongTokensPerAddress', address);
     if (!sameSecret(token, ctx.apiToken)) {
+      await ctx.limits.count(req, 'wrongTokensPerAddress', address);
       throw new UnauthorizedError(
         'The API token is wrong. Use the value of RELEVO_API_TOKEN (or data/api-token).',
       );

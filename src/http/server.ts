@@ -7,6 +7,7 @@ import { UserError } from '../core/errors.ts';
 import { registerApiRoutes } from './api-routes.ts';
 import type { HttpContext } from './context.ts';
 import { registerInputGuard } from './input.ts';
+import { LimitReachedError, registerLimits } from './limits.ts';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -43,11 +44,12 @@ export interface HttpServerOptions {
   requestTimeoutMs: number;
 }
 
+/** The server, and the HTTP context completed with its limits (routes registered later need them). */
 export async function createHttpServer(
-  ctx: HttpContext,
+  base: Omit<HttpContext, 'limits'>,
   logger: PinoLogger,
   options: HttpServerOptions,
-): Promise<FastifyInstance> {
+): Promise<{ app: FastifyInstance; ctx: HttpContext }> {
   const app = Fastify({
     loggerInstance: logger as unknown as FastifyBaseLogger,
     // Per-request lines would drown the log; errors are logged by the error handler below.
@@ -74,8 +76,19 @@ export async function createHttpServer(
   });
 
   registerInputGuard(app);
+  const ctx: HttpContext = {
+    ...base,
+    limits: await registerLimits(app, base.db, base.config.limits, base.log),
+  };
 
   app.setErrorHandler((err, req, reply) => {
+    if (err instanceof LimitReachedError) {
+      // Logged once per window where the limit is reached, not once per refused request of a flood.
+      return reply
+        .code(429)
+        .header('retry-after', String(err.retryAfterSeconds))
+        .send({ error: { code: err.code, message: err.message, retryAfterSeconds: err.retryAfterSeconds } });
+    }
     if (err instanceof UserError) {
       req.log.info({ code: err.code, url: req.url, msg: err.message }, 'request refused');
       return reply.code(err.status).send({ error: { code: err.code, message: err.message } });
@@ -116,5 +129,5 @@ export async function createHttpServer(
   });
 
   registerApiRoutes(app, ctx);
-  return app;
+  return { app, ctx };
 }

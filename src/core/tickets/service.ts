@@ -608,6 +608,24 @@ export class TicketService {
   }
 
   /** "hi", "thanks!", "ok, gracias 🙏": nothing but greetings and thanks (from relevo.yaml). */
+  /**
+   * Whether `intake` would open a new ticket for this message in this conversation now: no unfinished
+   * ticket is linked to it, and the message is more than a greeting. (Limits count tickets as they are
+   * accepted, before the inbox opens them.)
+   */
+  async wouldOpenTicket(
+    tx: Tx,
+    conversation: { platform: string; channel: string; thread: string },
+    text: string,
+  ): Promise<boolean> {
+    if (this.isGreeting(text)) return false;
+    const link = await tx.conversationLink.findUnique({
+      where: { platform_channel_thread: conversation },
+      include: { ticket: { select: { status: true } } },
+    });
+    return !link || isFinished(link.ticket.status);
+  }
+
   isGreeting(text: string): boolean {
     let rest = ` ${text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ')} `;
     const phrases = [...this.config.tickets.greetings].sort((a, b) => b.length - a.length);
