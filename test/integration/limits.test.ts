@@ -140,7 +140,8 @@ describe.each(databaseKinds)('rate limits on %s', (database) => {
       );
     }
     const [s1, s2, s3] = sessions as [Client, Client, Client];
-    const say = (s: Client, text: string) => s.post('/webchat/api/messages', { text, clientId: `client-${text}` });
+    const say = (s: Client, text: string) =>
+      s.post('/webchat/api/messages', { text, clientId: `client-${text}` });
     expect((await say(s1, 'first problem')).status).toBe(202);
     expect((await say(s2, 'second problem')).status).toBe(202);
     const before = await counts();
