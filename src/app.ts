@@ -33,6 +33,7 @@ import { LiveHub } from './http/live-hub.ts';
 import { PrometheusMetrics } from './http/metrics.ts';
 import { databaseChecks, type ReadinessCheck, registerOpsRoutes } from './http/ops-routes.ts';
 import { createHttpServer } from './http/server.ts';
+import { STREAM_HEARTBEAT_MS, StreamSlots } from './http/streams.ts';
 import { TaskLoop } from './jobs/loop.ts';
 import { drainOutbox } from './jobs/outbox-worker.ts';
 
@@ -237,6 +238,10 @@ export async function createApp(options: AppOptions): Promise<App> {
   const sweepLoop = new TaskLoop('sweep', sweep, 10 * 60_000, log);
   loops.push(inboxLoop, outboxLoop, confirmLoop, sweepLoop);
 
+  const streams = new StreamSlots(db.prisma, config.limits, log);
+  // This instance's live streams stay counted while it refreshes them (and stale ones are swept).
+  loops.push(new TaskLoop('streams', () => streams.heartbeat(), STREAM_HEARTBEAT_MS, log));
+
   const apiToken = await apiTokenFor(env);
   const base: Omit<HttpContext, 'limits'> = {
     db: db.prisma,
@@ -252,6 +257,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     apiToken,
     sessions: new ConsoleSessions(apiToken),
     secureCookies: env.RELEVO_PUBLIC_URL?.startsWith('https:') ?? false,
+    streams,
   };
   const { app: http, ctx } = await createHttpServer(base, logger, {
     secure: base.secureCookies,
@@ -355,6 +361,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await imap?.close();
       await http.close();
       for (const loop of loops) await loop.stop();
+      await streams.releaseAll().catch((err: unknown) => log.warn({ err }, 'could not release live streams'));
       if (started) {
         await slack?.stop();
         for (const a of adapters.values()) await a.stop();

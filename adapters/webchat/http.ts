@@ -48,9 +48,28 @@ function body<S extends z.ZodType>(schema: S, req: FastifyRequest): z.infer<S> {
   return parsed.data;
 }
 
-/** Streams hub events on one or more channels as Server-Sent Events until the page goes away. */
-function stream(ctx: HttpContext, req: FastifyRequest, reply: FastifyReply, channels: string[]) {
+/**
+ * Streams hub events on one or more channels as Server-Sent Events until the page goes away. `session`
+ * names whose stream it is, for the caps on streams open at once (429 past them).
+ */
+async function stream(
+  ctx: HttpContext,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  channels: string[],
+  session: string,
+) {
+  let gone = false;
+  req.raw.once('close', () => {
+    gone = true;
+  });
+  const slot = await ctx.streams.open(req, session);
   reply.hijack();
+  if (gone) {
+    // The page left while its place was being taken.
+    await ctx.streams.close(slot);
+    return;
+  }
   const res = reply.raw;
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
@@ -66,6 +85,7 @@ function stream(ctx: HttpContext, req: FastifyRequest, reply: FastifyReply, chan
   req.raw.on('close', () => {
     clearInterval(ping);
     for (const u of unsubscribe) u();
+    void ctx.streams.close(slot);
   });
 }
 
@@ -248,7 +268,7 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
 
   app.get('/webchat/api/stream', async (req, reply) => {
     const session = await customer(req);
-    stream(ctx, req, reply, [`support/${session.id}`]);
+    await stream(ctx, req, reply, [`support/${session.id}`], `webchat:${session.id}`);
   });
 
   // ── agent console ────────────────────────────────────────────────────────
@@ -289,8 +309,11 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
   });
 
   app.get('/console/api/stream', async (req, reply) => {
-    await agentActor(ctx, req);
-    stream(ctx, req, reply, ['agents', 'tickets']);
+    const actor = await agentActor(ctx, req);
+    // One sign-in (its cookie) is one session; API-token callers share their agent's.
+    const signIn = parseCookies(req.headers.cookie)[CONSOLE_COOKIE];
+    const session = signIn ? `console:${hashToken(signIn)}` : `agent:${actor.agentId}`;
+    await stream(ctx, req, reply, ['agents', 'tickets'], session);
   });
 
   app.post('/console/api/actions', async (req) => {

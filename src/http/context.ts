@@ -10,6 +10,7 @@ import type { Db } from '../db/index.ts';
 import { bearer, type ConsoleSessions, parseCookies, sameSecret } from './auth.ts';
 import { addressOf, type Limits } from './limits.ts';
 import type { LiveHub } from './live-hub.ts';
+import type { StreamSlots } from './streams.ts';
 
 export const CONSOLE_COOKIE = 'relevo_console';
 
@@ -32,6 +33,8 @@ export interface HttpContext {
   secureCookies: boolean;
   /** Rate limits shared by every instance on the database (limits.ts). */
   limits: Limits;
+  /** Caps on live streams open at once (streams.ts). */
+  streams: StreamSlots;
 }
 
 export class UnauthorizedError extends UserError {

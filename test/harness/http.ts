@@ -12,7 +12,7 @@ export class Client {
       headers: {
         ...this.headers,
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+        cookie: this.cookieHeader(),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
@@ -29,6 +29,10 @@ export class Client {
       json = text;
     }
     return { status: res.status, body: json };
+  }
+  /** The Cookie header this client sends. */
+  cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   }
   get = (path: string) => this.request('GET', path);
   post = (path: string, body: unknown = {}) => this.request('POST', path, body);

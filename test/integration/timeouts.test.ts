@@ -79,9 +79,8 @@ describe('HTTP timeouts', () => {
     expect(
       (await customer.post('/webchat/api/session', { name: 'Sol', email: 'sol@example.com' })).status,
     ).toBe(200);
-    const cookie = (customer as any).cookies as Map<string, string>;
     const stream = await fetch(`${t.url}/webchat/api/stream`, {
-      headers: { cookie: [...cookie].map(([k, v]) => `${k}=${v}`).join('; ') },
+      headers: { cookie: customer.cookieHeader() },
     });
     expect(stream.status).toBe(200);
     const reader = stream.body!.getReader();
