@@ -13,6 +13,7 @@ import type { Clock, Logger, Metrics } from '../../src/core/ports.ts';
 import { firstSight, replayKey } from '../../src/core/replay.ts';
 import { stripControlsDeep } from '../../src/core/text.ts';
 import type { Db } from '../../src/db/index.ts';
+import { envelopeProblem } from './envelope.ts';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 /** Slack: "verify that the request timestamp is within five minutes of the current time". */
@@ -78,6 +79,15 @@ export class FastifySlackReceiver implements Receiver {
             'Slack request with a malformed body refused',
           );
           return reply.code(400).header('x-slack-no-retry', '1').send({ error: 'malformed_body' });
+        }
+        const problem = envelopeProblem(body);
+        if (problem) {
+          // Signed, so from Slack or someone holding the secret, but not a shape Slack sends: nothing is run.
+          this.opts.log.info({ problem, ip: req.ip }, 'Slack request with an unexpected shape refused');
+          return reply
+            .code(400)
+            .header('x-slack-no-retry', '1')
+            .send({ error: 'malformed_body', message: `Not a request Slack sends (${problem}).` });
         }
         if (body.type === 'url_verification') return { challenge: body.challenge };
         if (body.type !== 'event_callback') {
