@@ -58,6 +58,8 @@ export interface SlackAppOptions {
   socketMode?: boolean;
   /** Extra environment for Relevo. */
   env?: Record<string, string>;
+  /** relevo.yaml instead of slackConfigYaml (which it should extend). */
+  config?: string;
   /** A second instance on this app's PostgreSQL database (with a fake Slack of its own). */
   sameDatabaseAs?: SlackTestApp;
   /** Runs once the fakes are up, before Relevo starts (e.g. to make Slack fail at boot). */
@@ -98,7 +100,7 @@ export async function startSlackApp(
     t = await startTestApp({
       database,
       sameDatabaseAs: opts.sameDatabaseAs?.t,
-      config: slackConfigYaml,
+      config: opts.config ?? slackConfigYaml,
       env: { SLACK_BOT_TOKEN: fake.botToken, SLACK_API_URL: fake.url, ...transport, ...opts.env },
     });
   } catch (err) {
