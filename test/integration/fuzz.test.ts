@@ -1,13 +1,18 @@
 // Random payloads at every inbound HTTP endpoint — web chat, console, REST API, Slack with valid
 // signatures, metrics — with fast-check: random strings full of control characters, half surrogate pairs,
 // invisible and bidi characters, random JSON shapes, random query strings and path segments, garbage
-// bodies. Whatever arrives: never a 5xx; a refused (4xx) request leaves every table as it was; and what
+// bodies; random mail at the SMTP listener. Whatever arrives: never a 5xx; a refused (4xx) request leaves every table as it was; and what
 // was accepted is whole (no contact without an identity, no stored event that fails to process).
 // FUZZ_RUNS raises the number of runs per endpoint (default 25); a failure prints its seed and the
 // shrunk payload.
+import { randomUUID } from 'node:crypto';
+import net from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { textProblem } from '../../src/core/text.ts';
+import { startTestApp, type TestApp } from '../harness/app.ts';
 import { databaseKinds } from '../harness/databases.ts';
+import { type SmtpSink, startSmtpSink } from '../harness/email/smtp-sink.ts';
 import { agentClient, Client } from '../harness/http.ts';
 import { rowCounts } from '../harness/rows.ts';
 import {
@@ -393,5 +398,117 @@ describe.each(databaseKinds)('random input at every endpoint on %s', (database) 
     const emptyTickets = await db().$queryRaw<{ n: bigint }[]>`
       SELECT count(*) AS n FROM "Ticket" t WHERE NOT EXISTS (SELECT 1 FROM "TicketEvent" e WHERE e."ticketNumber" = t.number)`;
     expect(Number(emptyTickets[0]?.n)).toBe(0);
+  });
+});
+
+/** One SMTP conversation on a raw socket; resolves with the final reply code to DATA (or the first refusal). */
+async function smtpSend(port: number, from: string, data: Buffer): Promise<number> {
+  const socket = net.connect(port, '127.0.0.1');
+  let buffer = '';
+  const waiting: ((code: number) => void)[] = [];
+  socket.on('data', (chunk) => {
+    buffer += chunk.toString('latin1');
+    for (let i = buffer.indexOf('\r\n'); i >= 0; i = buffer.indexOf('\r\n')) {
+      const line = buffer.slice(0, i);
+      buffer = buffer.slice(i + 2);
+      if (/^\d{3} /.test(line)) waiting.shift()?.(Number(line.slice(0, 3)));
+    }
+  });
+  const reply = () => new Promise<number>((resolve) => waiting.push(resolve));
+  try {
+    if ((await reply()) !== 220) return 0;
+    for (const command of [
+      'EHLO fuzz.test',
+      `MAIL FROM:<${from}>`,
+      'RCPT TO:<support@support.test>',
+      'DATA',
+    ]) {
+      const next = reply();
+      socket.write(`${command}\r\n`);
+      const code = await next;
+      if (code >= 400) return code;
+    }
+    const done = reply();
+    // Dot-stuffing, so the message cannot end DATA early; then the terminating line.
+    socket.write(Buffer.from(data.toString('latin1').replace(/(^|\r\n)\./g, '$1..'), 'latin1'));
+    socket.write('\r\n.\r\n');
+    return await done;
+  } finally {
+    socket.end('QUIT\r\n');
+  }
+}
+
+describe.each(databaseKinds)('random mail at the SMTP listener on %s', (database) => {
+  let t: TestApp;
+  let sink: SmtpSink;
+  beforeAll(async () => {
+    sink = await startSmtpSink();
+    t = await startTestApp({
+      database,
+      env: {
+        RELEVO_SUPPORT_ADDRESS: 'support@support.test',
+        RELEVO_SMTP_LISTEN_PORT: '0',
+        RELEVO_SMTP_URL: sink.url,
+      },
+    });
+  });
+  afterAll(async () => {
+    await t?.stop();
+    await sink?.close();
+  });
+
+  it('takes or refuses any message, and processes everything it took', async () => {
+    const header = fc.oneof(
+      hostile,
+      fc.constantFrom('=?UTF-8?B?AAEC?=', '=?x?Q?=00=1b?=', '"\u202egnp.exe" <a@example.com>'),
+    );
+    const mail = fc.record({
+      from: fc.oneof(fc.constant('carla@example.com'), fc.constant('x@globex.es'), hostile),
+      subject: header,
+      name: header,
+      contentType: fc.constantFrom(
+        'text/plain; charset=utf-8',
+        'text/html',
+        'text/plain; charset=latin1',
+        'multipart/mixed; boundary=b',
+      ),
+      body: fc.oneof(
+        hostile,
+        fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b).toString('latin1')),
+      ),
+      attachment: fc.option(header),
+    });
+    await fc.assert(
+      fc.asyncProperty(mail, async (m) => {
+        const lines = [
+          `From: ${m.name} <${m.from}>`,
+          'To: support@support.test',
+          `Subject: ${m.subject}`,
+          `Message-ID: <${randomUUID()}@fuzz.test>`,
+          'MIME-Version: 1.0',
+          `Content-Type: ${m.contentType}`,
+          ...(m.attachment === null ? [] : [`Content-Disposition: attachment; filename="${m.attachment}"`]),
+          '',
+          m.body,
+        ];
+        const sender = /^[\x21-\x7e]+@[\w.-]+$/.test(m.from) ? m.from : 'someone@example.com';
+        const code = await smtpSend(t.app.smtpPort()!, sender, Buffer.from(lines.join('\r\n'), 'utf8'));
+        expect([250, 451, 550, 552, 554]).toContain(code);
+        expect(code).not.toBe(451); // 451 is "could not store": a failure of ours
+      }),
+      { numRuns: NUM_RUNS },
+    );
+    await t.app.settle();
+    const db = t.app.db.prisma;
+    expect(await db.inboundEvent.count({ where: { lastError: { not: null } } })).toBe(0);
+    // Names and file names as agents see them: no control characters, no bidi overrides.
+    const shown = [
+      ...(await db.contact.findMany({ select: { name: true } })).map((c) => c.name),
+      ...(await db.attachment.findMany({ select: { filename: true } })).map((a) => a.filename),
+    ];
+    for (const text of shown) {
+      expect(textProblem(text), JSON.stringify(text)).toBeUndefined();
+      expect(text).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/u);
+    }
   });
 });
