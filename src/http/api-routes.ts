@@ -331,6 +331,7 @@ export function openApiDocument() {
         '401': { description: 'Missing or wrong API token' },
         '404': { description: 'No such ticket' },
         '409': { description: 'Not allowed in the ticket’s current state' },
+        '429': { description: 'Too many wrong tokens from this address: wait Retry-After seconds' },
       },
     };
   }
