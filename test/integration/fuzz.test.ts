@@ -10,6 +10,7 @@ import net from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { textProblem } from '../../src/core/text.ts';
+import { noLimitsYaml } from '../fixtures/config.ts';
 import { startTestApp, type TestApp } from '../harness/app.ts';
 import { databaseKinds } from '../harness/databases.ts';
 import { type SmtpSink, startSmtpSink } from '../harness/email/smtp-sink.ts';
@@ -29,16 +30,7 @@ const NUM_RUNS = Number(process.env.FUZZ_RUNS ?? 25);
 const METRICS_TOKEN = 'metrics-token-for-fuzzing-0001';
 
 // Limits far out of the way: this test is about the shape of input, not its pace.
-const fuzzYaml = `${slackConfigYaml}
-limits:
-  webchatSessionsPerAddress: { max: 100000, per: 1h }
-  webchatSessionsPerVisitor: { max: 100000, per: 1h }
-  webchatMessagesPerSession: { max: 100000, per: 1h }
-  webchatMessagesPerAddress: { max: 100000, per: 1h }
-  ticketsPerVisitor: { max: 100000, per: 1h }
-  signInsPerAddress: { max: 100000, per: 1h }
-  wrongTokensPerAddress: { max: 100000, per: 1h }
-`;
+const fuzzYaml = slackConfigYaml + noLimitsYaml;
 
 // ── what is thrown ───────────────────────────────────────────────────────────────────────────────
 const nasty = fc.constantFrom(
