@@ -21,18 +21,21 @@ import { IngressGate } from './core/ingress.ts';
 import type { OutboxJob } from './core/outbox.ts';
 import type { ChatAdapter, Clock, Mailer, Notifier } from './core/ports.ts';
 import { systemClock } from './core/ports.ts';
+import { sweepSeenRequests } from './core/replay.ts';
 import { Conversations } from './core/tickets/conversations.ts';
 import { Escalations } from './core/tickets/escalation.ts';
 import { TicketService } from './core/tickets/service.ts';
 import { openConfiguredDatabase } from './db/configured.ts';
 import type { Database } from './db/index.ts';
 import type { HttpContext } from './http/context.ts';
+import { sweepCounters } from './http/limits.ts';
 import { LiveBus } from './http/live-bus.ts';
 import { LiveHub } from './http/live-hub.ts';
 import { PrometheusMetrics } from './http/metrics.ts';
 import { databaseChecks, type ReadinessCheck, registerOpsRoutes } from './http/ops-routes.ts';
 import { createHttpServer } from './http/server.ts';
 import { ConsoleSessions, sweepSessions } from './http/sessions.ts';
+import { STREAM_HEARTBEAT_MS, StreamSlots } from './http/streams.ts';
 import type { Lease } from './jobs/lease.ts';
 import { TaskLoop } from './jobs/loop.ts';
 import { drainOutbox } from './jobs/outbox-worker.ts';
@@ -248,8 +251,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   const apiToken = await apiTokenFor(env);
   const sessions = new ConsoleSessions(db.prisma, apiToken, clock);
   const codes = new VerificationCodes({ db: db.prisma, clock, log, mailer });
-  // Expired sessions and codes, and console sessions of a rotated API token, are removed hourly.
-  const sweepLoop = new TaskLoop(
+  // Past their time: sessions and codes (and console sessions of a rotated API token) hourly, replay keys
+  // and rate counters every ten minutes. Any instance may sweep; the DELETEs are the same for all.
+  const sessionSweep = new TaskLoop(
     'sessions',
     async () => {
       await sweepSessions(db.prisma, clock, sessions.keyId);
@@ -258,13 +262,23 @@ export async function createApp(options: AppOptions): Promise<App> {
     3_600_000,
     log,
   );
-  loops.push(inboxLoop, outboxLoop, confirmLoop, sweepLoop);
+  const sweep = async () => {
+    await sweepSeenRequests(db.prisma, clock.now());
+    await sweepCounters(db.prisma);
+  };
+  const sweepLoop = new TaskLoop('sweep', sweep, 10 * 60_000, log);
+  loops.push(inboxLoop, outboxLoop, confirmLoop, sessionSweep, sweepLoop);
   if (config.webchat.enabled && !mailer) {
     log.warn(
       'Outgoing mail (RELEVO_SMTP_URL) is not set: web chat visitors cannot verify their address by a mailed code',
     );
   }
-  const ctx: HttpContext = {
+
+  const streams = new StreamSlots(db.prisma, config.limits, log);
+  // This instance's live streams stay counted while it refreshes them (and stale ones are swept).
+  loops.push(new TaskLoop('streams', () => streams.heartbeat(), STREAM_HEARTBEAT_MS, log));
+
+  const base: Omit<HttpContext, 'limits'> = {
     db: db.prisma,
     config,
     tickets,
@@ -281,8 +295,14 @@ export async function createApp(options: AppOptions): Promise<App> {
     identitySecret: env.RELEVO_WEBCHAT_IDENTITY_SECRET,
     secureCookies: env.RELEVO_PUBLIC_URL?.startsWith('https:') ?? false,
     streamCheckMs: options.streamCheckMs ?? 25_000,
+    streams,
   };
-  const http = createHttpServer(ctx, logger);
+  const { app: http, ctx } = await createHttpServer(base, logger, {
+    secure: base.secureCookies,
+    trustProxy: env.RELEVO_TRUST_PROXY,
+    headersTimeoutMs: env.RELEVO_HTTP_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: env.RELEVO_HTTP_REQUEST_TIMEOUT_MS,
+  });
   if (config.webchat.enabled) registerWebchatRoutes(http, ctx, webchat);
   slack?.register(http);
 
@@ -299,6 +319,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   let shuttingDown = false;
   registerOpsRoutes(http, {
     metrics,
+    limits: ctx.limits,
     metricsToken: env.RELEVO_METRICS_TOKEN,
     log,
     readiness: () => {
@@ -351,6 +372,8 @@ export async function createApp(options: AppOptions): Promise<App> {
           host: env.RELEVO_SMTP_LISTEN_HOST,
           port: env.RELEVO_SMTP_LISTEN_PORT,
           maxBytes: env.RELEVO_SMTP_MAX_BYTES,
+          timeoutMs: env.RELEVO_SMTP_TIMEOUT_MS,
+          maxClients: env.RELEVO_SMTP_MAX_CLIENTS,
           domains: env.RELEVO_SMTP_DOMAINS?.split(',').map((d) => d.trim()) ?? [
             email.supportAddress.split('@')[1] ?? '',
           ],
@@ -388,6 +411,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         .catch((err: unknown) => log.warn({ err }, 'could not release the mailbox lease'));
       await http.close();
       for (const loop of loops) await loop.stop();
+      await streams.releaseAll().catch((err: unknown) => log.warn({ err }, 'could not release live streams'));
       if (started) {
         await slack?.stop();
         for (const a of adapters.values()) await a.stop();

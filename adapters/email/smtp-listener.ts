@@ -9,6 +9,10 @@ export interface SmtpListenerOptions {
   host: string;
   port: number;
   maxBytes: number;
+  /** A connection silent this long is closed. */
+  timeoutMs: number;
+  /** Connections at once; the next ones are refused with 421 until one ends. */
+  maxClients: number;
   /** Recipient domains accepted (lower case); mail for others is refused at RCPT TO. */
   domains: string[];
   /** Stores the message; resolves once it is safe. */
@@ -41,6 +45,8 @@ export async function startSmtpListener(opts: SmtpListenerOptions): Promise<Smtp
     authOptional: true,
     disabledCommands: ['AUTH', 'STARTTLS'],
     size: opts.maxBytes,
+    socketTimeout: opts.timeoutMs,
+    maxClients: opts.maxClients,
     logger: false,
     onRcptTo(address, _session, callback) {
       const domain = address.address.split('@')[1]?.toLowerCase() ?? '';

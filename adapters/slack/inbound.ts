@@ -7,6 +7,7 @@ import { type ActionDeps, runAction } from '../../src/core/actions.ts';
 import { UserError } from '../../src/core/errors.ts';
 import type { ActionInvocation, OutMessage } from '../../src/core/message.ts';
 import type { Logger } from '../../src/core/ports.ts';
+import { isBlank } from '../../src/core/text.ts';
 import type { Db, Tx } from '../../src/db/index.ts';
 import { actorOf, type SlackPeople } from './people.ts';
 
@@ -73,7 +74,8 @@ export function slackInboxHandlers(deps: SlackInboundDeps) {
       return;
     }
     const text = unescapeSlack(e.text ?? '').trim();
-    if (!text) return;
+    // A message of zero-width spaces alone says nothing: no ticket, no reply, no note.
+    if (isBlank(text)) return;
     const thread = e.thread_ts ?? e.ts;
     const channelRef = `slack:${e.channel}:${thread}:${e.ts}`;
     const person = await people.identify(

@@ -83,6 +83,7 @@ export async function createSlack(deps: SlackDeps) {
     ? undefined
     : new FastifySlackReceiver({
         signingSecret: settings.signingSecret ?? '',
+        db: actions.db,
         clock: deps.clock,
         log,
         ingress: deps.ingress,

@@ -5,6 +5,8 @@ import type { App, Receiver } from '@slack/bolt';
 import { SocketModeClient } from '@slack/socket-mode';
 import type { IngressGate } from '../../src/core/ingress.ts';
 import type { Logger, Metrics } from '../../src/core/ports.ts';
+import { stripControlsDeep } from '../../src/core/text.ts';
+import { envelopeProblem } from './envelope.ts';
 import { slackLogger } from './logger.ts';
 
 /**
@@ -94,8 +96,17 @@ export class SocketSlackReceiver implements Receiver {
   }
   private stopped = false;
 
-  private async dispatch({ body, ack, retry_num, retry_reason }: Envelope, arrived: number) {
+  private async dispatch({ body: received, ack, retry_num, retry_reason }: Envelope, arrived: number) {
+    // As over HTTP: text that cannot be stored is dropped, and a shape Slack does not send runs nothing.
+    const body = stripControlsDeep(received);
     const isEvent = body.type === 'event_callback';
+    const problem = envelopeProblem(body);
+    if (problem) {
+      this.opts.log.info({ problem }, 'Slack Socket Mode envelope with an unexpected shape: acked, ignored');
+      // Acked, or Slack would redeliver what can never be processed.
+      await ack();
+      return;
+    }
     let acked = false;
     const reply = async (response?: unknown) => {
       if (acked) return;

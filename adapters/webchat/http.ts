@@ -10,11 +10,15 @@ import { contactForProvenEmail, organisationForEmail } from '../../src/core/dire
 import { NotFoundError, UserError } from '../../src/core/errors.ts';
 import { normaliseEmail, verifyIdentitySignature } from '../../src/core/identity/signature.ts';
 import { acceptInbound } from '../../src/core/inbox.ts';
+import { cleanName, isBlank } from '../../src/core/text.ts';
 import type { Tx } from '../../src/db/index.ts';
 import { cookie, hashToken, newSessionToken, parseCookies, sameSecret } from '../../src/http/auth.ts';
 import { agentActor, CONSOLE_COOKIE, type HttpContext, UnauthorizedError } from '../../src/http/context.ts';
+import { issueMessage, requestLanguage } from '../../src/http/input.ts';
+import { addressOf } from '../../src/http/limits.ts';
 import { WEBCHAT_SESSION_SECONDS } from '../../src/http/sessions.ts';
 import { t } from '../../src/i18n/index.ts';
+import { refusals } from '../../src/i18n/refusals.ts';
 import { toPost, type WebchatAdapter } from './adapter.ts';
 
 const CHAT_COOKIE = 'relevo_chat';
@@ -34,32 +38,42 @@ export const webchatMessagePayload = z.object({
   postId: z.string(),
 });
 
-function body<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
-  const parsed = schema.safeParse(value ?? {});
+function body<S extends z.ZodType>(schema: S, req: FastifyRequest): z.infer<S> {
+  const parsed = schema.safeParse(req.body ?? {});
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new UserError(`${issue?.path.join('.') || 'body'}: ${issue?.message}`, 400, 'invalid_request');
+    throw new UserError(
+      issueMessage(parsed.error.issues[0], 'body', requestLanguage(req)),
+      400,
+      'invalid_request',
+    );
   }
   return parsed.data;
-}
-
-/** The language of a page asking before it has a session: its Accept-Language, Spanish or English. */
-function requestLanguage(req: FastifyRequest): 'es' | 'en' {
-  return /^\s*es\b/i.test(req.headers['accept-language'] ?? '') ? 'es' : 'en';
 }
 
 /**
  * Streams hub events on one or more channels as Server-Sent Events until the page goes away, or the
  * session behind it ends (signed out, expired, revoked): `alive` is asked at every keep-alive ping.
+ * `session` names whose stream it is, for the caps on streams open at once (429 past them).
  */
-function stream(
+async function stream(
   ctx: HttpContext,
   req: FastifyRequest,
   reply: FastifyReply,
   channels: string[],
+  session: string,
   alive: () => Promise<boolean>,
 ) {
+  let gone = false;
+  req.raw.once('close', () => {
+    gone = true;
+  });
+  const slot = await ctx.streams.open(req, session);
   reply.hijack();
+  if (gone) {
+    // The page left while its place was being taken.
+    await ctx.streams.close(slot);
+    return;
+  }
   const res = reply.raw;
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
@@ -84,6 +98,7 @@ function stream(
   req.raw.on('close', () => {
     clearInterval(ping);
     for (const u of unsubscribe) u();
+    void ctx.streams.close(slot);
   });
 }
 
@@ -165,61 +180,105 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
 
   app.get('/webchat/api/session', async (req) => describe(await customer(req)));
 
-  app.post('/webchat/api/session', async (req, reply) => {
-    const input = body(
-      z.strictObject({
-        name: z.string().trim().min(1).max(200),
-        email: z.email().max(254),
-        /** Hex HMAC-SHA256 of the address, made by the site that embeds the chat. */
-        signature: z.string().max(200).optional(),
-      }),
-      req.body,
-    );
-    const email = normaliseEmail(input.email);
-    const language = requestLanguage(req);
-    const signed = input.signature !== undefined;
-    if (signed) {
-      if (!ctx.identitySecret) {
-        req.log.warn('web chat: a signed identity, but RELEVO_WEBCHAT_IDENTITY_SECRET is not set');
-        throw new UserError(t(language).verification.signedUnavailable, 400, 'signed_identities_off');
-      }
-      if (!verifyIdentitySignature(ctx.identitySecret, email, input.signature ?? '')) {
-        req.log.warn({ ip: req.ip }, 'web chat: an identity with a wrong signature, refused');
-        throw new UserError(t(language).verification.badSignature, 401, 'bad_signature');
-      }
-    }
-    const organisationId = organisationForEmail(ctx.config, email) ?? ctx.config.webchat.defaultOrganisation;
-    if (!organisationId) {
-      throw new UserError(
-        `We could not find your organisation from ${email}. Please write to your usual support address.`,
+  const limits = ctx.limits;
+  const perAddress = (
+    limit: 'webchatSessionsPerAddress' | 'webchatMessagesPerAddress' | 'signInsPerAddress',
+  ) => limits.hook(limit, addressOf);
+  // The session a request names (its token's hash), without a database read; a wrong one gets 401 later.
+  const sessionOf = (req: FastifyRequest) => {
+    const token = parseCookies(req.headers.cookie)[CHAT_COOKIE];
+    return token ? hashToken(token) : undefined;
+  };
+  const emailOf = (req: FastifyRequest) => {
+    const email = (req.body as { email?: unknown } | undefined)?.email;
+    return typeof email === 'string' ? email.trim().toLowerCase() : undefined;
+  };
+  // A customer's button (confirm solved / still happening) counts as one of their messages.
+  const messageLimits = {
+    onRequest: perAddress('webchatMessagesPerAddress'),
+    preHandler: limits.hook('webchatMessagesPerSession', sessionOf),
+  };
+
+  /**
+   * Whether a message opens a ticket: none unfinished in this conversation, not a greeting, and no earlier
+   * message of this session still waiting in the inbox (that one opens the ticket this one joins).
+   */
+  async function opensTicket(tx: Tx, sessionId: string, text: string): Promise<boolean> {
+    const conversation = { platform: 'webchat', channel: 'support', thread: sessionId };
+    if (!(await ctx.tickets.wouldOpenTicket(tx, conversation, text))) return false;
+    const waiting = await tx.$queryRaw<{ text: string | null }[]>`
+      SELECT payload->>'text' AS text FROM "InboundEvent"
+      WHERE source = 'webchat.message' AND "processedAt" IS NULL AND payload->>'sessionId' = ${sessionId}
+      LIMIT 20`;
+    return !waiting.some((w) => !ctx.tickets.isGreeting(w.text ?? ''));
+  }
+
+  app.post(
+    '/webchat/api/session',
+    {
+      onRequest: perAddress('webchatSessionsPerAddress'),
+      preHandler: limits.hook('webchatSessionsPerVisitor', emailOf),
+    },
+    async (req, reply) => {
+      const input = body(
+        z.strictObject({
+          name: z.string().max(200),
+          email: z.email().max(254),
+          /** Hex HMAC-SHA256 of the address, made by the site that embeds the chat. */
+          signature: z.string().max(200).optional(),
+        }),
+        req,
       );
-    }
-    const token = newSessionToken();
-    const previous = sessionToken(req);
-    await ctx.db.$transaction(async (tx) => {
-      const contact = signed
-        ? await provenContact(tx, { email, name: input.name, organisationId }, language)
-        : await tx.contact.create({
-            data: { name: input.name, organisationId, verified: false, claimedEmail: email },
-          });
-      await tx.webchatSession.create({
-        data: {
-          tokenHash: hashToken(token),
-          contactId: contact.id,
-          createdAt: ctx.clock.now(),
-          expiresAt: expiry(),
-        },
+      // Shown to agents beside the customer's words: one line, no bidi override that could reverse them.
+      const name = cleanName(input.name);
+      if (!name) throw new UserError(refusals(requestLanguage(req)).emptyName, 400, 'invalid_request');
+      const email = normaliseEmail(input.email);
+      const language = requestLanguage(req);
+      const signed = input.signature !== undefined;
+      if (signed) {
+        if (!ctx.identitySecret) {
+          req.log.warn('web chat: a signed identity, but RELEVO_WEBCHAT_IDENTITY_SECRET is not set');
+          throw new UserError(t(language).verification.signedUnavailable, 400, 'signed_identities_off');
+        }
+        if (!verifyIdentitySignature(ctx.identitySecret, email, input.signature ?? '')) {
+          req.log.warn({ ip: req.ip }, 'web chat: an identity with a wrong signature, refused');
+          throw new UserError(t(language).verification.badSignature, 401, 'bad_signature');
+        }
+      }
+      const organisationId =
+        organisationForEmail(ctx.config, email) ?? ctx.config.webchat.defaultOrganisation;
+      if (!organisationId) {
+        throw new UserError(
+          `We could not find your organisation from ${email}. Please write to your usual support address.`,
+        );
+      }
+      const token = newSessionToken();
+      const previous = sessionToken(req);
+      await ctx.db.$transaction(async (tx) => {
+        const contact = signed
+          ? await provenContact(tx, { email, name, organisationId }, language)
+          : await tx.contact.create({
+              data: { name, organisationId, verified: false, claimedEmail: email },
+            });
+        await tx.webchatSession.create({
+          data: {
+            tokenHash: hashToken(token),
+            contactId: contact.id,
+            createdAt: ctx.clock.now(),
+            expiresAt: expiry(),
+          },
+        });
+        // A new sign-in in this browser ends the one it had.
+        if (previous) await tx.webchatSession.deleteMany({ where: { tokenHash: hashToken(previous) } });
       });
-      // A new sign-in in this browser ends the one it had.
-      if (previous) await tx.webchatSession.deleteMany({ where: { tokenHash: hashToken(previous) } });
-    });
-    setSessionCookie(reply, token);
-    return describe(await loadSession(token));
-  });
+      setSessionCookie(reply, token);
+      return describe(await loadSession(token));
+    },
+  );
 
   app.post('/webchat/api/verification', async (req) => {
     const session = await customer(req);
-    body(z.strictObject({}), req.body);
+    body(z.strictObject({}), req);
     const language = session.contact.organisation.language;
     if (session.contact.verified || !session.contact.claimedEmail) {
       throw new UserError(t(language).verification.alreadyVerified, 409, 'already_verified');
@@ -230,7 +289,7 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
 
   app.post('/webchat/api/verification/confirm', async (req, reply) => {
     const session = await customer(req);
-    const input = body(z.strictObject({ code: z.string().max(20) }), req.body);
+    const input = body(z.strictObject({ code: z.string().max(20) }), req);
     const language = session.contact.organisation.language;
     if (session.contact.verified) {
       throw new UserError(t(language).verification.alreadyVerified, 409, 'already_verified');
@@ -275,9 +334,9 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
     return { messages: await chat.history(`support/${session.id}`) };
   });
 
-  app.post('/webchat/api/messages', async (req, reply) => {
+  app.post('/webchat/api/messages', messageLimits, async (req, reply) => {
     const session = await customer(req);
-    const input = body(z.strictObject({ text: z.string(), clientId: z.string().min(8).max(100) }), req.body);
+    const input = body(z.strictObject({ text: z.string(), clientId: z.string().min(8).max(100) }), req);
     const max = ctx.config.tickets.maxMessageLength;
     if (input.text.length > max) {
       throw new UserError(
@@ -286,7 +345,10 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
         'message_too_long',
       );
     }
-    if (!input.text.trim()) throw new UserError('The message is empty.');
+    // Zero-width spaces and other invisible characters alone would open a ticket nobody can read.
+    if (isBlank(input.text)) {
+      throw new UserError(refusals(requestLanguage(req)).emptyMessage, 400, 'empty_message');
+    }
     // The post and its inbound event commit together: once we answer 202 the message is in the database.
     const { row, created } = await ctx.ingress.run(() =>
       ctx.db.$transaction(async (tx) => {
@@ -298,6 +360,10 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
           message: { text: input.text },
         });
         if (stored.created) {
+          // Counted in this transaction: a refused message rolls back with its count.
+          if (await opensTicket(tx, session.id, input.text)) {
+            await limits.countIn(tx, req, 'ticketsPerVisitor', session.contactId);
+          }
           await acceptInbound(tx, {
             key: `webchat:${stored.row.id}`,
             source: 'webchat.message',
@@ -317,9 +383,9 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
     return reply.code(202).send({ message: toPost(row) });
   });
 
-  app.post('/webchat/api/actions', async (req) => {
+  app.post('/webchat/api/actions', messageLimits, async (req) => {
     const session = await customer(req);
-    const input = body(z.strictObject({ action: z.string(), value: z.string() }), req.body);
+    const input = body(z.strictObject({ action: z.string(), value: z.string() }), req);
     if (!input.action.startsWith('ticket.confirm_'))
       throw new UserError('That button is for agents.', 403, 'forbidden');
     const text = await runAction(ctx.actions, { kind: 'contact', contactId: session.contactId }, input);
@@ -329,14 +395,18 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
   app.get('/webchat/api/stream', async (req, reply) => {
     const token = sessionToken(req);
     const session = await loadSession(token);
-    stream(ctx, req, reply, [`support/${session.id}`], async () => (await findSession(token)) !== null);
+    await stream(ctx, req, reply, [`support/${session.id}`], `webchat:${session.id}`, async () =>
+      Boolean(await findSession(token)),
+    );
   });
 
   // ── agent console ────────────────────────────────────────────────────────
-  app.post('/console/api/login', async (req, reply) => {
-    const input = body(z.strictObject({ token: z.string(), agentId: z.string() }), req.body);
+  app.post('/console/api/login', { onRequest: perAddress('signInsPerAddress') }, async (req, reply) => {
+    const input = body(z.strictObject({ token: z.string(), agentId: z.string() }), req);
+    await limits.refuseIfReached(req, 'wrongTokensPerAddress', addressOf(req));
     if (!sameSecret(input.token, ctx.apiToken)) {
       req.log.warn({ ip: req.ip }, 'console login with a wrong token');
+      await limits.count(req, 'wrongTokensPerAddress', addressOf(req));
       throw new UnauthorizedError(
         'That token is wrong. It is RELEVO_API_TOKEN, or the contents of data/api-token.',
       );
@@ -371,8 +441,11 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
   });
 
   app.get('/console/api/stream', async (req, reply) => {
-    await agentActor(ctx, req);
-    stream(ctx, req, reply, ['agents', 'tickets'], () =>
+    const actor = await agentActor(ctx, req);
+    // One sign-in (its cookie) is one session; API-token callers share their agent's.
+    const signIn = parseCookies(req.headers.cookie)[CONSOLE_COOKIE];
+    const session = signIn ? `console:${hashToken(signIn)}` : `agent:${actor.agentId}`;
+    await stream(ctx, req, reply, ['agents', 'tickets'], session, () =>
       agentActor(ctx, req).then(
         () => true,
         (err) => {
@@ -391,7 +464,7 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
         value: z.string(),
         form: z.record(z.string(), z.string()).optional(),
       }),
-      req.body,
+      req,
     );
     return { text: await runAction(ctx.actions, actor, input) };
   });
@@ -400,7 +473,7 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
     const actor = await agentActor(ctx, req);
     const input = body(
       z.strictObject({ text: z.string().max(ctx.config.tickets.maxMessageLength + 200) }),
-      req.body,
+      req,
     );
     const message = await runCommandLine(input.text, {
       actor,

@@ -44,6 +44,50 @@ describe('configuration', () => {
     ).toEqual(['mx1.acme.example', 'mx2.acme.example']);
   });
 
+  it('reads the HTTP timeouts, the SMTP limits and the trusted proxies', () => {
+    expect(parseEnv({})).toMatchObject({
+      RELEVO_HTTP_HEADERS_TIMEOUT_MS: 10_000,
+      RELEVO_HTTP_REQUEST_TIMEOUT_MS: 30_000,
+      RELEVO_SMTP_TIMEOUT_MS: 60_000,
+      RELEVO_SMTP_MAX_CLIENTS: 50,
+    });
+    expect(parseEnv({}).RELEVO_TRUST_PROXY).toBeUndefined();
+    expect(parseEnv({ RELEVO_TRUST_PROXY: 'loopback, 10.0.0.0/8' }).RELEVO_TRUST_PROXY).toEqual([
+      'loopback',
+      '10.0.0.0/8',
+    ]);
+    // Trusting every hop (or a hop count) would let anyone choose their address and walk past the limits.
+    expect(() => parseEnv({ RELEVO_TRUST_PROXY: 'true' })).toThrow(/RELEVO_TRUST_PROXY.*not true/);
+    expect(() => parseEnv({ RELEVO_TRUST_PROXY: '2' })).toThrow(/RELEVO_TRUST_PROXY/);
+    expect(() =>
+      parseEnv({ RELEVO_HTTP_HEADERS_TIMEOUT_MS: '20000', RELEVO_HTTP_REQUEST_TIMEOUT_MS: '10000' }),
+    ).toThrow(/RELEVO_HTTP_HEADERS_TIMEOUT_MS: must not exceed/);
+  });
+
+  it('has a default for every limit and reads overrides from relevo.yaml', () => {
+    const defaults = parseConfigFile(demo, 'demo.yaml').limits;
+    expect(defaults.webchatSessionsPerAddress).toEqual({ max: 30, per: 60 });
+    expect(defaults.webchatMessagesPerSession).toEqual({ max: 20, per: 1 });
+    expect(defaults.ticketsPerVisitor).toEqual({ max: 10, per: 60 });
+    expect(defaults.signInsPerAddress).toEqual({ max: 10, per: 15 });
+    expect(defaults.wrongTokensPerAddress).toEqual({ max: 20, per: 15 });
+    expect(defaults.streamsPerSession).toBe(5);
+    expect(defaults.streamsPerAddress).toBe(50);
+    const tuned = parseConfigFile(
+      `${demo}\nlimits:\n  ticketsPerVisitor: { max: 3, per: 1d }\n  streamsPerAddress: 200\n`,
+      'relevo.yaml',
+    ).limits;
+    expect(tuned.ticketsPerVisitor).toEqual({ max: 3, per: 24 * 60 });
+    expect(tuned.streamsPerAddress).toBe(200);
+    expect(tuned.webchatSessionsPerVisitor).toEqual(defaults.webchatSessionsPerVisitor);
+    expect(() =>
+      parseConfigFile(`${demo}\nlimits:\n  ticketsPerVisitor: { max: 0, per: 1h }\n`, 'relevo.yaml'),
+    ).toThrow(/limits\.ticketsPerVisitor\.max/);
+    expect(() => parseConfigFile(`${demo}\nlimits:\n  messagesPerMinute: 5\n`, 'relevo.yaml')).toThrow(
+      /limits/,
+    );
+  });
+
   it('names the file, the field and what it expected', () => {
     const wrongPlan = demo.replace('plan: production', 'plan: gold');
     expect(() => parseConfigFile(wrongPlan, 'relevo.yaml')).toThrow(

@@ -30,6 +30,27 @@ export const envSchema = z.object({
     .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RELEVO_PUBLIC_URL: z.url().optional(),
+  /**
+   * Behind a reverse proxy: the proxies whose X-Forwarded-For to believe, comma-separated addresses, CIDRs or
+   * `loopback` / `uniquelocal`, so limits count each visitor's own address instead of the proxy's. Not `true`:
+   * trusting every hop lets anyone choose their address and walk past the limits.
+   */
+  RELEVO_TRUST_PROXY: z
+    .string()
+    .regex(
+      /^[\w.:/]+(\s*,\s*[\w.:/]+)*$/,
+      "expected the proxies' addresses or CIDRs, comma-separated (e.g. loopback or 10.0.0.0/8)",
+    )
+    .refine(
+      (v) => !/^(true|false|\d+)$/.test(v),
+      'expected addresses or CIDRs, not true/false or a hop count',
+    )
+    .transform((v) => v.split(/\s*,\s*/))
+    .optional(),
+  /** HTTP: a client must send its request headers within this (slow-header connections are closed). */
+  RELEVO_HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** HTTP: a client must send its whole request (headers and body) within this. Live streams are not cut. */
+  RELEVO_HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   /** Slack: the bot token (xoxb-…) switches Slack on. */
   SLACK_BOT_TOKEN: z
     .string()
@@ -62,6 +83,10 @@ export const envSchema = z.object({
     .int()
     .min(1024)
     .default(25 * 1024 * 1024),
+  /** Email: the listener closes a connection silent for this long. */
+  RELEVO_SMTP_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
+  /** Email: at most this many SMTP connections at once; more are refused (421) until one ends. */
+  RELEVO_SMTP_MAX_CLIENTS: z.coerce.number().int().min(1).default(50),
   /** Email: recipient domains the listener accepts, comma-separated (default: the support address's). */
   RELEVO_SMTP_DOMAINS: z.string().optional(),
   /** Email: an existing mailbox to read, imap(s)://user:password@host:port/INBOX. */
@@ -125,6 +150,11 @@ function crossCheck(env: Env): string[] {
   ) {
     problems.push(
       '  RELEVO_SUPPORT_ADDRESS: required when email is switched on (the address customers write to)',
+    );
+  }
+  if (env.RELEVO_HTTP_HEADERS_TIMEOUT_MS > env.RELEVO_HTTP_REQUEST_TIMEOUT_MS) {
+    problems.push(
+      '  RELEVO_HTTP_HEADERS_TIMEOUT_MS: must not exceed RELEVO_HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request)',
     );
   }
   if ((env.SLACK_APP_TOKEN || env.SLACK_SIGNING_SECRET) && !env.SLACK_BOT_TOKEN) {

@@ -19,6 +19,37 @@ export const duration = z
     return unit === 'm' ? n : unit === 'h' ? n * 60 : n * 24 * 60;
   });
 
+/** At most `max` per `per` (a duration such as "1m", "15m", "1h"), counted in fixed windows. */
+const rate = (max: number, per: string) =>
+  z.strictObject({ max: z.number().int().min(1), per: duration }).default({ max, per: duration.parse(per) });
+const concurrent = (max: number) => z.number().int().min(1).default(max);
+
+/** Every limit's default; README "Security → Limits" explains each. */
+export const limitsSchema = z
+  .strictObject({
+    /** New web chat sessions from one address (a whole office behind one NAT shares it). */
+    webchatSessionsPerAddress: rate(30, '1h'),
+    /** New web chat sessions for one email address. */
+    webchatSessionsPerVisitor: rate(10, '1h'),
+    /** Messages in one web chat session. */
+    webchatMessagesPerSession: rate(20, '1m'),
+    /** Web chat messages from one address, all sessions together. */
+    webchatMessagesPerAddress: rate(120, '1m'),
+    /** Tickets one web chat visitor (their email's contact) can open. */
+    ticketsPerVisitor: rate(10, '1h'),
+    /** Agent console sign-in attempts from one address, right or wrong. */
+    signInsPerAddress: rate(10, '15m'),
+    /** Requests with a wrong API or metrics token (and wrong console sign-ins) from one address. */
+    wrongTokensPerAddress: rate(20, '15m'),
+    /** Live streams (SSE) open at once on one web chat session or console sign-in. */
+    streamsPerSession: concurrent(5),
+    /** Live streams open at once from one address. */
+    streamsPerAddress: concurrent(50),
+  })
+  .prefault({});
+
+export type LimitsConfig = z.infer<typeof limitsSchema>;
+
 const slaTarget = z.strictObject({
   firstResponse: duration,
   nextUpdate: duration,
@@ -97,6 +128,7 @@ export const fileSchema = z
         defaultOrganisation: id.optional(),
       })
       .prefault({}),
+    limits: limitsSchema,
     tickets: z
       .strictObject({
         confirmationWindow: duration.default(7 * 24 * 60),

@@ -2,6 +2,7 @@
 // write in. This file mirrors the configuration into the database and answers "who is this?".
 import type { FileConfig } from '../config/file.ts';
 import type { Db, Tx } from '../db/index.ts';
+import { cleanName } from './text.ts';
 
 /** Mirrors organisations, products and agents (with their identities) from the config into the database. */
 export async function syncDirectory(db: Db, config: FileConfig): Promise<void> {
@@ -82,8 +83,11 @@ export async function findOrCreateContact(
   }
   const identities = [{ platform: input.platform, externalId: input.externalId }];
   if (email && input.platform !== 'email') identities.push({ platform: 'email', externalId: email });
+  // Names come from people and platforms (a Slack profile, an email's display name, a form): shown to agents
+  // inside other text, so one line and no bidi override; nothing visible left → the address or id.
+  const name = cleanName(input.name) || cleanName(input.externalId) || 'unknown';
   return tx.contact.create({
-    data: { name: input.name, organisationId: input.organisationId, identities: { create: identities } },
+    data: { name, organisationId: input.organisationId, identities: { create: identities } },
   });
 }
 

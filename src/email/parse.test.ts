@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FIXTURE_DIR, fixturePath } from '../../test/fixtures/email/expectations.ts';
+import { textProblem } from '../core/text.ts';
 import { DEFAULT_MAX_ATTACHMENT_BYTES, type ParsedEmail, parseEmail } from './parse.ts';
 
 const crlf = (s: string) => s.replace(/\r?\n/g, '\r\n');
@@ -78,6 +79,19 @@ describe('parseEmail never throws on broken input', () => {
 
   it('keeps the body of a message that has no header at all', async () => {
     expect((await parseEmail('\nhola\n\nmundo')).text.trim()).toBe('hola\n\nmundo');
+  });
+
+  it('drops control characters from every body reading, the raw fallback and repaired text included', async () => {
+    // A multipart message without parts is read from its raw body; a Latin-1 repair can yield C1 codes.
+    const raw = crlf(
+      'From: a@example.com\nContent-Type: multipart/mixed; boundary=b\n\nnul\u0000 nak\u0015 bel\u0007 U\n',
+    );
+    const noParts = await parseEmail(Buffer.from(raw, 'utf8'));
+    expect(noParts.text).toBe('nul nak bel U');
+    const c1 = await parseEmail(
+      Buffer.from(crlf('From: a@example.com\nContent-Type: text/plain\n\n=k:pO=00uK6.]W\u001bue\n'), 'utf8'),
+    );
+    expect(textProblem(c1.text)).toBeUndefined();
   });
 
   it('gives null, not "now", for a Date it cannot read', async () => {

@@ -2,6 +2,7 @@
 // Never throws: a help desk must open a ticket for a mangled message rather than drop it, so every
 // failure degrades to "what could be read".
 import { type AddressObject, type EmailAddress, type ParsedMail, simpleParser } from 'mailparser';
+import { stripControls } from '../core/text.ts';
 import {
   fieldsFromLines,
   firstMessageId,
@@ -178,10 +179,16 @@ async function bodyText(mail: ParsedMail): Promise<{ text: string; html: string 
   const html = typeof mail.html === 'string' && mail.html ? repairMojibake(mail.html) : null;
   let text = typeof mail.text === 'string' ? mail.text : '';
   if (!text.trim() && html) text = await htmlToText(html);
-  // NUL and other control characters (a UTF-16 body labelled UTF-8) cannot be stored as text.
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
-  const clean = text.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '');
-  return { text: repairMojibake(clean), html };
+  return { text: cleanBody(text), html };
+}
+
+/**
+ * A body as Relevo stores it: line feeds only; mislabelled UTF-8 repaired; then NUL and the other control
+ * characters (a UTF-16 body labelled UTF-8, C1 codes a repair can produce) dropped — after the repair, so
+ * nothing it yields is left uncleaned.
+ */
+function cleanBody(text: string): string {
+  return stripControls(repairMojibake(text.replace(/\r\n?/g, '\n')));
 }
 
 function subjectOf(mail: ParsedMail): string {
@@ -266,7 +273,7 @@ function roughMailbox(value: string | undefined): Address | null {
 
 /** Undecoded body, for a multipart mailparser found no part in: better than showing nothing. */
 function rawBodyText(bytes: Buffer): string {
-  return repairMojibake(splitRaw(bytes).body.toString('utf8').replace(/\r\n?/g, '\n')).trim();
+  return cleanBody(splitRaw(bytes).body.toString('utf8')).trim();
 }
 
 /** The reading used when mailparser cannot be: headers by hand, the body as UTF-8 text. */

@@ -8,6 +8,7 @@ import { statuses } from '../core/tickets/lifecycle.ts';
 import { getTicket, listTickets, parseCursor } from '../core/tickets/queries.ts';
 import type { Actor } from '../core/tickets/service.ts';
 import { agentActor, type HttpContext } from './context.ts';
+import { issueMessage, requestLanguage, visibleText } from './input.ts';
 import { endConsoleSessions } from './sessions.ts';
 
 const ticketParam = z.object({ number: z.coerce.number().int().positive() });
@@ -138,9 +139,9 @@ export const apiRoutes: Route[] = [
     status: 201,
     body: z.strictObject({
       requesterEmail: z.email(),
-      requesterName: z.string().min(1).max(200).optional(),
-      subject: z.string().min(1).max(500),
-      body: z.string().min(1),
+      requesterName: visibleText().max(200).optional(),
+      subject: visibleText().max(500),
+      body: visibleText(),
       priority: priority.optional(),
       productId: z.string().optional(),
     }),
@@ -155,25 +156,28 @@ export const apiRoutes: Route[] = [
           `No organisation has the email domain of ${email}; add it to emailDomains in relevo.yaml.`,
         );
       }
-      const contact = await ctx.db.$transaction((tx) =>
-        findOrCreateContact(tx, {
+      // The contact and its ticket commit together: a refused ticket (unknown product, text too long)
+      // leaves no contact behind.
+      const number = await ctx.db.$transaction(async (tx) => {
+        const contact = await findOrCreateContact(tx, {
           platform: 'email',
           externalId: email,
           name: body.requesterName ?? email.split('@')[0] ?? email,
           organisationId: organisationId as string,
-        }),
-      );
-      const number = await ctx.tickets.create(
-        {
-          subject: body.subject,
-          body: body.body,
-          requesterId: contact.id,
-          source: 'api',
-          priority: body.priority,
-          productId: body.productId,
-        },
-        actor,
-      );
+        });
+        return ctx.tickets.create(
+          {
+            subject: body.subject,
+            body: body.body,
+            requesterId: contact.id,
+            source: 'api',
+            priority: body.priority,
+            productId: body.productId,
+          },
+          actor,
+          tx,
+        );
+      });
       return { number };
     },
   }),
@@ -183,7 +187,7 @@ export const apiRoutes: Route[] = [
     summary: 'Send a public reply to the customer',
     status: 201,
     params: ticketParam,
-    body: z.strictObject({ text: z.string().min(1) }),
+    body: z.strictObject({ text: visibleText() }),
     async handler(ctx, { params, body, actor }) {
       return { eventId: await ctx.tickets.reply(params.number, actor, body.text) };
     },
@@ -194,7 +198,7 @@ export const apiRoutes: Route[] = [
     summary: 'Add a private note (never shown to the customer)',
     status: 201,
     params: ticketParam,
-    body: z.strictObject({ text: z.string().min(1) }),
+    body: z.strictObject({ text: visibleText() }),
     async handler(ctx, { params, body, actor }) {
       return { eventId: await ctx.tickets.note(params.number, actor, body.text) };
     },
@@ -226,7 +230,7 @@ export const apiRoutes: Route[] = [
     url: '/api/v1/tickets/:number/resolve',
     summary: 'Propose the solution; the customer is asked to confirm',
     params: ticketParam,
-    body: z.strictObject({ message: z.string().min(1), technicalNote: z.string().optional() }),
+    body: z.strictObject({ message: visibleText(), technicalNote: z.string().optional() }),
     async handler(ctx, { params, body, actor }) {
       await ctx.tickets.resolve(params.number, actor, body);
       return { ok: true };
@@ -263,13 +267,12 @@ export const apiRoutes: Route[] = [
   }),
 ];
 
-function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
+function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string, req: FastifyRequest): T {
   if (!schema) return undefined as T;
   const result = schema.safeParse(value ?? {});
   if (!result.success) {
-    const issue = result.error.issues[0];
-    const field = issue?.path.length ? `${where}.${issue.path.join('.')}` : where;
-    throw new UserError(`${field}: ${issue?.message ?? 'invalid'}`, 400, 'invalid_request');
+    const message = issueMessage(result.error.issues[0], where, requestLanguage(req));
+    throw new UserError(message, 400, 'invalid_request');
   }
   return result.data;
 }
@@ -282,9 +285,9 @@ export function registerApiRoutes(app: FastifyInstance, ctx: HttpContext): void 
       handler: async (req: FastifyRequest, reply: FastifyReply) => {
         const actor = await agentActor(ctx, req);
         const input = {
-          params: parse(r.params, req.params, 'path'),
-          query: parse(r.query, req.query, 'query'),
-          body: parse(r.body, req.body, 'body'),
+          params: parse(r.params, req.params, 'path', req),
+          query: parse(r.query, req.query, 'query', req),
+          body: parse(r.body, req.body, 'body', req),
           actor,
         } as never;
         const result = await r.handler(ctx, input);
@@ -345,6 +348,7 @@ export function openApiDocument() {
         '401': { description: 'Missing or wrong API token' },
         '404': { description: 'No such ticket' },
         '409': { description: 'Not allowed in the ticket’s current state' },
+        '429': { description: 'Too many wrong tokens from this address: wait Retry-After seconds' },
       },
     };
   }

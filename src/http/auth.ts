@@ -8,11 +8,20 @@ export function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(x, y);
 }
 
+/**
+ * The request's cookies. A value that is not valid percent-encoding (`relevo_chat=%E0%A4%A`) is left out,
+ * as if it had not been sent: the caller is signed out, never a 500.
+ */
 export function parseCookies(header: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const part of (header ?? '').split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0) out[part.slice(0, eq).trim()] = decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq <= 0) continue;
+    try {
+      out[part.slice(0, eq).trim()] = decodeURIComponent(part.slice(eq + 1).trim());
+    } catch {
+      // URIError: malformed escape or bytes that are not UTF-8.
+    }
   }
   return out;
 }

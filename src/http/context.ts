@@ -9,8 +9,10 @@ import type { Clock, Logger, Metrics, Notifier } from '../core/ports.ts';
 import type { Actor, TicketService } from '../core/tickets/service.ts';
 import type { Db } from '../db/index.ts';
 import { bearer, parseCookies, sameSecret } from './auth.ts';
+import { addressOf, type Limits } from './limits.ts';
 import type { LiveHub } from './live-hub.ts';
 import type { ConsoleSessions } from './sessions.ts';
+import type { StreamSlots } from './streams.ts';
 
 export const CONSOLE_COOKIE = 'relevo_console';
 
@@ -37,6 +39,10 @@ export interface HttpContext {
   secureCookies: boolean;
   /** How often a live stream (SSE) rechecks its session, closing when it ended. */
   streamCheckMs: number;
+  /** Rate limits shared by every instance on the database (limits.ts). */
+  limits: Limits;
+  /** Caps on live streams open at once (streams.ts). */
+  streams: StreamSlots;
 }
 
 export class UnauthorizedError extends UserError {
@@ -53,7 +59,11 @@ export async function agentActor(ctx: HttpContext, req: FastifyRequest): Promise
   const token = bearer(req.headers.authorization);
   let agentId: string | undefined;
   if (token !== undefined) {
+    // Past the limit of wrong tokens from this address, no token is even compared: guessing stops there.
+    const address = addressOf(req);
+    await ctx.limits.refuseIfReached(req, 'wrongTokensPerAddress', address);
     if (!sameSecret(token, ctx.apiToken)) {
+      await ctx.limits.count(req, 'wrongTokensPerAddress', address);
       throw new UnauthorizedError(
         'The API token is wrong. Use the value of RELEVO_API_TOKEN (or data/api-token).',
       );

@@ -9,6 +9,7 @@ import type { Logger } from '../core/ports.ts';
 import type { Db } from '../db/index.ts';
 import { pendingMigrations } from '../db/migrate.ts';
 import { bearer, sameSecret } from './auth.ts';
+import { addressOf, type Limits } from './limits.ts';
 import type { PrometheusMetrics } from './metrics.ts';
 
 /** A check's state: `ok` / `connected` pass; anything else ('unreachable', 'pending', 'disconnected'…) fails. */
@@ -25,6 +26,8 @@ export interface OpsOptions {
   /** Run together on every /readyz; their names appear in the answer (database, migrations, slack, …). */
   readiness: () => Record<string, ReadinessCheck>;
   log: Logger;
+  /** Wrong metrics tokens count with wrong API tokens against the address. */
+  limits: Limits;
 }
 
 async function runCheck(
@@ -92,7 +95,11 @@ export function registerOpsRoutes(app: FastifyInstance, opts: OpsOptions): void 
   app.get('/metrics', async (req, reply) => {
     if (opts.metricsToken) {
       const token = bearer(req.headers.authorization);
+      const address = addressOf(req);
+      await opts.limits.refuseIfReached(req, 'wrongTokensPerAddress', address);
       if (token === undefined || !sameSecret(token, opts.metricsToken)) {
+        // A missing token is a misconfigured scraper; a wrong one may be a guess.
+        if (token !== undefined) await opts.limits.count(req, 'wrongTokensPerAddress', address);
         return reply
           .code(401)
           .header('www-authenticate', 'Bearer realm="relevo-metrics"')

@@ -25,6 +25,8 @@ export class FakeClock implements Clock {
 export interface TestApp {
   app: App;
   url: string;
+  /** The database's environment, for a second instance on the same PostgreSQL (`sameDatabaseAs`). */
+  databaseEnv: Record<string, string | undefined>;
   apiToken: string;
   agentId: string;
   config: FileConfig;
@@ -43,9 +45,13 @@ export async function startTestApp(
     logger?: PinoLogger;
     /** How often live streams recheck their session. */
     streamCheckMs?: number;
+    /** Another instance on this app's PostgreSQL database (the first app drops it when it stops). */
+    sameDatabaseAs?: TestApp;
   } = {},
 ): Promise<TestApp> {
-  const database = await freshDatabase(opts.database ?? 'pglite');
+  const database = opts.sameDatabaseAs
+    ? { env: opts.sameDatabaseAs.databaseEnv, drop: async () => {} }
+    : await freshDatabase(opts.database ?? 'pglite');
   const env = parseEnv({
     ...database.env,
     PORT: '0',
@@ -67,6 +73,7 @@ export async function startTestApp(
   return {
     app,
     url,
+    databaseEnv: database.env,
     apiToken: API_TOKEN,
     agentId: 'ana',
     config,

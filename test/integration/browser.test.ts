@@ -14,12 +14,19 @@ describe('web chat and agent console in a browser', () => {
   let customer: Page;
   let agent: Page;
   const pageErrors: string[] = [];
+  /** What Chromium refused under the Content-Security-Policy: a page that needs it is broken in production. */
+  const cspViolations: string[] = [];
 
   async function openPage(context: BrowserContext, path: string): Promise<Page> {
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
     page.on('pageerror', (error) => pageErrors.push(`${path}: ${error.message}`));
-    await page.goto(`${app.url}${path}`);
+    page.on('console', (message) => {
+      if (/Content.Security.Policy/i.test(message.text())) cspViolations.push(`${path}: ${message.text()}`);
+    });
+    const response = await page.goto(`${app.url}${path}`);
+    // The pages run under the policy the server sends, not a relaxed one.
+    expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
     return page;
   }
 
@@ -149,5 +156,6 @@ describe('web chat and agent console in a browser', () => {
     expect(await agent.getByTestId('error').isVisible()).toBe(false);
     expect(await customer.getByTestId('error').isVisible()).toBe(false);
     expect(pageErrors).toEqual([]);
+    expect(cspViolations).toEqual([]);
   }, 90_000);
 });

@@ -336,6 +336,24 @@ describe('Relevo over Slack Socket Mode (PGlite)', () => {
     expect(botPosts(SUPPORT, ts).some((m) => /#\d+/.test(textOf(m)))).toBe(true);
   });
 
+  it('drops control characters from an event, and acks one of a shape Slack never sends without acting', async () => {
+    const before = await db().ticket.count();
+    const { envelope } = customerSays('printer\u0000 jammed\u0007 again');
+    expect(await s.socket.deliver(envelope)).toMatchObject({ envelope_id: envelope.envelope_id });
+    await settle();
+    expect(await db().ticket.findFirst({ where: { subject: 'printer jammed again' } })).not.toBeNull();
+    const broken = s.socket.eventsApi({
+      ...envelope.payload,
+      event_id: 'Ev0BROKEN01',
+      event: { type: 'message', user: null },
+    });
+    expect(await s.socket.deliver(broken)).toMatchObject({ envelope_id: broken.envelope_id });
+    await settle();
+    expect(await db().ticket.count()).toBe(before + 1);
+    expect(await inboxRows('Ev0BROKEN01')).toBe(0);
+    expect(await db().inboundEvent.count({ where: { lastError: { not: null } } })).toBe(0);
+  });
+
   it('closes the socket when Relevo stops, and does not dial again', async () => {
     const conn = s.socket.open()[0]!;
     const opens = s.fake.callsTo('apps.connections.open').length;

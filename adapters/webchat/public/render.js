@@ -144,15 +144,28 @@ export function formatTime(iso) {
   return `${date.toLocaleDateString(lang, { day: 'numeric', month: 'short' })} ${time}`;
 }
 
+// Control characters (a paste from a terminal) cannot be stored and nobody can see them to delete them:
+// they are dropped before sending. Tab and line breaks stay. The server refuses any that get through.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const controls = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+
 /**
  * fetch for the JSON API: same-origin cookies, JSON body, and errors thrown as Error(error.message)
- * so callers can show the server's own wording. err.status carries the HTTP status (401 → sign in).
+ * so callers can show the server's own wording, in the language the page shows (sent as
+ * Accept-Language). err.status carries the HTTP status (401 → sign in, 429 → wait).
  */
 export async function api(path, { method = 'GET', body, headers = {} } = {}) {
-  const init = { method, credentials: 'same-origin', headers: { accept: 'application/json', ...headers } };
+  const language = document.documentElement.lang;
+  const init = {
+    method,
+    credentials: 'same-origin',
+    headers: { accept: 'application/json', ...(language ? { 'accept-language': language } : {}), ...headers },
+  };
   if (body !== undefined) {
     init.headers['content-type'] = 'application/json';
-    init.body = JSON.stringify(body);
+    init.body = JSON.stringify(body, (_key, value) =>
+      typeof value === 'string' ? value.replace(controls, '') : value,
+    );
   }
   const response = await fetch(path, init);
   const data = await response.json().catch(() => ({}));

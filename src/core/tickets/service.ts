@@ -7,6 +7,7 @@ import { agentTexts, t } from '../../i18n/index.ts';
 import { ForbiddenError, NotFoundError, UserError } from '../errors.ts';
 import { enqueue } from '../outbox.ts';
 import type { Clock, Notifier } from '../ports.ts';
+import { codePointName, isBlank, textProblem } from '../text.ts';
 import { categories } from './categories.ts';
 import { lockConversation } from './conversation-lock.ts';
 import { assertTransition, isFinished, type Status, type TransitionReason } from './lifecycle.ts';
@@ -163,7 +164,8 @@ export class TicketService {
   async create(input: NewTicket, actor: Actor, outer?: Tx): Promise<number> {
     this.requireAgent(actor);
     this.checkLength(input.body);
-    if (!input.subject.trim()) throw new UserError('A ticket needs a subject.');
+    this.checkStorable(input.subject);
+    if (isBlank(input.subject)) throw new UserError('A ticket needs a subject.');
     let number = 0;
     await this.tx(
       outer,
@@ -362,7 +364,7 @@ export class TicketService {
     outer?: Tx,
   ) {
     const agentId = this.requireAgent(actor);
-    if (!input.message.trim()) throw new UserError('Write the resolution message the customer will read.');
+    if (isBlank(input.message)) throw new UserError('Write the resolution message the customer will read.');
     this.checkLength(input.message);
     return this.tx(
       outer,
@@ -708,7 +710,23 @@ export class TicketService {
     return actor.kind === 'agent' ? actor.agentId : undefined;
   }
 
+  /**
+   * Adapters clean what platforms send and the HTTP layer refuses it; this is the last line before
+   * PostgreSQL, which cannot store NUL (22021).
+   */
+  private checkStorable(text: string) {
+    const problem = textProblem(text);
+    if (problem) {
+      throw new UserError(
+        `The text contains a character that cannot be stored (${codePointName(problem.codePoint)}).`,
+        400,
+        'invalid_text',
+      );
+    }
+  }
+
   private checkLength(text: string) {
+    this.checkStorable(text);
     const max = this.config.tickets.maxMessageLength;
     if (text.length > max) {
       throw new UserError(
@@ -721,6 +739,24 @@ export class TicketService {
   }
 
   /** "hi", "thanks!", "ok, gracias 🙏": nothing but greetings and thanks (from relevo.yaml). */
+  /**
+   * Whether `intake` would open a new ticket for this message in this conversation now: no unfinished
+   * ticket is linked to it, and the message is more than a greeting. (Limits count tickets as they are
+   * accepted, before the inbox opens them.)
+   */
+  async wouldOpenTicket(
+    tx: Tx,
+    conversation: { platform: string; channel: string; thread: string },
+    text: string,
+  ): Promise<boolean> {
+    if (this.isGreeting(text)) return false;
+    const link = await tx.conversationLink.findUnique({
+      where: { platform_channel_thread: conversation },
+      include: { ticket: { select: { status: true } } },
+    });
+    return !link || isFinished(link.ticket.status);
+  }
+
   isGreeting(text: string): boolean {
     let rest = ` ${text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ')} `;
     const phrases = [...this.config.tickets.greetings].sort((a, b) => b.length - a.length);

@@ -58,6 +58,10 @@ export interface SlackAppOptions {
   socketMode?: boolean;
   /** Extra environment for Relevo. */
   env?: Record<string, string>;
+  /** relevo.yaml instead of slackConfigYaml (which it should extend). */
+  config?: string;
+  /** A second instance on this app's PostgreSQL database (with a fake Slack of its own). */
+  sameDatabaseAs?: SlackTestApp;
   /** Runs once the fakes are up, before Relevo starts (e.g. to make Slack fail at boot). */
   beforeStart?: (fake: FakeSlack, socket?: FakeSocketMode) => void | Promise<void>;
 }
@@ -95,7 +99,8 @@ export async function startSlackApp(
     await opts.beforeStart?.(fake, socket);
     t = await startTestApp({
       database,
-      config: slackConfigYaml,
+      sameDatabaseAs: opts.sameDatabaseAs?.t,
+      config: opts.config ?? slackConfigYaml,
       env: { SLACK_BOT_TOKEN: fake.botToken, SLACK_API_URL: fake.url, ...transport, ...opts.env },
     });
   } catch (err) {
