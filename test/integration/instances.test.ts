@@ -3,11 +3,15 @@
 // the three becomes exactly one ticket and one acknowledgement per acknowledged message, even when one
 // instance is killed with SIGKILL in the middle of it.
 import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { noLimitsYaml } from '../fixtures/config.ts';
 import { freshDatabase, type TestDatabase } from '../harness/databases.ts';
 import { agentClient, Client, eventually } from '../harness/http.ts';
-import { exited, freePort, healthy, startRelevo } from '../harness/process.ts';
+import { exited, freePort, healthy, root, startRelevo } from '../harness/process.ts';
 import { type EventStream, openEventStream } from '../harness/sse.ts';
 
 const TOKEN = 'instances-test-token-0123456789';
@@ -22,11 +26,19 @@ type Post = { authorKind: string; message: { text: string } };
 
 describe('several instances on one PostgreSQL (real processes)', () => {
   let db: TestDatabase;
+  let configFile = '';
   const instances: Instance[] = [];
   const streams: EventStream[] = [];
 
   beforeAll(async () => {
     db = await freshDatabase('postgresql');
+    // The demo configuration, with the rate limits out of the way: the burst below comes from one address.
+    const dir = await mkdtemp(path.join(tmpdir(), 'relevo-instances-'));
+    configFile = path.join(dir, 'relevo.yaml');
+    await writeFile(
+      configFile,
+      (await readFile(path.join(root, 'src/config/demo.yaml'), 'utf8')) + noLimitsYaml,
+    );
     // Started together: migrations and the directory sync must cope with each other.
     for (const name of ['A', 'B', 'C']) {
       const port = await freePort();
@@ -35,6 +47,7 @@ describe('several instances on one PostgreSQL (real processes)', () => {
         DATABASE_URL: db.env.DATABASE_URL ?? '',
         RELEVO_DATA_DIR: 'memory://',
         RELEVO_API_TOKEN: TOKEN,
+        RELEVO_CONFIG: configFile,
       });
       instances.push({ name, base: `http://127.0.0.1:${port}`, child });
     }
@@ -46,6 +59,7 @@ describe('several instances on one PostgreSQL (real processes)', () => {
     for (const i of instances) i.child.kill('SIGKILL');
     await Promise.all(instances.map((i) => exited(i.child)));
     await db?.drop();
+    if (configFile) await rm(path.dirname(configFile), { recursive: true, force: true });
   });
 
   const at = (n: number) => () => instances[n] as Instance;
