@@ -362,7 +362,12 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
         if (stored.created) {
           // Counted in this transaction: a refused message rolls back with its count.
           if (await opensTicket(tx, session.id, input.text)) {
-            await limits.countIn(tx, req, 'ticketsPerVisitor', session.contactId);
+            // An unverified visitor is a new contact per session: counted by the address they typed,
+            // a new session does not start a new count.
+            const visitor = session.contact.verified
+              ? session.contactId
+              : `claimed:${session.contact.claimedEmail ?? session.contactId}`;
+            await limits.countIn(tx, req, 'ticketsPerVisitor', visitor);
           }
           await acceptInbound(tx, {
             key: `webchat:${stored.row.id}`,
