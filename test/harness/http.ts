@@ -73,3 +73,6 @@ export async function eventually<T>(
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+/** An HTTP status's class — "2xx", "4xx", "5xx" — for assertions about what kind of answer came back. */
+export const statusClass = (status: number) => `${Math.floor(status / 100)}xx`;
