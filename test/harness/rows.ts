@@ -2,33 +2,18 @@
 import type { Db } from '../../src/db/index.ts';
 
 export async function rowCounts(db: Db): Promise<Record<string, number>> {
-  const [
-    tickets,
-    ticketEvents,
-    contacts,
-    identities,
-    webchatSessions,
-    webchatPosts,
-    inboundEvents,
-    outboxItems,
-  ] = await Promise.all([
-    db.ticket.count(),
-    db.ticketEvent.count(),
-    db.contact.count(),
-    db.identity.count(),
-    db.webchatSession.count(),
-    db.webchatPost.count(),
-    db.inboundEvent.count(),
-    db.outboxItem.count(),
-  ]);
-  return {
-    tickets,
-    ticketEvents,
-    contacts,
-    identities,
-    webchatSessions,
-    webchatPosts,
-    inboundEvents,
-    outboxItems,
+  const counts = {
+    tickets: db.ticket.count(),
+    ticketEvents: db.ticketEvent.count(),
+    contacts: db.contact.count(),
+    identities: db.identity.count(),
+    webchatSessions: db.webchatSession.count(),
+    webchatPosts: db.webchatPost.count(),
+    inboundEvents: db.inboundEvent.count(),
+    outboxItems: db.outboxItem.count(),
   };
+  const entries = await Promise.all(
+    Object.entries(counts).map(async ([table, n]) => [table, await n] as const),
+  );
+  return Object.fromEntries(entries);
 }

@@ -6,10 +6,11 @@
 
 import { createHmac } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEmail } from '../../src/email/parse.ts';
 import { startTestApp, type TestApp } from '../harness/app.ts';
+import { launchChromium } from '../harness/browser.ts';
 import { type SmtpSink, startSmtpSink } from '../harness/email/smtp-sink.ts';
 import { agentClient } from '../harness/http.ts';
 
@@ -68,19 +69,7 @@ describe('web chat identity in a browser', () => {
       },
     });
     bare = await startTestApp();
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

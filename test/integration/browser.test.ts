@@ -2,9 +2,10 @@
 // both in headless Chromium against a real app. Waits are Playwright's own (waitFor / expect.poll),
 // never fixed sleeps.
 import { mkdir } from 'node:fs/promises';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '../harness/app.ts';
+import { launchChromium } from '../harness/browser.ts';
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
 
@@ -32,19 +33,7 @@ describe('web chat and agent console in a browser', () => {
 
   beforeAll(async () => {
     app = await startTestApp();
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    });
+    browser = await launchChromium();
     // Two contexts, so the customer's and the agent's cookies never mix.
     const viewport = { width: 1280, height: 860 };
     customer = await openPage(await browser.newContext({ locale: 'en-GB', viewport }), '/chat');

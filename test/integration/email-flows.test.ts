@@ -9,12 +9,12 @@ import { readFileSync } from 'node:fs';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderCard } from '../../src/core/tickets/card.ts';
-import { type ParsedEmail, parseEmail } from '../../src/email/parse.ts';
+import { parseEmail } from '../../src/email/parse.ts';
 import { contentHash } from '../../src/email/raw-mime.ts';
 import { EXPECTATIONS, type FixtureExpectation, fixturePath } from '../fixtures/email/expectations.ts';
 import { startTestApp, type TestApp, testConfigYaml } from '../harness/app.ts';
 import { databaseKinds } from '../harness/databases.ts';
-import { type SinkMessage, type SmtpSink, startSmtpSink } from '../harness/email/smtp-sink.ts';
+import { parsedMail, type SmtpSink, startSmtpSink } from '../harness/email/smtp-sink.ts';
 import { agentClient, eventually } from '../harness/http.ts';
 
 // The fixtures are addressed to these (and the echo fixture comes from the first).
@@ -152,21 +152,8 @@ async function stopRig(rig: Rig | undefined) {
 function helpers(get: () => Rig) {
   const db = () => get().t.app.db.prisma;
   const settle = () => get().t.app.settle();
-  const parsed = new Map<SinkMessage, ParsedEmail>();
   /** Everything Relevo has sent so far, parsed. */
-  const outgoing = async () => {
-    const all = get().sink.messages;
-    const out: (SinkMessage & { mail: ParsedEmail })[] = [];
-    for (const m of all) {
-      let mail = parsed.get(m);
-      if (!mail) {
-        mail = await parseEmail(m.raw);
-        parsed.set(m, mail);
-      }
-      out.push({ ...m, mail });
-    }
-    return out;
-  };
+  const outgoing = parsedMail(() => get().sink);
   const h = {
     db,
     settle,

@@ -5,11 +5,11 @@
 // server's Authentication-Results — each with the forgeries they must refuse.
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ParsedEmail, parseEmail } from '../../src/email/parse.ts';
+import { parseEmail } from '../../src/email/parse.ts';
 import { startTestApp, type TestApp, testConfigYaml } from '../harness/app.ts';
 import { databaseKinds } from '../harness/databases.ts';
 import { type Dovecot, startDovecot } from '../harness/email/dovecot.ts';
-import { type SinkMessage, type SmtpSink, startSmtpSink } from '../harness/email/smtp-sink.ts';
+import { parsedMail, type SmtpSink, startSmtpSink } from '../harness/email/smtp-sink.ts';
 import { agentClient, eventually } from '../harness/http.ts';
 
 const SUPPORT = 'soporte@acme.example';
@@ -86,19 +86,7 @@ function rawMail(m: {
 function helpers(get: () => Rig) {
   const db = () => get().t.app.db.prisma;
   const settle = () => get().t.app.settle();
-  const parsed = new Map<SinkMessage, ParsedEmail>();
-  const outgoing = async () => {
-    const out: (SinkMessage & { mail: ParsedEmail })[] = [];
-    for (const m of get().sink.messages) {
-      let mail = parsed.get(m);
-      if (!mail) {
-        mail = await parseEmail(m.raw);
-        parsed.set(m, mail);
-      }
-      out.push({ ...m, mail });
-    }
-    return out;
-  };
+  const outgoing = parsedMail(() => get().sink);
   const h = {
     db,
     settle,

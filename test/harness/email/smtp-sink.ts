@@ -3,6 +3,7 @@
 // the next few messages, to exercise retry paths.
 import type net from 'node:net';
 import { SMTPServer } from 'smtp-server';
+import { type ParsedEmail, parseEmail } from '../../../src/email/parse.ts';
 
 export interface SinkMessage {
   envelope: { from: string; to: string[] };
@@ -104,5 +105,22 @@ export async function startSmtpSink(opts: { failNext?: number } = {}): Promise<S
       closing ??= new Promise<void>((resolve) => server.close(() => resolve()));
       return closing;
     },
+  };
+}
+
+/** Everything a sink has received so far, parsed; each message is parsed once however often this is asked. */
+export function parsedMail(sink: () => SmtpSink): () => Promise<(SinkMessage & { mail: ParsedEmail })[]> {
+  const parsed = new Map<SinkMessage, ParsedEmail>();
+  return async () => {
+    const out: (SinkMessage & { mail: ParsedEmail })[] = [];
+    for (const m of sink().messages) {
+      let mail = parsed.get(m);
+      if (!mail) {
+        mail = await parseEmail(m.raw);
+        parsed.set(m, mail);
+      }
+      out.push({ ...m, mail });
+    }
+    return out;
   };
 }
