@@ -104,8 +104,10 @@ export class WebchatAdapter implements ChatAdapter {
 
   private async announce(row: PostRow, event: 'post' | 'update', tx: Tx | Db) {
     const id = String(row.id);
-    const whole = { id, event, post: JSON.stringify(toPost(row)) };
-    await this.bus.signal('webchat.post', this.bus.fits('webchat.post', whole) ? whole : { id, event }, tx);
+    await this.bus.signal('webchat.post', { id, event, post: JSON.stringify(toPost(row)) }, tx, {
+      id,
+      event,
+    });
   }
 
   async history(channel: string, limit = 500): Promise<Post[]> {

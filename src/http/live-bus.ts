@@ -8,7 +8,7 @@ import type { Listening } from '../db/pg-listener.ts';
 
 const CHANNEL = 'relevo_live';
 /** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more. */
-const MAX_PAYLOAD = 7900;
+export const MAX_SIGNAL_BYTES = 7900;
 
 export type SignalData = Record<string, string | number>;
 type Handler = (data: SignalData) => void | Promise<void>;
@@ -38,15 +38,15 @@ export class LiveBus {
     });
   }
 
-  /** Whether `data` is small enough to be signalled; larger content must be sent as an id to read back. */
-  fits(topic: string, data: SignalData): boolean {
-    return Buffer.byteLength(JSON.stringify({ topic, data })) <= MAX_PAYLOAD;
-  }
-
-  /** Announces a change; with `tx`, only if and when that transaction commits. */
-  async signal(topic: string, data: SignalData, tx?: Tx | Db): Promise<void> {
-    const payload = JSON.stringify({ topic, data });
-    if (Buffer.byteLength(payload) > MAX_PAYLOAD) throw new Error(`live signal "${topic}" is too large`);
+  /**
+   * Announces a change; with `tx`, only if and when that transaction commits. Data over NOTIFY's size limit
+   * is replaced by `smaller` (say, an id to read the rest back by); without it, that is an error.
+   */
+  async signal(topic: string, data: SignalData, tx?: Tx | Db, smaller?: SignalData): Promise<void> {
+    let payload = JSON.stringify({ topic, data });
+    if (Buffer.byteLength(payload) > MAX_SIGNAL_BYTES && smaller)
+      payload = JSON.stringify({ topic, data: smaller });
+    if (Buffer.byteLength(payload) > MAX_SIGNAL_BYTES) throw new Error(`live signal "${topic}" is too large`);
     await (tx ?? this.db.prisma).$executeRaw`SELECT pg_notify(${CHANNEL}, ${payload})`;
   }
 
