@@ -5,14 +5,10 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
-// Slack and email modules (Bolt, mailparser, imapflow, nodemailer, smtp-server: ~30 MB resident) load only
-// when configured, hence the dynamic imports below; their types come in statically.
-import type { ImapSource } from '../adapters/email/imap-source.ts';
-import type { SmtpListener } from '../adapters/email/smtp-listener.ts';
-import { WebchatAdapter } from '../adapters/webchat/adapter.ts';
-import { registerWebchatRoutes, webchatMessagePayload } from '../adapters/webchat/http.ts';
 import type { Env, FileConfig } from './config/index.ts';
 import type { ActionDeps } from './core/actions.ts';
+import { chatInbox } from './core/chat/inbox.ts';
+import { ChatRouter } from './core/chat/router.ts';
 import { deliver } from './core/delivery.ts';
 import { syncDirectory } from './core/directory.ts';
 import { VerificationCodes } from './core/identity/codes.ts';
@@ -36,9 +32,10 @@ import { databaseChecks, type ReadinessCheck, registerOpsRoutes } from './http/o
 import { createHttpServer } from './http/server.ts';
 import { ConsoleSessions, sweepSessions } from './http/sessions.ts';
 import { STREAM_HEARTBEAT_MS, StreamSlots } from './http/streams.ts';
-import type { Lease } from './jobs/lease.ts';
 import { TaskLoop } from './jobs/loop.ts';
 import { drainOutbox } from './jobs/outbox-worker.ts';
+import { channelModules } from './modules/index.ts';
+import type { ModuleContext, ModuleParts } from './modules/module.ts';
 
 export interface AppOptions {
   env: Env;
@@ -82,16 +79,6 @@ async function apiTokenFor(env: Env): Promise<string> {
   }
 }
 
-function emailSettings(env: Env) {
-  if (!env.RELEVO_SUPPORT_ADDRESS) return undefined;
-  const supportAddress = env.RELEVO_SUPPORT_ADDRESS.toLowerCase();
-  const ownAddresses = [
-    supportAddress,
-    ...(env.RELEVO_SUPPORT_GROUP ? [env.RELEVO_SUPPORT_GROUP.toLowerCase()] : []),
-  ];
-  return { supportAddress, ownAddresses };
-}
-
 /** A message that could not reach its customer shows on the ticket: once at the first failure, once at the last. */
 async function recordDeliveryFailure(
   db: Database['prisma'],
@@ -115,7 +102,19 @@ async function recordDeliveryFailure(
 }
 
 export async function createApp(options: AppOptions): Promise<App> {
-  const { env, config, logger } = options;
+  const { env, logger } = options;
+  // Modules switched on by their settings; the channels they serve themselves join relevo.yaml's.
+  const enabled = channelModules.flatMap((m) => {
+    const settings = m.settings(env, options.config);
+    return settings === undefined ? [] : [{ module: m, settings }];
+  });
+  const config: FileConfig = {
+    ...options.config,
+    channels: [
+      ...options.config.channels,
+      ...enabled.flatMap(({ module }) => module.channels?.(options.config) ?? []),
+    ],
+  };
   const clock = options.clock ?? systemClock;
   const pollMs = options.pollMs ?? 2000;
   const log = logger;
@@ -145,93 +144,34 @@ export async function createApp(options: AppOptions): Promise<App> {
   const conversations = new Conversations({ db: db.prisma, config, tickets, clock });
   const actions: ActionDeps = { db: db.prisma, config, tickets, escalations, conversations };
 
-  const webchat = new WebchatAdapter(db.prisma, bus, hub);
-  const adapters = new Map<string, ChatAdapter>([[webchat.platform, webchat]]);
-
-  const inboxPreparers: Record<string, InboundPreparer> = {};
-  const inboxHandlers: Record<string, InboundHandler> = {
-    'webchat.message': async (
-      tx: Parameters<Parameters<typeof db.prisma.$transaction>[0]>[0],
-      payload: unknown,
-      key: string,
-    ) => {
-      const msg = webchatMessagePayload.parse(payload);
-      // The session's contact now: a visitor who proved their address since writing this is that
-      // contact (the lock waits for a verification in progress, which takes the same lock).
-      const [session] = await tx.$queryRaw<{ contactId: string }[]>`
-        SELECT "contactId" FROM "WebchatSession" WHERE id = ${msg.sessionId} FOR UPDATE`;
-      const contactId = session?.contactId ?? msg.contactId;
-      await tickets.intake(
-        {
-          platform: 'webchat',
-          channel: 'support',
-          thread: msg.sessionId,
-          contactId,
-          text: msg.text,
-          channelRef: `webchat:support:${msg.sessionId}:${msg.postId}`,
-        },
-        tx,
-      );
-      log.debug({ key }, 'web chat message processed');
-    },
+  const router = new ChatRouter({ actions, log });
+  const chat = chatInbox(router);
+  const inboxHandlers: Record<string, InboundHandler> = { ...chat.handlers };
+  const inboxPreparers: Record<string, InboundPreparer> = { ...chat.preparers };
+  const adapters = new Map<string, ChatAdapter>();
+  const moduleContext: ModuleContext = {
+    env,
+    config,
+    db: db.prisma,
+    actions,
+    router,
+    notifier,
+    clock,
+    log,
+    ingress,
+    metrics,
+    bus,
+    hub,
   };
-  const slack = env.SLACK_BOT_TOKEN
-    ? await (await import('../adapters/slack/index.ts')).createSlack({
-        settings: {
-          botToken: env.SLACK_BOT_TOKEN,
-          signingSecret: env.SLACK_SIGNING_SECRET,
-          appToken: env.SLACK_APP_TOKEN,
-          apiUrl: env.SLACK_API_URL,
-        },
-        config,
-        actions,
-        notifier,
-        clock,
-        log,
-        ingress,
-        metrics,
-      })
-    : undefined;
-  if (slack) {
-    adapters.set(slack.adapter.platform, slack.adapter);
-    Object.assign(inboxHandlers, slack.inboxHandlers);
-    Object.assign(inboxPreparers, slack.inboxPreparers);
+  const parts: ModuleParts[] = [];
+  for (const { module, settings } of enabled) {
+    const part = await module.create(moduleContext, settings as never);
+    parts.push(part);
+    if (part.adapter) adapters.set(part.adapter.platform, part.adapter);
+    Object.assign(inboxHandlers, part.inboxHandlers);
+    Object.assign(inboxPreparers, part.inboxPreparers);
   }
-  const email = emailSettings(env);
-  const emailIn = email ? await import('./email/accept.ts') : undefined;
-  let mailer: Mailer | undefined;
-  if (email && emailIn) {
-    const { ingestEmail } = await import('./email/ingest.ts');
-    const ingestDeps = {
-      config,
-      tickets,
-      log,
-      ownAddresses: email.ownAddresses,
-      attachmentMaxBytes: env.RELEVO_ATTACHMENT_MAX_BYTES,
-      now: () => clock.now(),
-      trustedAuthservIds: env.RELEVO_EMAIL_TRUSTED_AUTHSERV_IDS ?? [],
-      agentCopies: Boolean(env.RELEVO_SMTP_URL),
-    };
-    inboxHandlers[emailIn.EMAIL_INBOX_SOURCE] = async (tx, payload, key, blob) => {
-      const outcome = await ingestEmail(tx, emailIn.rawFromPayload(payload, blob), ingestDeps);
-      log.info({ key, ...outcome }, 'email processed');
-    };
-    if (env.RELEVO_SMTP_URL) {
-      const { EmailAdapter } = await import('../adapters/email/mailer.ts');
-      const emailOut = new EmailAdapter({
-        db: db.prisma,
-        log,
-        supportAddress: email.supportAddress,
-        groupAddress: env.RELEVO_SUPPORT_GROUP,
-        transport: env.RELEVO_SMTP_URL,
-        ownAddresses: email.ownAddresses,
-      });
-      adapters.set(emailOut.platform, emailOut);
-      mailer = emailOut;
-    } else {
-      log.warn('RELEVO_SMTP_URL is not set: replies to email tickets cannot be sent until it is');
-    }
-  }
+  const mailer: Mailer | undefined = parts.find((p) => p.mailer)?.mailer;
   const inboxLoop = new TaskLoop('inbox', () => drainInboxOnce(), pollMs, log);
   const drainInboxOnce = () => drainInbox(db.prisma, inboxHandlers, log, ingress, inboxPreparers);
   const drainOutboxOnce = () =>
@@ -283,6 +223,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     config,
     tickets,
     actions,
+    router,
     ingress,
     clock,
     log,
@@ -303,18 +244,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     headersTimeoutMs: env.RELEVO_HTTP_HEADERS_TIMEOUT_MS,
     requestTimeoutMs: env.RELEVO_HTTP_REQUEST_TIMEOUT_MS,
   });
-  if (config.webchat.enabled) registerWebchatRoutes(http, ctx, webchat);
-  slack?.register(http);
-
-  let smtp: SmtpListener | undefined;
-  let imap: ImapSource | undefined;
-  let mailboxLease: Lease | undefined;
-  const acceptMail = async (raw: Buffer, via: 'smtp' | 'imap') => {
-    const arrived = performance.now();
-    if (await emailIn?.acceptEmail(db.prisma, raw, via, ingress)) notifier.inboxWritten();
-    // The SMTP listener times DATA → 250 itself; for IMAP, stored is the acknowledgement.
-    if (via === 'imap') metrics.ackLatency('email', 'imap', (performance.now() - arrived) / 1000);
-  };
+  for (const part of parts) part.routes?.(http, ctx);
   let started = false;
   let shuttingDown = false;
   registerOpsRoutes(http, {
@@ -328,9 +258,11 @@ export async function createApp(options: AppOptions): Promise<App> {
       const checks: Record<string, ReadinessCheck> = databaseChecks(db.prisma);
       checks.live = () => connection(() => bus.connected());
       for (const a of adapters.values()) checks[a.platform] = () => connection(() => a.ready?.() ?? true);
-      if (slack) checks.slack = () => connection(() => slack.ready());
-      if (email && env.RELEVO_SMTP_LISTEN_PORT !== undefined) checks.smtp = () => connection(() => !!smtp);
-      if (email && env.RELEVO_IMAP_URL) checks.imap = () => connection(() => imap?.connected ?? false);
+      for (const part of parts) {
+        for (const [name, ready] of Object.entries(part.readiness ?? {})) {
+          checks[name] = () => connection(ready);
+        }
+      }
       return checks;
     },
   });
@@ -352,50 +284,20 @@ export async function createApp(options: AppOptions): Promise<App> {
       }
     },
     resolveUnconfirmed: () => tickets.resolveUnconfirmed(),
-    smtpPort: () => smtp?.port,
+    smtpPort: () => parts.find((p) => p.listening?.().smtp !== undefined)?.listening?.().smtp,
     async listen() {
       // HTTP first: web chat, the console, the API and Slack's HTTP mode serve while platforms connect.
       const address = await http.listen({ port: env.PORT, host: env.HOST });
       try {
         for (const a of adapters.values()) await a.start();
-        await slack?.start();
+        for (const part of parts) await part.start?.();
       } catch (err) {
         // A refused token: stop serving and release the database before the error reaches the caller.
+        for (const part of parts) await part.stop?.().catch(() => undefined);
         await http.close();
         await bus.stop();
         await db.close();
         throw err;
-      }
-      if (email && env.RELEVO_SMTP_LISTEN_PORT !== undefined) {
-        const { startSmtpListener } = await import('../adapters/email/smtp-listener.ts');
-        smtp = await startSmtpListener({
-          host: env.RELEVO_SMTP_LISTEN_HOST,
-          port: env.RELEVO_SMTP_LISTEN_PORT,
-          maxBytes: env.RELEVO_SMTP_MAX_BYTES,
-          timeoutMs: env.RELEVO_SMTP_TIMEOUT_MS,
-          maxClients: env.RELEVO_SMTP_MAX_CLIENTS,
-          domains: env.RELEVO_SMTP_DOMAINS?.split(',').map((d) => d.trim()) ?? [
-            email.supportAddress.split('@')[1] ?? '',
-          ],
-          accept: (raw) => acceptMail(raw, 'smtp'),
-          log,
-          metrics,
-        });
-      }
-      if (email && env.RELEVO_IMAP_URL) {
-        const { startImapSource, parseImapUrl } = await import('../adapters/email/imap-source.ts');
-        // One reader per mailbox across instances; the lease's name is the mailbox, never the password.
-        const { Lease } = await import('./jobs/lease.ts');
-        const mailbox = parseImapUrl(env.RELEVO_IMAP_URL);
-        mailboxLease = new Lease(db.prisma, `imap:${mailbox.user}@${mailbox.display}`, 60_000);
-        const lease = mailboxLease;
-        imap = await startImapSource({
-          url: env.RELEVO_IMAP_URL,
-          doneFolder: env.RELEVO_IMAP_DONE_FOLDER,
-          accept: (raw) => acceptMail(raw, 'imap'),
-          log,
-          mayRead: () => lease.hold(),
-        });
       }
       for (const loop of loops) loop.start();
       started = true;
@@ -404,18 +306,14 @@ export async function createApp(options: AppOptions): Promise<App> {
     async stop() {
       // Stop taking requests, let the workers finish what they hold, then close the database.
       shuttingDown = true;
-      await smtp?.close();
-      await imap?.close();
-      await mailboxLease
-        ?.release()
-        .catch((err: unknown) => log.warn({ err }, 'could not release the mailbox lease'));
+      // Sockets and mail listeners first: no new events arrive while the workers finish.
+      for (const part of parts) {
+        await part.stop?.().catch((err: unknown) => log.warn({ err }, 'a module did not stop cleanly'));
+      }
       await http.close();
       for (const loop of loops) await loop.stop();
       await streams.releaseAll().catch((err: unknown) => log.warn({ err }, 'could not release live streams'));
-      if (started) {
-        await slack?.stop();
-        for (const a of adapters.values()) await a.stop();
-      }
+      if (started) for (const a of adapters.values()) await a.stop();
       await bus.stop();
       await db.close();
     },

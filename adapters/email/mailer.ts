@@ -32,6 +32,8 @@ export interface MailerOptions {
 
 export class EmailAdapter implements ChatAdapter, Mailer {
   readonly platform = 'email';
+  // Mail has its own threading (Message-ID headers), not a message to thread under; no private replies.
+  readonly capabilities = { threads: false, privateReplies: false, forms: false } as const;
   private readonly transport: Transporter;
   private readonly domain: string;
 

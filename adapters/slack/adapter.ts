@@ -4,9 +4,10 @@ import { WebClient, WebClientEvent } from '@slack/web-api';
 import type { OutMessage } from '../../src/core/message.ts';
 import type { ChatAdapter, ChatTarget, Logger, MessageRef } from '../../src/core/ports.ts';
 import type { Db } from '../../src/db/index.ts';
+import { ChannelPacer } from '../kit/pacer.ts';
+import { postOnce } from '../kit/post-once.ts';
 import { renderMessage } from './blocks.ts';
 import { slackLogger } from './logger.ts';
-import { ChannelPacer } from './pacer.ts';
 
 export interface SlackAdapterOptions {
   db: Db;
@@ -23,6 +24,7 @@ export function parseRef(ref: MessageRef): { channel: string; ts: string } {
 
 export class SlackAdapter implements ChatAdapter {
   readonly platform = 'slack';
+  readonly capabilities = { threads: true, privateReplies: true, forms: true } as const;
   private readonly pacer: ChannelPacer;
 
   constructor(private readonly opts: SlackAdapterOptions) {
@@ -37,30 +39,20 @@ export class SlackAdapter implements ChatAdapter {
 
   async post(target: ChatTarget, message: OutMessage, idempotencyKey?: string): Promise<MessageRef> {
     const { db, client } = this.opts;
-    if (idempotencyKey) {
-      const sent = await db.sentMessage.findUnique({ where: { key: `slack:${idempotencyKey}` } });
-      if (sent) return sent.ref;
-    }
-    const rendered = renderMessage(message);
-    await this.pacer.take(target.channel);
-    const res = await client.chat.postMessage({
-      channel: target.channel,
-      ...(target.thread ? { thread_ts: target.thread } : {}),
-      text: rendered.text,
-      blocks: rendered.blocks,
-      // An agent's reply shows under the agent's name (chat:write.customize).
-      ...(message.author ? { username: message.author } : {}),
-      unfurl_links: false,
-    });
-    const ref = `${res.channel ?? target.channel}:${res.ts}`;
-    if (idempotencyKey) {
-      await db.sentMessage.upsert({
-        where: { key: `slack:${idempotencyKey}` },
-        create: { key: `slack:${idempotencyKey}`, platform: 'slack', ref },
-        update: {},
+    return postOnce(db, this.platform, idempotencyKey, async () => {
+      const rendered = renderMessage(message);
+      await this.pacer.take(target.channel);
+      const res = await client.chat.postMessage({
+        channel: target.channel,
+        ...(target.thread ? { thread_ts: target.thread } : {}),
+        text: rendered.text,
+        blocks: rendered.blocks,
+        // An agent's reply shows under the agent's name (chat:write.customize).
+        ...(message.author ? { username: message.author } : {}),
+        unfurl_links: false,
       });
-    }
-    return ref;
+      return `${res.channel ?? target.channel}:${res.ts}`;
+    });
   }
 
   async update(ref: MessageRef, message: OutMessage): Promise<void> {

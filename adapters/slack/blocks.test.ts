@@ -1,6 +1,6 @@
 import type { ActionsBlock, ContextBlock, HeaderBlock, KnownBlock, SectionBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
-import type { Button, FormSpec, OutMessage } from '../../src/core/message.ts';
+import type { Button, OutMessage } from '../../src/core/message.ts';
 import {
   actionId,
   buttonValue,
@@ -15,20 +15,6 @@ import {
 
 const ofType = <T extends KnownBlock>(blocks: KnownBlock[], type: T['type']) =>
   blocks.filter((b): b is T => b.type === type);
-
-const resolveForm: FormSpec = {
-  title: 'Resolve ticket',
-  submitLabel: 'Send to customer',
-  fields: [
-    {
-      id: 'message',
-      label: 'Resolution message (the customer reads this)',
-      kind: 'textarea',
-      required: true,
-    },
-    { id: 'technicalNote', label: 'How it was solved (internal technical note)', kind: 'textarea' },
-  ],
-};
 
 describe('text limits (section 3000, header 150, button 75: docs.slack.dev/reference/block-kit)', () => {
   it('cuts a 5,000-character text to the section limit with an ellipsis', () => {
@@ -184,45 +170,20 @@ describe('action ids', () => {
 });
 
 describe('button values (value max 2000)', () => {
-  it('round-trips a plain value', () => {
-    const raw = buttonValue({ value: '12' });
-    expect(readButtonValue(raw)).toEqual({ value: '12' });
+  it('is the core value itself: forms are looked up when pressed, never carried', () => {
+    expect(buttonValue('12')).toBe('12');
+    expect(readButtonValue('12')).toBe('12');
   });
 
-  it('carries the form so the modal can open without a lookup', () => {
-    const raw = buttonValue({ value: '12', form: resolveForm });
-    expect(raw.length).toBeLessThanOrEqual(SLACK_LIMITS.buttonValue);
-    expect(readButtonValue(raw)).toEqual({ value: '12', form: resolveForm });
-  });
-
-  it('marks a form too large to carry, for the caller to find again', () => {
-    const big: FormSpec = {
-      title: 'Pick',
-      submitLabel: 'OK',
-      fields: [
-        {
-          id: 'agent',
-          label: 'Agent',
-          kind: 'select',
-          options: Array.from({ length: 100 }, (_, i) => ({
-            value: `agent-${i}`,
-            label: `Agent number ${i}`,
-          })),
-        },
-      ],
-    };
-    const raw = buttonValue({ value: '12', form: big });
-    expect(raw.length).toBeLessThanOrEqual(SLACK_LIMITS.buttonValue);
-    expect(readButtonValue(raw)).toEqual({ value: '12', formTooLarge: true });
-  });
-
-  it('rejects values Relevo did not write', () => {
-    expect(() => readButtonValue('12')).toThrow(/not one Relevo wrote/);
-    expect(() => readButtonValue('{"x":1}')).toThrow(/not one Relevo wrote: v/);
-    expect(() => readButtonValue('{"v":"1","f":{"title":3}}')).toThrow(/not one Relevo wrote/);
+  it('still reads the JSON values of cards posted by earlier versions', () => {
+    expect(readButtonValue('{"v":"12"}')).toBe('12');
+    expect(readButtonValue(JSON.stringify({ v: '12', f: { title: 'Resolve', fields: [] } }))).toBe('12');
+    expect(readButtonValue('{"v":"12","f":1}')).toBe('12');
+    // Not an old envelope after all: the value is taken as it is.
+    expect(readButtonValue('{"v":')).toBe('{"v":');
   });
 
   it('refuses a core value that cannot fit', () => {
-    expect(() => buttonValue({ value: 'x'.repeat(2000) })).toThrow(/2000/);
+    expect(() => buttonValue('x'.repeat(2001))).toThrow(/2000/);
   });
 });

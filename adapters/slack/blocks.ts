@@ -13,8 +13,7 @@ import type {
   SectionBlock,
   Button as SlackButton,
 } from '@slack/types';
-import { z } from 'zod';
-import type { Button, FormField, FormSpec, OutMessage } from '../../src/core/message.ts';
+import type { FormField, FormSpec, OutMessage } from '../../src/core/message.ts';
 
 /** Slack's documented limits, each with the page that states it. */
 export const SLACK_LIMITS = {
@@ -147,23 +146,7 @@ export function parseActionId(id: string): { action: string; occurrence: number 
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Button values
-
-const formFieldSchema = z.object({
-  id: z.string().min(1),
-  label: z.string(),
-  kind: z.enum(['text', 'textarea', 'select']),
-  required: z.boolean().optional(),
-  options: z.array(z.object({ value: z.string(), label: z.string() })).optional(),
-  placeholder: z.string().optional(),
-});
-
-/** The shape of a core FormSpec, for checking one that came back from Slack. */
-export const formSpecSchema = z.object({
-  title: z.string(),
-  submitLabel: z.string(),
-  fields: z.array(formFieldSchema),
-});
+// Forms and button values
 
 /**
  * A form cut to what a Slack modal can show (titles, labels, placeholders, option texts), so that embedding
@@ -188,67 +171,32 @@ export function clampForm(form: FormSpec): FormSpec {
   };
 }
 
-/** What a Relevo button hands back when pressed. */
-export interface ButtonPayload {
-  /** The core's opaque value (e.g. the ticket number). */
-  value: string;
-  /** The form to open as a modal, when the button has one and it fitted in the value. */
-  form?: FormSpec;
-  /**
-   * The button has a form that was too large to carry (a select with many options): the caller must find
-   * it again, e.g. by re-rendering the message the button belongs to and picking the button by action.
-   */
-  formTooLarge?: true;
+/**
+ * A button's value for Slack: the core's own value (a ticket number, a conversation id), nothing more.
+ * The form a button opens is looked up when it is pressed (core formFor), so it never has to fit here.
+ */
+export function buttonValue(value: string): string {
+  if (value.length > SLACK_LIMITS.buttonValue) {
+    throw new Error(
+      `Button value is ${value.length} characters; a Slack button value holds ${SLACK_LIMITS.buttonValue}. ` +
+        'Pass an id, not content.',
+    );
+  }
+  return value;
 }
 
 /**
- * Encodes a button's `value` for Slack, always as JSON so it is never mistaken for anything else:
- *
- * - `{"v":"12"}` — a plain button;
- * - `{"v":"12","f":{...FormSpec}}` — a button that opens a form: the form travels inside the button, so
- *   the click handler can open the modal within the 3-second life of the `trigger_id` without a database
- *   read or a re-render;
- * - `{"v":"12","f":1}` — a button whose form does not fit in Slack's 2000-character value (see
- *   `ButtonPayload.formTooLarge`).
- *
- * Slack returns the value untouched in the signed `block_actions` payload; `readButtonValue` reverses this.
+ * Reads a pressed button's value. Cards posted by earlier versions carried JSON (`{"v":"12","f":…}`) and
+ * stay in channels until their ticket changes; their buttons still work.
  */
-export function buttonValue(button: Pick<Button, 'value' | 'form'>): string {
-  const plain = JSON.stringify({ v: button.value });
-  if (plain.length > SLACK_LIMITS.buttonValue) {
-    throw new Error(
-      `Button value is ${button.value.length} characters; a Slack button value holds ${SLACK_LIMITS.buttonValue} ` +
-        'including Relevo’s envelope. Pass an id, not content.',
-    );
-  }
-  if (!button.form) return plain;
-  const withForm = JSON.stringify({ v: button.value, f: clampForm(button.form) });
-  if (withForm.length <= SLACK_LIMITS.buttonValue) return withForm;
-  return JSON.stringify({ v: button.value, f: 1 });
-}
-
-const buttonValueSchema = z.object({ v: z.string(), f: z.union([z.literal(1), formSpecSchema]).optional() });
-
-/** Reverses `buttonValue`. Throws on a value Relevo did not write. */
-export function readButtonValue(raw: string): ButtonPayload {
-  let json: unknown;
+export function readButtonValue(raw: string): string {
+  if (!raw.startsWith('{"v":')) return raw;
   try {
-    json = JSON.parse(raw);
+    const { v } = JSON.parse(raw) as { v?: unknown };
+    return typeof v === 'string' ? v : raw;
   } catch {
-    throw new Error(
-      `Slack button value is not one Relevo wrote (not JSON): ${JSON.stringify(raw.slice(0, 80))}`,
-    );
+    return raw;
   }
-  const parsed = buttonValueSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(
-      `Slack button value is not one Relevo wrote: ${issue?.path.join('.') || 'value'}: ${issue?.message}`,
-    );
-  }
-  const { v, f } = parsed.data;
-  if (f === 1) return { value: v, formTooLarge: true };
-  return f ? { value: v, form: f } : { value: v };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -333,7 +281,7 @@ export function renderMessage(msg: OutMessage): RenderedMessage {
       type: 'button',
       action_id: actionId(b.action, occurrence),
       text: { type: 'plain_text', text: truncate(label, SLACK_LIMITS.buttonText), emoji: true },
-      value: buttonValue(b),
+      value: buttonValue(b.value),
       ...(b.style && { style: b.style }),
     };
   });

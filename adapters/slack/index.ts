@@ -1,23 +1,29 @@
 // Slack, wired: the Web API client and chat adapter, the Bolt app (HTTP on Relevo's server, or Socket
-// Mode), its listeners, and the inbox handlers that turn stored events into core calls.
+// Mode under a lease so one instance holds the socket), and its listeners. Listeners only translate:
+// events are stored for the router, interactions go to it with a responder that keeps Slack's deadlines.
 import { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { FastifyInstance } from 'fastify';
 import type { FileConfig } from '../../src/config/file.ts';
-import type { ActionDeps } from '../../src/core/actions.ts';
-import { acceptInbound } from '../../src/core/inbox.ts';
+import type { Interaction } from '../../src/core/chat/events.ts';
+import { storeChatEvent } from '../../src/core/chat/inbox.ts';
+import type { InteractionResponder } from '../../src/core/chat/responder.ts';
+import type { ChatRouter } from '../../src/core/chat/router.ts';
+import type { InboundHandler } from '../../src/core/inbox.ts';
 import type { IngressGate } from '../../src/core/ingress.ts';
-import type { ActionInvocation, OutMessage } from '../../src/core/message.ts';
+import type { OutMessage } from '../../src/core/message.ts';
 import type { Clock, Logger, Metrics, Notifier } from '../../src/core/ports.ts';
-import { renderCard } from '../../src/core/tickets/card.ts';
+import type { Db } from '../../src/db/index.ts';
+import { Lease } from '../../src/jobs/lease.ts';
+import { SocketLease } from '../kit/socket-lease.ts';
 import { SlackAdapter, slackClient } from './adapter.ts';
 import { parseActionId, readButtonValue, renderMessage } from './blocks.ts';
-import { slackChannel, slackInboxHandlers, slackInboxPreparers, slackInteractions } from './inbound.ts';
 import { slackLogger } from './logger.ts';
 import { readSubmission, renderModal } from './modal.ts';
-import { SlackPeople } from './people.ts';
+import { slackProfiles } from './profile.ts';
 import { FastifySlackReceiver } from './receiver.ts';
 import { SocketSlackReceiver } from './socket-receiver.ts';
+import { slackChatEvent, slackMessageLink } from './translate.ts';
 
 export interface SlackSettings {
   botToken: string;
@@ -29,61 +35,55 @@ export interface SlackSettings {
 export interface SlackDeps {
   settings: SlackSettings;
   config: FileConfig;
-  actions: ActionDeps;
+  db: Db;
+  router: ChatRouter;
   notifier: Notifier;
   clock: Clock;
   log: Logger;
   ingress: IngressGate;
   /** Ack latency over HTTP and Socket Mode. */
   metrics?: Metrics;
+  /** How often the Socket Mode lease is renewed (tests shorten it to watch a take-over). */
+  socketLeaseMs?: number;
 }
 
 export async function createSlack(deps: SlackDeps) {
-  const { settings, config, actions, log } = deps;
+  const { settings, config, db, router, log } = deps;
   const client = slackClient(settings.botToken, log, settings.apiUrl);
-  const adapter = new SlackAdapter({ db: actions.db, client, log });
-  const people = new SlackPeople(client, log);
+  const adapter = new SlackAdapter({ db, client, log });
+  router.register({
+    platform: 'slack',
+    profile: slackProfiles(client),
+    whisper: async (channel, user, text) => {
+      await client.chat.postEphemeral({ channel, user, text });
+    },
+    messageLink: slackMessageLink,
+  });
+
+  /** Answers privately through a response_url (commands, buttons, shortcuts). */
   const respond = async (url: string, message: OutMessage) => {
-    const rendered = renderMessage(message);
     const res = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, ...rendered }),
+      body: JSON.stringify({
+        response_type: 'ephemeral',
+        replace_original: false,
+        ...renderMessage(message),
+      }),
     });
     if (!res.ok) log.warn({ status: res.status }, 'Slack response_url refused the answer');
   };
-  const whisper = (channel: string, user: string, text: string) => {
-    client.chat.postEphemeral({ channel, user, text }).catch((err: Error) => {
-      log.warn({ err: err.message, channel }, 'Slack ephemeral message failed');
-    });
-  };
-  const inboundDeps = { config, actions, people, log, respond, whisper };
-  const interactions = slackInteractions(inboundDeps);
+  const interact = (i: Interaction, responder: InteractionResponder) =>
+    router.interact(i, responder).catch((err: unknown) => log.error({ err }, 'Slack interaction failed'));
 
-  // The bot's own ids let Bolt drop our own messages; if Slack is unreachable now, Bolt asks later.
-  let ids: { botId?: string; botUserId?: string } = {};
-  try {
-    // Slack out of reach must not hold up the rest of Relevo: wait a few seconds at most.
-    const auth = await Promise.race([
-      client.auth.test(),
-      new Promise<never>((_, reject) =>
-        setTimeout(() => reject(new Error('no answer within 3 s')), 3000).unref(),
-      ),
-    ]);
-    ids = { botId: auth.bot_id, botUserId: auth.user_id };
-  } catch (err) {
-    log.error(
-      { err: (err as Error).message },
-      'Slack auth.test failed: check SLACK_BOT_TOKEN and that Slack is reachable',
-    );
-  }
+  const ids = await botIds(client, log);
   void checkChannels(client, config, log);
   const socketMode = Boolean(settings.appToken);
   const httpReceiver = socketMode
     ? undefined
     : new FastifySlackReceiver({
         signingSecret: settings.signingSecret ?? '',
-        db: actions.db,
+        db,
         clock: deps.clock,
         log,
         ingress: deps.ingress,
@@ -98,35 +98,44 @@ export async function createSlack(deps: SlackDeps) {
         metrics: deps.metrics,
       })
     : undefined;
+  // One instance per Slack app holds the Socket Mode connection; the others stand by to take over.
+  const socket = socketReceiver
+    ? new SocketLease({
+        lease: new Lease(db, `slack-socket:${ids.appId ?? 'app'}`, 3 * (deps.socketLeaseMs ?? 10_000)),
+        connect: () => socketReceiver.start(),
+        disconnect: () => socketReceiver.stop(),
+        log,
+        renewMs: deps.socketLeaseMs,
+      })
+    : undefined;
   const app = new App({
     token: settings.botToken,
     receiver: httpReceiver ?? socketReceiver,
-    ...ids,
+    botId: ids.botId,
+    botUserId: ids.botUserId,
     logger: slackLogger(log, 'bolt'),
     clientOptions: settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {},
     tokenVerificationEnabled: false,
   });
 
   const store = async (envelope: unknown) => {
-    const body = envelope as { event_id?: string; team_id?: string; event?: Record<string, unknown> };
-    const e = body.event ?? {};
-    const item = (e.item as { channel?: string } | undefined) ?? {};
-    const channel = (e.channel as string | undefined) ?? item.channel;
-    if (!channel || !slackChannel(config, channel)) return;
+    const event = slackChatEvent(envelope);
+    if (!event || !router.channel('slack', event.channel)) return;
+    const body = envelope as { event_id?: string; team_id?: string; event?: { event_ts?: string } };
     // Slack's event_id names one event across its retries; without it, team + channel + ts do.
-    const key = body.event_id ?? `${body.team_id}:${channel}:${e.event_ts ?? e.ts}`;
-    if (
-      await acceptInbound(actions.db, { key: `slack:${key}`, source: 'slack.event', payload: body as never })
-    ) {
-      deps.notifier.inboxWritten();
-    }
+    const key =
+      body.event_id ?? `${body.team_id}:${event.channel}:${body.event?.event_ts ?? event.messageId}`;
+    await storeChatEvent(db, deps.notifier, `slack:${key}`, event);
   };
   app.event('message', async ({ body }) => store(body));
   app.event('reaction_added', async ({ body }) => store(body));
 
   app.command('/ticket', async ({ command, ack }) => {
     await ack();
-    await interactions.command(command);
+    await interact(
+      { kind: 'command', platform: 'slack', person: { platformId: command.user_id }, text: command.text },
+      { reply: (m) => respond(command.response_url, m) },
+    );
   });
 
   app.action(/^relevo:/, async ({ body, action, ack, client: web }) => {
@@ -134,100 +143,142 @@ export async function createSlack(deps: SlackDeps) {
     if (body.type !== 'block_actions' || !('action_id' in action) || !('value' in action)) return;
     const parsed = parseActionId(action.action_id);
     if (!parsed || typeof action.value !== 'string') return;
-    const payload = readButtonValue(action.value);
     const channel = body.channel?.id ?? body.container?.channel_id;
-    let form = payload.form;
-    if (payload.formTooLarge && parsed.action.startsWith('ticket.')) {
-      const card = await renderCard(actions.db, Number(payload.value));
-      form = card.buttons?.find((b) => b.action === parsed.action)?.form;
-    }
-    if (form) {
-      await web.views.open({
-        trigger_id: body.trigger_id,
-        view: renderModal(form, {
-          action: parsed.action,
-          value: payload.value,
-          context: channel ? { channel } : undefined,
-        }),
-      });
-      return;
-    }
-    const answer = await interactions.action(body.user.id, { action: parsed.action, value: payload.value });
-    if (body.response_url) await respond(body.response_url, answer.message);
+    await interact(
+      {
+        kind: 'button',
+        platform: 'slack',
+        person: { platformId: body.user.id },
+        action: parsed.action,
+        value: readButtonValue(action.value),
+        channel,
+      },
+      {
+        reply: async (m) => {
+          if (body.response_url) await respond(body.response_url, m);
+        },
+        // The trigger_id lives 3 s from the click: the form is looked up and opened well within it.
+        openForm: async (form, ref) => {
+          await web.views.open({
+            trigger_id: body.trigger_id,
+            view: renderModal(form, {
+              action: ref.action,
+              value: ref.value,
+              context: ref.channel ? { channel: ref.channel } : undefined,
+            }),
+          });
+        },
+      },
+    );
   });
 
   app.view(/^relevo:/, async ({ view, body, ack, client: web }) => {
     const sub = readSubmission(view);
-    const inv: ActionInvocation = { action: sub.action, value: sub.value, form: sub.form };
-    const answer = await interactions.action(body.user.id, inv);
-    if (!answer.ok) {
-      // Shown under the first field of the still-open modal, so nothing typed is lost.
-      const first = view.blocks.find((b) => b.type === 'input')?.block_id;
-      await ack(first ? { response_action: 'errors', errors: { [first]: answer.message.text } } : undefined);
-      return;
-    }
-    await ack();
     const channel = sub.context?.channel;
-    if (channel) await web.chat.postEphemeral({ channel, user: body.user.id, text: answer.message.text });
-  });
-
-  app.shortcut('relevo_share', async ({ shortcut, ack, respond: reply }) => {
-    await ack();
-    if (shortcut.type !== 'message_action') return;
-    const thread = shortcut.message.thread_ts ?? shortcut.message.ts;
-    const note = await actions.db.ticketEvent.findFirst({
-      where: {
-        type: 'private_note',
-        channelRef: `slack:${shortcut.channel.id}:${thread}:${shortcut.message.ts}`,
-      },
-    });
-    if (!note) {
-      await reply({
-        response_type: 'ephemeral',
-        text: 'This message is not a note on a ticket, so there is nothing to share.',
-      });
-      return;
+    let acked = false;
+    const once = async (answer?: { response_action: 'errors'; errors: Record<string, string> }) => {
+      if (acked) return;
+      acked = true;
+      await ack(answer);
+    };
+    try {
+      await router.interact(
+        {
+          kind: 'form',
+          platform: 'slack',
+          person: { platformId: body.user.id },
+          action: sub.action,
+          value: sub.value,
+          values: sub.form,
+          channel,
+        },
+        {
+          reply: async (m) => {
+            await once();
+            if (channel) await web.chat.postEphemeral({ channel, user: body.user.id, text: m.text });
+          },
+          // Shown under the first field of the still-open modal, so nothing typed is lost.
+          formError: async (text) => {
+            const first = view.blocks.find((b) => b.type === 'input')?.block_id;
+            await once(first ? { response_action: 'errors', errors: { [first]: text } } : undefined);
+          },
+        },
+      );
+    } finally {
+      await once();
     }
-    const answer = await interactions.action(shortcut.user.id, {
-      action: 'note.share',
-      value: `${note.ticketNumber}:${note.id}`,
-    });
-    await reply({ response_type: 'ephemeral', text: answer.message.text });
   });
 
-  app.shortcut('relevo_create_ticket', async ({ shortcut, ack, respond: reply }) => {
-    await ack();
-    if (shortcut.type !== 'message_action') return;
-    const waiting = await actions.conversations.findWaiting(
-      'slack',
-      shortcut.channel.id,
-      shortcut.message.thread_ts ?? shortcut.message.ts,
-    );
-    const answer = waiting
-      ? await interactions.action(shortcut.user.id, { action: 'conversation.create', value: waiting.id })
-      : { message: { text: 'This message starts no conversation waiting for a ticket.' } };
-    await reply({ response_type: 'ephemeral', text: answer.message.text });
-  });
+  for (const [callbackId, gesture] of [
+    ['relevo_share', 'share_note'],
+    ['relevo_create_ticket', 'create_ticket'],
+  ] as const) {
+    app.shortcut(callbackId, async ({ shortcut, ack, respond: reply }) => {
+      await ack();
+      if (shortcut.type !== 'message_action') return;
+      await interact(
+        {
+          kind: 'message_action',
+          platform: 'slack',
+          person: { platformId: shortcut.user.id },
+          action: gesture,
+          channel: shortcut.channel.id,
+          thread: shortcut.message.thread_ts ?? shortcut.message.ts,
+          messageId: shortcut.message.ts,
+        },
+        { reply: async (m) => void (await reply({ response_type: 'ephemeral', text: m.text })) },
+      );
+    });
+  }
+
+  // Events stored by earlier versions in Slack's own shape, still waiting in the inbox after an upgrade.
+  const legacy: InboundHandler = async (tx, payload) => {
+    const event = slackChatEvent(payload);
+    if (event) await router.handle(tx, event);
+  };
 
   return {
     adapter,
     client,
-    inboxHandlers: slackInboxHandlers(inboundDeps),
-    inboxPreparers: slackInboxPreparers(inboundDeps),
+    inboxHandlers: { 'slack.event': legacy },
     register(http: FastifyInstance) {
       httpReceiver?.register(http);
     },
     async start() {
-      await socketReceiver?.start();
+      await socket?.start();
     },
     async stop() {
-      await socketReceiver?.stop();
+      await socket?.stop();
     },
-    /** Socket Mode: connected to Slack. Over HTTP Slack calls us, so there is nothing to hold. */
+    /**
+     * Socket Mode: connected to Slack, or standing by while another instance holds the socket. Over HTTP
+     * Slack calls us, so there is nothing to hold.
+     */
     ready(): boolean {
-      return socketReceiver ? socketReceiver.connected : true;
+      if (!socketReceiver || !socket) return true;
+      return socket.holding ? socketReceiver.connected : true;
     },
   };
+}
+
+/** The bot's own ids let Bolt drop our own messages; if Slack is unreachable now, Bolt asks later. */
+async function botIds(client: WebClient, log: Logger) {
+  try {
+    // Slack out of reach must not hold up the rest of Relevo: wait a few seconds at most.
+    const auth = await Promise.race([
+      client.auth.test(),
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error('no answer within 3 s')), 3000).unref(),
+      ),
+    ]);
+    return { botId: auth.bot_id, botUserId: auth.user_id, appId: auth.app_id as string | undefined };
+  } catch (err) {
+    log.error(
+      { err: (err as Error).message },
+      'Slack auth.test failed: check SLACK_BOT_TOKEN and that Slack is reachable',
+    );
+    return {} as { botId?: string; botUserId?: string; appId?: string };
+  }
 }
 
 /** A channel typo or a bot not invited shows up at start, by name, instead of as lost posts later. */

@@ -171,13 +171,13 @@ describe('readSubmission', () => {
   it('round-trips from the card button to the submitted form', () => {
     const { blocks } = renderMessage({
       text: 'Ticket #12',
-      buttons: [{ action: 'ticket.resolve', label: 'Resolve…', value: '12', form }],
+      buttons: [{ action: 'ticket.resolve', label: 'Resolve…', value: '12' }],
     });
     const button = (blocks.find((b) => b.type === 'actions') as ActionsBlock).elements[0];
     if (button?.type !== 'button') throw new Error('expected a button');
     const action = parseActionId(button.action_id as string)?.action as string;
-    const carried = readButtonValue(button.value as string);
-    const view = renderModal(carried.form as FormSpec, { action, value: carried.value });
+    // The form is looked up by action when the button is pressed (core formFor); here, `form`.
+    const view = renderModal(form, { action, value: readButtonValue(button.value as string) });
     const result = readSubmission(submit(view, { message: 'Fixed', technicalNote: 'Cleared the queue' }));
     expect(result).toEqual({
       action: 'ticket.resolve',

@@ -38,6 +38,9 @@ export function channelKey(target: ChatTarget): string {
 
 export class WebchatAdapter implements ChatAdapter {
   readonly platform = 'webchat';
+  // A support thread is the visitor's session, not a message's thread; the console answers each agent
+  // privately and shows forms as dialogs.
+  readonly capabilities = { threads: false, privateReplies: true, forms: true } as const;
 
   constructor(
     private readonly db: Db,

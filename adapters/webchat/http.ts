@@ -4,13 +4,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { runCommandLine } from '../../commands/index.ts';
-import { runAction } from '../../src/core/actions.ts';
 import { contactForProvenEmail, organisationForEmail } from '../../src/core/directory.ts';
 import { NotFoundError, UserError } from '../../src/core/errors.ts';
 import { normaliseEmail, verifyIdentitySignature } from '../../src/core/identity/signature.ts';
 import { acceptInbound } from '../../src/core/inbox.ts';
+import type { FormSpec, OutMessage } from '../../src/core/message.ts';
 import { cleanName, isBlank } from '../../src/core/text.ts';
+import type { Actor } from '../../src/core/tickets/service.ts';
 import type { Tx } from '../../src/db/index.ts';
 import { cookie, hashToken, newSessionToken, parseCookies, sameSecret } from '../../src/http/auth.ts';
 import { agentActor, CONSOLE_COOKIE, type HttpContext, UnauthorizedError } from '../../src/http/context.ts';
@@ -391,10 +391,7 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
   app.post('/webchat/api/actions', messageLimits, async (req) => {
     const session = await customer(req);
     const input = body(z.strictObject({ action: z.string(), value: z.string() }), req);
-    if (!input.action.startsWith('ticket.confirm_'))
-      throw new UserError('That button is for agents.', 403, 'forbidden');
-    const text = await runAction(ctx.actions, { kind: 'contact', contactId: session.contactId }, input);
-    return { text };
+    return press(ctx, { kind: 'contact', contactId: session.contactId }, input);
   });
 
   app.get('/webchat/api/stream', async (req, reply) => {
@@ -471,7 +468,7 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
       }),
       req,
     );
-    return { text: await runAction(ctx.actions, actor, input) };
+    return press(ctx, actor, input);
   });
 
   app.post('/console/api/commands', async (req) => {
@@ -480,12 +477,63 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
       z.strictObject({ text: z.string().max(ctx.config.tickets.maxMessageLength + 200) }),
       req,
     );
-    const message = await runCommandLine(input.text, {
-      actor,
-      tickets: ctx.tickets,
-      db: ctx.db,
-      config: ctx.config,
-    });
+    let message: OutMessage = { text: '' };
+    let refusal: UserError | undefined;
+    await ctx.router.interact(
+      { kind: 'command', platform: 'webchat', person: { actor }, text: input.text },
+      {
+        reply: async (m) => {
+          message = m;
+        },
+        refused: async (text, status) => {
+          refusal = new UserError(text, status as UserError['status'], 'refused');
+        },
+      },
+    );
+    if (refusal) throw refusal;
     return { message };
   });
+}
+
+/**
+ * A button pressed (or its form submitted) on a web page, through the chat router like every platform's.
+ * The answer is the HTTP response: `{ text }`, `{ form }` to fill in and submit, or a 4xx refusal.
+ */
+async function press(
+  ctx: HttpContext,
+  actor: Actor,
+  input: { action: string; value: string; form?: Record<string, string> },
+): Promise<{ text?: string; form?: FormSpec }> {
+  let answer: { text?: string; form?: FormSpec } = {};
+  let refusal: UserError | undefined;
+  const person = { actor };
+  await ctx.router.interact(
+    input.form
+      ? {
+          kind: 'form',
+          platform: 'webchat',
+          person,
+          action: input.action,
+          value: input.value,
+          values: input.form,
+        }
+      : { kind: 'button', platform: 'webchat', person, action: input.action, value: input.value },
+    {
+      reply: async (m) => {
+        answer = { text: m.text };
+      },
+      openForm: async (form) => {
+        answer = { form };
+      },
+      refused: async (text, status) => {
+        refusal = new UserError(
+          text,
+          status as UserError['status'],
+          status === 403 ? 'forbidden' : 'refused',
+        );
+      },
+    },
+  );
+  if (refusal) throw refusal;
+  return answer;
 }

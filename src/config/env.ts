@@ -1,9 +1,12 @@
 // Every environment variable Relevo reads, parsed once at start (see .env.example).
 import { z } from 'zod';
+import { emailEnv, emailEnvProblems } from '../../adapters/email/env.ts';
+import { slackEnv, slackEnvProblems } from '../../adapters/slack/env.ts';
+import { webchatEnv } from '../../adapters/webchat/env.ts';
 import { ConfigError } from './config-error.ts';
+import { port } from './env-types.ts';
 
-const port = z.coerce.number().int().min(0).max(65_535);
-
+// Relevo's own variables; each channel module declares its own in its folder (adapters/*/env.ts).
 export const envSchema = z.object({
   PORT: port.default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -19,14 +22,6 @@ export const envSchema = z.object({
     .string()
     .min(16, 'expected at least 16 characters')
     .regex(/^\S+$/, 'expected no spaces')
-    .optional(),
-  /**
-   * Web chat: the secret a site embedding the chat signs visitors' addresses with (HMAC-SHA256), so
-   * they arrive verified. Unset: signed identities are refused; visitors verify by a mailed code.
-   */
-  RELEVO_WEBCHAT_IDENTITY_SECRET: z
-    .string()
-    .min(32, 'expected at least 32 characters (e.g. `openssl rand -hex 32`)')
     .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RELEVO_PUBLIC_URL: z.url().optional(),
@@ -51,75 +46,6 @@ export const envSchema = z.object({
   RELEVO_HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   /** HTTP: a client must send its whole request (headers and body) within this. Live streams are not cut. */
   RELEVO_HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
-  /** Slack: the bot token (xoxb-…) switches Slack on. */
-  SLACK_BOT_TOKEN: z
-    .string()
-    .regex(/^xoxb-/, 'expected a bot token starting with xoxb-')
-    .optional(),
-  /** Slack: verifies every HTTP request (Basic Information → Signing Secret). Needed unless Socket Mode. */
-  SLACK_SIGNING_SECRET: z.string().min(8).optional(),
-  /** Slack: an app-level token (xapp-…) selects Socket Mode: no public URL needed. */
-  SLACK_APP_TOKEN: z
-    .string()
-    .regex(/^xapp-/, 'expected an app-level token starting with xapp-')
-    .optional(),
-  /** Slack: Web API base URL (default https://slack.com/api/), for GovSlack-style deployments and tests. */
-  SLACK_API_URL: z.url().optional(),
-  /** Email: Relevo's support address; mail to it becomes tickets and replies come from it. */
-  RELEVO_SUPPORT_ADDRESS: z.email('expected an email address such as support@example.com').optional(),
-  /** Email: the support team's group address, kept in copy on every reply (seed 000: reply all). */
-  RELEVO_SUPPORT_GROUP: z.email('expected an email address').optional(),
-  /** Email: outbound SMTP (nodemailer URL), e.g. smtps://user:pass@smtp.example.com:465. */
-  RELEVO_SMTP_URL: z
-    .string()
-    .regex(/^smtps?:\/\//, 'expected smtp://… or smtps://…')
-    .optional(),
-  /** Email: port of the built-in SMTP listener (unset: no listener). */
-  RELEVO_SMTP_LISTEN_PORT: port.optional(),
-  RELEVO_SMTP_LISTEN_HOST: z.string().min(1).default('127.0.0.1'),
-  /** Email: largest message the listener accepts, in bytes. */
-  RELEVO_SMTP_MAX_BYTES: z.coerce
-    .number()
-    .int()
-    .min(1024)
-    .default(25 * 1024 * 1024),
-  /** Email: the listener closes a connection silent for this long. */
-  RELEVO_SMTP_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
-  /** Email: at most this many SMTP connections at once; more are refused (421) until one ends. */
-  RELEVO_SMTP_MAX_CLIENTS: z.coerce.number().int().min(1).default(50),
-  /** Email: recipient domains the listener accepts, comma-separated (default: the support address's). */
-  RELEVO_SMTP_DOMAINS: z.string().optional(),
-  /** Email: an existing mailbox to read, imap(s)://user:password@host:port/INBOX. */
-  RELEVO_IMAP_URL: z
-    .string()
-    .regex(/^imaps?:\/\//, 'expected imap://… or imaps://…')
-    .optional(),
-  /** Email: IMAP folder messages move to once stored (created if missing). */
-  RELEVO_IMAP_DONE_FOLDER: z.string().min(1).default('Relevo/Processed'),
-  /**
-   * Email: authserv-ids of the team's own receiving mail servers, comma-separated (e.g.
-   * mx.acme.example). The topmost Authentication-Results header such a server wrote can authenticate
-   * an agent's mail (DMARC pass, or DKIM pass aligned with the From domain). Unset: only reply tokens can.
-   */
-  RELEVO_EMAIL_TRUSTED_AUTHSERV_IDS: z
-    .string()
-    .regex(
-      /^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(,\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*)*,?\s*$/,
-      'expected comma-separated server names as they appear in Authentication-Results, e.g. mx.acme.example,mx2.acme.example',
-    )
-    .transform((v) =>
-      v
-        .split(',')
-        .map((id) => id.trim().toLowerCase())
-        .filter(Boolean),
-    )
-    .optional(),
-  /** Email: attachments above this size are listed but not stored, in bytes. */
-  RELEVO_ATTACHMENT_MAX_BYTES: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .default(10 * 1024 * 1024),
   /**
    * Embedded database: postgresql.conf lines that override Relevo's defaults (src/db/pglite-settings.ts),
    * separated by `;`, e.g. `shared_buffers=128MB;work_mem=8MB`.
@@ -133,32 +59,19 @@ export const envSchema = z.object({
     .optional(),
   /** Tests only: start an in-memory PGlite from this dump instead of running initdb. */
   RELEVO_PGLITE_SNAPSHOT: z.string().optional(),
+  ...webchatEnv,
+  ...slackEnv,
+  ...emailEnv,
 });
 
 export type Env = z.infer<typeof envSchema>;
 
 function crossCheck(env: Env): string[] {
-  const problems: string[] = [];
-  if (env.SLACK_BOT_TOKEN && !env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
-    problems.push(
-      '  SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN over HTTP (or set SLACK_APP_TOKEN for Socket Mode)',
-    );
-  }
-  if (
-    (env.RELEVO_SMTP_LISTEN_PORT !== undefined || env.RELEVO_IMAP_URL || env.RELEVO_SMTP_URL) &&
-    !env.RELEVO_SUPPORT_ADDRESS
-  ) {
-    problems.push(
-      '  RELEVO_SUPPORT_ADDRESS: required when email is switched on (the address customers write to)',
-    );
-  }
+  const problems: string[] = [...slackEnvProblems(env), ...emailEnvProblems(env)];
   if (env.RELEVO_HTTP_HEADERS_TIMEOUT_MS > env.RELEVO_HTTP_REQUEST_TIMEOUT_MS) {
     problems.push(
       '  RELEVO_HTTP_HEADERS_TIMEOUT_MS: must not exceed RELEVO_HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request)',
     );
-  }
-  if ((env.SLACK_APP_TOKEN || env.SLACK_SIGNING_SECRET) && !env.SLACK_BOT_TOKEN) {
-    problems.push('  SLACK_BOT_TOKEN: required when SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set');
   }
   return problems;
 }

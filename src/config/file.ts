@@ -89,6 +89,8 @@ const agent = z.strictObject({
   name: z.string().min(1),
   role: z.enum(['agent', 'maintainer', 'admin']).default('agent'),
   email: z.email().optional(),
+  /** The language Relevo answers this agent in on chat platforms (refusals, private explanations). */
+  language: z.enum(['es', 'en']).default('en'),
   identities: z.record(z.string(), z.string()).default({}),
 });
 

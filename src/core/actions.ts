@@ -180,6 +180,14 @@ const special: Record<string, (deps: ActionDeps, actor: Actor, value: string) =>
 
 export const actionIds = [...Object.keys(handlers), ...Object.keys(special)];
 
+/**
+ * Whether this person may press this button at all. Checked before a form opens, so a customer never
+ * sees an agent's form; the service checks again, by role, whatever path the action takes.
+ */
+export function mayRun(actor: Actor, action: string): boolean {
+  return actor.kind === 'agent' || customerActions.has(action);
+}
+
 /** Runs an action; returns a short confirmation for the person who clicked. */
 export async function runAction(deps: ActionDeps, actor: Actor, inv: ActionInvocation): Promise<string> {
   const other = special[inv.action];
@@ -187,7 +195,7 @@ export async function runAction(deps: ActionDeps, actor: Actor, inv: ActionInvoc
   const handler = handlers[inv.action];
   if (!handler) throw new UserError(`Unknown action "${inv.action}".`, 400, 'unknown_action');
   // Only the confirmation buttons are the customer's; say "not yours" before judging the form.
-  if (actor.kind !== 'agent' && !customerActions.has(inv.action)) {
+  if (!mayRun(actor, inv.action)) {
     throw new ForbiddenError('Only agents can do this.');
   }
   const ticket = Number(inv.value);

@@ -10,7 +10,10 @@ export interface FormField {
   placeholder?: string;
 }
 
-/** A form the platform shows when the button is pressed (a Slack modal, a web dialog...). */
+/**
+ * A form the platform shows when a button is pressed (a Slack modal, a web dialog...). Buttons do not carry
+ * it: it is looked up by action when pressed (core/tickets/forms.ts formFor).
+ */
 export interface FormSpec {
   title: string;
   submitLabel: string;
@@ -24,7 +27,6 @@ export interface Button {
   /** Opaque value handed back with the action (e.g. the ticket number). */
   value: string;
   style?: 'primary' | 'danger';
-  form?: FormSpec;
 }
 
 export interface OutMessage {

@@ -40,6 +40,16 @@ export interface AgentNotice {
   language: string;
 }
 
+/** What a platform can do, declared by its adapter (and checked by the contract suite), never guessed. */
+export interface ChatCapabilities {
+  /** Replies can go in a thread under a message: the adapter implements `threadOf`. */
+  threads: boolean;
+  /** A message only one person sees: Relevo's private answers to commands and buttons. */
+  privateReplies: boolean;
+  /** A form (modal, dialog) can open when a button is pressed. */
+  forms: boolean;
+}
+
 /**
  * One chat platform (web chat, Slack, Mattermost, Discord). Messages are platform-neutral; each
  * adapter renders them its own way. Optional capabilities are optional methods.
@@ -50,6 +60,7 @@ export interface AgentNotice {
  */
 export interface ChatAdapter {
   readonly platform: string;
+  readonly capabilities: ChatCapabilities;
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Posts a message. The idempotency key lets an adapter drop a re-delivery of the same outbox item. */

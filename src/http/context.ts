@@ -2,6 +2,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { FileConfig } from '../config/file.ts';
 import type { ActionDeps } from '../core/actions.ts';
+import type { ChatRouter } from '../core/chat/router.ts';
 import { UserError } from '../core/errors.ts';
 import type { VerificationCodes } from '../core/identity/codes.ts';
 import type { IngressGate } from '../core/ingress.ts';
@@ -22,6 +23,8 @@ export interface HttpContext {
   tickets: TicketService;
   /** What buttons and forms act through (triage, escalation, conversations). */
   actions: ActionDeps;
+  /** The one way a button press, form or command from any platform is answered. */
+  router: ChatRouter;
   /** Requests that store inbound events mark themselves, so background work lets them go first. */
   ingress: IngressGate;
   clock: Clock;

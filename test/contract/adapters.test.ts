@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { inject } from 'vitest';
+import { ChannelPacer } from '../../adapters/kit/pacer.ts';
 import { SlackAdapter, slackClient } from '../../adapters/slack/adapter.ts';
-import { ChannelPacer } from '../../adapters/slack/pacer.ts';
 import { WebchatAdapter } from '../../adapters/webchat/adapter.ts';
 import { openDatabase } from '../../src/db/index.ts';
 import { LiveBus } from '../../src/http/live-bus.ts';

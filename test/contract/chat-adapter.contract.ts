@@ -19,16 +19,7 @@ const card: OutMessage = {
   fields: [{ label: 'Status', value: 'new' }],
   buttons: [
     { action: 'ticket.take', label: 'Take it', value: '7', style: 'primary' },
-    {
-      action: 'ticket.resolve',
-      label: 'Resolve…',
-      value: '7',
-      form: {
-        title: 'Resolve',
-        submitLabel: 'Send',
-        fields: [{ id: 'message', label: 'Message', kind: 'textarea', required: true }],
-      },
-    },
+    { action: 'ticket.resolve', label: 'Resolve…', value: '7' },
   ],
   context: 'via webchat',
 };
@@ -43,6 +34,16 @@ export function chatAdapterContract(name: string, make: () => Promise<ContractSu
     afterAll(async () => {
       await s.adapter.stop();
       await s.close();
+    });
+
+    it('declares what it can do, and does what it declares', () => {
+      const { capabilities } = s.adapter;
+      expect(capabilities).toMatchObject({
+        threads: expect.any(Boolean),
+        privateReplies: expect.any(Boolean),
+        forms: expect.any(Boolean),
+      });
+      expect(typeof s.adapter.threadOf === 'function').toBe(capabilities.threads);
     });
 
     it('posts a message that people in the channel see, text, fields and buttons intact', async () => {

@@ -11,6 +11,7 @@ export interface MemoryMessage {
 
 export class MemoryChatAdapter implements ChatAdapter {
   readonly platform: string;
+  readonly capabilities = { threads: false, privateReplies: false, forms: false } as const;
   readonly messages: MemoryMessage[] = [];
   private readonly seenKeys = new Map<string, string>();
 

@@ -1,5 +1,5 @@
 // Agent console: the triage-card feed on the left, one ticket on the right, all kept live over SSE.
-import { api, el, formatTime, linkify, renderMessage } from '/static/render.js';
+import { api, el, formatTime, linkify, openForm, renderMessage } from '/static/render.js';
 
 const $ = (selector) => document.querySelector(selector);
 const cardList = $('[data-testid="cards"]');
@@ -137,9 +137,14 @@ function connect() {
 
 // ---- Card feed -------------------------------------------------------------------------------
 
+/** Presses a button; one that needs a form gets it from the server, and is pressed again with the answers. */
 async function onAction(invocation) {
   await attempt(async () => {
-    const { text } = await api('/console/api/actions', { method: 'POST', body: invocation });
+    const { text, form } = await api('/console/api/actions', { method: 'POST', body: invocation });
+    if (form) {
+      openForm(form, (values) => onAction({ ...invocation, form: values }));
+      return;
+    }
     if (text) showNotice(text);
     if (Number(invocation.value) === current) refreshTicket();
   });

@@ -36,9 +36,9 @@ export function linkify(text) {
 }
 
 /**
- * Returns an element for one message. onAction({action, value, form?}) is called when a button is
- * pressed (after its form, if it has one, is filled in); it may return a promise, during which the
- * button stays disabled so a double click does not run an action twice.
+ * Returns an element for one message. onAction({action, value}) is called when a button is pressed; it
+ * may return a promise, during which the button stays disabled so a double click does not run an action
+ * twice. A button that needs a form learns so from the server's answer (see console.js onAction).
  */
 export function renderMessage(message, onAction) {
   const root = el('div', { class: 'msg' });
@@ -63,22 +63,15 @@ export function renderMessage(message, onAction) {
 
 function actionButton(button, onAction) {
   const node = el('button', { type: 'button', class: `btn ${button.style ?? ''}`.trim() }, button.label);
-  const run = async (form) => {
+  node.addEventListener('click', async (event) => {
+    event.stopPropagation(); // a button inside a clickable card must not also open the card
     node.disabled = true;
     try {
-      await onAction(
-        form
-          ? { action: button.action, value: button.value, form }
-          : { action: button.action, value: button.value },
-      );
+      // The server answers with the button's form when it has one (forms are not carried in buttons).
+      await onAction({ action: button.action, value: button.value });
     } finally {
       node.disabled = false;
     }
-  };
-  node.addEventListener('click', (event) => {
-    event.stopPropagation(); // a button inside a clickable card must not also open the card
-    if (button.form) openForm(button.form, run);
-    else run();
   });
   return node;
 }

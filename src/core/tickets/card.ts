@@ -5,20 +5,6 @@ import type { Db } from '../../db/index.ts';
 import { agentTexts } from '../../i18n/index.ts';
 import type { Button, OutMessage } from '../message.ts';
 import { categoryLabel } from './categories.ts';
-import {
-  agentActionForm,
-  answerForm,
-  assignForm,
-  categoryForm,
-  diagnosisForm,
-  escalateForm,
-  initialResponseForm,
-  meantForPersonForm,
-  priorityForm,
-  productForm,
-  rejectForm,
-  resolveForm,
-} from './forms.ts';
 import { isFinished, label } from './lifecycle.ts';
 
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
@@ -54,40 +40,30 @@ export async function renderCard(db: Db, ticketNumber: number): Promise<OutMessa
   if (isFinished(ticket.status)) {
     b('ticket.reopen', 'Reopen');
   } else {
-    const [agents, products] = await Promise.all([
-      db.agent.findMany({
-        where: { active: true },
-        orderBy: { name: 'asc' },
-        select: { id: true, name: true },
-      }),
-      db.product.findMany({
-        where: { id: { in: ticket.organisation.products } },
-        orderBy: { name: 'asc' },
-        select: { id: true, name: true },
-      }),
-    ]);
+    // Only whether there are products matters here: the forms list them when opened (forms.ts formFor).
+    const products = await db.product.count({ where: { id: { in: ticket.organisation.products } } });
     const resolvable = ticket.status !== 'awaiting_confirmation';
     // Seed 003's decision chain, in its order.
     b('ticket.spam', 'Spam', { style: 'danger' });
     b('ticket.wrong_recipient', 'Wrong recipient');
-    b('ticket.meant_for_person', 'Meant for a person', { form: meantForPersonForm });
+    b('ticket.meant_for_person', 'Meant for a person');
     b('ticket.unsupported_product', 'Unsupported product');
     if (resolvable) {
-      b('ticket.answer', 'Answer with information', { form: answerForm });
-      b('ticket.agent_action', 'Agent action', { form: agentActionForm });
+      b('ticket.answer', 'Answer with information');
+      b('ticket.agent_action', 'Agent action');
     }
-    if (products.length && !ticket.escalations.some((e) => e.status !== 'closed')) {
-      b('ticket.escalate', 'Escalate', { form: escalateForm(products, ticket.productId) });
+    if (products && !ticket.escalations.some((e) => e.status !== 'closed')) {
+      b('ticket.escalate', 'Escalate');
     }
     // Then ownership and classification (seed 001), and the other replies.
     if (!ticket.assigneeId) b('ticket.take', 'Take it', { style: 'primary' });
-    b('ticket.assign', 'Assign…', { form: assignForm(agents) });
-    b('ticket.priority', 'Priority…', { form: priorityForm });
-    b('ticket.category', 'Category…', { form: categoryForm });
-    if (products.length) b('ticket.product', 'Product…', { form: productForm(products) });
-    b('ticket.initial_response', 'Initial response…', { form: initialResponseForm });
-    if (resolvable) b('ticket.resolve', 'Resolve…', { form: resolveForm });
-    b('ticket.reject', 'Reject…', { form: rejectForm });
+    b('ticket.assign', 'Assign…');
+    b('ticket.priority', 'Priority…');
+    b('ticket.category', 'Category…');
+    if (products) b('ticket.product', 'Product…');
+    b('ticket.initial_response', 'Initial response…');
+    if (resolvable) b('ticket.resolve', 'Resolve…');
+    b('ticket.reject', 'Reject…');
   }
   const fields = [
     { label: 'Status', value: label[ticket.status] },
@@ -187,7 +163,7 @@ export async function renderEscalation(db: Db, escalationId: string): Promise<Ou
   const buttons: Button[] = [];
   if (!esc.maintainerId)
     buttons.push({ action: 'escalation.claim', label: "I'll take it", value, style: 'primary' });
-  buttons.push({ action: 'escalation.diagnose', label: 'Diagnosis…', value, form: diagnosisForm });
+  buttons.push({ action: 'escalation.diagnose', label: 'Diagnosis…', value });
   return {
     title: `Escalation: #${esc.ticketNumber} ${esc.ticket.subject} (${esc.product.name})`,
     text: clip(esc.ticket.events[0]?.body ?? '', 1500),

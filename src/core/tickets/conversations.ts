@@ -86,8 +86,8 @@ export class Conversations {
   }
 
   /** The waiting conversation of a thread, for 🎫 and `/ticket create <link>`. */
-  async findWaiting(platform: string, channel: string, thread: string) {
-    return this.deps.db.pendingConversation.findUnique({
+  async findWaiting(platform: string, channel: string, thread: string, tx: Tx | Db = this.deps.db) {
+    return tx.pendingConversation.findUnique({
       where: { platform_channel_thread: { platform, channel, thread } },
     });
   }

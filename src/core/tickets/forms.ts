@@ -1,4 +1,5 @@
 // The forms behind the card's buttons (seed 003): what a choice needs the agent to write.
+import type { Db } from '../../db/index.ts';
 import type { FormField, FormSpec } from '../message.ts';
 import { categories, categoryLabel } from './categories.ts';
 import { certaintyLevels } from './escalation.ts';
@@ -159,3 +160,64 @@ export const diagnosisForm: FormSpec = {
     select('confidence', 'Confidence in the estimate', levels),
   ],
 };
+
+type FormSource = (db: Db, value: string) => FormSpec | Promise<FormSpec | undefined>;
+
+/** The ticket a button's value names, with what its forms offer (its organisation's products). */
+async function ticketProducts(db: Db, value: string) {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number <= 0) return undefined;
+  const ticket = await db.ticket.findUnique({
+    where: { number },
+    select: { productId: true, organisation: { select: { products: true } } },
+  });
+  if (!ticket) return undefined;
+  const products = await db.product.findMany({
+    where: { id: { in: ticket.organisation.products } },
+    orderBy: { name: 'asc' },
+    select: { id: true, name: true },
+  });
+  return { products, current: ticket.productId };
+}
+
+const formsByAction: Record<string, FormSource> = {
+  'ticket.meant_for_person': () => meantForPersonForm,
+  'ticket.answer': () => answerForm,
+  'ticket.agent_action': () => agentActionForm,
+  'ticket.escalate': async (db, value) => {
+    const t = await ticketProducts(db, value);
+    return t && escalateForm(t.products, t.current);
+  },
+  'ticket.assign': async (db) =>
+    assignForm(
+      await db.agent.findMany({
+        where: { active: true },
+        orderBy: { name: 'asc' },
+        select: { id: true, name: true },
+      }),
+    ),
+  'ticket.priority': () => priorityForm,
+  'ticket.category': () => categoryForm,
+  'ticket.product': async (db, value) => {
+    const t = await ticketProducts(db, value);
+    return t && productForm(t.products);
+  },
+  'ticket.initial_response': () => initialResponseForm,
+  'ticket.resolve': () => resolveForm,
+  'ticket.reject': () => rejectForm,
+  'escalation.diagnose': () => diagnosisForm,
+};
+
+/**
+ * The form a button opens, looked up when it is pressed — never carried in the button, which would not
+ * fit Discord's 100-character custom_id nor stay current (a new agent, another product). Undefined: the
+ * action runs at once.
+ *
+ * @example await formFor(db, 'ticket.assign', '12') // → { title: 'Assign ticket', fields: [agent select] }
+ */
+export async function formFor(db: Db, action: string, value: string): Promise<FormSpec | undefined> {
+  return formsByAction[action]?.(db, value);
+}
+
+/** Whether pressing `action` opens a form (for labels and tests; the form itself comes from formFor). */
+export const opensForm = (action: string): boolean => action in formsByAction;

@@ -29,7 +29,7 @@ export function readMessage(m: FakeMessage): OutMessage {
         ...block.elements.map((e: any) => ({
           action: parseActionId(e.action_id)?.action ?? e.action_id,
           label: e.text.text,
-          value: readButtonValue(e.value).value,
+          value: readButtonValue(e.value),
         })),
       ];
       seenBody = true;

@@ -17,7 +17,7 @@ function fakePacer(burst: number, perSecond: number) {
     await pacer.take(channel);
     sent.push({ channel, at: now });
   };
-  return { send, sent };
+  return { send, sent, pacer, advance: (ms: number) => (now += ms) };
 }
 
 describe('ChannelPacer', () => {
@@ -45,5 +45,25 @@ describe('ChannelPacer', () => {
     await Promise.all([1, 2, 3].map((i) => p.send('C').then(() => order.push(i))));
     expect(order).toEqual([1, 2, 3]);
     expect(p.sent.map((s) => s.at)).toEqual([0, 500, 1000]);
+  });
+
+  it('a Retry-After pauses that channel only, then pacing resumes', async () => {
+    const p = fakePacer(3, 1);
+    await p.send('C1');
+    p.pacer.pause('C1', 30_000);
+    await Promise.all([p.send('C1'), p.send('C2')]);
+    expect(p.sent.map((x) => [x.channel, x.at])).toEqual([
+      ['C1', 0],
+      ['C2', 0],
+      ['C1', 30_000],
+    ]);
+  });
+
+  it('a shorter pause never cuts a longer one short', async () => {
+    const p = fakePacer(3, 1);
+    p.pacer.pause('C1', 10_000);
+    p.pacer.pause('C1', 2_000);
+    await p.send('C1');
+    expect(p.sent.map((x) => x.at)).toEqual([10_000]);
   });
 });

@@ -1,0 +1,68 @@
+// Slack's payloads in the core's words: channel messages and 🎫 reactions become ChatEvents, message links
+// become a channel and thread. Nothing here decides what they mean for tickets (core/chat/router.ts does).
+import type { ChatEvent } from '../../src/core/chat/events.ts';
+
+interface MessageEvent {
+  type: 'message';
+  channel: string;
+  user?: string;
+  text?: string;
+  ts: string;
+  thread_ts?: string;
+  subtype?: string;
+  bot_id?: string;
+}
+interface ReactionEvent {
+  type: 'reaction_added';
+  user: string;
+  reaction: string;
+  item: { type: string; channel: string; ts: string };
+}
+
+/** Slack escapes these three in message text (https://docs.slack.dev/messaging/formatting-message-text). */
+export const unescapeSlack = (text: string) =>
+  text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+
+/** Message subtypes that carry a person's words; edits, joins and bot posts are not new messages. */
+const wordsSubtypes = new Set([undefined, 'file_share', 'thread_broadcast']);
+
+/** An Events API envelope → the event Relevo keeps; undefined for what carries nothing for Relevo. */
+export function slackChatEvent(envelope: unknown): ChatEvent | undefined {
+  const e = (envelope as { event?: MessageEvent | ReactionEvent } | null)?.event;
+  if (e?.type === 'message') {
+    if (!wordsSubtypes.has(e.subtype) || e.bot_id || !e.user || !e.channel || !e.ts) return undefined;
+    return {
+      kind: 'message',
+      platform: 'slack',
+      channel: e.channel,
+      thread: e.thread_ts ?? e.ts,
+      messageId: e.ts,
+      inThread: Boolean(e.thread_ts),
+      person: { platformId: e.user },
+      text: unescapeSlack(e.text ?? ''),
+    };
+  }
+  if (e?.type === 'reaction_added') {
+    if (e.reaction !== 'ticket' || e.item?.type !== 'message' || !e.user) return undefined;
+    return {
+      kind: 'reaction',
+      platform: 'slack',
+      channel: e.item.channel,
+      messageId: e.item.ts,
+      person: { platformId: e.user },
+      reaction: 'ticket',
+    };
+  }
+  return undefined;
+}
+
+/**
+ * A Slack message link ("Copy link": …/archives/C0123/p1700000000000100?thread_ts=…) → its channel and the
+ * thread it belongs to. `/ticket create <link>` needs it: Slack does not tell a slash command its thread.
+ */
+export function slackMessageLink(link: string): { channel: string; thread: string } | undefined {
+  const m = /archives\/([A-Z0-9]+)\/p(\d{10})(\d{6})(?:\?.*thread_ts=(\d+\.\d+))?/.exec(link);
+  if (!m) return undefined;
+  const [, channel, secs, micros, threadTs] = m;
+  return { channel: channel as string, thread: threadTs ?? `${secs}.${micros}` };
+}

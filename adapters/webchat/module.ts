@@ -1,0 +1,52 @@
+// The web chat as a channel module: Relevo's own chat page and agent console. Always on unless
+// relevo.yaml says `webchat.enabled: false`; it serves two channels of its own (the console's "agents"
+// feed and the "support" channel, one thread per visitor session).
+import type { FileConfig } from '../../src/config/file.ts';
+import type { Tx } from '../../src/db/index.ts';
+import { defineModule } from '../../src/modules/module.ts';
+import { WebchatAdapter } from './adapter.ts';
+import { registerWebchatRoutes, webchatMessagePayload } from './http.ts';
+
+export const webchatModule = defineModule({
+  name: 'webchat',
+  settings: (_env, config) => (config.webchat.enabled ? {} : undefined),
+  channels: (config) => {
+    if (!config.webchat.enabled) return [];
+    const own: FileConfig['channels'] = [
+      { platform: 'webchat', id: 'support', kind: 'support', ticketOn: 'first_message' },
+    ];
+    // The console's feed shows every card unless relevo.yaml already names a web chat agents' channel.
+    if (!config.channels.some((c) => c.platform === 'webchat' && c.kind === 'agents')) {
+      own.push({ platform: 'webchat', id: 'agents', kind: 'agents', ticketOn: 'first_message' });
+    }
+    return own;
+  },
+  async create(ctx) {
+    const { db, router, log } = ctx;
+    const adapter = new WebchatAdapter(db, ctx.bus, ctx.hub);
+    return {
+      adapter,
+      routes: (http, httpCtx) => registerWebchatRoutes(http, httpCtx, adapter),
+      inboxHandlers: {
+        'webchat.message': async (tx: Tx, payload: unknown, key: string) => {
+          const msg = webchatMessagePayload.parse(payload);
+          // The session's contact now: a visitor who proved their address since writing this is that
+          // contact (the lock waits for a verification in progress, which takes the same lock).
+          const [session] = await tx.$queryRaw<{ contactId: string }[]>`
+            SELECT "contactId" FROM "WebchatSession" WHERE id = ${msg.sessionId} FOR UPDATE`;
+          await router.handle(tx, {
+            kind: 'message',
+            platform: 'webchat',
+            channel: 'support',
+            thread: msg.sessionId,
+            messageId: msg.postId,
+            inThread: true,
+            person: { actor: { kind: 'contact', contactId: session?.contactId ?? msg.contactId } },
+            text: msg.text,
+          });
+          log.debug({ key }, 'web chat message processed');
+        },
+      },
+    };
+  },
+});

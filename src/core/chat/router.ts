@@ -1,0 +1,287 @@
+// The one inbound path for every chat platform. Adapters translate their payloads into ChatEvents and
+// Interactions; here they become ticket work: channel kinds (support, agents, maintainers), customer
+// conversations and their threads, the `note:` rule, who may press what, who the person is, and the
+// answer in that person's language. No platform's name appears below.
+import { runCommandLine } from '../../../commands/index.ts';
+import type { Tx } from '../../db/index.ts';
+import { chatTexts } from '../../i18n/chat.ts';
+import { type ActionDeps, mayRun, runAction } from '../actions.ts';
+import { UserError } from '../errors.ts';
+import type { OutMessage } from '../message.ts';
+import type { Logger } from '../ports.ts';
+import { isBlank } from '../text.ts';
+import { formFor } from '../tickets/forms.ts';
+import type { Actor } from '../tickets/service.ts';
+import type { ChatEvent, ChatPerson, Interaction } from './events.ts';
+import { actorOf, People, type Person, type ProfileLookup } from './people.ts';
+import type { InteractionResponder } from './responder.ts';
+
+/** What a platform tells the router about itself when its module starts. */
+export interface InboundPlatform {
+  platform: string;
+  /** Reads a person's name and email (Slack users.info...); without it people are known by their id. */
+  profile?: ProfileLookup;
+  /** A private line to one person in a channel, best effort (Slack's ephemeral messages). */
+  whisper?(channel: string, platformId: string, text: string): Promise<void>;
+  /** A link to a message on this platform ("Copy link") → its channel and thread, for `/ticket create <link>`. */
+  messageLink?(link: string): { channel: string; thread: string } | undefined;
+}
+
+export interface ChatRouterDeps {
+  actions: ActionDeps;
+  log: Logger;
+}
+
+type Channel = ActionDeps['config']['channels'][number];
+
+export class ChatRouter {
+  readonly people: People;
+  private readonly platforms = new Map<string, InboundPlatform>();
+
+  constructor(private readonly deps: ChatRouterDeps) {
+    this.people = new People(deps.log);
+  }
+
+  register(platform: InboundPlatform): void {
+    this.platforms.set(platform.platform, platform);
+    if (platform.profile) this.people.lookupWith(platform.platform, platform.profile);
+  }
+
+  /** The channel as relevo.yaml declares it; undefined for channels Relevo does not serve. */
+  channel(platform: string, id: string): Channel | undefined {
+    return this.deps.actions.config.channels.find((c) => c.platform === platform && c.id === id);
+  }
+
+  /** Outside any transaction: reads an unknown person's profile ahead of `handle`. */
+  async prepare(event: ChatEvent): Promise<void> {
+    await this.people.prefetch(this.deps.actions.db, event.platform, event.person);
+  }
+
+  /** Handles a stored event inside the inbox's transaction: its effects commit with its "processed" mark. */
+  async handle(tx: Tx, event: ChatEvent): Promise<void> {
+    if (event.kind === 'message') await this.onMessage(tx, event);
+    else await this.onReaction(tx, event);
+  }
+
+  private async onMessage(tx: Tx, e: Extract<ChatEvent, { kind: 'message' }>) {
+    const { actions, log } = this.deps;
+    const channel = this.channel(e.platform, e.channel);
+    if (!channel) {
+      log.debug({ platform: e.platform, channel: e.channel }, 'message in a channel Relevo does not serve');
+      return;
+    }
+    const text = e.text.trim();
+    // A message of zero-width spaces alone says nothing: no ticket, no reply, no note.
+    if (isBlank(text)) return;
+    const where = { platform: e.platform, channel: e.channel, thread: e.thread };
+    const channelRef = `${e.platform}:${e.channel}:${e.thread}:${e.messageId}`;
+    const person = await this.people.identify(
+      tx,
+      e.platform,
+      e.person,
+      channel.kind === 'support' ? channel.organisation : undefined,
+    );
+    const link = await tx.conversationLink.findUnique({ where: { platform_channel_thread: where } });
+
+    if (channel.kind === 'support') {
+      if (person.kind === 'contact') {
+        await actions.conversations.customerMessage(
+          { ...where, contactId: person.contactId, text, channelRef },
+          channel.ticketOn,
+          tx,
+        );
+        return;
+      }
+      if (person.kind === 'agent' && link?.kind === 'customer') {
+        const actor = { kind: 'agent' as const, agentId: person.agentId };
+        const prefix = actions.config.tickets.notePrefix.toLowerCase();
+        if (!text.toLowerCase().startsWith(prefix)) {
+          await actions.tickets.reply(link.ticketNumber, actor, text, { channelRef }, tx);
+          return;
+        }
+        // The note's words are already visible in the customer's channel; Relevo only records them as
+        // internal and never repeats them there, and tells the agent privately (a bot cannot delete a
+        // person's message on most platforms).
+        await actions.tickets.note(link.ticketNumber, actor, text.slice(prefix.length).trim(), tx);
+        this.whisper(e.platform, e.channel, e.person, chatTexts(this.language(person)).noteInSharedChannel);
+        return;
+      }
+      log.info(
+        { platform: e.platform, channel: e.channel },
+        'message in a support channel from an unknown person',
+      );
+      return;
+    }
+
+    if (person.kind !== 'agent') {
+      log.info(
+        { platform: e.platform, channel: e.channel },
+        'message from a non-agent in an internal channel: ignored',
+      );
+      return;
+    }
+    if (!e.inThread || !link) return;
+    const actor = { kind: 'agent' as const, agentId: person.agentId };
+    // A reply in an escalation's thread is the maintainers' diagnosis work; in a card's thread, the
+    // agents' internal discussion. Both are private notes.
+    if (channel.kind === 'maintainers' && link.kind === 'maintainers') {
+      await actions.tickets.note(link.ticketNumber, actor, text, tx, { channelRef, via: 'maintainers' });
+    } else if (channel.kind === 'agents' && (link.kind as string) === 'agents') {
+      await actions.tickets.note(link.ticketNumber, actor, text, tx, { channelRef });
+    }
+  }
+
+  private async onReaction(tx: Tx, e: Extract<ChatEvent, { kind: 'reaction' }>) {
+    const { actions, log } = this.deps;
+    if (this.channel(e.platform, e.channel)?.kind !== 'support') return;
+    const person = await this.people.identify(tx, e.platform, e.person);
+    if (person.kind !== 'agent') {
+      log.info({ platform: e.platform }, '🎫 from someone who is not an agent: ignored');
+      return;
+    }
+    const waiting = await actions.conversations.findWaiting(e.platform, e.channel, e.messageId, tx);
+    if (!waiting) {
+      log.info(
+        { platform: e.platform, channel: e.channel },
+        '🎫 on a message that starts no waiting conversation',
+      );
+      return;
+    }
+    await actions.conversations.createTicket(waiting.id, { kind: 'agent', agentId: person.agentId }, tx);
+  }
+
+  /**
+   * Answers a command, a button, a form or a message gesture through `respond`. A mistake of the person's
+   * is explained to them; anything else is logged, apologised for, and rethrown for the adapter to log.
+   */
+  async interact(i: Interaction, respond: InteractionResponder): Promise<void> {
+    const { db } = this.deps.actions;
+    const person = await this.people.identify(db, i.platform, i.person);
+    const texts = chatTexts(this.language(person));
+    const actor = actorOf(person);
+    try {
+      if (i.kind === 'command') {
+        await respond.defer?.();
+        await respond.reply(await this.command(i, actor));
+        return;
+      }
+      if (!actor) {
+        this.deps.log.info(
+          { platform: i.platform, kind: i.kind },
+          'interaction from someone Relevo does not know: refused',
+        );
+        await this.refuse(i, respond, texts.notKnown, 403);
+        return;
+      }
+      if (i.kind === 'message_action') {
+        await respond.reply({ text: await this.messageAction(i, actor, texts) });
+        return;
+      }
+      // "Not yours" before any form: a customer never sees an agent's form.
+      if (!mayRun(actor, i.action)) {
+        await this.refuse(i, respond, texts.agentsOnly, 403);
+        return;
+      }
+      if (i.kind === 'button') {
+        const form = await formFor(db, i.action, i.value);
+        if (form) {
+          if (!respond.openForm) {
+            await respond.reply({ text: texts.noFormsHere(form.title) });
+            return;
+          }
+          // The form is the first answer: platforms such as Discord allow no other before it.
+          await respond.openForm(form, { action: i.action, value: i.value, channel: i.channel });
+          return;
+        }
+      }
+      await respond.defer?.();
+      const inv = { action: i.action, value: i.value, form: i.kind === 'form' ? i.values : undefined };
+      await respond.reply({ text: await runAction(this.deps.actions, actor, inv) });
+    } catch (err) {
+      if (err instanceof UserError) {
+        this.deps.log.info(
+          { platform: i.platform, kind: i.kind, reason: err.message },
+          'interaction refused',
+        );
+        await this.refuse(i, respond, err.message, err.status);
+        return;
+      }
+      this.deps.log.error({ err, platform: i.platform, kind: i.kind }, 'interaction failed');
+      // Platforms that answer over HTTP turn the error itself into a 500; others get a private apology.
+      if (!respond.refused) await respond.reply({ text: texts.failed }).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private refuse(i: Interaction, respond: InteractionResponder, text: string, status: number): Promise<void> {
+    if (respond.refused) return respond.refused(text, status);
+    if (i.kind === 'form' && respond.formError) return respond.formError(text);
+    return respond.reply({ text });
+  }
+
+  private async command(
+    i: Extract<Interaction, { kind: 'command' }>,
+    actor: Actor | undefined,
+  ): Promise<OutMessage> {
+    const { actions } = this.deps;
+    const platform = this.platforms.get(i.platform);
+    // Typed in a ticket's thread (customer, card or escalation), the command may leave the number out.
+    const link =
+      i.channel && i.thread
+        ? await actions.db.conversationLink.findUnique({
+            where: {
+              platform_channel_thread: { platform: i.platform, channel: i.channel, thread: i.thread },
+            },
+          })
+        : null;
+    return runCommandLine(i.text, {
+      actor: actor ?? { kind: 'system' },
+      tickets: actions.tickets,
+      conversations: actions.conversations,
+      db: actions.db,
+      config: actions.config,
+      ticketInThread: link?.ticketNumber,
+      findConversation: async (link) => {
+        const at = platform?.messageLink?.(link);
+        if (!at) return undefined;
+        return (await actions.conversations.findWaiting(i.platform, at.channel, at.thread))?.id;
+      },
+    });
+  }
+
+  private async messageAction(
+    i: Extract<Interaction, { kind: 'message_action' }>,
+    actor: Actor,
+    texts: ReturnType<typeof chatTexts>,
+  ): Promise<string> {
+    const { actions } = this.deps;
+    if (i.action === 'share_note') {
+      const note = await actions.db.ticketEvent.findFirst({
+        where: { type: 'private_note', channelRef: `${i.platform}:${i.channel}:${i.thread}:${i.messageId}` },
+      });
+      if (!note) return texts.notANote;
+      return runAction(actions, actor, { action: 'note.share', value: `${note.ticketNumber}:${note.id}` });
+    }
+    const waiting = await actions.conversations.findWaiting(i.platform, i.channel, i.thread);
+    if (!waiting) return texts.noWaitingConversation;
+    return runAction(actions, actor, { action: 'conversation.create', value: waiting.id });
+  }
+
+  private whisper(platform: string, channel: string, who: ChatPerson, text: string) {
+    const p = this.platforms.get(platform);
+    if (!p?.whisper || !('platformId' in who)) return;
+    p.whisper(channel, who.platformId, text).catch((err: Error) => {
+      this.deps.log.warn({ err: err.message, platform, channel }, 'private message to one person failed');
+    });
+  }
+
+  /** Agents read Relevo in the desk's language; customers in their organisation's. */
+  private language(person: Person): string {
+    const { config } = this.deps.actions;
+    if (person.kind === 'contact') {
+      return config.organisations.find((o) => o.id === person.organisationId)?.language ?? 'en';
+    }
+    if (person.kind === 'agent') return config.agents.find((a) => a.id === person.agentId)?.language ?? 'en';
+    return 'en';
+  }
+}
