@@ -69,7 +69,12 @@ export class SocketLease {
       try {
         await this.opts.connect();
       } catch (err) {
-        if (first) throw err;
+        if (first) {
+          // The start fails (a refused token): let another instance try without waiting for the lease.
+          this.held = false;
+          await this.opts.lease.release().catch(() => undefined);
+          throw err;
+        }
         this.opts.log.error({ err, lease: this.opts.lease.name }, 'could not connect the socket');
       }
     } else if (!mine && this.held) {

@@ -1,6 +1,7 @@
 // Slack, wired: the Web API client and chat adapter, the Bolt app (HTTP on Relevo's server, or Socket
 // Mode under a lease so one instance holds the socket), and its listeners. Listeners only translate:
 // events are stored for the router, interactions go to it with a responder that keeps Slack's deadlines.
+import { createHash } from 'node:crypto';
 import { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { FastifyInstance } from 'fastify';
@@ -101,7 +102,13 @@ export async function createSlack(deps: SlackDeps) {
   // One instance per Slack app holds the Socket Mode connection; the others stand by to take over.
   const socket = socketReceiver
     ? new SocketLease({
-        lease: new Lease(db, `slack-socket:${ids.appId ?? 'app'}`, 3 * (deps.socketLeaseMs ?? 10_000)),
+        // Named by a hash of the app-level token: the same for every instance, known without asking
+        // Slack, and never the token itself.
+        lease: new Lease(
+          db,
+          `slack-socket:${tokenHash(settings.appToken ?? '')}`,
+          3 * (deps.socketLeaseMs ?? 10_000),
+        ),
         connect: () => socketReceiver.start(),
         disconnect: () => socketReceiver.stop(),
         log,
@@ -271,13 +278,13 @@ async function botIds(client: WebClient, log: Logger) {
         setTimeout(() => reject(new Error('no answer within 3 s')), 3000).unref(),
       ),
     ]);
-    return { botId: auth.bot_id, botUserId: auth.user_id, appId: auth.app_id as string | undefined };
+    return { botId: auth.bot_id, botUserId: auth.user_id };
   } catch (err) {
     log.error(
       { err: (err as Error).message },
       'Slack auth.test failed: check SLACK_BOT_TOKEN and that Slack is reachable',
     );
-    return {} as { botId?: string; botUserId?: string; appId?: string };
+    return {} as { botId?: string; botUserId?: string };
   }
 }
 
@@ -300,3 +307,5 @@ async function checkChannels(client: WebClient, config: FileConfig, log: Logger)
     }
   }
 }
+
+const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex').slice(0, 16);

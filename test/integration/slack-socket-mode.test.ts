@@ -7,7 +7,7 @@
 import { request } from 'node:http';
 import { App, type Logger, LogLevel } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../harness/http.ts';
+import { eventually, statusClass } from '../harness/http.ts';
 import type { FakeSocketMode } from '../harness/slack/fake-socket-mode.ts';
 import { startFakeSocketMode } from '../harness/slack/fake-socket-mode.ts';
 import { type FakeSlack, startFakeSlack } from '../harness/slack/fake-web-api.ts';
@@ -406,4 +406,47 @@ describe('Relevo with a wrong Slack app token (Socket Mode)', () => {
       startSlackApp('pglite', { socketMode: true, env: { SLACK_APP_TOKEN: 'xapp-1-A0RELEVO01-1-wrong' } }),
     ).rejects.toThrow(/invalid_auth/);
   });
+});
+
+describe('Socket Mode with two instances on one PostgreSQL', () => {
+  // The database belongs to an HTTP-mode instance, so the socket holder can stop without dropping it.
+  let owner: SlackTestApp;
+  let a: SlackTestApp & { socket: FakeSocketMode };
+  let b: SlackTestApp & { socket: FakeSocketMode };
+  beforeAll(async () => {
+    owner = await startSlackApp('postgresql');
+    a = await startSlackApp('postgresql', { socketMode: true, sameDatabaseAs: owner });
+    b = await startSlackApp('postgresql', { socketMode: true, sameDatabaseAs: a });
+  });
+  afterAll(async () => {
+    await b?.stop();
+    await a?.stop();
+    await owner?.stop();
+  });
+
+  it('one instance holds the socket, the other stands by (and is ready), and takes over when the first stops', async () => {
+    expect(a.socket.open()).toHaveLength(1);
+    // The standby never asked Slack for a connection: Slack would spread events over both.
+    expect(b.fake.callsTo('apps.connections.open')).toHaveLength(0);
+    expect(b.socket.open()).toHaveLength(0);
+    const ready = await fetch(`${b.t.url}/readyz`);
+    expect(statusClass(ready.status)).toBe('2xx');
+
+    await a.t.stop();
+    // The standby checks the lease every 10 s; a clean stop released it, so the next check takes it.
+    await eventually(async () => b.socket.open().length === 1, 'the standby to connect', 30_000);
+    expect(b.fake.callsTo('apps.connections.open')).toHaveLength(1);
+
+    // And it serves: a customer's message through its socket becomes a ticket.
+    const prepared = b.slack.buildMessage({
+      channel: SUPPORT,
+      user: CUSTOMER,
+      text: 'The export is broken again',
+    });
+    await b.socket.deliver(b.socket.eventsApi(prepared.payload));
+    await b.t.app.settle();
+    expect(await b.t.app.db.prisma.ticket.count({ where: { subject: 'The export is broken again' } })).toBe(
+      1,
+    );
+  }, 90_000);
 });

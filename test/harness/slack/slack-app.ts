@@ -76,6 +76,10 @@ export async function startSlackApp(
   opts: SlackAppOptions = {},
 ): Promise<SlackTestApp> {
   const fake = await startFakeSlack({
+    // A second instance serves the same Slack app: the same tokens, on a fake Slack of its own.
+    ...(opts.sameDatabaseAs
+      ? { botToken: opts.sameDatabaseAs.fake.botToken, appToken: opts.sameDatabaseAs.fake.appToken }
+      : {}),
     users: [
       { id: CUSTOMER, name: 'carla', realName: 'Carla Customer', email: 'carla@example.com' },
       { id: ANA, name: 'ana', realName: 'Ana' },
