@@ -485,8 +485,8 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
         reply: async (m) => {
           message = m;
         },
-        refused: async (text, status) => {
-          refusal = new UserError(text, status as UserError['status'], 'refused');
+        refused: async (text, status, code) => {
+          refusal = new UserError(text, status as UserError['status'], code);
         },
       },
     );

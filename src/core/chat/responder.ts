@@ -18,7 +18,7 @@ export interface InteractionResponder {
    * The request was refused (not allowed, not found, a mistake in it): where a platform answers refusals
    * its own way — an HTTP status for the web console — instead of a private message.
    */
-  refused?(message: string, status: number): Promise<void>;
+  refused?(message: string, status: number, code: string): Promise<void>;
   /** The answer will take a while: acknowledge now (platforms whose deadline is short). */
   defer?(): Promise<void>;
 }
