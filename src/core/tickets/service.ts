@@ -1,7 +1,7 @@
 // The one path through which tickets are created and changed. Every adapter, command, page and API
 // calls this service; each method is one transaction that records an event and writes the outbox.
 import type { FileConfig } from '../../config/file.ts';
-import type { EventType, TicketSource } from '../../db/generated/enums.ts';
+import type { EventType } from '../../db/generated/enums.ts';
 import type { Db, Tx } from '../../db/index.ts';
 import { agentTexts, t } from '../../i18n/index.ts';
 import { ForbiddenError, NotFoundError, UserError } from '../errors.ts';
@@ -51,7 +51,8 @@ export interface NewTicket {
   subject: string;
   body: string;
   requesterId: string;
-  source: TicketSource;
+  /** A platform's name (the conversation's), or email, manual, api, monitor: any text, see schema.prisma. */
+  source: string;
   priority?: Priority;
   productId?: string;
 }
@@ -131,7 +132,7 @@ export class TicketService {
           subject: options.subject ?? msg.text,
           body: msg.text,
           requesterId: msg.contactId,
-          source: msg.platform as TicketSource,
+          source: msg.platform,
           channelRef: msg.channelRef,
         });
         touched = ticket.number;
