@@ -10,9 +10,11 @@ import type { Logger as PinoLogger } from 'pino';
 import type { ImapSource } from '../adapters/email/imap-source.ts';
 import type { SmtpListener } from '../adapters/email/smtp-listener.ts';
 import { WebchatAdapter } from '../adapters/webchat/adapter.ts';
+import { webchatChannels } from '../adapters/webchat/channels.ts';
 import { registerWebchatRoutes, webchatMessagePayload } from '../adapters/webchat/http.ts';
 import type { Env, FileConfig } from './config/index.ts';
 import type { ActionDeps } from './core/actions.ts';
+import { withChannels } from './core/config.ts';
 import { deliver } from './core/delivery.ts';
 import { syncDirectory } from './core/directory.ts';
 import { VerificationCodes } from './core/identity/codes.ts';
@@ -140,10 +142,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     outboxWritten: () => outboxLoop.poke(),
     inboxWritten: () => inboxLoop.poke(),
   };
-  const tickets = new TicketService({ db: db.prisma, clock, config, notifier });
-  const escalations = new Escalations({ db: db.prisma, config, tickets });
-  const conversations = new Conversations({ db: db.prisma, config, tickets, clock });
-  const actions: ActionDeps = { db: db.prisma, config, tickets, escalations, conversations };
+  // The web chat's channels join the configured ones: the core treats them like any platform's.
+  const desk = withChannels(config, webchatChannels(config.webchat));
+  const tickets = new TicketService({ db: db.prisma, clock, config: desk, notifier });
+  const escalations = new Escalations({ db: db.prisma, config: desk, tickets });
+  const conversations = new Conversations({ db: db.prisma, config: desk, tickets, clock });
+  const actions: ActionDeps = { db: db.prisma, config: desk, tickets, escalations, conversations };
 
   const webchat = new WebchatAdapter(db.prisma, bus, hub);
   const adapters = new Map<string, ChatAdapter>([[webchat.platform, webchat]]);

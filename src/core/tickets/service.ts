@@ -1,9 +1,9 @@
 // The one path through which tickets are created and changed. Every adapter, command, page and API
 // calls this service; each method is one transaction that records an event and writes the outbox.
-import type { FileConfig } from '../../config/file.ts';
 import type { EventType } from '../../db/generated/enums.ts';
 import type { Db, Tx } from '../../db/index.ts';
 import { agentTexts, t } from '../../i18n/index.ts';
+import { agentChannels, type DeskConfig } from '../config.ts';
 import { ForbiddenError, NotFoundError, UserError } from '../errors.ts';
 import { enqueue } from '../outbox.ts';
 import type { Clock, Notifier } from '../ports.ts';
@@ -21,7 +21,7 @@ export type Actor =
 export interface TicketServiceDeps {
   db: Db;
   clock: Clock;
-  config: FileConfig;
+  config: DeskConfig;
   notifier: Notifier;
 }
 
@@ -780,15 +780,4 @@ function authorOf(actor: Actor) {
 function firstLine(text: string): string {
   const line = text.trim().split('\n')[0] ?? '';
   return line.length > 120 ? `${line.slice(0, 117)}…` : line;
-}
-
-/** Agents' channels on every platform: configured ones, plus the web chat's console. */
-export function agentChannels(config: FileConfig): { platform: string; channel: string }[] {
-  const configured = config.channels
-    .filter((c) => c.kind === 'agents')
-    .map((c) => ({ platform: c.platform, channel: c.id }));
-  if (config.webchat.enabled && !configured.some((c) => c.platform === 'webchat')) {
-    configured.push({ platform: 'webchat', channel: 'agents' });
-  }
-  return configured;
 }
