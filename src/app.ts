@@ -17,6 +17,7 @@ import type { ActionDeps } from './core/actions.ts';
 import { withChannels } from './core/config.ts';
 import { deliver } from './core/delivery.ts';
 import { syncDirectory } from './core/directory.ts';
+import { DomainEvents } from './core/events.ts';
 import { VerificationCodes } from './core/identity/codes.ts';
 import { drainInbox, type InboundHandler, type InboundPreparer } from './core/inbox.ts';
 import { IngressGate } from './core/ingress.ts';
@@ -24,8 +25,10 @@ import type { OutboxJob } from './core/outbox.ts';
 import type { ChatAdapter, Clock, Mailer, Notifier } from './core/ports.ts';
 import { systemClock } from './core/ports.ts';
 import { sweepSeenRequests } from './core/replay.ts';
+import { syncCards } from './core/tickets/card-sync.ts';
 import { Conversations } from './core/tickets/conversations.ts';
 import { Escalations } from './core/tickets/escalation.ts';
+import { tellLivePages } from './core/tickets/live-pages.ts';
 import { TicketService } from './core/tickets/service.ts';
 import { openConfiguredDatabase } from './db/configured.ts';
 import type { Database } from './db/index.ts';
@@ -56,6 +59,8 @@ export interface AppOptions {
 export interface App {
   db: Database;
   tickets: TicketService;
+  /** The ticket service's domain events: subscribe to follow every ticket's changes. */
+  events: DomainEvents;
   /** Buttons, forms, escalations and waiting conversations, as every channel reaches them. */
   actions: ActionDeps;
   http: FastifyInstance;
@@ -144,8 +149,12 @@ export async function createApp(options: AppOptions): Promise<App> {
   };
   // The web chat's channels join the configured ones: the core treats them like any platform's.
   const desk = withChannels(config, webchatChannels(config.webchat));
-  const tickets = new TicketService({ db: db.prisma, clock, config: desk, notifier });
-  const escalations = new Escalations({ db: db.prisma, config: desk, tickets });
+  // What follows a ticket's changes, in this order, inside each change's transaction (src/core/events.ts).
+  const events = new DomainEvents();
+  events.subscribe(syncCards(desk));
+  events.subscribe(tellLivePages(notifier));
+  const tickets = new TicketService({ db: db.prisma, clock, config: desk, notifier, events });
+  const escalations = new Escalations({ db: db.prisma, config: desk, tickets, events });
   const conversations = new Conversations({ db: db.prisma, config: desk, tickets, clock });
   const actions: ActionDeps = { db: db.prisma, config: desk, tickets, escalations, conversations };
 
@@ -341,6 +350,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   return {
     db,
     tickets,
+    events,
     actions,
     http,
     apiToken,
