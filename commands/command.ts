@@ -1,7 +1,7 @@
 // How a slash command is described: once, here, and rendered from that description for every platform
 // (the web console now; Slack's manifest, Mattermost's registration and Discord's commands later).
 import type { z } from 'zod';
-import type { FileConfig } from '../src/config/file.ts';
+import type { DeskConfig } from '../src/core/config.ts';
 import type { OutMessage } from '../src/core/message.ts';
 import type { Conversations } from '../src/core/tickets/conversations.ts';
 import type { Actor, TicketService } from '../src/core/tickets/service.ts';
@@ -11,7 +11,7 @@ export interface CommandContext {
   actor: Actor;
   tickets: TicketService;
   db: Db;
-  config: FileConfig;
+  config: DeskConfig;
   /** Where the command was typed, if in a ticket's thread (lets `/ticket reply` omit the number). */
   ticketInThread?: number;
   conversations?: Conversations;

@@ -9,8 +9,10 @@ import type { Env, FileConfig } from './config/index.ts';
 import type { ActionDeps } from './core/actions.ts';
 import { chatInbox } from './core/chat/inbox.ts';
 import { ChatRouter } from './core/chat/router.ts';
+import { withChannels } from './core/config.ts';
 import { deliver } from './core/delivery.ts';
 import { syncDirectory } from './core/directory.ts';
+import { DomainEvents } from './core/events.ts';
 import { VerificationCodes } from './core/identity/codes.ts';
 import { drainInbox, type InboundHandler, type InboundPreparer } from './core/inbox.ts';
 import { IngressGate } from './core/ingress.ts';
@@ -18,8 +20,10 @@ import type { OutboxJob } from './core/outbox.ts';
 import type { ChatAdapter, Clock, Mailer, Notifier } from './core/ports.ts';
 import { systemClock } from './core/ports.ts';
 import { sweepSeenRequests } from './core/replay.ts';
+import { syncCards } from './core/tickets/card-sync.ts';
 import { Conversations } from './core/tickets/conversations.ts';
 import { Escalations } from './core/tickets/escalation.ts';
+import { tellLivePages } from './core/tickets/live-pages.ts';
 import { TicketService } from './core/tickets/service.ts';
 import { openConfiguredDatabase } from './db/configured.ts';
 import type { Database } from './db/index.ts';
@@ -51,6 +55,8 @@ export interface AppOptions {
 export interface App {
   db: Database;
   tickets: TicketService;
+  /** The ticket service's domain events: subscribe to follow every ticket's changes. */
+  events: DomainEvents;
   /** Buttons, forms, escalations and waiting conversations, as every channel reaches them. */
   actions: ActionDeps;
   http: FastifyInstance;
@@ -102,19 +108,12 @@ async function recordDeliveryFailure(
 }
 
 export async function createApp(options: AppOptions): Promise<App> {
-  const { env, logger } = options;
-  // Modules switched on by their settings; the channels they serve themselves join relevo.yaml's.
+  const { env, config, logger } = options;
+  // The modules switched on by their settings.
   const enabled = channelModules.flatMap((m) => {
-    const settings = m.settings(env, options.config);
+    const settings = m.settings(env, config);
     return settings === undefined ? [] : [{ module: m, settings }];
   });
-  const config: FileConfig = {
-    ...options.config,
-    channels: [
-      ...options.config.channels,
-      ...enabled.flatMap(({ module }) => module.channels?.(options.config) ?? []),
-    ],
-  };
   const clock = options.clock ?? systemClock;
   const pollMs = options.pollMs ?? 2000;
   const log = logger;
@@ -139,10 +138,20 @@ export async function createApp(options: AppOptions): Promise<App> {
     outboxWritten: () => outboxLoop.poke(),
     inboxWritten: () => inboxLoop.poke(),
   };
-  const tickets = new TicketService({ db: db.prisma, clock, config, notifier });
-  const escalations = new Escalations({ db: db.prisma, config, tickets });
-  const conversations = new Conversations({ db: db.prisma, config, tickets, clock });
-  const actions: ActionDeps = { db: db.prisma, config, tickets, escalations, conversations };
+  // Channels modules serve themselves (the web chat's) join the configured ones: the core treats them
+  // like any platform's.
+  const desk = withChannels(
+    config,
+    enabled.flatMap(({ module }) => module.channels?.(config) ?? []),
+  );
+  // What follows a ticket's changes, in this order, inside each change's transaction (src/core/events.ts).
+  const events = new DomainEvents();
+  events.subscribe(syncCards(desk));
+  events.subscribe(tellLivePages(notifier));
+  const tickets = new TicketService({ db: db.prisma, clock, config: desk, notifier, events });
+  const escalations = new Escalations({ db: db.prisma, config: desk, tickets, events });
+  const conversations = new Conversations({ db: db.prisma, config: desk, tickets, clock });
+  const actions: ActionDeps = { db: db.prisma, config: desk, tickets, escalations, conversations };
 
   const router = new ChatRouter({ actions, log });
   const chat = chatInbox(router);
@@ -269,6 +278,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   return {
     db,
     tickets,
+    events,
     actions,
     http,
     apiToken,

@@ -27,11 +27,25 @@ function files(dir: string): string[] {
   );
 }
 
-function forbiddenImports(source: string): string[] {
-  const specifiers = [
+function importSpecifiers(source: string): string[] {
+  return [
     ...source.matchAll(/(?:import|export)[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g),
   ].map((m) => m[1] ?? m[2] ?? '');
-  return specifiers.filter((s) => forbidden.some((re) => re.test(s)));
+}
+
+function forbiddenImports(source: string): string[] {
+  return importSpecifiers(source).filter((s) => forbidden.some((re) => re.test(s)));
+}
+
+/**
+ * Imports of `file` that land in src/config. Resolved rather than matched, because the core's own
+ * src/core/config.ts ('../config.ts') is fine and src/config/file.ts ('../../config/file.ts') is not.
+ */
+function configImports(file: string, source: string): string[] {
+  const configDir = path.resolve('src/config') + path.sep;
+  return importSpecifiers(source).filter(
+    (s) => s.startsWith('.') && path.resolve(path.dirname(file), s).startsWith(configDir),
+  );
 }
 
 describe('src/core imports no adapter, command, platform SDK or HTTP framework', () => {
@@ -56,6 +70,33 @@ describe('src/email imports no adapter, transport, platform SDK or HTTP framewor
   for (const file of files(path.resolve('src/email'))) {
     it(path.relative(process.cwd(), file), () => {
       expect(forbiddenImports(readFileSync(file, 'utf8'))).toEqual([]);
+    });
+  }
+});
+
+// The core reads its own configuration type (src/core/config.ts); relevo.yaml's schema satisfies it.
+// Loading and validating the file, and what a platform adds to it, stay outside the core.
+describe('src/core imports nothing from src/config', () => {
+  it('catches an import of the configuration file (the check itself works)', () => {
+    const file = path.resolve('src/core/tickets/service.ts');
+    expect(
+      configImports(
+        file,
+        `import type { FileConfig } from '../../config/file.ts';\nimport { loadConfig } from '../../config/index.ts';`,
+      ),
+    ).toEqual(['../../config/file.ts', '../../config/index.ts']);
+    expect(configImports(file, `const env = await import('../../config/env.ts');`)).toEqual([
+      '../../config/env.ts',
+    ]);
+    expect(configImports(file, `import type { DeskConfig } from '../config.ts';`)).toEqual([]);
+    expect(configImports(path.resolve('src/core/actions.ts'), `import { x } from './config.ts';`)).toEqual(
+      [],
+    );
+  });
+
+  for (const file of files(path.resolve('src/core'))) {
+    it(path.relative(process.cwd(), file), () => {
+      expect(configImports(file, readFileSync(file, 'utf8'))).toEqual([]);
     });
   }
 });

@@ -1,26 +1,15 @@
 // The web chat as a channel module: Relevo's own chat page and agent console. Always on unless
-// relevo.yaml says `webchat.enabled: false`; it serves two channels of its own (the console's "agents"
-// feed and the "support" channel, one thread per visitor session).
-import type { FileConfig } from '../../src/config/file.ts';
+// relevo.yaml says `webchat.enabled: false`; it serves two channels of its own (channels.ts).
 import type { Tx } from '../../src/db/index.ts';
 import { defineModule } from '../../src/modules/module.ts';
 import { WebchatAdapter } from './adapter.ts';
+import { webchatChannels } from './channels.ts';
 import { registerWebchatRoutes, webchatMessagePayload } from './http.ts';
 
 export const webchatModule = defineModule({
   name: 'webchat',
   settings: (_env, config) => (config.webchat.enabled ? {} : undefined),
-  channels: (config) => {
-    if (!config.webchat.enabled) return [];
-    const own: FileConfig['channels'] = [
-      { platform: 'webchat', id: 'support', kind: 'support', ticketOn: 'first_message' },
-    ];
-    // The console's feed shows every card unless relevo.yaml already names a web chat agents' channel.
-    if (!config.channels.some((c) => c.platform === 'webchat' && c.kind === 'agents')) {
-      own.push({ platform: 'webchat', id: 'agents', kind: 'agents', ticketOn: 'first_message' });
-    }
-    return own;
-  },
+  channels: (config) => webchatChannels(config.webchat),
   async create(ctx) {
     const { db, router, log } = ctx;
     const adapter = new WebchatAdapter(db, ctx.bus, ctx.hub);

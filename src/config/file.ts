@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
+import type { DeskConfig } from '../core/config.ts';
 import { ConfigError } from './config-error.ts';
 
 const id = z
@@ -198,7 +199,12 @@ export const fileSchema = z
     }
   });
 
-export type FileConfig = z.infer<typeof fileSchema>;
+/**
+ * Everything the core reads (src/core/config.ts) comes from relevo.yaml: a schema change that takes
+ * something away from the core stops compiling here, not somewhere the configuration is handed over.
+ */
+type ReadableByTheCore<T extends DeskConfig> = T;
+export type FileConfig = ReadableByTheCore<z.infer<typeof fileSchema>>;
 export type PlanConfig = FileConfig['plans'][string];
 export type OrganisationConfig = FileConfig['organisations'][number];
 

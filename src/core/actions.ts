@@ -1,8 +1,8 @@
 // Buttons and forms, dispatched the same way from every platform. Permission is checked here and in the
 // service, by the clicking person's role, never by hiding a button.
-import type { FileConfig } from '../config/file.ts';
 import type { Db, Tx } from '../db/index.ts';
 import { t } from '../i18n/index.ts';
+import type { DeskConfig } from './config.ts';
 import { ForbiddenError, NotFoundError, UserError } from './errors.ts';
 import type { ActionInvocation } from './message.ts';
 import type { Conversations } from './tickets/conversations.ts';
@@ -11,7 +11,7 @@ import type { Actor, TicketField, TicketService } from './tickets/service.ts';
 
 export interface ActionDeps {
   db: Db;
-  config: FileConfig;
+  config: DeskConfig;
   tickets: TicketService;
   escalations: Escalations;
   conversations: Conversations;

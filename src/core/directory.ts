@@ -1,11 +1,14 @@
 // Organisations, products and agents come from relevo.yaml; contacts are found or created as people
 // write in. This file mirrors the configuration into the database and answers "who is this?".
-import type { FileConfig } from '../config/file.ts';
 import type { Db, Tx } from '../db/index.ts';
+import type { DeskConfig } from './config.ts';
 import { cleanName } from './text.ts';
 
 /** Mirrors organisations, products and agents (with their identities) from the config into the database. */
-export async function syncDirectory(db: Db, config: FileConfig): Promise<void> {
+export async function syncDirectory(
+  db: Db,
+  config: Pick<DeskConfig, 'products' | 'organisations' | 'agents'>,
+): Promise<void> {
   await db.$transaction(async (tx) => {
     // Instances starting together would otherwise race on the same rows (unique violations, deadlocks).
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended('relevo:directory', 0))`;
@@ -19,7 +22,7 @@ export async function syncDirectory(db: Db, config: FileConfig): Promise<void> {
         plan: o.plan,
         language: o.language,
         emailDomains: o.emailDomains.map((d) => d.toLowerCase()),
-        products: o.products,
+        products: [...o.products],
         infraUrl: o.infrastructureUrl ?? null,
       };
       await tx.organisation.upsert({ where: { id: o.id }, create: { id: o.id, ...data }, update: data });
@@ -42,7 +45,10 @@ export async function syncDirectory(db: Db, config: FileConfig): Promise<void> {
 }
 
 /** The organisation an email address belongs to by its domain, if any. */
-export function organisationForEmail(config: FileConfig, email: string): string | undefined {
+export function organisationForEmail(
+  config: Pick<DeskConfig, 'organisations'>,
+  email: string,
+): string | undefined {
   const domain = email.split('@')[1]?.toLowerCase();
   return config.organisations.find((o) => o.emailDomains.some((d) => d.toLowerCase() === domain))?.id;
 }

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Env, FileConfig } from '../config/index.ts';
 import type { ActionDeps } from '../core/actions.ts';
 import type { ChatRouter } from '../core/chat/router.ts';
+import type { ChannelSettings } from '../core/config.ts';
 import type { InboundHandler, InboundPreparer } from '../core/inbox.ts';
 import type { IngressGate } from '../core/ingress.ts';
 import type { ChatAdapter, Clock, Logger, Mailer, Metrics, Notifier } from '../core/ports.ts';
@@ -13,8 +14,6 @@ import type { Db } from '../db/index.ts';
 import type { HttpContext } from '../http/context.ts';
 import type { LiveBus } from '../http/live-bus.ts';
 import type { LiveHub } from '../http/live-hub.ts';
-
-type ChannelEntry = FileConfig['channels'][number];
 
 /** What app.ts gives every module. */
 export interface ModuleContext {
@@ -60,7 +59,7 @@ export interface ChannelModule<S = unknown> {
   /** Its settings when configured; undefined leaves the module off (and its libraries unloaded). */
   settings(env: Env, config: FileConfig): S | undefined;
   /** Channels it serves that relevo.yaml does not list (the web chat's own). */
-  channels?(config: FileConfig): ChannelEntry[];
+  channels?(config: FileConfig): ChannelSettings[];
   /** Loaded only when configured: Bolt, imapflow, nodemailer… stay out of memory otherwise. */
   create(ctx: ModuleContext, settings: S): Promise<ModuleParts>;
 }

@@ -1,6 +1,7 @@
 // Upgrading a database that already holds data, on PGlite and PostgreSQL: the migrations of server-side
 // sessions and web chat identity keep every contact (verified: they came from platforms that identify
 // people), give existing web chat sessions an expiry, then end them — nobody ever proved those addresses.
+// Ticket.source turning from an enum into text keeps every ticket's source.
 
 import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -88,6 +89,48 @@ describe.each(databaseKinds)('upgrading a %s database that holds data', (kind) =
       expect(
         (await conn.query('SELECT "externalId" FROM "Identity" WHERE "contactId" = $1', ['c1'])).rows,
       ).toEqual([{ externalId: 'carla@example.com' }]);
+    } finally {
+      await close();
+      for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it("keeps every ticket's source when the column turns from an enum into text, then takes any platform", async () => {
+    const names = (await readdir(migrationsDir)).sort();
+    const textSource = names.find((n) => n.endsWith('_ticket_source_text'));
+    expect(textSource).toBeDefined();
+    const { conn, close } = await connect(kind);
+    const dirs: string[] = [];
+    try {
+      dirs.push(await migrationsBefore(textSource));
+      await applyMigrations(conn, dirs[0]);
+      await conn.exec(`
+        INSERT INTO "Organisation" (id, name, plan, language, "emailDomains", products, "updatedAt")
+          VALUES ('acme', 'Acme', 'production', 'en', '{example.com}', '{}', now());
+        INSERT INTO "Contact" (id, "organisationId", name) VALUES ('c1', 'acme', 'Carla');
+        INSERT INTO "Ticket" (subject, source, "requesterId", "organisationId", "updatedAt") VALUES
+          ('from slack', 'slack', 'c1', 'acme', now()),
+          ('from mail', 'email', 'c1', 'acme', now()),
+          ('from the api', 'api', 'c1', 'acme', now());
+      `);
+      // Before: the enum refuses a platform it does not list.
+      await expect(
+        conn.exec(`INSERT INTO "Ticket" (subject, source, "requesterId", "organisationId", "updatedAt")
+          VALUES ('x', 'zulip', 'c1', 'acme', now())`),
+      ).rejects.toThrow(/TicketSource/);
+
+      dirs.push(await migrationsBefore());
+      expect((await applyMigrations(conn, dirs[1])).applied).toContain(textSource);
+      expect((await conn.query('SELECT subject, source FROM "Ticket" ORDER BY number')).rows).toEqual([
+        { subject: 'from slack', source: 'slack' },
+        { subject: 'from mail', source: 'email' },
+        { subject: 'from the api', source: 'api' },
+      ]);
+      await conn.exec(`INSERT INTO "Ticket" (subject, source, "requesterId", "organisationId", "updatedAt")
+        VALUES ('from zulip', 'zulip', 'c1', 'acme', now())`);
+      expect(
+        (await conn.query(`SELECT count(*)::int AS n FROM pg_type WHERE typname = 'TicketSource'`)).rows,
+      ).toEqual([{ n: 0 }]);
     } finally {
       await close();
       for (const dir of dirs) await rm(dir, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 // The ticket service on a real database (PGlite and PostgreSQL): confirmation window, refusals that
-// change nothing, greetings, limits, and the guarantee that private notes never reach a customer.
+// change nothing, greetings, limits, any platform as a source, and the guarantee that private notes
+// never reach a customer.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliver, PrivateEventDeliveryError } from '../../src/core/delivery.ts';
 import { IllegalTransitionError, UserError } from '../../src/core/errors.ts';
@@ -102,6 +103,23 @@ describe.each(databaseKinds)('ticket service on %s', (database) => {
       text: 'Since 02:00',
     });
     expect(again).toEqual({ kind: 'appended', ticketNumber: n });
+  });
+
+  it('opens tickets from a platform it has never heard of: the source is plain text', async () => {
+    for (const platform of ['mattermost', 'zulip']) {
+      const outcome = await t.app.tickets.intake({
+        platform,
+        channel: 'town-square',
+        thread: `${platform}-1`,
+        contactId,
+        text: 'The dashboard shows no data',
+      });
+      expect(outcome.kind).toBe('created');
+      const n = (outcome as { ticketNumber: number }).ticketNumber;
+      expect(await t.app.db.prisma.ticket.findUniqueOrThrow({ where: { number: n } })).toMatchObject({
+        source: platform,
+      });
+    }
   });
 
   it('resolves an unanswered ticket only after the 7-day confirmation window', async () => {

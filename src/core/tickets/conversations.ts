@@ -1,13 +1,12 @@
 // Customer conversations in chat channels. Per channel, a conversation becomes a ticket at once, or only
 // when an agent asks (🎫, *Create ticket*, `/ticket create`); until then its messages wait here.
-import type { FileConfig } from '../../config/file.ts';
 import type { Db, Tx } from '../../db/index.ts';
+import { agentChannels, type DeskConfig } from '../config.ts';
 import { ForbiddenError, NotFoundError } from '../errors.ts';
 import { enqueue } from '../outbox.ts';
 import type { Clock } from '../ports.ts';
 import { lockConversation } from './conversation-lock.ts';
 import type { Actor, CustomerMessage, IntakeOutcome, TicketService } from './service.ts';
-import { agentChannels } from './service.ts';
 
 interface Waiting {
   text: string;
@@ -18,7 +17,7 @@ interface Waiting {
 export type ConversationOutcome = IntakeOutcome | { kind: 'pending'; conversationId: string };
 
 export class Conversations {
-  constructor(private readonly deps: { db: Db; config: FileConfig; tickets: TicketService; clock: Clock }) {}
+  constructor(private readonly deps: { db: Db; config: DeskConfig; tickets: TicketService; clock: Clock }) {}
 
   /** A customer wrote in a conversation of a channel that opens tickets `ticketOn`. */
   async customerMessage(

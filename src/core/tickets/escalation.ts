@@ -2,9 +2,10 @@
 // the background and the agent's notes; a maintainer claims it and gives a diagnosis summary, its
 // certainty, a time estimate and the confidence in it. Everything here is internal: nothing reaches
 // the customer unless an agent shares it explicitly.
-import type { FileConfig } from '../../config/file.ts';
 import type { Db, Tx } from '../../db/index.ts';
+import type { DeskConfig } from '../config.ts';
 import { NotFoundError, UserError } from '../errors.ts';
+import type { DomainEvents } from '../events.ts';
 import { enqueue } from '../outbox.ts';
 import type { Actor, TicketService } from './service.ts';
 
@@ -18,7 +19,7 @@ export interface Diagnosis {
 export const certaintyLevels = ['low', 'medium', 'high'] as const;
 
 /** The maintainers' channel of a product, as configured: products[].maintainersChannel + channels[]. */
-export function maintainersChannel(config: FileConfig, productId: string) {
+export function maintainersChannel(config: DeskConfig, productId: string) {
   const product = config.products.find((p) => p.id === productId);
   if (!product)
     throw new NotFoundError(`There is no product "${productId}". Products are listed in relevo.yaml.`);
@@ -34,7 +35,9 @@ export function maintainersChannel(config: FileConfig, productId: string) {
 }
 
 export class Escalations {
-  constructor(private readonly deps: { db: Db; config: FileConfig; tickets: TicketService }) {}
+  constructor(
+    private readonly deps: { db: Db; config: DeskConfig; tickets: TicketService; events: DomainEvents },
+  ) {}
 
   /** Opens the maintainers' thread; the ticket waits on hold for them. */
   async escalate(
@@ -61,7 +64,7 @@ export class Escalations {
       ]
         .filter(Boolean)
         .join('\n');
-      await this.deps.tickets.note(
+      const note = await this.deps.tickets.note(
         number,
         actor,
         `Escalated to the ${productId} maintainers.${notes ? `\n${notes}` : ''}`,
@@ -78,6 +81,15 @@ export class Escalations {
       if (ticket.status !== 'on_hold')
         await this.deps.tickets.setStatus(number, actor, 'on_hold', undefined, tx);
       await enqueue(tx, { kind: 'escalation', escalationId: escalation.id, ...target });
+      await this.deps.events.emit({
+        type: 'ticket.escalated',
+        ticketNumber: number,
+        actor,
+        eventId: note,
+        tx,
+        escalationId: escalation.id,
+        productId,
+      });
       return escalation.id;
     });
   }

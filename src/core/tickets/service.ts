@@ -1,10 +1,14 @@
 // The one path through which tickets are created and changed. Every adapter, command, page and API
 // calls this service; each method is one transaction that records an event and writes the outbox.
-import type { FileConfig } from '../../config/file.ts';
-import type { EventType, TicketSource } from '../../db/generated/enums.ts';
+// Each change is also told as a domain event (../events.ts), inside the transaction: side effects such as
+// the triage cards and live pages subscribe to those instead of living here.
+import type { EventType } from '../../db/generated/enums.ts';
 import type { Db, Tx } from '../../db/index.ts';
 import { agentTexts, t } from '../../i18n/index.ts';
+import type { Actor } from '../actor.ts';
+import type { DeskConfig } from '../config.ts';
 import { ForbiddenError, NotFoundError, UserError } from '../errors.ts';
+import type { DomainEvent, DomainEventPayloads, DomainEvents } from '../events.ts';
 import { enqueue } from '../outbox.ts';
 import type { Clock, Notifier } from '../ports.ts';
 import { codePointName, isBlank, textProblem } from '../text.ts';
@@ -13,16 +17,15 @@ import { lockConversation } from './conversation-lock.ts';
 import { assertTransition, isFinished, type Status, type TransitionReason } from './lifecycle.ts';
 import { type Priority, slaDue } from './sla.ts';
 
-export type Actor =
-  | { kind: 'agent'; agentId: string }
-  | { kind: 'contact'; contactId: string }
-  | { kind: 'system' };
+export type { Actor };
 
 export interface TicketServiceDeps {
   db: Db;
   clock: Clock;
-  config: FileConfig;
-  notifier: Notifier;
+  config: DeskConfig;
+  /** Only pokes the outbox worker here; live pages hear of changes through a subscriber of `events`. */
+  notifier: Pick<Notifier, 'outboxWritten'>;
+  events: DomainEvents;
 }
 
 export interface CustomerMessage {
@@ -51,7 +54,8 @@ export interface NewTicket {
   subject: string;
   body: string;
   requesterId: string;
-  source: TicketSource;
+  /** A platform's name (the conversation's), or email, manual, api, monitor: any text, see schema.prisma. */
+  source: string;
   priority?: Priority;
   productId?: string;
 }
@@ -65,20 +69,9 @@ export class TicketService {
     return this.deps.config;
   }
 
-  /** Runs fn in the caller's transaction, or in a new one; notifies once committed. */
-  private async tx<T>(
-    outer: Tx | undefined,
-    fn: (tx: Tx) => Promise<T>,
-    touched: () => number[],
-  ): Promise<T> {
-    // The change is announced inside its transaction, so live pages hear of it once it is committed,
-    // whether this method commits or an outer caller (the inbox) does.
-    const run = async (tx: Tx) => {
-      const result = await fn(tx);
-      for (const n of touched()) await this.deps.notifier.ticketChanged(n, tx);
-      return result;
-    };
-    const result = outer ? await run(outer) : await this.deps.db.$transaction(run);
+  /** Runs fn in the caller's transaction (the inbox's, an action's), or in a new one. */
+  private async tx<T>(outer: Tx | undefined, fn: (tx: Tx) => Promise<T>): Promise<T> {
+    const result = outer ? await fn(outer) : await this.deps.db.$transaction(fn);
     // With an outer transaction the poke comes a little early; the worker then finds the item on its next tick.
     this.deps.notifier.outboxWritten();
     return result;
@@ -91,73 +84,61 @@ export class TicketService {
     options: { force?: boolean; subject?: string; silent?: boolean } = {},
   ): Promise<IntakeOutcome> {
     this.checkLength(msg.text);
-    let touched = 0;
-    return this.tx(
-      outer,
-      async (tx) => {
-        await lockConversation(tx, msg);
-        const link = await tx.conversationLink.findUnique({
-          where: {
-            platform_channel_thread: { platform: msg.platform, channel: msg.channel, thread: msg.thread },
-          },
-          include: { ticket: true },
-        });
-        if (link && !isFinished(link.ticket.status)) {
-          const ticket = link.ticket;
-          touched = ticket.number;
-          await this.event(tx, ticket.number, 'customer_message', {
-            authorContactId: msg.contactId,
-            body: msg.text,
-            channelRef: msg.channelRef,
-          });
-          // Information someone in the conversation gives ends the wait on the customer; a message
-          // against a proposed solution reopens the ticket only from its requester or people put on
-          // it (anyone else's words are kept on the ticket, and it keeps waiting for the requester).
-          const reopens =
-            ticket.status === 'waiting_on_customer' ||
-            (ticket.status === 'awaiting_confirmation' && (await this.mayAnswer(tx, ticket, msg.contactId)));
-          if (reopens) {
-            await this.transition(tx, ticket, 'open', 'customer_message', {
-              kind: 'contact',
-              contactId: msg.contactId,
-            });
-          }
-          await this.syncCards(tx, ticket.number);
-          return { kind: 'appended', ticketNumber: ticket.number };
-        }
-        // An agent asking for a ticket (force) overrides the greeting rule.
-        if (!options.force && this.isGreeting(msg.text)) return { kind: 'ignored_greeting' };
-        const ticket = await this.open(tx, {
+    const actor: Actor = { kind: 'contact', contactId: msg.contactId };
+    return this.tx(outer, async (tx) => {
+      await lockConversation(tx, msg);
+      const link = await tx.conversationLink.findUnique({
+        where: {
+          platform_channel_thread: { platform: msg.platform, channel: msg.channel, thread: msg.thread },
+        },
+        include: { ticket: true },
+      });
+      if (link && !isFinished(link.ticket.status)) {
+        const ticket = link.ticket;
+        await this.publicMessage(tx, ticket.number, actor, { body: msg.text, channelRef: msg.channelRef });
+        // Information someone in the conversation gives ends the wait on the customer; a message
+        // against a proposed solution reopens the ticket only from its requester or people put on
+        // it (anyone else's words are kept on the ticket, and it keeps waiting for the requester).
+        const reopens =
+          ticket.status === 'waiting_on_customer' ||
+          (ticket.status === 'awaiting_confirmation' && (await this.mayAnswer(tx, ticket, msg.contactId)));
+        if (reopens) await this.transition(tx, ticket, 'open', 'customer_message', actor);
+        return { kind: 'appended', ticketNumber: ticket.number };
+      }
+      // An agent asking for a ticket (force) overrides the greeting rule.
+      if (!options.force && this.isGreeting(msg.text)) return { kind: 'ignored_greeting' };
+      const ticket = await this.open(
+        tx,
+        {
           subject: options.subject ?? msg.text,
           body: msg.text,
           requesterId: msg.contactId,
-          source: msg.platform as TicketSource,
+          source: msg.platform,
           channelRef: msg.channelRef,
-        });
-        touched = ticket.number;
-        await tx.conversationLink.upsert({
-          where: {
-            platform_channel_thread: { platform: msg.platform, channel: msg.channel, thread: msg.thread },
-          },
-          create: {
-            platform: msg.platform,
-            channel: msg.channel,
-            thread: msg.thread,
-            ticketNumber: ticket.number,
-          },
-          update: { ticketNumber: ticket.number },
-        });
-        const org = await tx.organisation.findUniqueOrThrow({ where: { id: ticket.organisationId } });
-        const plan = this.config.plans[org.plan];
-        const within = plan ? t(org.language).duration(plan.sla[ticket.priority].firstResponse) : '';
-        // silent: an auto-reply or a bounce must not be answered (RFC 3834), though its ticket exists.
-        if (!options.silent) {
-          await this.publicSystemMessage(tx, ticket.number, t(org.language).ack(ticket.number, within));
-        }
-        return { kind: 'created', ticketNumber: ticket.number };
-      },
-      () => (touched ? [touched] : []),
-    );
+        },
+        actor,
+      );
+      await tx.conversationLink.upsert({
+        where: {
+          platform_channel_thread: { platform: msg.platform, channel: msg.channel, thread: msg.thread },
+        },
+        create: {
+          platform: msg.platform,
+          channel: msg.channel,
+          thread: msg.thread,
+          ticketNumber: ticket.number,
+        },
+        update: { ticketNumber: ticket.number },
+      });
+      const org = await tx.organisation.findUniqueOrThrow({ where: { id: ticket.organisationId } });
+      const plan = this.config.plans[org.plan];
+      const within = plan ? t(org.language).duration(plan.sla[ticket.priority].firstResponse) : '';
+      // silent: an auto-reply or a bounce must not be answered (RFC 3834), though its ticket exists.
+      if (!options.silent) {
+        await this.publicSystemMessage(tx, ticket.number, t(org.language).ack(ticket.number, within));
+      }
+      return { kind: 'created', ticketNumber: ticket.number };
+    });
   }
 
   /** Opens a ticket on a customer's behalf (agent console, API, `/ticket new`). */
@@ -166,54 +147,36 @@ export class TicketService {
     this.checkLength(input.body);
     this.checkStorable(input.subject);
     if (isBlank(input.subject)) throw new UserError('A ticket needs a subject.');
-    let number = 0;
-    await this.tx(
-      outer,
-      async (tx) => {
-        const ticket = await this.open(tx, {
-          ...input,
-          enteredBy: actor.kind === 'agent' ? actor.agentId : undefined,
-        });
-        number = ticket.number;
-      },
-      () => [number],
-    );
-    return number;
+    return this.tx(outer, async (tx) => (await this.open(tx, input, actor)).number);
   }
 
   async reply(number: number, actor: Actor, text: string, origin?: { channelRef: string }, outer?: Tx) {
-    const agentId = this.requireAgent(actor);
+    this.requireAgent(actor);
     this.checkLength(text);
-    return this.tx(
-      outer,
-      async (tx) => {
-        const ticket = await this.load(tx, number);
-        if (ticket.status === 'spam')
-          throw new UserError(`Ticket #${number} is marked as spam; reopen it before replying.`);
-        const event = await this.event(tx, number, 'public_reply', {
-          authorAgentId: agentId,
-          body: text,
-          channelRef: origin?.channelRef,
-        });
-        // A reply typed in the customer's own thread is already there; anything else is delivered.
-        if (!origin) await enqueue(tx, { kind: 'customer_event', eventId: event.id, ticketNumber: number });
-        const now = this.deps.clock.now();
-        const plan = await this.planFor(tx, ticket);
-        await tx.ticket.update({
-          where: { number },
-          data: {
-            firstRespondedAt: ticket.firstRespondedAt ?? now,
-            nextUpdateDueAt: plan
-              ? new Date(now.getTime() + plan.sla[ticket.priority].nextUpdate * 60_000)
-              : null,
-          },
-        });
-        if (ticket.status === 'new') await this.transition(tx, ticket, 'open', 'agent', actor);
-        await this.syncCards(tx, number);
-        return event.id;
-      },
-      () => [number],
-    );
+    return this.tx(outer, async (tx) => {
+      const ticket = await this.load(tx, number);
+      if (ticket.status === 'spam')
+        throw new UserError(`Ticket #${number} is marked as spam; reopen it before replying.`);
+      const event = await this.publicMessage(tx, number, actor, {
+        body: text,
+        channelRef: origin?.channelRef,
+      });
+      // A reply typed in the customer's own thread is already there; anything else is delivered.
+      if (!origin) await enqueue(tx, { kind: 'customer_event', eventId: event.id, ticketNumber: number });
+      const now = this.deps.clock.now();
+      const plan = await this.planFor(tx, ticket);
+      await tx.ticket.update({
+        where: { number },
+        data: {
+          firstRespondedAt: ticket.firstRespondedAt ?? now,
+          nextUpdateDueAt: plan
+            ? new Date(now.getTime() + plan.sla[ticket.priority].nextUpdate * 60_000)
+            : null,
+        },
+      });
+      if (ticket.status === 'new') await this.transition(tx, ticket, 'open', 'agent', actor);
+      return event.id;
+    });
   }
 
   /** A private note: agents and maintainers only, never delivered to a customer. */
@@ -224,115 +187,100 @@ export class TicketService {
     outer?: Tx,
     origin?: { channelRef?: string; via?: string },
   ) {
-    const agentId = this.requireAgent(actor);
+    this.requireAgent(actor);
     this.checkLength(text);
-    return this.tx(
-      outer,
-      async (tx) => {
-        await this.load(tx, number);
-        const event = await this.event(tx, number, 'private_note', {
-          authorAgentId: agentId,
-          body: text,
-          channelRef: origin?.channelRef,
-          data: origin?.via ? { via: origin.via } : undefined,
-        });
-        await this.syncCards(tx, number);
-        return event.id;
-      },
-      () => [number],
-    );
+    return this.tx(outer, async (tx) => {
+      await this.load(tx, number);
+      const event = await this.privateNote(tx, number, actor, {
+        body: text,
+        channelRef: origin?.channelRef,
+        data: origin?.via ? { via: origin.via } : undefined,
+      });
+      return event.id;
+    });
   }
 
   async assign(number: number, actor: Actor, assigneeId: string | null, outer?: Tx) {
     const agentId = this.requireAgent(actor);
-    return this.tx(
-      outer,
-      async (tx) => {
-        const ticket = await this.load(tx, number);
-        const assignee = assigneeId ? await tx.agent.findUnique({ where: { id: assigneeId } }) : null;
-        if (assigneeId && !assignee?.active) {
-          throw new NotFoundError(
-            `There is no active agent "${assigneeId}". Agents are listed in relevo.yaml.`,
-          );
-        }
-        if (ticket.assigneeId === assigneeId) return;
-        await tx.ticket.update({ where: { number }, data: { assigneeId } });
-        await this.event(tx, number, 'assignment', {
-          authorAgentId: agentId,
-          body: assignee ? `Assigned to ${assignee.name}` : 'Unassigned',
-          data: { from: ticket.assigneeId, to: assigneeId },
-        });
-        if (ticket.status === 'new') await this.transition(tx, ticket, 'open', 'agent', actor);
-        await this.syncCards(tx, number);
-      },
-      () => [number],
-    );
+    return this.tx(outer, async (tx) => {
+      const ticket = await this.load(tx, number);
+      const assignee = assigneeId ? await tx.agent.findUnique({ where: { id: assigneeId } }) : null;
+      if (assigneeId && !assignee?.active) {
+        throw new NotFoundError(
+          `There is no active agent "${assigneeId}". Agents are listed in relevo.yaml.`,
+        );
+      }
+      if (ticket.assigneeId === assigneeId) return;
+      await tx.ticket.update({ where: { number }, data: { assigneeId } });
+      const change = { from: ticket.assigneeId, to: assigneeId };
+      const event = await this.event(tx, number, 'assignment', {
+        authorAgentId: agentId,
+        body: assignee ? `Assigned to ${assignee.name}` : 'Unassigned',
+        data: change,
+      });
+      await this.emit({ type: 'ticket.assigned', ...this.about(tx, number, actor, event), ...change });
+      if (ticket.status === 'new') await this.transition(tx, ticket, 'open', 'agent', actor);
+    });
   }
 
   /** Priority, category or product, set from the card or a command. A new priority moves the SLA clock. */
   async setField(number: number, actor: Actor, field: TicketField, value: string | null, outer?: Tx) {
-    const agentId = this.requireAgent(actor);
+    this.requireAgent(actor);
     const check = fieldValues[field];
     if (value !== null && check && !check.includes(value)) {
       throw new UserError(`"${value}" is not a ${field}. Choose one of: ${check.join(', ')}.`);
     }
-    return this.tx(
-      outer,
-      async (tx) => {
-        const ticket = await this.load(tx, number);
-        if (field === 'product' && value && !(await tx.product.findUnique({ where: { id: value } }))) {
-          throw new NotFoundError(`There is no product "${value}". Products are listed in relevo.yaml.`);
-        }
-        const column = field === 'product' ? 'productId' : field;
-        const before = ticket[column];
-        if (before === value) return;
-        const data: Record<string, unknown> = { [column]: value };
-        if (field === 'priority' && value) {
-          const plan = await this.planFor(tx, ticket);
-          if (plan) {
-            const due = slaDue(plan, value as Priority, ticket.createdAt);
-            Object.assign(data, due);
-            // After the first response the next-update clock runs from the last update, not from creation:
-            // move it by the difference between the two priorities' targets.
-            if (ticket.firstRespondedAt && ticket.nextUpdateDueAt) {
-              const shift = plan.sla[value as Priority].nextUpdate - plan.sla[ticket.priority].nextUpdate;
-              data.nextUpdateDueAt = new Date(ticket.nextUpdateDueAt.getTime() + shift * 60_000);
-            }
+    return this.tx(outer, async (tx) => {
+      const ticket = await this.load(tx, number);
+      if (field === 'product' && value && !(await tx.product.findUnique({ where: { id: value } }))) {
+        throw new NotFoundError(`There is no product "${value}". Products are listed in relevo.yaml.`);
+      }
+      const column = field === 'product' ? 'productId' : field;
+      const before = ticket[column];
+      if (before === value) return;
+      const data: Record<string, unknown> = { [column]: value };
+      if (field === 'priority' && value) {
+        const plan = await this.planFor(tx, ticket);
+        if (plan) {
+          const due = slaDue(plan, value as Priority, ticket.createdAt);
+          Object.assign(data, due);
+          // After the first response the next-update clock runs from the last update, not from creation:
+          // move it by the difference between the two priorities' targets.
+          if (ticket.firstRespondedAt && ticket.nextUpdateDueAt) {
+            const shift = plan.sla[value as Priority].nextUpdate - plan.sla[ticket.priority].nextUpdate;
+            data.nextUpdateDueAt = new Date(ticket.nextUpdateDueAt.getTime() + shift * 60_000);
           }
         }
-        await tx.ticket.update({ where: { number }, data });
-        await this.event(tx, number, 'field_change', {
-          authorAgentId: agentId,
+      }
+      await tx.ticket.update({ where: { number }, data });
+      await this.fieldChange(
+        tx,
+        number,
+        actor,
+        { field, from: before, to: value },
+        {
           body: `${field}: ${before ?? 'none'} → ${value ?? 'none'}`,
           data: { field, from: before, to: value },
-        });
-        await this.syncCards(tx, number);
-      },
-      () => [number],
-    );
+        },
+      );
+    });
   }
 
   /** Sends an internal note's text (e.g. a maintainer's answer) to the customer: only on an explicit request. */
   async shareWithCustomer(number: number, actor: Actor, noteEventId: string, outer?: Tx) {
-    const agentId = this.requireAgent(actor);
-    return this.tx(
-      outer,
-      async (tx) => {
-        const note = await tx.ticketEvent.findUnique({ where: { id: noteEventId } });
-        if (!note || note.ticketNumber !== number || note.type !== 'private_note') {
-          throw new NotFoundError(`That message is not part of ticket #${number}.`);
-        }
-        const event = await this.event(tx, number, 'public_reply', {
-          authorAgentId: agentId,
-          body: note.body,
-          data: { sharedFrom: note.id },
-        });
-        await enqueue(tx, { kind: 'customer_event', eventId: event.id, ticketNumber: number });
-        await this.syncCards(tx, number);
-        return event.id;
-      },
-      () => [number],
-    );
+    this.requireAgent(actor);
+    return this.tx(outer, async (tx) => {
+      const note = await tx.ticketEvent.findUnique({ where: { id: noteEventId } });
+      if (!note || note.ticketNumber !== number || note.type !== 'private_note') {
+        throw new NotFoundError(`That message is not part of ticket #${number}.`);
+      }
+      const event = await this.publicMessage(tx, number, actor, {
+        body: note.body,
+        data: { sharedFrom: note.id },
+      });
+      await enqueue(tx, { kind: 'customer_event', eventId: event.id, ticketNumber: number });
+      return event.id;
+    });
   }
 
   /** Agent status changes other than resolving: open, waiting on customer, on hold, spam, rejected, closed. */
@@ -344,16 +292,11 @@ export class TicketService {
     if (to === 'rejected' && !reason?.trim()) {
       throw new UserError('Say why the ticket is rejected: the reason is kept on the ticket.');
     }
-    return this.tx(
-      outer,
-      async (tx) => {
-        const ticket = await this.load(tx, number);
-        const why: TransitionReason = isFinished(ticket.status) && to === 'open' ? 'reopen' : 'agent';
-        await this.transition(tx, ticket, to, why, actor, reason);
-        await this.syncCards(tx, number);
-      },
-      () => [number],
-    );
+    return this.tx(outer, async (tx) => {
+      const ticket = await this.load(tx, number);
+      const why: TransitionReason = isFinished(ticket.status) && to === 'open' ? 'reopen' : 'agent';
+      await this.transition(tx, ticket, to, why, actor, reason);
+    });
   }
 
   /** Proposes a solution: the customer is asked to confirm it (seed 003); the technical note stays internal. */
@@ -366,32 +309,27 @@ export class TicketService {
     const agentId = this.requireAgent(actor);
     if (isBlank(input.message)) throw new UserError('Write the resolution message the customer will read.');
     this.checkLength(input.message);
-    return this.tx(
-      outer,
-      async (tx) => {
-        const ticket = await this.load(tx, number);
-        await this.transition(tx, ticket, 'awaiting_confirmation', 'agent', actor);
-        const event = await this.event(tx, number, 'public_reply', {
-          authorAgentId: agentId,
-          body: input.message,
-          data: { kind: 'resolution_request' },
+    return this.tx(outer, async (tx) => {
+      const ticket = await this.load(tx, number);
+      await this.transition(tx, ticket, 'awaiting_confirmation', 'agent', actor);
+      const event = await this.event(tx, number, 'public_reply', {
+        authorAgentId: agentId,
+        body: input.message,
+        data: { kind: 'resolution_request' },
+      });
+      await enqueue(tx, { kind: 'customer_event', eventId: event.id, ticketNumber: number });
+      await this.emit({ type: 'ticket.resolved', ...this.about(tx, number, actor, event) });
+      if (input.technicalNote?.trim()) {
+        await this.privateNote(tx, number, actor, {
+          body: input.technicalNote,
+          data: { kind: 'technical_note' },
         });
-        await enqueue(tx, { kind: 'customer_event', eventId: event.id, ticketNumber: number });
-        if (input.technicalNote?.trim()) {
-          await this.event(tx, number, 'private_note', {
-            authorAgentId: agentId,
-            body: input.technicalNote,
-            data: { kind: 'technical_note' },
-          });
-        }
-        await tx.ticket.update({
-          where: { number },
-          data: { firstRespondedAt: ticket.firstRespondedAt ?? this.deps.clock.now() },
-        });
-        await this.syncCards(tx, number);
-      },
-      () => [number],
-    );
+      }
+      await tx.ticket.update({
+        where: { number },
+        data: { firstRespondedAt: ticket.firstRespondedAt ?? this.deps.clock.now() },
+      });
+    });
   }
 
   /**
@@ -424,42 +362,32 @@ export class TicketService {
   /** The customer's answer to "is it solved?". */
   async confirm(number: number, actor: Actor, solved: boolean, outer?: Tx) {
     if (actor.kind !== 'contact') throw new ForbiddenError('Only the customer can confirm the solution.');
-    return this.tx(
-      outer,
-      async (tx) => {
-        const ticket = await this.load(tx, number);
-        await this.requireAnswerer(tx, ticket, actor.contactId);
-        const org = await tx.organisation.findUniqueOrThrow({ where: { id: ticket.organisationId } });
-        const texts = t(org.language);
-        if (ticket.status !== 'awaiting_confirmation') {
-          throw new UserError(texts.notAwaiting(number), 409, 'not_awaiting');
-        }
-        if (solved) {
-          await this.transition(tx, ticket, 'resolved', 'customer_confirmed', actor);
-          await this.publicSystemMessage(tx, number, texts.confirmed(number));
-        } else {
-          await this.transition(tx, ticket, 'open', 'customer_still_broken', actor);
-          await this.publicSystemMessage(tx, number, texts.reopened(number));
-        }
-        await this.syncCards(tx, number);
-      },
-      () => [number],
-    );
+    return this.tx(outer, async (tx) => {
+      const ticket = await this.load(tx, number);
+      await this.requireAnswerer(tx, ticket, actor.contactId);
+      const org = await tx.organisation.findUniqueOrThrow({ where: { id: ticket.organisationId } });
+      const texts = t(org.language);
+      if (ticket.status !== 'awaiting_confirmation') {
+        throw new UserError(texts.notAwaiting(number), 409, 'not_awaiting');
+      }
+      if (solved) {
+        await this.transition(tx, ticket, 'resolved', 'customer_confirmed', actor);
+        await this.publicSystemMessage(tx, number, texts.confirmed(number));
+      } else {
+        await this.transition(tx, ticket, 'open', 'customer_still_broken', actor);
+        await this.publicSystemMessage(tx, number, texts.reopened(number));
+      }
+    });
   }
 
   /** A customer's new mail on a finished ticket reopens it (email.closedReply: reopen): answerers only. */
   async reopenByCustomer(number: number, actor: Actor, outer?: Tx) {
     if (actor.kind !== 'contact') throw new ForbiddenError('Only the customer can reopen a ticket this way.');
-    return this.tx(
-      outer,
-      async (tx) => {
-        const ticket = await this.load(tx, number);
-        await this.requireAnswerer(tx, ticket, actor.contactId);
-        await this.transition(tx, ticket, 'open', 'reopen', actor);
-        await this.syncCards(tx, number);
-      },
-      () => [number],
-    );
+    return this.tx(outer, async (tx) => {
+      const ticket = await this.load(tx, number);
+      await this.requireAnswerer(tx, ticket, actor.contactId);
+      await this.transition(tx, ticket, 'open', 'reopen', actor);
+    });
   }
 
   /**
@@ -468,37 +396,34 @@ export class TicketService {
    */
   async addParticipant(number: number, actor: Actor, contactId: string, outer?: Tx): Promise<string> {
     const agentId = this.requireAgent(actor);
-    return this.tx(
-      outer,
-      async (tx) => {
-        const ticket = await this.load(tx, number);
-        const contact = await tx.contact.findUnique({
-          where: { id: contactId },
-          include: { identities: { where: { platform: 'email' } } },
+    return this.tx(outer, async (tx) => {
+      const ticket = await this.load(tx, number);
+      const contact = await tx.contact.findUnique({
+        where: { id: contactId },
+        include: { identities: { where: { platform: 'email' } } },
+      });
+      if (!contact) throw new NotFoundError(`There is no contact "${contactId}".`);
+      const org = await tx.organisation.findUniqueOrThrow({ where: { id: ticket.organisationId } });
+      const texts = agentTexts(org.language);
+      const who = contact.identities[0]
+        ? `${contact.name} <${contact.identities[0].externalId}>`
+        : contact.name;
+      if (ticket.requesterId === contactId) return texts.alreadyRequester(who, number);
+      const key = { ticketNumber_contactId: { ticketNumber: number, contactId } };
+      if (!(await tx.ticketParticipant.findUnique({ where: key }))) {
+        await tx.ticketParticipant.create({
+          data: { ticketNumber: number, contactId, addedById: agentId ?? 'system' },
         });
-        if (!contact) throw new NotFoundError(`There is no contact "${contactId}".`);
-        const org = await tx.organisation.findUniqueOrThrow({ where: { id: ticket.organisationId } });
-        const texts = agentTexts(org.language);
-        const who = contact.identities[0]
-          ? `${contact.name} <${contact.identities[0].externalId}>`
-          : contact.name;
-        if (ticket.requesterId === contactId) return texts.alreadyRequester(who, number);
-        const key = { ticketNumber_contactId: { ticketNumber: number, contactId } };
-        if (!(await tx.ticketParticipant.findUnique({ where: key }))) {
-          await tx.ticketParticipant.create({
-            data: { ticketNumber: number, contactId, addedById: agentId ?? 'system' },
-          });
-          await this.event(tx, number, 'field_change', {
-            authorAgentId: agentId,
-            body: texts.participantEvent(who),
-            data: { field: 'participants', added: contactId },
-          });
-          await this.syncCards(tx, number);
-        }
-        return texts.participantAdded(who, number);
-      },
-      () => [number],
-    );
+        await this.fieldChange(
+          tx,
+          number,
+          actor,
+          { field: 'participants', from: null, to: contactId },
+          { body: texts.participantEvent(who), data: { field: 'participants', added: contactId } },
+        );
+      }
+      return texts.participantAdded(who, number);
+    });
   }
 
   /**
@@ -527,15 +452,18 @@ export class TicketService {
     });
     const org = await tx.organisation.findUniqueOrThrow({ where: { id: target.organisationId } });
     for (const { number } of tickets) {
-      await this.event(tx, number, 'private_note', {
-        body: agentTexts(org.language).visitorVerified(input.email, input.how),
-        data: { kind: 'visitor_verified', how: input.how },
-      });
-      await this.syncCards(tx, number);
+      await this.privateNote(
+        tx,
+        number,
+        { kind: 'system' },
+        {
+          body: agentTexts(org.language).visitorVerified(input.email, input.how),
+          data: { kind: 'visitor_verified', how: input.how },
+        },
+      );
     }
     await tx.contact.delete({ where: { id: input.from } });
     const numbers = tickets.map((x) => x.number);
-    for (const n of numbers) this.deps.notifier.ticketChanged(n);
     if (numbers.length) this.deps.notifier.outboxWritten();
     return numbers;
   }
@@ -552,35 +480,28 @@ export class TicketService {
     });
     const resolved: number[] = [];
     for (const { number } of due) {
-      await this.tx(
-        undefined,
-        async (tx) => {
-          // Lock the row so two instances do not both resolve (and both tell the customer).
-          await tx.$queryRaw`SELECT number FROM "Ticket" WHERE number = ${number} FOR UPDATE`;
-          const ticket = await this.load(tx, number);
-          if (ticket.status !== 'awaiting_confirmation') return;
-          await this.transition(tx, ticket, 'resolved', 'confirmation_window_elapsed', { kind: 'system' });
-          const org = await tx.organisation.findUniqueOrThrow({ where: { id: ticket.organisationId } });
-          await this.publicSystemMessage(
-            tx,
-            number,
-            t(org.language).autoResolved(number, t(org.language).duration(windowMinutes)),
-          );
-          await this.syncCards(tx, number);
-          resolved.push(number);
-        },
-        () => [number],
-      );
+      await this.tx(undefined, async (tx) => {
+        // Lock the row so two instances do not both resolve (and both tell the customer).
+        await tx.$queryRaw`SELECT number FROM "Ticket" WHERE number = ${number} FOR UPDATE`;
+        const ticket = await this.load(tx, number);
+        if (ticket.status !== 'awaiting_confirmation') return;
+        await this.transition(tx, ticket, 'resolved', 'confirmation_window_elapsed', { kind: 'system' });
+        const org = await tx.organisation.findUniqueOrThrow({ where: { id: ticket.organisationId } });
+        await this.publicSystemMessage(
+          tx,
+          number,
+          t(org.language).autoResolved(number, t(org.language).duration(windowMinutes)),
+        );
+        resolved.push(number);
+      });
     }
     return resolved;
   }
 
   // ── internals ─────────────────────────────────────────────────────────────
 
-  private async open(
-    tx: Tx,
-    input: NewTicket & { channelRef?: string; enteredBy?: string },
-  ): Promise<Ticket> {
+  /** Opens a ticket with its first message: the customer's, or what an agent entered for them. */
+  private async open(tx: Tx, input: NewTicket & { channelRef?: string }, actor: Actor): Promise<Ticket> {
     const contact = await tx.contact.findUnique({ where: { id: input.requesterId } });
     if (!contact) throw new NotFoundError(`There is no contact "${input.requesterId}".`);
     if (input.productId && !(await tx.product.findUnique({ where: { id: input.productId } }))) {
@@ -605,13 +526,21 @@ export class TicketService {
         ...(plan ? slaDue(plan, priority, now) : {}),
       },
     });
-    await this.event(tx, ticket.number, 'customer_message', {
+    const event = await this.event(tx, ticket.number, 'customer_message', {
       authorContactId: contact.id,
       body: input.body,
       channelRef: input.channelRef,
-      data: input.enteredBy ? { enteredBy: input.enteredBy } : undefined,
+      data: actor.kind === 'agent' ? { enteredBy: actor.agentId } : undefined,
     });
-    await this.syncCards(tx, ticket.number);
+    await this.emit({
+      type: 'ticket.created',
+      ...this.about(tx, ticket.number, actor, event),
+      source: ticket.source,
+      requesterId: ticket.requesterId,
+      organisationId: ticket.organisationId,
+      priority: ticket.priority,
+      productId: ticket.productId,
+    });
     return ticket;
   }
 
@@ -642,12 +571,69 @@ export class TicketService {
         closedAt: to === 'closed' ? now : to === 'open' ? null : undefined,
       },
     });
-    await this.event(tx, ticket.number, 'status_change', {
+    const from = ticket.status;
+    const event = await this.event(tx, ticket.number, 'status_change', {
       ...authorOf(actor),
-      body: `Status: ${ticket.status} → ${to}${note ? ` (${note})` : ''}`,
-      data: { from: ticket.status, to, reason, note: note ?? null },
+      body: `Status: ${from} → ${to}${note ? ` (${note})` : ''}`,
+      data: { from, to, reason, note: note ?? null },
     });
     ticket.status = to;
+    // Every status change is told here, and so are the ones subscribers most often care about.
+    const about = this.about(tx, ticket.number, actor, event);
+    await this.emit({ type: 'ticket.status', ...about, from, to, reason });
+    if (to === 'resolved') {
+      // assertTransition lets only these two reasons resolve a ticket.
+      const why = reason as DomainEventPayloads['ticket.confirmed']['reason'];
+      await this.emit({ type: 'ticket.confirmed', ...about, reason: why });
+    }
+    if (to === 'open' && (from === 'awaiting_confirmation' || isFinished(from))) {
+      await this.emit({ type: 'ticket.reopened', ...about, from, reason });
+    }
+  }
+
+  /** A public message on the ticket: the customer's (from a contact) or a reply (from anyone else). */
+  private async publicMessage(
+    tx: Tx,
+    number: number,
+    actor: Actor,
+    fields: { body: string; channelRef?: string; data?: Record<string, unknown> },
+  ) {
+    const by = actor.kind === 'contact' ? 'customer' : 'agent';
+    const type = by === 'customer' ? 'customer_message' : 'public_reply';
+    const event = await this.event(tx, number, type, { ...authorOf(actor), ...fields });
+    await this.emit({ type: 'ticket.replied', ...this.about(tx, number, actor, event), by });
+    return event;
+  }
+
+  private async privateNote(
+    tx: Tx,
+    number: number,
+    actor: Actor,
+    fields: { body: string; channelRef?: string; data?: Record<string, unknown> },
+  ) {
+    const event = await this.event(tx, number, 'private_note', { ...authorOf(actor), ...fields });
+    await this.emit({ type: 'ticket.noted', ...this.about(tx, number, actor, event) });
+    return event;
+  }
+
+  private async fieldChange(
+    tx: Tx,
+    number: number,
+    actor: Actor,
+    change: DomainEventPayloads['ticket.changed'],
+    fields: { body: string; data: Record<string, unknown> },
+  ) {
+    const event = await this.event(tx, number, 'field_change', { ...authorOf(actor), ...fields });
+    await this.emit({ type: 'ticket.changed', ...this.about(tx, number, actor, event), ...change });
+  }
+
+  /** What every domain event carries. */
+  private about(tx: Tx, ticketNumber: number, actor: Actor, event: { id: string } | null) {
+    return { ticketNumber, actor, eventId: event?.id ?? null, tx };
+  }
+
+  private emit(event: DomainEvent): Promise<void> {
+    return this.deps.events.emit(event);
   }
 
   /** The only place events are written; visibility follows from the type and cannot be chosen. */
@@ -686,12 +672,6 @@ export class TicketService {
   private async publicSystemMessage(tx: Tx, number: number, text: string) {
     const event = await this.event(tx, number, 'system', { body: text });
     await enqueue(tx, { kind: 'customer_event', eventId: event.id, ticketNumber: number });
-  }
-
-  private async syncCards(tx: Tx, ticketNumber: number) {
-    for (const target of agentChannels(this.config)) {
-      await enqueue(tx, { kind: 'card', ticketNumber, ...target });
-    }
   }
 
   private async load(tx: Tx, number: number): Promise<Ticket> {
@@ -779,15 +759,4 @@ function authorOf(actor: Actor) {
 function firstLine(text: string): string {
   const line = text.trim().split('\n')[0] ?? '';
   return line.length > 120 ? `${line.slice(0, 117)}…` : line;
-}
-
-/** Agents' channels on every platform: configured ones, plus the web chat's console. */
-export function agentChannels(config: FileConfig): { platform: string; channel: string }[] {
-  const configured = config.channels
-    .filter((c) => c.kind === 'agents')
-    .map((c) => ({ platform: c.platform, channel: c.id }));
-  if (config.webchat.enabled && !configured.some((c) => c.platform === 'webchat')) {
-    configured.push({ platform: 'webchat', channel: 'agents' });
-  }
-  return configured;
 }

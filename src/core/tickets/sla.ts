@@ -1,8 +1,16 @@
 // SLA due times from the organisation's plan and the ticket's priority (seed 001).
 // Wall-clock minutes for now; business hours and holidays per plan belong to the SLA capability.
-import type { PlanConfig } from '../../config/file.ts';
-
 export type Priority = 'low' | 'normal' | 'high' | 'urgent';
+
+/** A plan's targets per priority, in minutes (see PlanSettings in ../config.ts). */
+export interface SlaPlan {
+  readonly sla: Readonly<
+    Record<
+      Priority,
+      { readonly firstResponse: number; readonly nextUpdate: number; readonly resolution: number }
+    >
+  >;
+}
 
 export interface SlaDue {
   firstResponseDueAt: Date;
@@ -10,7 +18,7 @@ export interface SlaDue {
   resolutionDueAt: Date;
 }
 
-export function slaDue(plan: PlanConfig, priority: Priority, from: Date): SlaDue {
+export function slaDue(plan: SlaPlan, priority: Priority, from: Date): SlaDue {
   const target = plan.sla[priority];
   const at = (minutes: number) => new Date(from.getTime() + minutes * 60_000);
   return {

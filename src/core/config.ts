@@ -1,0 +1,103 @@
+// What the core reads of the configuration, and nothing else. relevo.yaml's schema (src/config/file.ts)
+// satisfies it structurally, and the composition root adds what platforms contribute (the web chat's
+// channels), so the core never learns about the file, its format or any platform in particular.
+import type { SlaPlan } from './tickets/sla.ts';
+
+/** A support plan: its name and its SLA targets per priority, in minutes. */
+export interface PlanSettings extends SlaPlan {
+  readonly name: string;
+}
+
+export interface OrganisationSettings {
+  readonly id: string;
+  readonly name: string;
+  /** A key of `DeskConfig.plans`. */
+  readonly plan: string;
+  /** The language customers are answered in (see src/i18n). */
+  readonly language: string;
+  /** Ids of the products the organisation has. */
+  readonly products: readonly string[];
+  /** Mail from these domains belongs to the organisation. */
+  readonly emailDomains: readonly string[];
+  readonly infrastructureUrl?: string;
+}
+
+export interface ProductSettings {
+  readonly id: string;
+  readonly name: string;
+  /** The id of a channel of kind `maintainers`: where the product's escalations go. */
+  readonly maintainersChannel?: string;
+}
+
+export interface AgentSettings {
+  readonly id: string;
+  readonly name: string;
+  readonly role: 'agent' | 'maintainer' | 'admin';
+  readonly email?: string;
+  /** The language Relevo answers this agent in on chat platforms (`en` when unset). */
+  readonly language?: string;
+  /** Platform → the agent's id there, e.g. `{ slack: 'U024BE7LH' }`. */
+  readonly identities: Readonly<Record<string, string>>;
+}
+
+/**
+ * What a channel is for: customers write in `support` channels, agents triage in `agents` channels,
+ * a product's maintainers take escalations in `maintainers` channels, alerts arrive in `monitor` ones.
+ */
+export type ChannelKind = 'support' | 'agents' | 'maintainers' | 'monitor';
+
+/** A channel on a chat platform, configured in relevo.yaml or provided by a platform (the web chat's). */
+export interface ChannelSettings {
+  /** A platform's name: webchat, slack, mattermost, discord… */
+  readonly platform: string;
+  /** The platform's id for the channel. */
+  readonly id: string;
+  readonly kind: ChannelKind;
+  /** The organisation whose customers write in this (support) channel. */
+  readonly organisation?: string;
+  /** When a customer's conversation becomes a ticket: at once, or when an agent asks for it. */
+  readonly ticketOn: 'first_message' | 'agent_request';
+}
+
+export interface TicketSettings {
+  /** Minutes a proposed solution waits for the customer before the ticket resolves by itself. */
+  readonly confirmationWindow: number;
+  /** Characters; longer messages are refused with a message saying so. */
+  readonly maxMessageLength: number;
+  /** Messages made only of these (and punctuation) open no ticket. */
+  readonly greetings: readonly string[];
+  /** An agent's message in a customer's thread that starts with this is a private note, not a reply. */
+  readonly notePrefix: string;
+  /** Where "Meant for a person" sends customers when that person's address is not known. */
+  readonly generalContact?: string;
+}
+
+export interface DeskConfig {
+  readonly plans: Readonly<Record<string, PlanSettings>>;
+  readonly organisations: readonly OrganisationSettings[];
+  readonly products: readonly ProductSettings[];
+  readonly agents: readonly AgentSettings[];
+  /** Every channel: the configured ones and those platforms provide (see `withChannels`). */
+  readonly channels: readonly ChannelSettings[];
+  readonly tickets: TicketSettings;
+}
+
+/**
+ * The configuration with the channels platforms provide besides the configured ones (the web chat's
+ * console and page). A channel configured explicitly is not added twice.
+ *
+ * @example
+ *   const desk = withChannels(config, [{ platform: 'webchat', id: 'agents', kind: 'agents', ticketOn: 'first_message' }]);
+ */
+export function withChannels(config: DeskConfig, provided: readonly ChannelSettings[]): DeskConfig {
+  const known = (c: ChannelSettings) =>
+    config.channels.some((x) => x.platform === c.platform && x.id === c.id);
+  return { ...config, channels: [...config.channels, ...provided.filter((c) => !known(c))] };
+}
+
+/** The agents' channels on every platform: each gets a ticket's triage card and waiting conversations. */
+export function agentChannels(config: Pick<DeskConfig, 'channels'>): { platform: string; channel: string }[] {
+  return config.channels
+    .filter((c) => c.kind === 'agents')
+    .map((c) => ({ platform: c.platform, channel: c.id }));
+}
