@@ -129,12 +129,9 @@ export function slackInboxHandlers(deps: SlackInboundDeps) {
       await actions.tickets.note(link.ticketNumber, actor, text, tx, { channelRef, via: 'maintainers' });
       return;
     }
-    if (channel.kind === 'agents' && e.thread_ts) {
+    if (channel.kind === 'agents' && link?.kind === 'agents' && e.thread_ts) {
       // A reply in a card's thread is the ticket's internal discussion.
-      const card = await tx.chatMessageRef.findFirst({
-        where: { purpose: 'card', platform: `slack:${e.channel}`, ref: `${e.channel}:${e.thread_ts}` },
-      });
-      if (card) await actions.tickets.note(card.ticketNumber, actor, text, tx, { channelRef });
+      await actions.tickets.note(link.ticketNumber, actor, text, tx, { channelRef });
     }
   }
 

@@ -36,6 +36,13 @@ export class MemoryChatAdapter implements ChatAdapter {
     found.edits++;
   }
 
+  /** Like Slack: replies to a message go to the thread named after it, in its channel. */
+  threadOf(ref: MessageRef): ChatTarget {
+    const found = this.messages.find((m) => m.ref === ref);
+    if (!found) throw new Error(`unknown message ${ref}`);
+    return { channel: found.target.channel, thread: ref };
+  }
+
   /** What a person would see in a channel/thread, oldest first. */
   async read(target: ChatTarget): Promise<OutMessage[]> {
     return this.messages
