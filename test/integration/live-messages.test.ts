@@ -1,8 +1,10 @@
 // Live messages on PGlite and PostgreSQL: what shows a ticket's card, an escalation or a waiting
 // conversation in a channel is posted there once and edited in place on every later change, on each
 // platform (the in-memory platform plays Slack, with threads; the web chat has none), and the thread a card
-// or an escalation opens is linked to its ticket. Across two instances, see live-messages-instances.test.ts.
+// or an escalation opens is linked to its ticket; a retried delivery whose post was never recorded finds that
+// post again. Across two instances, see live-messages-instances.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { showLive } from '../../src/core/live-messages/show.ts';
 import type { OutMessage } from '../../src/core/message.ts';
 import type { Actor } from '../../src/core/tickets/service.ts';
 import { liveConfigYaml } from '../fixtures/live-messages.ts';
@@ -166,5 +168,32 @@ describe.each(databaseKinds)('live messages on %s', (database) => {
     expect(
       await db().conversationLink.count({ where: { channel: 'agents-slack', thread: notice?.ref } }),
     ).toBe(0);
+  });
+
+  it('a delivery retried after its post was made but not recorded finds that post instead of posting again', async () => {
+    const n = await newTicket('Webhooks arrive twice');
+    // Any subject is shown the same way; an SLA warning is one the store is meant for next.
+    const place = { subject: `sla:${n}`, platform: 'slack', channel: 'agents-slack', ticketNumber: n };
+    const where = {
+      subject_platform_channel: { subject: place.subject, platform: 'slack', channel: 'agents-slack' },
+    };
+    const warning = { text: `#${n} is close to its first-response time` };
+    const first = await showLive(db(), slack, place, warning, 'outbox:sla-1');
+    // As if the process died after the post, before its record committed: the outbox retries the same item.
+    await db().liveMessage.delete({ where });
+    const again = await showLive(db(), slack, place, warning, 'outbox:sla-1');
+    expect(again).toEqual({ ref: first.ref, thread: first.ref, posted: true });
+    expect(slack.messages.filter((m) => m.message.text === warning.text)).toHaveLength(1);
+    const later = await showLive(
+      db(),
+      slack,
+      place,
+      { text: `#${n} missed its first-response time` },
+      'outbox:sla-2',
+    );
+    expect(later.posted).toBe(false);
+    expect(slack.messages.find((m) => m.ref === first.ref)?.message.text).toBe(
+      `#${n} missed its first-response time`,
+    );
   });
 });
