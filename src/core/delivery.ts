@@ -2,9 +2,11 @@
 // public event: it is the single road to a customer, so a private note cannot take it.
 import type { Db } from '../db/index.ts';
 import { t } from '../i18n/index.ts';
+import { showLive } from './live-messages/show.ts';
+import { liveSubject } from './live-messages/subjects.ts';
 import type { OutMessage } from './message.ts';
 import type { OutboxJob } from './outbox.ts';
-import type { ChatAdapter, ChatTarget } from './ports.ts';
+import type { ChatAdapter } from './ports.ts';
 import { renderCard, renderConversation, renderEscalation } from './tickets/card.ts';
 
 export class PrivateEventDeliveryError extends Error {
@@ -26,9 +28,9 @@ export async function deliver(deps: DeliveryDeps, job: OutboxJob, key: string): 
     case 'card':
       return syncCard(deps, job, key);
     case 'escalation':
-      return syncEscalation(deps, job);
+      return syncEscalation(deps, job, key);
     case 'conversation':
-      return syncConversation(deps, job);
+      return syncConversation(deps, job, key);
     case 'agent_notice':
       return noticeToAgent(deps, job, key);
   }
@@ -41,68 +43,68 @@ function adapterFor({ adapters, platforms }: DeliveryDeps, platform: string): Ch
   return adapter;
 }
 
-/** Posts once under `key` (SentMessage), edits afterwards; returns the ref and whether it was new. */
-async function postOrUpdate(
-  db: Db,
-  adapter: ChatAdapter,
-  key: string,
-  target: ChatTarget,
-  message: OutMessage,
-): Promise<{ ref: string; created: boolean }> {
-  const sent = await db.sentMessage.findUnique({ where: { key } });
-  if (sent) {
-    await adapter.update(sent.ref, message);
-    return { ref: sent.ref, created: false };
-  }
-  const ref = await adapter.post(target, message, key);
-  await db.sentMessage.create({ data: { key, platform: adapter.platform, ref } });
-  return { ref, created: true };
+// A card, an escalation post and a conversation notice are live messages: posted once per channel and
+// edited in place afterwards (core/live-messages). A card's and an escalation's threads are linked to
+// their ticket, so replies there become its private notes.
+
+async function syncCard(deps: DeliveryDeps, job: Extract<OutboxJob, { kind: 'card' }>, key: string) {
+  const adapter = adapterFor(deps, job.platform);
+  const message = await renderCard(deps.db, job.ticketNumber);
+  await showLive(
+    deps.db,
+    adapter,
+    {
+      subject: liveSubject.card(job.ticketNumber),
+      platform: job.platform,
+      channel: job.channel,
+      ticketNumber: job.ticketNumber,
+      threadLink: 'agents',
+    },
+    message,
+    key,
+  );
 }
 
-async function syncEscalation(deps: DeliveryDeps, job: Extract<OutboxJob, { kind: 'escalation' }>) {
+async function syncEscalation(
+  deps: DeliveryDeps,
+  job: Extract<OutboxJob, { kind: 'escalation' }>,
+  key: string,
+) {
   const { db } = deps;
   const adapter = adapterFor(deps, job.platform);
   const message = await renderEscalation(db, job.escalationId);
-  const { ref, created } = await postOrUpdate(
+  const { ticketNumber } = await db.escalation.findUniqueOrThrow({
+    where: { id: job.escalationId },
+    select: { ticketNumber: true },
+  });
+  await showLive(
     db,
     adapter,
-    `escalation:${job.escalationId}:${job.platform}:${job.channel}`,
-    { channel: job.channel },
-    message,
-  );
-  if (!created) return;
-  // The post opens the maintainers' thread: their replies there become private notes on the ticket.
-  const thread = adapter.threadOf?.(ref) ?? { channel: job.channel, thread: ref };
-  const esc = await db.escalation.update({ where: { id: job.escalationId }, data: { threadRef: ref } });
-  await db.conversationLink.upsert({
-    where: {
-      platform_channel_thread: {
-        platform: job.platform,
-        channel: thread.channel,
-        thread: thread.thread ?? ref,
-      },
-    },
-    create: {
+    {
+      subject: liveSubject.escalation(job.escalationId),
       platform: job.platform,
-      channel: thread.channel,
-      thread: thread.thread ?? ref,
-      kind: 'maintainers',
-      ticketNumber: esc.ticketNumber,
+      channel: job.channel,
+      ticketNumber,
+      threadLink: 'maintainers',
     },
-    update: {},
-  });
+    message,
+    key,
+  );
 }
 
-async function syncConversation(deps: DeliveryDeps, job: Extract<OutboxJob, { kind: 'conversation' }>) {
-  const { db } = deps;
+async function syncConversation(
+  deps: DeliveryDeps,
+  job: Extract<OutboxJob, { kind: 'conversation' }>,
+  key: string,
+) {
   const adapter = adapterFor(deps, job.platform);
-  const message = await renderConversation(db, job.conversationId);
-  await postOrUpdate(
-    db,
+  const message = await renderConversation(deps.db, job.conversationId);
+  await showLive(
+    deps.db,
     adapter,
-    `conversation:${job.conversationId}:${job.platform}:${job.channel}`,
-    { channel: job.channel },
+    { subject: liveSubject.conversation(job.conversationId), platform: job.platform, channel: job.channel },
     message,
+    key,
   );
 }
 
@@ -162,24 +164,4 @@ async function deliverToCustomer(deps: DeliveryDeps, eventId: string, key: strin
     const adapter = adapterFor(deps, link.platform);
     await adapter.post({ channel: link.channel, thread: link.thread }, message, `${key}:${link.id}`);
   }
-}
-
-async function syncCard(deps: DeliveryDeps, job: Extract<OutboxJob, { kind: 'card' }>, key: string) {
-  const { db } = deps;
-  const adapter = adapterFor(deps, job.platform);
-  const message = await renderCard(db, job.ticketNumber);
-  const where = {
-    purpose_ticketNumber_platform: {
-      purpose: 'card',
-      ticketNumber: job.ticketNumber,
-      platform: `${job.platform}:${job.channel}`,
-    },
-  };
-  const existing = await db.chatMessageRef.findUnique({ where });
-  if (existing) {
-    await adapter.update(existing.ref, message);
-    return;
-  }
-  const ref = await adapter.post({ channel: job.channel }, message, key);
-  await db.chatMessageRef.create({ data: { ...where.purpose_ticketNumber_platform, ref } });
 }

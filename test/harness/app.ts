@@ -5,7 +5,7 @@ import { parseEnv } from '../../src/config/env.ts';
 import { type FileConfig, parseConfigFile } from '../../src/config/file.ts';
 import type { Clock } from '../../src/core/ports.ts';
 import { testConfigYaml } from '../fixtures/config.ts';
-import { type DatabaseKind, freshDatabase } from './databases.ts';
+import { type DatabaseKind, freshDatabase, type TestDatabase } from './databases.ts';
 
 export { testConfigYaml };
 
@@ -35,7 +35,8 @@ export interface TestApp {
 
 export async function startTestApp(
   opts: {
-    database?: DatabaseKind;
+    /** A fresh database of this kind (default PGlite), or one the test prepared (the app drops it at stop). */
+    database?: DatabaseKind | TestDatabase;
     clock?: Clock;
     config?: string;
     pollMs?: number;
@@ -51,7 +52,9 @@ export async function startTestApp(
 ): Promise<TestApp> {
   const database = opts.sameDatabaseAs
     ? { env: opts.sameDatabaseAs.databaseEnv, drop: async () => {} }
-    : await freshDatabase(opts.database ?? 'pglite');
+    : typeof opts.database === 'object'
+      ? opts.database
+      : await freshDatabase(opts.database ?? 'pglite');
   const env = parseEnv({
     ...database.env,
     PORT: '0',

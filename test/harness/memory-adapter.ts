@@ -11,7 +11,7 @@ export interface MemoryMessage {
 
 export class MemoryChatAdapter implements ChatAdapter {
   readonly platform: string;
-  readonly capabilities = { threads: false, privateReplies: false, forms: false } as const;
+  readonly capabilities = { threads: true, privateReplies: false, forms: false } as const;
   readonly messages: MemoryMessage[] = [];
   private readonly seenKeys = new Map<string, string>();
 
@@ -35,6 +35,13 @@ export class MemoryChatAdapter implements ChatAdapter {
     if (!found) throw new Error(`unknown message ${ref}`);
     found.message = structuredClone(message);
     found.edits++;
+  }
+
+  /** Like Slack: replies to a message go to the thread named after it, in its channel. */
+  threadOf(ref: MessageRef): ChatTarget {
+    const found = this.messages.find((m) => m.ref === ref);
+    if (!found) throw new Error(`unknown message ${ref}`);
+    return { channel: found.target.channel, thread: ref };
   }
 
   /** What a person would see in a channel/thread, oldest first. */

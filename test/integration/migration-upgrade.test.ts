@@ -2,15 +2,28 @@
 // sessions and web chat identity keep every contact (verified: they came from platforms that identify
 // people), give existing web chat sessions an expiry, then end them — nobody ever proved those addresses.
 // Ticket.source turning from an enum into text keeps every ticket's source.
-
-import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
+// The live_messages migration moves what Relevo had posted to edit later (cards, escalation posts,
+// conversation notices) into LiveMessage: a Relevo started on the old database upgrades it and edits those
+// very messages, and a reply in an old card's Slack thread is still a note on its ticket.
+import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { applyMigrations, migrationsDir, type SqlConnection } from '../../src/db/migrate.ts';
-import { databaseKinds, freshDatabase } from '../harness/databases.ts';
+import { databaseKinds, freshDatabase, type TestDatabase } from '../harness/databases.ts';
+import {
+  AGENTS,
+  ANA,
+  CUSTOMER,
+  MAINTAINERS,
+  type SlackTestApp,
+  SUPPORT,
+  SUPPORT_ON_REQUEST,
+  startSlackApp,
+  textOf,
+} from '../harness/slack/slack-app.ts';
 
 /** A directory holding the committed migrations that sort before `stop` (all of them without it). */
 async function migrationsBefore(stop?: string): Promise<string> {
@@ -33,7 +46,22 @@ async function connect(kind: (typeof databaseKinds)[number]) {
       query: async (sql, params) => ({ rows: (await lite.query(sql, params)).rows as never[] }),
       exec: (sql) => lite.exec(sql),
     };
-    return { conn, close: () => lite.close() };
+    let snapshotDir: string | undefined;
+    return {
+      conn,
+      close: async () => {
+        if (!lite.closed) await lite.close();
+        if (snapshotDir) await rm(snapshotDir, { recursive: true, force: true });
+      },
+      /** The database as it is now, for a Relevo to open (and finish upgrading); stops using it here. */
+      handOver: async (): Promise<TestDatabase> => {
+        snapshotDir = await mkdtemp(path.join(tmpdir(), 'relevo-upgrade-'));
+        const file = path.join(snapshotDir, 'before.tar');
+        await writeFile(file, Buffer.from(await (await lite.dumpDataDir('none')).arrayBuffer()));
+        await lite.close();
+        return { env: { RELEVO_DATA_DIR: 'memory://', RELEVO_PGLITE_SNAPSHOT: file }, drop: async () => {} };
+      },
+    };
   }
   const database = await freshDatabase('postgresql');
   const client = new pg.Client({ connectionString: database.env.DATABASE_URL });
@@ -42,11 +70,17 @@ async function connect(kind: (typeof databaseKinds)[number]) {
     query: async (sql, params) => ({ rows: (await client.query(sql, params)).rows }),
     exec: (sql) => client.query(sql),
   };
+  let handedOver = false;
   return {
     conn,
     close: async () => {
-      await client.end();
+      if (!handedOver) await client.end();
       await database.drop();
+    },
+    handOver: async (): Promise<TestDatabase> => {
+      handedOver = true;
+      await client.end();
+      return { env: database.env, drop: async () => {} };
     },
   };
 }
@@ -136,4 +170,181 @@ describe.each(databaseKinds)('upgrading a %s database that holds data', (kind) =
       for (const dir of dirs) await rm(dir, { recursive: true, force: true });
     }
   }, 60_000);
+});
+
+// Relevo's messages in Slack and in the web chat before the live_messages migration: a ticket's card in
+// each agents' channel (ChatMessageRef), an escalation's post (SentMessage "escalation:…", and the
+// adapter's own "slack:escalation:…" row) and the notice of a waiting conversation (SentMessage
+// "conversation:…"). Timestamps are Slack ts values; the refs are "<channel>:<ts>".
+const before = {
+  support: '1767000000.000100',
+  card: '1767000001.000200',
+  escalation: '1767000002.000300',
+  notice: '1767000003.000400',
+  waiting: '1767000004.000500',
+};
+
+function seedBeforeLiveMessages(webchatCard: string) {
+  const msg = (text: string) => JSON.stringify([{ text, channelRef: 'slack:x', at: '2026-11-30T09:00:00Z' }]);
+  return `
+    INSERT INTO "Organisation" (id, name, plan, language, "emailDomains", products, "updatedAt")
+      VALUES ('acme', 'Acme', 'production', 'en', '{example.com}', '{platform}', now());
+    INSERT INTO "Product" (id, name, "maintainersChannel") VALUES ('platform', 'Platform', '${MAINTAINERS}');
+    INSERT INTO "Contact" (id, "organisationId", name) VALUES ('c1', 'acme', 'Carla Customer');
+    INSERT INTO "Ticket" (number, subject, status, source, "requesterId", "organisationId", "productId", "updatedAt")
+      VALUES (1, 'Backups fail since Monday', 'on_hold', 'slack', 'c1', 'acme', 'platform', now());
+    SELECT setval(pg_get_serial_sequence('"Ticket"', 'number'), 1);
+    INSERT INTO "TicketEvent" (id, "ticketNumber", type, visibility, "authorKind", "authorContactId", body)
+      VALUES ('ev1', 1, 'customer_message', 'public', 'contact', 'c1', 'Backups fail since Monday');
+    INSERT INTO "ConversationLink" (id, platform, channel, thread, kind, "ticketNumber")
+      VALUES ('l1', 'slack', '${SUPPORT}', '${before.support}', 'customer', 1),
+             ('l2', 'slack', '${MAINTAINERS}', '${before.escalation}', 'maintainers', 1);
+    INSERT INTO "Escalation" (id, "ticketNumber", "productId", "threadRef", "updatedAt")
+      VALUES ('e-old', 1, 'platform', '${MAINTAINERS}:${before.escalation}', now());
+    INSERT INTO "ChatMessageRef" (id, purpose, "ticketNumber", platform, ref, "updatedAt")
+      VALUES ('r1', 'card', 1, 'slack:${AGENTS}', '${AGENTS}:${before.card}', now()),
+             ('r2', 'card', 1, 'webchat:agents', '${webchatCard}', now());
+    INSERT INTO "PendingConversation" (id, platform, channel, thread, "contactId", messages, "updatedAt")
+      VALUES ('pc-old', 'slack', '${SUPPORT_ON_REQUEST}', '${before.waiting}', 'c1', '${msg('Can you add SSO?')}', now());
+    -- e-gone's escalation was deleted with its ticket: its post has nothing left to show and is not moved.
+    INSERT INTO "SentMessage" (key, platform, ref) VALUES
+      ('escalation:e-old:slack:${MAINTAINERS}', 'slack', '${MAINTAINERS}:${before.escalation}'),
+      ('slack:escalation:e-old:slack:${MAINTAINERS}', 'slack', '${MAINTAINERS}:${before.escalation}'),
+      ('escalation:e-gone:slack:${MAINTAINERS}', 'slack', '${MAINTAINERS}:1767000000.000009'),
+      ('conversation:pc-old:slack:${AGENTS}', 'slack', '${AGENTS}:${before.notice}');
+  `;
+}
+
+describe.each(databaseKinds)('upgrading a %s database with messages Relevo edits in place', (kind) => {
+  it('moves cards, escalation posts and conversation notices into LiveMessage and edits them, never posting again', async () => {
+    const liveMessages = (await readdir(migrationsDir)).sort().find((n) => n.endsWith('_live_messages'));
+    expect(liveMessages).toBeDefined();
+    const { conn, close, handOver } = await connect(kind);
+    const dir = await migrationsBefore(liveMessages);
+    let s: SlackTestApp | undefined;
+    try {
+      await applyMigrations(conn, dir);
+      const [webchatCard] = (
+        await conn.query<{ id: string }>(
+          `INSERT INTO "WebchatPost" (channel, "authorKind", "authorName", message, "updatedAt")
+           VALUES ('agents', 'relevo', 'Relevo', '{"title":"#1 Backups fail since Monday","text":"old"}', now())
+           RETURNING id::text`,
+        )
+      ).rows;
+      await conn.exec(seedBeforeLiveMessages(webchatCard?.id ?? ''));
+
+      // Relevo starts on the old database, with Slack holding what it had posted, and upgrades it.
+      s = await startSlackApp(await handOver(), {
+        beforeStart: (fake) => {
+          const bot = { user: fake.botUserId, bot_id: fake.botId };
+          fake.addMessage(SUPPORT, { ts: before.support, user: CUSTOMER, text: 'Backups fail since Monday' });
+          fake.addMessage(AGENTS, { ts: before.card, ...bot, text: '#1 Backups fail since Monday' });
+          fake.addMessage(MAINTAINERS, {
+            ts: before.escalation,
+            ...bot,
+            text: 'Escalation: #1 Backups fail',
+          });
+          fake.addMessage(AGENTS, { ts: before.notice, ...bot, text: 'Conversation from Carla Customer' });
+          fake.addMessage(SUPPORT_ON_REQUEST, {
+            ts: before.waiting,
+            user: CUSTOMER,
+            text: 'Can you add SSO?',
+          });
+        },
+      });
+      const app = s.t.app;
+      const db = app.db.prisma;
+      const rows = await db.liveMessage.findMany({ orderBy: [{ subject: 'asc' }, { platform: 'asc' }] });
+      expect(
+        rows.map(({ subject, platform, channel, ref, thread, ticketNumber }) => ({
+          subject,
+          platform,
+          channel,
+          ref,
+          thread,
+          ticketNumber,
+        })),
+      ).toEqual([
+        {
+          subject: 'card:1',
+          platform: 'slack',
+          channel: AGENTS,
+          ref: `${AGENTS}:${before.card}`,
+          thread: before.card,
+          ticketNumber: 1,
+        },
+        {
+          subject: 'card:1',
+          platform: 'webchat',
+          channel: 'agents',
+          ref: webchatCard?.id,
+          thread: null,
+          ticketNumber: 1,
+        },
+        {
+          subject: 'conversation:pc-old',
+          platform: 'slack',
+          channel: AGENTS,
+          ref: `${AGENTS}:${before.notice}`,
+          thread: before.notice,
+          ticketNumber: null,
+        },
+        {
+          subject: 'escalation:e-old',
+          platform: 'slack',
+          channel: MAINTAINERS,
+          ref: `${MAINTAINERS}:${before.escalation}`,
+          thread: before.escalation,
+          ticketNumber: 1,
+        },
+      ]);
+      // SentMessage keeps only what adapters wrote for their own re-deliveries.
+      expect((await db.sentMessage.findMany()).map((m) => m.key)).toEqual([
+        `slack:escalation:e-old:slack:${MAINTAINERS}`,
+      ]);
+
+      // A change to each: the same messages are edited, nothing of them is posted again.
+      s.fake.clearCalls();
+      const ana = { kind: 'agent', agentId: 'ana' } as const;
+      await app.tickets.setField(1, ana, 'priority', 'urgent');
+      await app.actions.escalations.claim(1, { kind: 'agent', agentId: 'mia' });
+      const created = await app.actions.conversations.createTicket('pc-old', ana);
+      await app.settle();
+      const edited = s.fake.callsTo('chat.update').map((c) => `${c.args.channel}:${c.args.ts}`);
+      expect(edited).toEqual(
+        expect.arrayContaining([
+          `${AGENTS}:${before.card}`,
+          `${MAINTAINERS}:${before.escalation}`,
+          `${AGENTS}:${before.notice}`,
+        ]),
+      );
+      const postedText = s.fake.callsTo('chat.postMessage').map((c) => JSON.stringify(c.args));
+      expect(postedText.filter((p) => p.includes('#1 ') || p.includes('Conversation from'))).toEqual([]);
+      expect(s.fake.messages(MAINTAINERS).filter((m) => m.bot_id)).toHaveLength(1);
+      expect(textOf(s.fake.findMessage(AGENTS, before.card))).toContain('urgent');
+      expect(textOf(s.fake.findMessage(AGENTS, before.notice))).toContain(`Ticket #${created} created.`);
+      // The web chat's card is the same post, edited.
+      const cards = await db.webchatPost.findMany({ where: { channel: 'agents' } });
+      const old = cards.filter((p) => JSON.stringify(p.message).includes('#1 '));
+      expect(old.map((p) => String(p.id))).toEqual([webchatCard?.id]);
+      expect(JSON.stringify(old[0]?.message)).toContain('urgent');
+
+      // A reply in the old card's thread is still the ticket's discussion, through the link the upgrade wrote.
+      await s.slack.message({
+        channel: AGENTS,
+        user: ANA,
+        text: 'The backup disk is full',
+        threadTs: before.card,
+      });
+      await app.settle();
+      const note = await db.ticketEvent.findFirst({
+        where: { ticketNumber: 1, body: 'The backup disk is full' },
+      });
+      expect(note).toMatchObject({ type: 'private_note', visibility: 'internal', authorAgentId: 'ana' });
+    } finally {
+      await s?.stop();
+      await close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -375,8 +375,11 @@ describe.each(databaseKinds)('triage, escalation and resolution on %s', (databas
     await t.app.tickets.intake({
       platform: 'webchat',
       channel: 'support',
-      thread: (await t.app.db.prisma.conversationLink.findFirstOrThrow({ where: { ticketNumber: c.number } }))
-        .thread,
+      thread: (
+        await t.app.db.prisma.conversationLink.findFirstOrThrow({
+          where: { ticketNumber: c.number, kind: 'customer' },
+        })
+      ).thread,
       contactId: c.contactId,
       text: 'https://staging.example.com, screenshot attached',
     });
@@ -620,7 +623,18 @@ describe.each(databaseKinds)('triage, escalation and resolution on %s', (databas
     });
     expect(link).toMatchObject({ platform: 'slack', channel: 'maint-platform', thread: post.ref });
     const row = await t.app.db.prisma.escalation.findFirstOrThrow({ where: { ticketNumber: n } });
-    expect(row).toMatchObject({ status: 'open', productId: 'platform', threadRef: post.ref });
+    expect(row).toMatchObject({ status: 'open', productId: 'platform' });
+    // The escalation's post is its live message there: later changes edit that post.
+    const live = await t.app.db.prisma.liveMessage.findUniqueOrThrow({
+      where: {
+        subject_platform_channel: {
+          subject: `escalation:${row.id}`,
+          platform: 'slack',
+          channel: 'maint-platform',
+        },
+      },
+    });
+    expect(live).toMatchObject({ ref: post.ref, thread: post.ref, ticketNumber: n });
 
     const card = cardOf(n).message;
     expect(card.buttons?.map((b) => b.action)).not.toContain('ticket.escalate');

@@ -126,7 +126,7 @@ export class ChatRouter {
     // agents' internal discussion. Both are private notes.
     if (channel.kind === 'maintainers' && link.kind === 'maintainers') {
       await actions.tickets.note(link.ticketNumber, actor, text, tx, { channelRef, via: 'maintainers' });
-    } else if (channel.kind === 'agents' && (link.kind as string) === 'agents') {
+    } else if (channel.kind === 'agents' && link.kind === 'agents') {
       await actions.tickets.note(link.ticketNumber, actor, text, tx, { channelRef });
     }
   }

@@ -4,7 +4,7 @@
 
 import { testConfigYaml } from '../../fixtures/config.ts';
 import { startTestApp, type TestApp } from '../app.ts';
-import type { DatabaseKind } from '../databases.ts';
+import type { DatabaseKind, TestDatabase } from '../databases.ts';
 import { type FakeSocketMode, startFakeSocketMode } from './fake-socket-mode.ts';
 import { type FakeSlack, startFakeSlack } from './fake-web-api.ts';
 import { SlackClient } from './signed-requests.ts';
@@ -67,12 +67,15 @@ export interface SlackAppOptions {
 }
 
 export function startSlackApp(
-  database: DatabaseKind | undefined,
+  database: DatabaseKind | TestDatabase | undefined,
   opts: SlackAppOptions & { socketMode: true },
 ): Promise<SlackTestApp & { socket: FakeSocketMode }>;
-export function startSlackApp(database?: DatabaseKind, opts?: SlackAppOptions): Promise<SlackTestApp>;
+export function startSlackApp(
+  database?: DatabaseKind | TestDatabase,
+  opts?: SlackAppOptions,
+): Promise<SlackTestApp>;
 export async function startSlackApp(
-  database: DatabaseKind = 'pglite',
+  database: DatabaseKind | TestDatabase = 'pglite',
   opts: SlackAppOptions = {},
 ): Promise<SlackTestApp> {
   const fake = await startFakeSlack({

@@ -1,0 +1,11 @@
+// What a live message shows, as the `subject` it is stored under: one name per thing, whatever the
+// platform, so "the card of #12 in #agents on Slack" is found by (card:12, slack, C0AGENTS).
+
+export const liveSubject = {
+  /** A ticket's triage card in an agents' channel. */
+  card: (ticketNumber: number) => `card:${ticketNumber}`,
+  /** An escalation's post in its product's maintainers' channel. */
+  escalation: (escalationId: string) => `escalation:${escalationId}`,
+  /** The notice of a conversation waiting for an agent to open its ticket. */
+  conversation: (conversationId: string) => `conversation:${conversationId}`,
+};
