@@ -5,6 +5,7 @@ import type { OutMessage } from '../../src/core/message.ts';
 import type { ChatAdapter, ChatTarget, Logger, MessageRef } from '../../src/core/ports.ts';
 import type { Db } from '../../src/db/index.ts';
 import { renderMessage } from './blocks.ts';
+import { slackCall } from './errors.ts';
 import { slackLogger } from './logger.ts';
 import { ChannelPacer } from './pacer.ts';
 
@@ -28,7 +29,10 @@ export class SlackAdapter implements ChatAdapter {
   constructor(private readonly opts: SlackAdapterOptions) {
     this.pacer = opts.pacer ?? new ChannelPacer({ burst: 4, perSecond: 1 });
     opts.client.on(WebClientEvent.RATE_LIMITED, (retryAfter: number, { url }: { url: string }) => {
-      opts.log.warn({ retryAfter, method: url.split('/').at(-1) }, 'Slack rate limit: waiting Retry-After');
+      opts.log.warn(
+        { retryAfter, method: url.split('/').at(-1) },
+        'Slack rate limit: retrying after Retry-After',
+      );
     });
   }
 
@@ -43,15 +47,17 @@ export class SlackAdapter implements ChatAdapter {
     }
     const rendered = renderMessage(message);
     await this.pacer.take(target.channel);
-    const res = await client.chat.postMessage({
-      channel: target.channel,
-      ...(target.thread ? { thread_ts: target.thread } : {}),
-      text: rendered.text,
-      blocks: rendered.blocks,
-      // An agent's reply shows under the agent's name (chat:write.customize).
-      ...(message.author ? { username: message.author } : {}),
-      unfurl_links: false,
-    });
+    const res = await slackCall('chat.postMessage', () =>
+      client.chat.postMessage({
+        channel: target.channel,
+        ...(target.thread ? { thread_ts: target.thread } : {}),
+        text: rendered.text,
+        blocks: rendered.blocks,
+        // An agent's reply shows under the agent's name (chat:write.customize).
+        ...(message.author ? { username: message.author } : {}),
+        unfurl_links: false,
+      }),
+    );
     const ref = `${res.channel ?? target.channel}:${res.ts}`;
     if (idempotencyKey) {
       await db.sentMessage.upsert({
@@ -67,7 +73,9 @@ export class SlackAdapter implements ChatAdapter {
     const { channel, ts } = parseRef(ref);
     const rendered = renderMessage(message);
     await this.pacer.take(channel);
-    await this.opts.client.chat.update({ channel, ts, text: rendered.text, blocks: rendered.blocks });
+    await slackCall('chat.update', () =>
+      this.opts.client.chat.update({ channel, ts, text: rendered.text, blocks: rendered.blocks }),
+    );
   }
 
   threadOf(ref: MessageRef): ChatTarget {
@@ -76,11 +84,21 @@ export class SlackAdapter implements ChatAdapter {
   }
 }
 
-/** A WebClient that logs through Relevo's logger (never the token) and honours 429 Retry-After. */
+/** How long a Web API call may go unanswered before it counts as a failure (Slack answers within ~1 s). */
+export const SLACK_TIMEOUT_MS = 5_000;
+
+/**
+ * A WebClient that logs through Relevo's logger (never the token) and fails fast: the outbox retries each
+ * delivery with its own backoff (and Retry-After), so the client must not hold one — nor the deliveries
+ * behind it — for long. One quick retry covers a dropped keep-alive connection; a 429 is thrown with its
+ * Retry-After instead of waited out; an unanswered call ends after SLACK_TIMEOUT_MS.
+ */
 export function slackClient(token: string, log: Logger, apiUrl?: string): WebClient {
   return new WebClient(token, {
     ...(apiUrl ? { slackApiUrl: apiUrl } : {}),
     logger: slackLogger(log, 'slack web api'),
-    retryConfig: { retries: 5, factor: 2, minTimeout: 200, maxTimeout: 5_000 },
+    retryConfig: { retries: 1, minTimeout: 100, maxTimeout: 100 },
+    rejectRateLimitedCalls: true,
+    timeout: SLACK_TIMEOUT_MS,
   });
 }
