@@ -84,20 +84,24 @@ export class SlackAdapter implements ChatAdapter {
   }
 }
 
-/** How long a Web API call may go unanswered before it counts as a failure (Slack answers within ~1 s). */
-export const SLACK_TIMEOUT_MS = 5_000;
+/**
+ * How long a Web API call may go unanswered before it counts as a failure: Slack's Python SDK's default.
+ * Shorter would turn a slow answer into a retry that posts twice; while Slack hangs it holds only Slack's
+ * own deliveries (each platform drains apart, src/jobs/outbox-worker.ts).
+ */
+export const SLACK_TIMEOUT_MS = 30_000;
 
 /**
  * A WebClient that logs through Relevo's logger (never the token) and fails fast: the outbox retries each
- * delivery with its own backoff (and Retry-After), so the client must not hold one — nor the deliveries
- * behind it — for long. One quick retry covers a dropped keep-alive connection; a 429 is thrown with its
- * Retry-After instead of waited out; an unanswered call ends after SLACK_TIMEOUT_MS.
+ * delivery with its own backoff (and Retry-After), so the client retries nothing itself — a 429 is thrown
+ * with its Retry-After instead of waited out, an unanswered call ends after SLACK_TIMEOUT_MS — and one
+ * attempt stays well within the outbox's 60 s claim on its item.
  */
 export function slackClient(token: string, log: Logger, apiUrl?: string): WebClient {
   return new WebClient(token, {
     ...(apiUrl ? { slackApiUrl: apiUrl } : {}),
     logger: slackLogger(log, 'slack web api'),
-    retryConfig: { retries: 1, minTimeout: 100, maxTimeout: 100 },
+    retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
     timeout: SLACK_TIMEOUT_MS,
   });

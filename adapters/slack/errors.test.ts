@@ -95,8 +95,7 @@ describe('Slack errors as delivery failures', () => {
   });
 
   it('a 5xx (Slack or a proxy failing) is retried, as an outage', async () => {
-    // The client's own quick retry meets the second one.
-    fake.failNext('chat.postMessage', { status: 503, times: 2 });
+    fake.failNext('chat.postMessage', { status: 503 });
     const failure = await failureOf(client);
     expect(failure).toMatchObject({ code: 'server_error', retryable: true, outage: true });
     expect(failure.message).toContain('HTTP 503');
@@ -112,7 +111,7 @@ describe('Slack errors as delivery failures', () => {
   it('a call left unanswered ends at the client’s timeout: retried, as an outage', async () => {
     fake.hang({ methods: ['chat.postMessage'] });
     try {
-      // Relevo's client waits SLACK_TIMEOUT_MS; a shorter one shows the same error sooner.
+      // Relevo's client waits SLACK_TIMEOUT_MS; a shorter timeout shows the same error sooner.
       const impatient = new WebClient(fake.botToken, {
         slackApiUrl: fake.url,
         logger: slackLogger,
