@@ -69,11 +69,10 @@ const en: DeliveryTexts = {
 const es: DeliveryTexts = {
   platform: (p) => platformNames[p]?.es ?? p,
   what: {
-    customer_event: (p) => `un mensaje al cliente (a través de ${p})`,
+    customer_event: (p) => `un mensaje al cliente (vía ${p})`,
     card: (p) => `la tarjeta del ticket en el canal de agentes (en ${p})`,
     escalation: (p) => `la escalada a los responsables del producto (en ${p})`,
-    agent_notice: (p) =>
-      `la copia personal de un mensaje del cliente al agente del ticket (a través de ${p})`,
+    agent_notice: (p) => `la copia personal de un mensaje del cliente al agente del ticket (vía ${p})`,
   },
   gaveUp: (what, n) =>
     `Relevo dejó de intentar entregar ${what} tras ${n === 1 ? 'un intento' : `${n} intentos`}.`,
