@@ -177,7 +177,7 @@ export class FakeSlack {
   private socketMode?: SocketModeEndpoint;
   /** While set, Web API calls (to these methods, or all) wait unanswered until `resume()`. */
   private hung: { methods?: Set<string> } | undefined;
-  private readonly waiting: Array<() => void> = [];
+  private readonly waiting: { release: () => void; callerWaits: boolean }[] = [];
 
   constructor(opts: FakeSlackOptions = {}) {
     this.botToken = opts.botToken ?? `xoxb-1-${randomBytes(12).toString('hex')}`;
@@ -310,12 +310,17 @@ export class FakeSlack {
   /** Ends `hang()`: the calls held so far are answered, later ones are at once. */
   resume(): void {
     this.hung = undefined;
-    for (const release of this.waiting.splice(0)) release();
+    for (const held of this.waiting.splice(0)) held.release();
   }
 
   /** Calls being held by `hang()` right now (their callers still waiting or not). */
   get hanging(): number {
     return this.waiting.length;
+  }
+
+  /** Of the calls held by `hang()`, those whose caller is still waiting for the answer (not timed out). */
+  get hangingWithCaller(): number {
+    return this.waiting.filter((held) => held.callerWaits).length;
   }
 
   /** Resolves once at least `count` calls are being held by `hang()`. */
@@ -457,7 +462,12 @@ export class FakeSlack {
     const method = m[1]!;
     if (this.hung && (!this.hung.methods || this.hung.methods.has(method))) {
       await new Promise<void>((release) => {
-        this.waiting.push(release);
+        const held = { release, callerWaits: true };
+        this.waiting.push(held);
+        req.socket.once('close', () => {
+          held.callerWaits = false;
+          this.changes.notify();
+        });
         this.changes.notify();
       });
       if (res.destroyed || req.socket.destroyed) return;
