@@ -64,7 +64,8 @@ describe.each(databaseKinds)('dead letters on %s', (database) => {
     });
     expect(res.status).toBe(200);
     const ticket = await eventually(
-      () => db().ticket.findFirst({ where: { subject: 'The dashboard will not load' } }),
+      async () =>
+        (await db().ticket.findFirst({ where: { subject: 'The dashboard will not load' } })) ?? undefined,
       'the ticket',
     );
     const gaveUp = async () => (await notesOf(ticket.number)).filter((b) => b.includes('gave up delivering'));
@@ -136,7 +137,7 @@ describe.each(databaseKinds)('dead letters on %s', (database) => {
     });
     transport.close();
     const ticket = await eventually(
-      () => db().ticket.findFirst({ where: { subject: 'No funciona la VPN' } }),
+      async () => (await db().ticket.findFirst({ where: { subject: 'No funciona la VPN' } })) ?? undefined,
       'the ticket',
     );
     const gaveUp = async () =>

@@ -62,7 +62,7 @@ describe.each(databaseKinds)('platform isolation on %s', (database) => {
     transport.close();
 
     const ticket = await eventually(
-      () => db().ticket.findFirst({ where: { subject: 'VPN down' } }),
+      async () => (await db().ticket.findFirst({ where: { subject: 'VPN down' } })) ?? undefined,
       'the ticket of the email',
       SLOW,
     );
