@@ -11,12 +11,12 @@ import { chatInbox } from './core/chat/inbox.ts';
 import { ChatRouter } from './core/chat/router.ts';
 import { withChannels } from './core/config.ts';
 import { deliver } from './core/delivery.ts';
+import { noteDeliveryFailure } from './core/delivery-failures.ts';
 import { syncDirectory } from './core/directory.ts';
 import { DomainEvents } from './core/events.ts';
 import { VerificationCodes } from './core/identity/codes.ts';
 import { drainInbox, type InboundHandler, type InboundPreparer } from './core/inbox.ts';
 import { IngressGate } from './core/ingress.ts';
-import type { OutboxJob } from './core/outbox.ts';
 import type { ChatAdapter, Clock, Mailer, Notifier } from './core/ports.ts';
 import { systemClock } from './core/ports.ts';
 import { sweepSeenRequests } from './core/replay.ts';
@@ -37,7 +37,7 @@ import { createHttpServer } from './http/server.ts';
 import { ConsoleSessions, sweepSessions } from './http/sessions.ts';
 import { STREAM_HEARTBEAT_MS, StreamSlots } from './http/streams.ts';
 import { TaskLoop } from './jobs/loop.ts';
-import { drainOutbox } from './jobs/outbox-worker.ts';
+import { OutboxWorker } from './jobs/outbox-worker.ts';
 import { channelModules } from './modules/index.ts';
 import type { ModuleContext, ModuleParts } from './modules/module.ts';
 
@@ -83,28 +83,6 @@ async function apiTokenFor(env: Env): Promise<string> {
     await writeFile(file, `${token}\n`, { mode: 0o600 });
     return token;
   }
-}
-
-/** A message that could not reach its customer shows on the ticket: once at the first failure, once at the last. */
-async function recordDeliveryFailure(
-  db: Database['prisma'],
-  tickets: TicketService,
-  job: OutboxJob,
-  err: Error,
-  attempts: number,
-  dead: boolean,
-) {
-  if (job.kind !== 'customer_event' || (attempts !== 1 && !dead)) return;
-  const event = await db.ticketEvent.findUnique({ where: { id: job.eventId } });
-  if (!event) return;
-  const why = err.message.slice(0, 300);
-  await tickets.note(
-    event.ticketNumber,
-    { kind: 'system' },
-    dead
-      ? `Gave up delivering a message to the customer after ${attempts} attempts: ${why}`
-      : `A message could not be delivered to the customer yet (${why}); Relevo keeps retrying.`,
-  );
 }
 
 export async function createApp(options: AppOptions): Promise<App> {
@@ -183,18 +161,18 @@ export async function createApp(options: AppOptions): Promise<App> {
   const mailer: Mailer | undefined = parts.find((p) => p.mailer)?.mailer;
   const inboxLoop = new TaskLoop('inbox', () => drainInboxOnce(), pollMs, log);
   const drainInboxOnce = () => drainInbox(db.prisma, inboxHandlers, log, ingress, inboxPreparers);
-  const drainOutboxOnce = () =>
-    drainOutbox({
-      db: db.prisma,
-      log,
-      ingress,
-      onFailure: (job, err, attempts, dead) =>
-        recordDeliveryFailure(db.prisma, tickets, job, err, attempts, dead),
-      stopping: () => shuttingDown,
-      deliver: (job, key, platforms) => deliver({ db: db.prisma, adapters, platforms }, job, key),
-      metrics,
-    });
-  const outboxLoop = new TaskLoop('outbox', drainOutboxOnce, pollMs, log);
+  // One runner per platform (src/jobs/outbox-worker.ts): the loop only starts them, so a platform that
+  // is slow or down holds its own deliveries and nobody else's.
+  const outbox = new OutboxWorker({
+    db: db.prisma,
+    log,
+    ingress,
+    onFailure: (job, failure, item) => noteDeliveryFailure({ db: db.prisma, tickets }, job, failure, item),
+    stopping: () => shuttingDown,
+    deliver: (job, key, platforms) => deliver({ db: db.prisma, adapters, platforms }, job, key),
+    metrics,
+  });
+  const outboxLoop = new TaskLoop('outbox', () => outbox.wake(), pollMs, log);
   const confirmLoop = new TaskLoop('confirmations', () => tickets.resolveUnconfirmed(), 60_000, log);
 
   const apiToken = await apiTokenFor(env);
@@ -288,7 +266,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         await inboxLoop.idle();
         const a = await drainInboxOnce();
         await outboxLoop.idle();
-        const b = await drainOutboxOnce();
+        const b = await outbox.drain();
         await outboxLoop.idle();
         if (a === 0 && b.delivered + b.failed === 0) return;
       }
@@ -322,6 +300,8 @@ export async function createApp(options: AppOptions): Promise<App> {
       }
       await http.close();
       for (const loop of loops) await loop.stop();
+      await outbox.idle();
+      await outbox.idle();
       await streams.releaseAll().catch((err: unknown) => log.warn({ err }, 'could not release live streams'));
       if (started) for (const a of adapters.values()) await a.stop();
       await bus.stop();

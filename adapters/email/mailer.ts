@@ -19,6 +19,7 @@ import { threadParticipants } from '../../src/email/participants.ts';
 import { subjectWithTicket } from '../../src/email/reference.ts';
 import { replyTokenFor, tokenMessageId } from '../../src/email/reply-token.ts';
 import { t } from '../../src/i18n/index.ts';
+import { smtpCall } from './errors.ts';
 
 export interface MailerOptions {
   db: Db;
@@ -88,17 +89,19 @@ export class EmailAdapter implements ChatAdapter, Mailer {
     lines.push('', texts.yourRequest(ticket.number, ticket.subject));
     const to = [requester];
     const cc = [...copy];
-    await this.transport.sendMail({
-      from: this.opts.supportAddress,
-      to,
-      cc,
-      subject: subjectWithTicket(ticket.subject, ticket.number),
-      text: lines.join('\n'),
-      messageId,
-      ...(parent ? { inReplyTo: parent.messageId } : {}),
-      ...(ids.length ? { references: ids.slice(-20) } : {}),
-      headers: automatic ? { 'Auto-Submitted': 'auto-replied' } : {},
-    });
+    await smtpCall(() =>
+      this.transport.sendMail({
+        from: this.opts.supportAddress,
+        to,
+        cc,
+        subject: subjectWithTicket(ticket.subject, ticket.number),
+        text: lines.join('\n'),
+        messageId,
+        ...(parent ? { inReplyTo: parent.messageId } : {}),
+        ...(ids.length ? { references: ids.slice(-20) } : {}),
+        headers: automatic ? { 'Auto-Submitted': 'auto-replied' } : {},
+      }),
+    );
     await db.emailMessage.create({
       data: {
         messageId,
@@ -118,14 +121,16 @@ export class EmailAdapter implements ChatAdapter, Mailer {
 
   /** Mail outside any ticket (a verification code): from the support address, automatic, nothing in copy. */
   async send(mail: { to: string; subject: string; text: string }): Promise<void> {
-    await this.transport.sendMail({
-      from: this.opts.supportAddress,
-      to: mail.to,
-      subject: mail.subject,
-      text: mail.text,
-      messageId: `<relevo.${randomUUID()}@${this.domain}>`,
-      headers: { 'Auto-Submitted': 'auto-generated' },
-    });
+    await smtpCall(() =>
+      this.transport.sendMail({
+        from: this.opts.supportAddress,
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        messageId: `<relevo.${randomUUID()}@${this.domain}>`,
+        headers: { 'Auto-Submitted': 'auto-generated' },
+      }),
+    );
   }
 
   /** Sent mail cannot be edited; nothing Relevo edits (cards) is ever sent by email. */
@@ -143,22 +148,24 @@ export class EmailAdapter implements ChatAdapter, Mailer {
     const token = await replyTokenFor(db, idempotencyKey, agentId, notice.ticketNumber);
     if (token.sentAt) return;
     const texts = t(notice.language).agentCopy;
-    await this.transport.sendMail({
-      from: this.opts.supportAddress,
-      to: identity.externalId,
-      subject: subjectWithTicket(notice.subject, notice.ticketNumber),
-      text: [
-        texts.intro(notice.from, notice.ticketNumber, notice.subject),
-        '',
-        notice.text,
-        '',
-        '—',
-        texts.footer(this.opts.supportAddress),
-      ].join('\n'),
-      messageId: tokenMessageId(token.token, this.domain),
-      // RFC 3834: an agent's out-of-office must not answer it; the agent's own reply is a normal mail.
-      headers: { 'Auto-Submitted': 'auto-generated' },
-    });
+    await smtpCall(() =>
+      this.transport.sendMail({
+        from: this.opts.supportAddress,
+        to: identity.externalId,
+        subject: subjectWithTicket(notice.subject, notice.ticketNumber),
+        text: [
+          texts.intro(notice.from, notice.ticketNumber, notice.subject),
+          '',
+          notice.text,
+          '',
+          '—',
+          texts.footer(this.opts.supportAddress),
+        ].join('\n'),
+        messageId: tokenMessageId(token.token, this.domain),
+        // RFC 3834: an agent's out-of-office must not answer it; the agent's own reply is a normal mail.
+        headers: { 'Auto-Submitted': 'auto-generated' },
+      }),
+    );
     await db.emailReplyToken.update({ where: { token: token.token }, data: { sentAt: new Date() } });
     // Never the Message-ID: it is the token.
     this.opts.log.debug({ ticket: notice.ticketNumber, agent: agentId }, 'personal copy sent to an agent');

@@ -24,7 +24,23 @@ export async function enqueue(tx: Tx, job: OutboxJob): Promise<void> {
     });
     if (pending) return;
   }
-  await tx.outboxItem.create({ data: { kind, payload, lane: laneOf(job) } });
+  await tx.outboxItem.create({
+    data: { kind, payload, lane: laneOf(job), platform: await platformOf(tx, job) },
+  });
+}
+
+/**
+ * The platform(s) a job goes to, comma-joined: the worker drains each apart (one down never holds
+ * another), and dead items are counted by it. A message to a customer goes to every conversation the
+ * ticket has with them, as they are now; null when there is none (it is delivered nowhere).
+ */
+async function platformOf(tx: Tx, job: OutboxJob): Promise<string | null> {
+  if (job.kind !== 'customer_event') return job.platform;
+  const links = await tx.conversationLink.findMany({
+    where: { ticketNumber: job.ticketNumber, kind: 'customer' },
+    select: { platform: true },
+  });
+  return [...new Set(links.map((l) => l.platform))].sort().join(',') || null;
 }
 
 /**

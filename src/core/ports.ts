@@ -107,11 +107,14 @@ export type DeliveryOutcome = 'delivered' | 'failed' | 'dead';
  *
  * @example
  *   metrics.delivery('slack', 'delivered');
+ *   metrics.deadLetter('slack', 'channel_unavailable');
  *   metrics.ackLatency('webchat', 'http', 0.004);
  */
 export interface Metrics {
   /** One outbox attempt that reached (or tried) `platform`. */
   delivery(platform: string, outcome: DeliveryOutcome): void;
+  /** One outbox item given up, by the platform that failed and the failure's code (core/chat/failure.ts). */
+  deadLetter(platform: string, code: string): void;
   /** Seconds from a platform's request arriving (`via` http, socket, smtp, imap) to Relevo acknowledging it. */
   ackLatency(platform: string, via: string, seconds: number): void;
 }

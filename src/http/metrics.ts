@@ -16,13 +16,17 @@ interface QueueSnapshot {
   inboxOldestAge: number;
   outboxDepth: number;
   outboxOldestAge: number;
-  outboxDead: number;
+  /** Dead items by platform: every platform with pending or dead items, 0 included. */
+  outboxDead: Map<string, number>;
   tickets: Map<string, number>;
 }
 
 export class PrometheusMetrics implements Metrics {
   readonly registry = new Registry();
   private readonly deliveries: Counter<'platform' | 'outcome'>;
+  private readonly deadLetters: Counter<'platform' | 'code'>;
+  /** Platforms this instance delivered to: their dead gauge reads 0 rather than nothing. */
+  private readonly platforms = new Set<string>();
   private readonly acks: Histogram<'platform' | 'via'>;
   private loading?: Promise<QueueSnapshot | undefined>;
 
@@ -37,6 +41,12 @@ export class PrometheusMetrics implements Metrics {
       name: 'relevo_deliveries_total',
       help: 'Outbox delivery attempts by platform and outcome (delivered, failed and retried, dead after the last attempt).',
       labelNames: ['platform', 'outcome'],
+      registers,
+    });
+    this.deadLetters = new Counter({
+      name: 'relevo_dead_letters_total',
+      help: 'Outbox items given up, by the platform that failed and why (code: unreachable, timeout, server_error, rate_limited, temporary, unauthorized, forbidden, channel_unavailable, message_invalid, message_gone, recipient_refused, refused, unexpected).',
+      labelNames: ['platform', 'code'],
       registers,
     });
     this.acks = new Histogram({
@@ -76,7 +86,21 @@ export class PrometheusMetrics implements Metrics {
       'Age of the oldest pending outbox item (0 when none).',
       (s) => s.outboxOldestAge,
     );
-    gauge('relevo_outbox_dead', 'Outbox items given up after their last attempt.', (s) => s.outboxDead);
+    const platforms = this.platforms;
+    new Gauge({
+      name: 'relevo_outbox_dead',
+      help: 'Outbox items given up (dead letters) now in the database, by platform; one going to a customer on two platforms counts on both.',
+      labelNames: ['platform'],
+      registers,
+      async collect() {
+        const s = await snapshot();
+        this.reset();
+        if (!s) return;
+        for (const platform of new Set([...platforms, ...s.outboxDead.keys()])) {
+          this.set({ platform }, s.outboxDead.get(platform) ?? 0);
+        }
+      },
+    });
     new Gauge({
       name: 'relevo_tickets',
       help: 'Tickets by status.',
@@ -100,7 +124,12 @@ export class PrometheusMetrics implements Metrics {
   }
 
   delivery(platform: string, outcome: DeliveryOutcome): void {
+    if (platform !== 'none') this.platforms.add(platform);
     this.deliveries.inc({ platform, outcome });
+  }
+
+  deadLetter(platform: string, code: string): void {
+    this.deadLetters.inc({ platform, code });
   }
 
   ackLatency(platform: string, via: string, seconds: number): void {
@@ -134,17 +163,22 @@ export class PrometheusMetrics implements Metrics {
         inbox_age: number | null;
         outbox_depth: bigint;
         outbox_age: number | null;
-        outbox_dead: bigint;
       }[]
     >`
       SELECT i.depth AS inbox_depth, i.failing AS inbox_failing, i.age AS inbox_age,
-             o.depth AS outbox_depth, o.age AS outbox_age, d.dead AS outbox_dead
+             o.depth AS outbox_depth, o.age AS outbox_age
       FROM (SELECT count(*) AS depth, count(*) FILTER (WHERE attempts > 0) AS failing,
                    extract(epoch FROM now() - min("receivedAt"))::float8 AS age
             FROM "InboundEvent" WHERE "processedAt" IS NULL) i,
            (SELECT count(*) AS depth, extract(epoch FROM now() - min("createdAt"))::float8 AS age
-            FROM "OutboxItem" WHERE status = 'pending') o,
-           (SELECT count(*) AS dead FROM "OutboxItem" WHERE status = 'dead') d`;
+            FROM "OutboxItem" WHERE status = 'pending') o`;
+    // An item's platform column may name several (a customer on two platforms); rows older than the column
+    // name theirs in the payload.
+    const dead = await this.db.$queryRaw<{ platform: string; dead: bigint }[]>`
+      SELECT p AS platform, count(*) FILTER (WHERE o.status = 'dead') AS dead
+      FROM "OutboxItem" o,
+           unnest(string_to_array(coalesce(o.platform, o.payload->>'platform', 'none'), ',')) AS p
+      WHERE o.status IN ('pending', 'dead') GROUP BY p`;
     const tickets = await this.db.$queryRaw<{ status: string; n: bigint }[]>`
       SELECT status::text AS status, count(*) AS n FROM "Ticket" GROUP BY status`;
     const age = (v: number | null | undefined) => Math.max(0, Number(v ?? 0));
@@ -154,7 +188,7 @@ export class PrometheusMetrics implements Metrics {
       inboxOldestAge: age(queues?.inbox_age),
       outboxDepth: Number(queues?.outbox_depth ?? 0),
       outboxOldestAge: age(queues?.outbox_age),
-      outboxDead: Number(queues?.outbox_dead ?? 0),
+      outboxDead: new Map(dead.map((d) => [d.platform, Number(d.dead)])),
       tickets: new Map(tickets.map((t) => [t.status, Number(t.n)])),
     };
   }

@@ -1,7 +1,8 @@
 // Upgrading a database that already holds data, on PGlite and PostgreSQL: the migrations of server-side
 // sessions and web chat identity keep every contact (verified: they came from platforms that identify
 // people), give existing web chat sessions an expiry, then end them — nobody ever proved those addresses.
-// Ticket.source turning from an enum into text keeps every ticket's source.
+// Ticket.source turning from an enum into text keeps every ticket's source; waiting outbox items learn their
+// platform.
 // The live_messages migration moves what Relevo had posted to edit later (cards, escalation posts,
 // conversation notices) into LiveMessage: a Relevo started on the old database upgrades it and edits those
 // very messages, and a reply in an old card's Slack thread is still a note on its ticket.
@@ -165,6 +166,50 @@ describe.each(databaseKinds)('upgrading a %s database that holds data', (kind) =
       expect(
         (await conn.query(`SELECT count(*)::int AS n FROM pg_type WHERE typname = 'TicketSource'`)).rows,
       ).toEqual([{ n: 0 }]);
+    } finally {
+      await close();
+      for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('gives outbox items still waiting or given up the platform they go to; delivered ones stay as they were', async () => {
+    const platformColumn = (await readdir(migrationsDir)).sort().find((n) => n.endsWith('_outbox_platform'));
+    expect(platformColumn).toBeDefined();
+    const { conn, close } = await connect(kind);
+    const dirs: string[] = [];
+    try {
+      dirs.push(await migrationsBefore(platformColumn));
+      await applyMigrations(conn, dirs[0]);
+      await conn.exec(`
+        INSERT INTO "Organisation" (id, name, plan, language, "emailDomains", products, "updatedAt")
+          VALUES ('acme', 'Acme', 'production', 'en', '{example.com}', '{}', now());
+        INSERT INTO "Contact" (id, "organisationId", name) VALUES ('c1', 'acme', 'Carla');
+        INSERT INTO "Ticket" (number, subject, source, "requesterId", "organisationId", "updatedAt")
+          VALUES (7, 'VPN down', 'email', 'c1', 'acme', now()), (8, 'No link', 'api', 'c1', 'acme', now());
+        INSERT INTO "ConversationLink" (id, platform, channel, thread, kind, "ticketNumber") VALUES
+          ('l1', 'webchat', 'support', 's1', 'customer', 7),
+          ('l2', 'email', 'email', '<a@example.com>', 'customer', 7),
+          ('l3', 'slack', 'C0MAINT001', '1.2', 'maintainers', 7);
+        INSERT INTO "OutboxItem" (kind, payload, status, lane) VALUES
+          ('card', '{"ticketNumber":7,"platform":"slack","channel":"C0AGENTS01"}', 'pending', 'card:7'),
+          ('customer_event', '{"eventId":"e1","ticketNumber":7}', 'dead', 'customer:7'),
+          ('customer_event', '{"eventId":"e2","ticketNumber":7}', 'done', 'customer:7'),
+          ('customer_event', '{"eventId":"e3","ticketNumber":8}', 'pending', 'customer:8');
+      `);
+      dirs.push(await migrationsBefore());
+      expect((await applyMigrations(conn, dirs[1])).applied).toContain(platformColumn);
+      const rows = (
+        await conn.query<{ payload: { eventId?: string; platform?: string }; platform: string | null }>(
+          'SELECT payload, platform FROM "OutboxItem" ORDER BY id',
+        )
+      ).rows.map((r) => [r.payload.eventId ?? r.payload.platform, r.platform]);
+      // A customer's message goes to every platform the ticket reaches them on (not the maintainers' thread).
+      expect(rows).toEqual([
+        ['slack', 'slack'],
+        ['e1', 'email,webchat'],
+        ['e2', null],
+        ['e3', null],
+      ]);
     } finally {
       await close();
       for (const dir of dirs) await rm(dir, { recursive: true, force: true });

@@ -19,7 +19,7 @@ const HOUR = 3600_000;
 
 /** Our own samples carry only these labels, with lower-case words as values (or bucket bounds). */
 function labelProblems(s: Scrape): string[] {
-  const allowed = new Set(['platform', 'outcome', 'via', 'status', 'le']);
+  const allowed = new Set(['platform', 'outcome', 'via', 'status', 'code', 'le']);
   const problems: string[] = [];
   for (const x of s.samples.filter((sample) => sample.name.startsWith('relevo_'))) {
     for (const [k, v] of Object.entries(x.labels)) {
@@ -116,6 +116,7 @@ describe.each(databaseKinds)('operations endpoints on %s', (database) => {
     }
     expect(Object.fromEntries([...s.types].filter(([name]) => name.startsWith('relevo_')))).toEqual({
       relevo_deliveries_total: 'counter',
+      relevo_dead_letters_total: 'counter',
       relevo_ack_latency_seconds: 'histogram',
       relevo_inbox_depth: 'gauge',
       relevo_inbox_failing: 'gauge',
@@ -202,15 +203,25 @@ describe.each(databaseKinds)('operations endpoints on %s', (database) => {
         })) === 2,
       'both outbox items tried',
     );
+    // The dead card left a note on its ticket, and the note's own card update went out (it is not queued).
+    await eventually(
+      async () =>
+        (await db().ticketEvent.count({
+          where: { ticketNumber: 1, type: 'private_note', body: { contains: 'gave up delivering' } },
+        })) === 1 && (await db().outboxItem.count({ where: { status: 'pending' } })) === 1,
+      'the dead letter noted and the note delivered',
+    );
     const s = await metrics();
     expect(sampleValue(s, 'relevo_inbox_depth')).toBe(1);
     expect(sampleValue(s, 'relevo_inbox_failing')).toBe(0);
     expect(sampleValue(s, 'relevo_inbox_oldest_age_seconds')).toBeGreaterThan(HOUR / 1000 - 60);
     expect(sampleValue(s, 'relevo_outbox_depth')).toBe(1);
     expect(sampleValue(s, 'relevo_outbox_oldest_age_seconds')).toBeGreaterThan(HOUR / 1000 - 60);
-    expect(sampleValue(s, 'relevo_outbox_dead')).toBe(1);
+    expect(sampleValue(s, 'relevo_outbox_dead', { platform: 'slack' })).toBe(1);
     expect(sampleValue(s, 'relevo_deliveries_total', { platform: 'slack', outcome: 'failed' })).toBe(1);
     expect(sampleValue(s, 'relevo_deliveries_total', { platform: 'slack', outcome: 'dead' })).toBe(1);
+    // No Slack adapter runs here: an error no adapter typed, so retried until the last attempt.
+    expect(sampleValue(s, 'relevo_dead_letters_total', { platform: 'slack', code: 'unexpected' })).toBe(1);
 
     await db().inboundEvent.delete({ where: { id: held.id } });
     await db().outboxItem.deleteMany({ where: { id: { in: [retrying.id, dying.id] } } });
@@ -218,7 +229,7 @@ describe.each(databaseKinds)('operations endpoints on %s', (database) => {
     expect(sampleValue(after, 'relevo_inbox_depth')).toBe(0);
     expect(sampleValue(after, 'relevo_inbox_oldest_age_seconds')).toBe(0);
     expect(sampleValue(after, 'relevo_outbox_depth')).toBe(0);
-    expect(sampleValue(after, 'relevo_outbox_dead')).toBe(0);
+    expect(sampleValue(after, 'relevo_outbox_dead', { platform: 'slack' })).toBe(0);
     // Counters count what happened; they do not go back.
     expect(sampleValue(after, 'relevo_deliveries_total', { platform: 'slack', outcome: 'dead' })).toBe(1);
   });

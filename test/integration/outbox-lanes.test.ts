@@ -65,15 +65,15 @@ describe.each(databaseKinds)('outbox lanes (%s)', (kind) => {
     });
     await eventually(async () => holding, 'worker 1 to hold e1');
 
-    // Worker 2 runs meanwhile: it delivers the other lanes, never e2 while e1 is in hand.
-    const second = await drainOutbox({
+    // Worker 2 runs meanwhile: it delivers the other lanes, never e2 while e1 is in hand. (The card goes
+    // to another platform, so worker 1's own runner for it may have delivered it already.)
+    await drainOutbox({
       db: prisma,
       log,
       deliver: async (job) => {
         delivered.push(name(job));
       },
     });
-    expect(second.delivered).toBe(2);
     expect([...delivered].sort()).toEqual(['card:7', 'e3']);
 
     releaseFirst();

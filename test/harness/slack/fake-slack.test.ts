@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, type Logger, LogLevel } from '@slack/bolt';
 import { WebClient, WebClientEvent } from '@slack/web-api';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { eventually } from '../http.ts';
 import { type FakeSlack, startFakeSlack } from './fake-web-api.ts';
 import { SlackClient, slackSigner } from './signed-requests.ts';
 
@@ -300,6 +301,33 @@ describe('fake Web API, driven by @slack/web-api WebClient', () => {
       client.views.update({ view_id: viewId, hash: opened.view!.hash, view: modal('x') }),
     );
     expect(stale.data.error).toBe('hash_conflict');
+  });
+
+  it('hangs calls unanswered until resumed; a call its caller gave up on is dropped unprocessed', async () => {
+    fake.hang({ methods: ['chat.postMessage'] });
+    try {
+      const waiting = client.chat.postMessage({ channel: 'C0SUPPORT', text: 'answered after resume' });
+      const impatient = new WebClient(fake.botToken, {
+        slackApiUrl: fake.url,
+        logger: quietLogger,
+        timeout: 20,
+        retryConfig: { retries: 0 },
+      });
+      const gaveUp = await slackError(impatient.chat.postMessage({ channel: 'C0SUPPORT', text: 'dropped' }));
+      expect(gaveUp.original?.name).toBe('TimeoutError');
+      await fake.waitForHanging(2);
+      // The server hears of the impatient caller's going a moment after it went.
+      await eventually(async () => fake.hangingWithCaller === 1, 'the impatient caller’s connection closed');
+      // Other methods are not held.
+      expect((await client.auth.test()).ok).toBe(true);
+      fake.resume();
+      expect((await waiting).ok).toBe(true);
+      const texts = fake.messages('C0SUPPORT').map((m) => m.text);
+      expect(texts).toContain('answered after resume');
+      expect(texts).not.toContain('dropped');
+    } finally {
+      fake.resume();
+    }
   });
 
   it('expires trigger ids after 3 s, or their own ttl (fake clock)', async () => {

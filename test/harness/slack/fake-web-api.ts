@@ -175,6 +175,9 @@ export class FakeSlack {
   );
   private lastMicros = 0;
   private socketMode?: SocketModeEndpoint;
+  /** While set, Web API calls (to these methods, or all) wait unanswered until `resume()`. */
+  private hung: { methods?: Set<string> } | undefined;
+  private readonly waiting: { release: () => void; callerWaits: boolean }[] = [];
 
   constructor(opts: FakeSlackOptions = {}) {
     this.botToken = opts.botToken ?? `xoxb-1-${randomBytes(12).toString('hex')}`;
@@ -215,6 +218,7 @@ export class FakeSlack {
   async close(): Promise<void> {
     // WebClient keeps connections alive; without this close() waits for them to idle out.
     this.server.closeAllConnections();
+    this.resume(); // held calls find their sockets closed and end unanswered
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
@@ -293,6 +297,40 @@ export class FakeSlack {
   }
 
   // ---- behaviour switches ---------------------------------------------------------------------
+
+  /**
+   * Plays a Web API that takes connections and never answers (an outage behind a load balancer): from now
+   * on, calls to `methods` (or to every method) wait until `resume()`. Then each one whose caller is still
+   * waiting is answered as usual; one its caller gave up on (a timeout) is dropped unprocessed.
+   */
+  hang(opts: { methods?: string[] } = {}): void {
+    this.hung = { methods: opts.methods && new Set(opts.methods) };
+  }
+
+  /** Ends `hang()`: the calls held so far are answered, later ones are at once. */
+  resume(): void {
+    this.hung = undefined;
+    for (const held of this.waiting.splice(0)) held.release();
+  }
+
+  /** Calls being held by `hang()` right now (their callers still waiting or not). */
+  get hanging(): number {
+    return this.waiting.length;
+  }
+
+  /** Of the calls held by `hang()`, those whose caller is still waiting for the answer (not timed out). */
+  get hangingWithCaller(): number {
+    return this.waiting.filter((held) => held.callerWaits).length;
+  }
+
+  /** Resolves once at least `count` calls are being held by `hang()`. */
+  waitForHanging(count = 1, timeoutMs = 5000): Promise<number> {
+    return this.changes.waitUntil(
+      () => (this.waiting.length >= count ? this.waiting.length : undefined),
+      timeoutMs,
+      `${count} call(s) held unanswered`,
+    );
+  }
 
   /** The next `times` calls to `method` get HTTP 429 with `Retry-After: retryAfterSeconds`. */
   rateLimit(
@@ -422,6 +460,18 @@ export class FakeSlack {
       return;
     }
     const method = m[1]!;
+    if (this.hung && (!this.hung.methods || this.hung.methods.has(method))) {
+      await new Promise<void>((release) => {
+        const held = { release, callerWaits: true };
+        this.waiting.push(held);
+        req.socket.once('close', () => {
+          held.callerWaits = false;
+          this.changes.notify();
+        });
+        this.changes.notify();
+      });
+      if (res.destroyed || req.socket.destroyed) return;
+    }
     const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
 
     let args: Record<string, any>;
