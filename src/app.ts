@@ -5,6 +5,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
+import { runCommandLine } from '../commands/index.ts';
 import type { Env, FileConfig } from './config/index.ts';
 import type { ActionDeps } from './core/actions.ts';
 import { chatInbox } from './core/chat/inbox.ts';
@@ -144,7 +145,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const conversations = new Conversations({ db: db.prisma, config, tickets, clock });
   const actions: ActionDeps = { db: db.prisma, config, tickets, escalations, conversations };
 
-  const router = new ChatRouter({ actions, log });
+  const router = new ChatRouter({ actions, log, runCommand: runCommandLine });
   const chat = chatInbox(router);
   const inboxHandlers: Record<string, InboundHandler> = { ...chat.handlers };
   const inboxPreparers: Record<string, InboundPreparer> = { ...chat.preparers };
