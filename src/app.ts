@@ -36,7 +36,7 @@ import { STREAM_HEARTBEAT_MS, StreamSlots } from './http/streams.ts';
 import { TaskLoop } from './jobs/loop.ts';
 import { drainOutbox } from './jobs/outbox-worker.ts';
 import { channelModules } from './modules/index.ts';
-import type { ModuleContext, ModuleParts } from './modules/module.ts';
+import type { ChannelModule, ModuleContext, ModuleParts } from './modules/module.ts';
 
 export interface AppOptions {
   env: Env;
@@ -47,6 +47,11 @@ export interface AppOptions {
   pollMs?: number;
   /** How often live streams recheck their session (default 25 s, the keep-alive ping). */
   streamCheckMs?: number;
+  /**
+   * Channel modules started after the shipped ones (src/modules/index.ts). The tests' in-memory chat
+   * platform joins Relevo this way, through the same kit as Slack or the web chat.
+   */
+  modules?: ChannelModule[];
 }
 
 export interface App {
@@ -105,7 +110,8 @@ async function recordDeliveryFailure(
 export async function createApp(options: AppOptions): Promise<App> {
   const { env, logger } = options;
   // Modules switched on by their settings; the channels they serve themselves join relevo.yaml's.
-  const enabled = channelModules.flatMap((m) => {
+  const modules = [...channelModules, ...((options.modules ?? []) as ChannelModule<never>[])];
+  const enabled = modules.flatMap((m) => {
     const settings = m.settings(env, options.config);
     return settings === undefined ? [] : [{ module: m, settings }];
   });
