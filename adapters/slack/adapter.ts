@@ -16,6 +16,9 @@ export interface SlackAdapterOptions {
   pacer?: ChannelPacer;
 }
 
+/** The ref `post` returns for the message `ts` in `channel` (the router reads card threads by it). */
+export const slackRef = (channel: string, ts: string): MessageRef => `${channel}:${ts}`;
+
 export function parseRef(ref: MessageRef): { channel: string; ts: string } {
   const [channel, ts] = ref.split(':');
   if (!channel || !ts) throw new Error(`not a Slack message ref: "${ref}"`);

@@ -16,7 +16,7 @@ import type { Clock, Logger, Metrics, Notifier } from '../../src/core/ports.ts';
 import type { Db } from '../../src/db/index.ts';
 import { Lease } from '../../src/jobs/lease.ts';
 import { SocketLease } from '../kit/socket-lease.ts';
-import { SlackAdapter, slackClient } from './adapter.ts';
+import { SlackAdapter, slackClient, slackRef } from './adapter.ts';
 import { parseActionId, readButtonValue, renderMessage } from './blocks.ts';
 import { slackLogger } from './logger.ts';
 import { readSubmission, renderModal } from './modal.ts';
@@ -58,6 +58,7 @@ export async function createSlack(deps: SlackDeps) {
       await client.chat.postEphemeral({ channel, user, text });
     },
     messageLink: slackMessageLink,
+    messageRef: slackRef,
   });
 
   /** Answers privately through a response_url (commands, buttons, shortcuts). */

@@ -109,6 +109,8 @@ export class MemoryPlatform {
             const found = m && this.messages.find((x) => x.channel === m[1] && x.id === m[2]);
             return found ? { channel: found.channel, thread: found.thread ?? found.id } : undefined;
           },
+          // A message's id is the ref the adapter returned for it.
+          messageRef: (_channel, messageId) => messageId,
         });
         return { adapter: this.adapter };
       },

@@ -2,7 +2,7 @@
 // Interactions; here they become ticket work: channel kinds (support, agents, maintainers), customer
 // conversations and their threads, the `note:` rule, who may press what, who the person is, and the
 // answer in that person's language. No platform's name appears below.
-import type { Tx } from '../../db/index.ts';
+import type { Db, Tx } from '../../db/index.ts';
 import { chatTexts } from '../../i18n/chat.ts';
 import { type ActionDeps, mayRun, runAction } from '../actions.ts';
 import { UserError } from '../errors.ts';
@@ -24,6 +24,12 @@ export interface InboundPlatform {
   whisper?(channel: string, platformId: string, text: string): Promise<void>;
   /** A link to a message on this platform ("Copy link") → its channel and thread, for `/ticket create <link>`. */
   messageLink?(link: string): { channel: string; thread: string } | undefined;
+  /**
+   * The ref this platform's adapter returned when it posted a message (Slack: "<channel>:<ts>"), from the
+   * message's id in a ChatEvent. With it the router knows a thread under Relevo's own triage card: the
+   * ticket's internal discussion. Without it, replies under cards are not recognised.
+   */
+  messageRef?(channel: string, messageId: string): string;
 }
 
 /** What a `/ticket` line is run with: everything a command may need, as the router knows it. */
@@ -135,15 +141,26 @@ export class ChatRouter {
       );
       return;
     }
-    if (!e.inThread || !link) return;
+    if (!e.inThread) return;
     const actor = { kind: 'agent' as const, agentId: person.agentId };
     // A reply in an escalation's thread is the maintainers' diagnosis work; in a card's thread, the
     // agents' internal discussion. Both are private notes.
-    if (channel.kind === 'maintainers' && link.kind === 'maintainers') {
+    if (channel.kind === 'maintainers' && link?.kind === 'maintainers') {
       await actions.tickets.note(link.ticketNumber, actor, text, tx, { channelRef, via: 'maintainers' });
-    } else if (channel.kind === 'agents' && (link.kind as string) === 'agents') {
-      await actions.tickets.note(link.ticketNumber, actor, text, tx, { channelRef });
+    } else if (channel.kind === 'agents') {
+      const card = await this.cardIn(tx, e.platform, e.channel, e.thread);
+      if (card) await actions.tickets.note(card, actor, text, tx, { channelRef });
     }
+  }
+
+  /** The ticket whose triage card opens this thread, if one does. */
+  private async cardIn(db: Tx | Db, platform: string, channel: string, thread: string) {
+    const ref = this.platforms.get(platform)?.messageRef?.(channel, thread);
+    if (!ref) return undefined;
+    const card = await db.chatMessageRef.findFirst({
+      where: { purpose: 'card', platform: `${platform}:${channel}`, ref },
+    });
+    return card?.ticketNumber;
   }
 
   private async onReaction(tx: Tx, e: Extract<ChatEvent, { kind: 'reaction' }>) {
@@ -249,13 +266,16 @@ export class ChatRouter {
             },
           })
         : null;
+    const ticketInThread =
+      link?.ticketNumber ??
+      (i.channel && i.thread ? await this.cardIn(actions.db, i.platform, i.channel, i.thread) : undefined);
     return this.deps.runCommand(i.text, {
       actor: actor ?? { kind: 'system' },
       tickets: actions.tickets,
       conversations: actions.conversations,
       db: actions.db,
       config: actions.config,
-      ticketInThread: link?.ticketNumber,
+      ticketInThread,
       findConversation: async (link) => {
         const at = platform?.messageLink?.(link);
         if (!at) return undefined;
