@@ -51,6 +51,8 @@ export interface Conversation extends Sent {
 export type Capability = true | { missing: string };
 
 export interface FlowCapabilities {
+  /** Threads under triage cards, where agents discuss a ticket among themselves. */
+  cardThreads: Capability;
   /** Escalation threads in a maintainers' channel, where maintainers claim, diagnose and reply. */
   maintainersChannel: Capability;
 }
@@ -64,24 +66,33 @@ export interface FlowDriver {
   customerWrites(text: string): Promise<Conversation>;
   /** The customer writes in their conversation. */
   customerReplies(conversation: Conversation, text: string): Promise<Sent>;
-  /** What the customer reads in their conversation from Relevo and agents, oldest first. */
+  /** What Relevo showed the customer in their conversation (its own posts, agents' replies), oldest first. */
   customerSees(conversation: Conversation): Promise<Seen[]>;
   /** Ticket n's triage cards as agents see them in their channel (one, when all is well). */
   cards(ticket: number): Promise<Seen[]>;
-  /** Ticket n's escalation posts as maintainers see them in their channel. */
-  escalationPosts(ticket: number): Promise<Seen[]>;
   /** `who` presses a button on a message as it is now; with `values`, fills in and submits its form. */
   press(who: Who, on: Seen, label: string, values?: Record<string, string>): Promise<Answer>;
+  /** The agent writes in a card's thread (capabilities.cardThreads). */
+  replyUnderCard?(card: Seen, text: string): Promise<Sent>;
+  /** The maintainers' side, on platforms with a maintainers' channel (capabilities.maintainersChannel). */
+  maintainers?: MaintainersVerbs;
+  stop(): Promise<void>;
+}
+
+export interface MaintainersVerbs {
+  /** Ticket n's escalation posts as maintainers see them in their channel. */
+  posts(ticket: number): Promise<Seen[]>;
   /** The maintainer replies in an escalation's thread. */
-  maintainerReplies(post: Seen, text: string): Promise<Reply>;
+  reply(post: Seen, text: string): Promise<Reply>;
   /** `who` shares a reply from the maintainers' thread with the customer ("Share with customer"). */
   share(who: Who, reply: Reply): Promise<Answer>;
-  stop(): Promise<void>;
 }
 
 /** A platform the flow runs on: its name, what it can do (known before it starts) and how to start it. */
 export interface FlowPlatform {
+  /** The platform as people call it ("Slack"). */
   name: string;
+  database: string;
   capabilities: FlowCapabilities;
   start(): Promise<FlowDriver>;
 }

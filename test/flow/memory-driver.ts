@@ -14,8 +14,9 @@ const people: Record<Who, string> = {
 
 export function memoryFlow(database: DatabaseKind): FlowPlatform {
   return {
-    name: `the in-memory platform on ${database}`,
-    capabilities: { maintainersChannel: true },
+    name: 'the in-memory platform',
+    database,
+    capabilities: { cardThreads: true, maintainersChannel: true },
     async start() {
       const { t, chat, stop } = await startMemoryApp(database);
       const seen = (m: MemoryMessage) => seenOf(m.id, m.message, m);
@@ -36,10 +37,9 @@ export function memoryFlow(database: DatabaseKind): FlowPlatform {
         customerSees: async (c) =>
           chat
             .seen(SUPPORT, c.id)
-            .filter((m) => m.from !== 'customer')
+            .filter((m) => m.from === 'relevo')
             .map(seen),
         cards: async (n) => byRelevo(AGENTS, `#${n} `),
-        escalationPosts: async (n) => byRelevo(MAINTAINERS, `Escalation: #${n} `),
         async press(who, on, label, values): Promise<Answer> {
           const pressed = await chat.press(people[who], on.native as MemoryMessage, label);
           if (!pressed.form) return { text: pressed.text ?? '' };
@@ -50,11 +50,16 @@ export function memoryFlow(database: DatabaseKind): FlowPlatform {
             return { text: submitted.formError, form, formRefused: true };
           return { text: submitted.text ?? '', form };
         },
-        maintainerReplies: async (post, text) =>
-          sent(await chat.say('mia', text, { channel: MAINTAINERS, thread: post.id })),
-        share: async (who, reply: Reply) => ({
-          text: (await chat.act(people[who], reply.native as MemoryMessage, 'share_note')).text ?? '',
-        }),
+        replyUnderCard: async (card, text) =>
+          sent(await chat.say('ana', text, { channel: AGENTS, thread: card.id })),
+        maintainers: {
+          posts: async (n) => byRelevo(MAINTAINERS, `Escalation: #${n} `),
+          reply: async (post, text) =>
+            sent(await chat.say('mia', text, { channel: MAINTAINERS, thread: post.id })),
+          share: async (who, reply: Reply) => ({
+            text: (await chat.act(people[who], reply.native as MemoryMessage, 'share_note')).text ?? '',
+          }),
+        },
         stop,
       };
     },
