@@ -485,8 +485,8 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
         reply: async (m) => {
           message = m;
         },
-        refused: async (text, status) => {
-          refusal = new UserError(text, status as UserError['status'], 'refused');
+        refused: async (text, status, code) => {
+          refusal = new UserError(text, status as UserError['status'], code);
         },
       },
     );
@@ -525,12 +525,8 @@ async function press(
       openForm: async (form) => {
         answer = { form };
       },
-      refused: async (text, status) => {
-        refusal = new UserError(
-          text,
-          status as UserError['status'],
-          status === 403 ? 'forbidden' : 'refused',
-        );
+      refused: async (text, status, code) => {
+        refusal = new UserError(text, status as UserError['status'], code);
       },
     },
   );

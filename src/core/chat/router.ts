@@ -202,7 +202,7 @@ export class ChatRouter {
           { platform: i.platform, kind: i.kind },
           'interaction from someone Relevo does not know: refused',
         );
-        await this.refuse(i, respond, texts.notKnown, 403);
+        await this.refuse(i, respond, texts.notKnown, 403, 'forbidden');
         return;
       }
       if (i.kind === 'message_action') {
@@ -211,7 +211,7 @@ export class ChatRouter {
       }
       // "Not yours" before any form: a customer never sees an agent's form.
       if (!mayRun(actor, i.action)) {
-        await this.refuse(i, respond, texts.agentsOnly, 403);
+        await this.refuse(i, respond, texts.agentsOnly, 403, 'forbidden');
         return;
       }
       if (i.kind === 'button') {
@@ -235,7 +235,7 @@ export class ChatRouter {
           { platform: i.platform, kind: i.kind, reason: err.message },
           'interaction refused',
         );
-        await this.refuse(i, respond, err.message, err.status);
+        await this.refuse(i, respond, err.message, err.status, err.code);
         return;
       }
       this.deps.log.error({ err, platform: i.platform, kind: i.kind }, 'interaction failed');
@@ -245,8 +245,14 @@ export class ChatRouter {
     }
   }
 
-  private refuse(i: Interaction, respond: InteractionResponder, text: string, status: number): Promise<void> {
-    if (respond.refused) return respond.refused(text, status);
+  private refuse(
+    i: Interaction,
+    respond: InteractionResponder,
+    text: string,
+    status: number,
+    code: string,
+  ): Promise<void> {
+    if (respond.refused) return respond.refused(text, status, code);
     if (i.kind === 'form' && respond.formError) return respond.formError(text);
     return respond.reply({ text });
   }
