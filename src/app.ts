@@ -5,6 +5,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
+import { runCommandLine } from '../commands/index.ts';
 import type { Env, FileConfig } from './config/index.ts';
 import type { ActionDeps } from './core/actions.ts';
 import { chatInbox } from './core/chat/inbox.ts';
@@ -39,7 +40,7 @@ import { STREAM_HEARTBEAT_MS, StreamSlots } from './http/streams.ts';
 import { TaskLoop } from './jobs/loop.ts';
 import { OutboxWorker } from './jobs/outbox-worker.ts';
 import { channelModules } from './modules/index.ts';
-import type { ModuleContext, ModuleParts } from './modules/module.ts';
+import type { ChannelModule, ModuleContext, ModuleParts } from './modules/module.ts';
 
 export interface AppOptions {
   env: Env;
@@ -50,6 +51,11 @@ export interface AppOptions {
   pollMs?: number;
   /** How often live streams recheck their session (default 25 s, the keep-alive ping). */
   streamCheckMs?: number;
+  /**
+   * Channel modules started after the shipped ones (src/modules/index.ts). The tests' in-memory chat
+   * platform joins Relevo this way, through the same kit as Slack or the web chat.
+   */
+  modules?: ChannelModule[];
 }
 
 export interface App {
@@ -87,11 +93,19 @@ async function apiTokenFor(env: Env): Promise<string> {
 
 export async function createApp(options: AppOptions): Promise<App> {
   const { env, config, logger } = options;
-  // The modules switched on by their settings.
-  const enabled = channelModules.flatMap((m) => {
+  // The modules switched on by their settings: the shipped ones, then any the caller adds (tests' platforms).
+  const modules = [...channelModules, ...((options.modules ?? []) as ChannelModule<never>[])];
+  const enabled = modules.flatMap((m) => {
     const settings = m.settings(env, config);
     return settings === undefined ? [] : [{ module: m, settings }];
   });
+  const on = new Set(enabled.map(({ module }) => module.name));
+  for (const c of config.channels.filter((ch) => !on.has(ch.platform))) {
+    logger.warn(
+      { platform: c.platform, channel: c.id },
+      `relevo.yaml lists a ${c.platform} channel, but ${c.platform} is not switched on: nothing is read from or posted to it (see the README for its settings)`,
+    );
+  }
   const clock = options.clock ?? systemClock;
   const pollMs = options.pollMs ?? 2000;
   const log = logger;
@@ -131,7 +145,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const conversations = new Conversations({ db: db.prisma, config: desk, tickets, clock });
   const actions: ActionDeps = { db: db.prisma, config: desk, tickets, escalations, conversations };
 
-  const router = new ChatRouter({ actions, log });
+  const router = new ChatRouter({ actions, log, runCommand: runCommandLine });
   const chat = chatInbox(router);
   const inboxHandlers: Record<string, InboundHandler> = { ...chat.handlers };
   const inboxPreparers: Record<string, InboundPreparer> = { ...chat.preparers };

@@ -525,12 +525,8 @@ async function press(
       openForm: async (form) => {
         answer = { form };
       },
-      refused: async (text, status) => {
-        refusal = new UserError(
-          text,
-          status as UserError['status'],
-          status === 403 ? 'forbidden' : 'refused',
-        );
+      refused: async (text, status, code) => {
+        refusal = new UserError(text, status as UserError['status'], code);
       },
     },
   );

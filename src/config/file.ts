@@ -96,7 +96,8 @@ const agent = z.strictObject({
 });
 
 const channel = z.strictObject({
-  platform: z.enum(['webchat', 'slack', 'mattermost', 'discord']),
+  /** A channel module's name (webchat, slack…); one that is not switched on is reported at start. */
+  platform: z.string().regex(/^[a-z][a-z0-9_-]*$/, 'expected a platform name such as slack or webchat'),
   id: z.string().min(1),
   kind: z.enum(['support', 'agents', 'maintainers', 'monitor']),
   organisation: id.optional(),

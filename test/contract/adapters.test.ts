@@ -7,6 +7,7 @@ import { openDatabase } from '../../src/db/index.ts';
 import { LiveBus } from '../../src/http/live-bus.ts';
 import { LiveHub } from '../../src/http/live-hub.ts';
 import { MemoryChatAdapter } from '../harness/memory-adapter.ts';
+import { MemoryPlatform } from '../harness/memory-platform.ts';
 import { startFakeSlack } from '../harness/slack/fake-web-api.ts';
 import { readMessage } from '../harness/slack/read-message.ts';
 import { chatAdapterContract } from './chat-adapter.contract.ts';
@@ -18,6 +19,21 @@ chatAdapterContract('in-memory test platform', async () => {
     channel: { channel: 'agents' },
     thread: { channel: 'support', thread: 't1' },
     read: (target) => adapter.read(target),
+    close: async () => {},
+  };
+});
+
+chatAdapterContract('two-way in-memory platform', async () => {
+  const chat = new MemoryPlatform({ channels: [], people: {} });
+  return {
+    adapter: chat.adapter,
+    channel: { channel: 'agents' },
+    thread: { channel: 'support', thread: 't1' },
+    read: async (target) =>
+      chat
+        .seen(target.channel, target.thread)
+        .filter((m) => m.from === 'relevo')
+        .map((m) => m.message),
     close: async () => {},
   };
 });

@@ -4,6 +4,7 @@ import { type App, createApp } from '../../src/app.ts';
 import { parseEnv } from '../../src/config/env.ts';
 import { type FileConfig, parseConfigFile } from '../../src/config/file.ts';
 import type { Clock } from '../../src/core/ports.ts';
+import type { ChannelModule } from '../../src/modules/module.ts';
 import { testConfigYaml } from '../fixtures/config.ts';
 import { type DatabaseKind, freshDatabase, type TestDatabase } from './databases.ts';
 
@@ -48,6 +49,8 @@ export async function startTestApp(
     streamCheckMs?: number;
     /** Another instance on this app's PostgreSQL database (the first app drops it when it stops). */
     sameDatabaseAs?: TestApp;
+    /** Channel modules besides the shipped ones (the in-memory chat platform, memory-platform.ts). */
+    modules?: ChannelModule[];
   } = {},
 ): Promise<TestApp> {
   const database = opts.sameDatabaseAs
@@ -71,6 +74,7 @@ export async function startTestApp(
     clock: opts.clock,
     pollMs: opts.pollMs ?? 200,
     streamCheckMs: opts.streamCheckMs,
+    modules: opts.modules,
   });
   const url = await app.listen();
   return {

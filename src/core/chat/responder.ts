@@ -16,7 +16,9 @@ export interface InteractionResponder {
   formError?(message: string): Promise<void>;
   /**
    * The request was refused (not allowed, not found, a mistake in it): where a platform answers refusals
-   * its own way — an HTTP status for the web console — instead of a private message.
+   * its own way — an HTTP status for the web console — instead of a private message. `code` is the
+   * refusal's machine-readable name (UserError's: "forbidden", "not_found", "bad_request"…), which API
+   * callers branch on.
    */
   refused?(message: string, status: number, code: string): Promise<void>;
   /** The answer will take a while: acknowledge now (platforms whose deadline is short). */

@@ -2,7 +2,6 @@
 // Interactions; here they become ticket work: channel kinds (support, agents, maintainers), customer
 // conversations and their threads, the `note:` rule, who may press what, who the person is, and the
 // answer in that person's language. No platform's name appears below.
-import { runCommandLine } from '../../../commands/index.ts';
 import type { Tx } from '../../db/index.ts';
 import { chatTexts } from '../../i18n/chat.ts';
 import { type ActionDeps, mayRun, runAction } from '../actions.ts';
@@ -27,9 +26,25 @@ export interface InboundPlatform {
   messageLink?(link: string): { channel: string; thread: string } | undefined;
 }
 
+/** What a `/ticket` line is run with: everything a command may need, as the router knows it. */
+export interface CommandLineContext {
+  actor: Actor;
+  tickets: ActionDeps['tickets'];
+  conversations: ActionDeps['conversations'];
+  db: ActionDeps['db'];
+  config: ActionDeps['config'];
+  ticketInThread?: number;
+  findConversation: (link: string) => Promise<string | undefined>;
+}
+
 export interface ChatRouterDeps {
   actions: ActionDeps;
   log: Logger;
+  /**
+   * Runs a `/ticket` line (commands/index.ts runCommandLine). Passed in by the composition root: the
+   * commands import the core, so the core importing them back would break ARCHITECTURE.md's rule 1.
+   */
+  runCommand: (line: string, ctx: CommandLineContext) => Promise<OutMessage>;
 }
 
 type Channel = ActionDeps['config']['channels'][number];
@@ -120,13 +135,13 @@ export class ChatRouter {
       );
       return;
     }
-    if (!e.inThread || !link) return;
+    if (!e.inThread) return;
     const actor = { kind: 'agent' as const, agentId: person.agentId };
     // A reply in an escalation's thread is the maintainers' diagnosis work; in a card's thread, the
     // agents' internal discussion. Both are private notes.
-    if (channel.kind === 'maintainers' && link.kind === 'maintainers') {
+    if (channel.kind === 'maintainers' && link?.kind === 'maintainers') {
       await actions.tickets.note(link.ticketNumber, actor, text, tx, { channelRef, via: 'maintainers' });
-    } else if (channel.kind === 'agents' && link.kind === 'agents') {
+    } else if (channel.kind === 'agents' && link?.kind === 'agents') {
       await actions.tickets.note(link.ticketNumber, actor, text, tx, { channelRef });
     }
   }
@@ -240,13 +255,14 @@ export class ChatRouter {
             },
           })
         : null;
-    return runCommandLine(i.text, {
+    const ticketInThread = link?.ticketNumber;
+    return this.deps.runCommand(i.text, {
       actor: actor ?? { kind: 'system' },
       tickets: actions.tickets,
       conversations: actions.conversations,
       db: actions.db,
       config: actions.config,
-      ticketInThread: link?.ticketNumber,
+      ticketInThread,
       findConversation: async (link) => {
         const at = platform?.messageLink?.(link);
         if (!at) return undefined;
