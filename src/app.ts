@@ -145,11 +145,11 @@ export async function createApp(options: AppOptions): Promise<App> {
   const conversations = new Conversations({ db: db.prisma, config: desk, tickets, clock });
   const actions: ActionDeps = { db: db.prisma, config: desk, tickets, escalations, conversations };
 
-  const router = new ChatRouter({ actions, log, runCommand: runCommandLine });
+  const adapters = new Map<string, ChatAdapter>();
+  const router = new ChatRouter({ actions, log, adapters, runCommand: runCommandLine });
   const chat = chatInbox(router);
   const inboxHandlers: Record<string, InboundHandler> = { ...chat.handlers };
   const inboxPreparers: Record<string, InboundPreparer> = { ...chat.preparers };
-  const adapters = new Map<string, ChatAdapter>();
   const moduleContext: ModuleContext = {
     env,
     config,

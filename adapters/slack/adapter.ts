@@ -83,6 +83,13 @@ export class SlackAdapter implements ChatAdapter {
     }
   }
 
+  async whisper(channel: string, user: string, message: OutMessage): Promise<void> {
+    const rendered = renderMessage(message);
+    await this.call(channel, 'chat.postEphemeral', () =>
+      this.opts.client.chat.postEphemeral({ channel, user, text: rendered.text, blocks: rendered.blocks }),
+    );
+  }
+
   threadOf(ref: MessageRef): ChatTarget {
     const { channel, ts } = parseRef(ref);
     return { channel, thread: ts };

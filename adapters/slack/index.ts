@@ -55,9 +55,6 @@ export async function createSlack(deps: SlackDeps) {
   router.register({
     platform: 'slack',
     profile: slackProfiles(client),
-    whisper: async (channel, user, text) => {
-      await client.chat.postEphemeral({ channel, user, text });
-    },
     messageLink: slackMessageLink,
   });
 

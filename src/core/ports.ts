@@ -70,6 +70,11 @@ export interface ChatAdapter {
   /** Where replies to a posted message go (its thread), on platforms with threads. */
   threadOf?(ref: MessageRef): ChatTarget;
   /**
+   * A message only one person in a channel sees (Slack's ephemeral messages), e.g. the warning to an agent
+   * who wrote `note:` where the customer reads along. Best effort: it changes nothing if it fails.
+   */
+  whisper?(channel: string, platformId: string, message: OutMessage): Promise<void>;
+  /**
    * Shows one agent a notice only they receive. Email uses it for the personal copy whose answer is
    * authenticated as that agent.
    * @example await adapter.notifyAgent('ana', { ticketNumber: 5, subject, from: 'Carla', text, language: 'es' }, 'outbox:9');

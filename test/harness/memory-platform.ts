@@ -88,8 +88,7 @@ export class MemoryPlatform {
     return defineModule({
       name: `memory platform (${this.platform})`,
       settings: () => true,
-      // relevo.yaml's schema lists the shipped platforms; this one serves its channels itself, as the
-      // web chat does.
+      // This platform serves its channels itself, as the web chat does.
       channels: () =>
         this.channels.map(
           (c) => ({ ticketOn: 'first_message', ...c, platform: this.platform }) as unknown as ChannelEntry,
@@ -103,7 +102,6 @@ export class MemoryPlatform {
             if (!person) throw new Error(`nobody has the id ${platformId}`);
             return { name: person.name ?? platformId, email: person.email };
           },
-          whisper: async (_channel, platformId, text) => this.tell(this.nameOf(platformId), text),
           messageLink: (link) => {
             const m = /^memory:\/\/([^/]+)\/([^/]+)$/.exec(link);
             const found = m && this.messages.find((x) => x.channel === m[1] && x.id === m[2]);
@@ -270,7 +268,8 @@ export class MemoryPlatform {
     return pressed;
   }
 
-  private tell(who: string, text: string) {
+  /** @internal for its adapter */
+  tell(who: string, text: string) {
     this.whispers.set(who, [...(this.whispers.get(who) ?? []), text]);
   }
 
@@ -284,7 +283,8 @@ export class MemoryPlatform {
     return person.id;
   }
 
-  private nameOf(platformId: string): string {
+  /** @internal for its adapter */
+  nameOf(platformId: string): string {
     return Object.entries(this.people).find(([, p]) => p.id === platformId)?.[0] ?? platformId;
   }
 
@@ -331,6 +331,10 @@ class MemoryPlatformAdapter implements ChatAdapter {
     if (!found) throw new Error(`unknown message ${ref}`);
     found.message = structuredClone(message);
     found.edits++;
+  }
+
+  async whisper(_channel: string, platformId: string, message: OutMessage): Promise<void> {
+    this.chat.tell(this.chat.nameOf(platformId), message.text);
   }
 
   threadOf(ref: MessageRef): ChatTarget {

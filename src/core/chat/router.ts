@@ -7,7 +7,7 @@ import { chatTexts } from '../../i18n/chat.ts';
 import { type ActionDeps, mayRun, runAction } from '../actions.ts';
 import { UserError } from '../errors.ts';
 import type { OutMessage } from '../message.ts';
-import type { Logger } from '../ports.ts';
+import type { ChatAdapter, Logger } from '../ports.ts';
 import { isBlank } from '../text.ts';
 import { formFor } from '../tickets/forms.ts';
 import type { Actor } from '../tickets/service.ts';
@@ -20,8 +20,6 @@ export interface InboundPlatform {
   platform: string;
   /** Reads a person's name and email (Slack users.info...); without it people are known by their id. */
   profile?: ProfileLookup;
-  /** A private line to one person in a channel, best effort (Slack's ephemeral messages). */
-  whisper?(channel: string, platformId: string, text: string): Promise<void>;
   /** A link to a message on this platform ("Copy link") → its channel and thread, for `/ticket create <link>`. */
   messageLink?(link: string): { channel: string; thread: string } | undefined;
 }
@@ -40,6 +38,8 @@ export interface CommandLineContext {
 export interface ChatRouterDeps {
   actions: ActionDeps;
   log: Logger;
+  /** The platforms' outbound adapters (the same map the outbox delivers through), for private lines. */
+  adapters: ReadonlyMap<string, ChatAdapter>;
   /**
    * Runs a `/ticket` line (commands/index.ts runCommandLine). Passed in by the composition root: the
    * commands import the core, so the core importing them back would break ARCHITECTURE.md's rule 1.
@@ -290,9 +290,9 @@ export class ChatRouter {
   }
 
   private whisper(platform: string, channel: string, who: ChatPerson, text: string) {
-    const p = this.platforms.get(platform);
-    if (!p?.whisper || !('platformId' in who)) return;
-    p.whisper(channel, who.platformId, text).catch((err: Error) => {
+    const adapter = this.deps.adapters.get(platform);
+    if (!adapter?.whisper || !('platformId' in who)) return;
+    adapter.whisper(channel, who.platformId, { text }).catch((err: Error) => {
       this.deps.log.warn({ err: err.message, platform, channel }, 'private message to one person failed');
     });
   }
