@@ -82,7 +82,7 @@ const setField =
     await deps.tickets.setField(n, actor, field, value);
     return {
       en: `Ticket #${n}: ${field} set to ${value}.`,
-      es: `Ticket #${n}: ahora su ${fieldNameEs[field]} es ${value}.`,
+      es: `Ticket #${n}: ${fieldNameEs[field]} es ahora ${value}.`,
     };
   };
 

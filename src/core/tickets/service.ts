@@ -45,11 +45,11 @@ export type IntakeOutcome =
   | { kind: 'ignored_greeting' };
 
 export type TicketField = 'priority' | 'category' | 'product';
-/** The fields' names in Spanish, for the texts that name them. */
+/** The fields in Spanish, with their article, for the texts that name them ("Elija la prioridad."). */
 export const fieldNameEs: Record<TicketField, string> = {
-  priority: 'prioridad',
-  category: 'categoría',
-  product: 'producto',
+  priority: 'la prioridad',
+  category: 'la categoría',
+  product: 'el producto',
 };
 const fieldValues: Record<TicketField, readonly string[] | null> = {
   priority: ['low', 'normal', 'high', 'urgent'],
@@ -244,7 +244,7 @@ export class TicketService {
     if (value !== null && check && !check.includes(value)) {
       throw new UserError({
         en: `"${value}" is not a ${field}. Choose one of: ${check.join(', ')}.`,
-        es: `«${value}» no es un valor válido de ${fieldNameEs[field]}. Elija uno de: ${check.join(', ')}.`,
+        es: `«${value}» no es un valor válido para ${fieldNameEs[field]}. Elija uno de: ${check.join(', ')}.`,
       });
     }
     return this.tx(outer, async (tx) => {
