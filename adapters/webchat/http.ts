@@ -303,20 +303,28 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
     const session = await customer(req);
     body(z.strictObject({}), req);
     const language = session.contact.organisation.language;
-    if (session.contact.verified || !session.contact.claimedEmail) {
-      throw new UserError(
-        both((l) => t(l).verification.alreadyVerified),
-        409,
-        'already_verified',
-      );
-    }
-    await ctx.codes.send(session.id, session.contact.claimedEmail, language);
-    return { sentTo: session.contact.claimedEmail };
+    return answeringIn(language, async () => {
+      if (session.contact.verified || !session.contact.claimedEmail) {
+        throw new UserError(
+          both((l) => t(l).verification.alreadyVerified),
+          409,
+          'already_verified',
+        );
+      }
+      await ctx.codes.send(session.id, session.contact.claimedEmail, language);
+      return { sentTo: session.contact.claimedEmail };
+    });
   });
 
   app.post('/webchat/api/verification/confirm', async (req, reply) => {
     const session = await customer(req);
     const input = body(z.strictObject({ code: z.string().max(20) }), req);
+    return answeringIn(session.contact.organisation.language, () =>
+      confirmCode(req, reply, session, input.code),
+    );
+  });
+
+  async function confirmCode(req: FastifyRequest, reply: FastifyReply, session: Session, typed: string) {
     if (session.contact.verified) {
       throw new UserError(
         both((l) => t(l).verification.alreadyVerified),
@@ -324,7 +332,7 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
         'already_verified',
       );
     }
-    const code = await ctx.codes.check(session.id, input.code);
+    const code = await ctx.codes.check(session.id, typed);
     const token = newSessionToken();
     await ctx.db.$transaction(async (tx) => {
       // A message of this session being filed right now waits for this, then goes to the new contact.
@@ -350,7 +358,7 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
     req.log.info({ session: session.id }, 'web chat visitor verified by a mailed code');
     setSessionCookie(reply, token);
     return describe(await loadSession(token));
-  });
+  }
 
   app.post('/webchat/api/logout', async (req, reply) => {
     const token = sessionToken(req);
@@ -537,6 +545,20 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
     if (refusal) throw refusal;
     return { message };
   });
+}
+
+/**
+ * Refusals of a customer's verification in their organisation's language, the one their chat speaks,
+ * whatever language the page asked for.
+ */
+async function answeringIn<T>(language: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof UserError)
+      throw UserError.inTheirLanguage(err.messageIn(language), err.status, err.code);
+    throw err;
+  }
 }
 
 /**
