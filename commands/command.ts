@@ -6,6 +6,7 @@ import type { OutMessage } from '../src/core/message.ts';
 import type { Conversations } from '../src/core/tickets/conversations.ts';
 import type { Actor, TicketService } from '../src/core/tickets/service.ts';
 import type { Db } from '../src/db/index.ts';
+import { type Localized, pick } from '../src/i18n/localized.ts';
 
 export interface CommandContext {
   actor: Actor;
@@ -17,6 +18,13 @@ export interface CommandContext {
   conversations?: Conversations;
   /** Platforms that can name a conversation by a link (Slack's "Copy link") resolve it here. */
   findConversation?: (link: string) => Promise<string | undefined>;
+  /** The language of the person who typed the command (English when unset): confirmations use it. */
+  language?: string;
+}
+
+/** A short confirmation in the language of the person who typed the command. */
+export function say(ctx: Pick<CommandContext, 'language'>, text: Localized): string {
+  return pick(text, ctx.language ?? 'en');
 }
 
 export interface CommandDefinition<S extends z.ZodType = z.ZodType> {

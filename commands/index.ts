@@ -56,7 +56,12 @@ export function bindArgs(def: CommandDefinition, rest: string, ctx: Pick<Command
   if (!parsed.success) {
     const problem = parsed.error.issues[0];
     const field = problem?.path[0] ? `<${String(problem.path[0])}> ` : '';
-    throw new UserError(`${field}${problem?.message ?? 'invalid arguments'}. Usage: ${def.usage}`);
+    // The schemas' own explanations are English; the frame around them is the reader's.
+    const what = problem?.message;
+    throw new UserError({
+      en: `${field}${what ?? 'invalid arguments'}. Usage: ${def.usage}`,
+      es: `${field}${what ?? 'argumentos no válidos'}. Uso: ${def.usage}`,
+    });
   }
   return parsed.data;
 }
@@ -72,9 +77,18 @@ export async function runCommandLine(line: string, ctx: CommandContext): Promise
     .replace(/^\//, '');
   const name = trimmed.split(/\s+/, 1)[0] || 'help';
   const def = commands.find((c) => c.name === name);
-  if (!def) throw new UserError(`There is no /ticket ${name}. Try /ticket help.`);
+  if (!def) {
+    throw new UserError({
+      en: `There is no /ticket ${name}. Try /ticket help.`,
+      es: `No existe /ticket ${name}. Pruebe /ticket help.`,
+    });
+  }
   if (def.audience === 'agent' && ctx.actor.kind !== 'agent') {
-    throw new UserError(`/ticket ${name} is for agents.`, 403, 'forbidden');
+    throw new UserError(
+      { en: `/ticket ${name} is for agents.`, es: `/ticket ${name} es solo para agentes.` },
+      403,
+      'forbidden',
+    );
   }
   const args = bindArgs(def, trimmed.slice(name.length), ctx);
   return def.run(ctx, args);

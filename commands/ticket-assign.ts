@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { UserError } from '../src/core/errors.ts';
 import { ticketNumber } from './args.ts';
-import { defineCommand } from './command.ts';
+import { defineCommand, say } from './command.ts';
 
 export default defineCommand({
   name: 'assign',
@@ -18,14 +18,25 @@ export default defineCommand({
     let assignee: string | null = wanted;
     if (wanted === 'none') assignee = null;
     if (wanted === 'me') {
-      if (ctx.actor.kind !== 'agent') throw new UserError('Only agents can take tickets.');
+      if (ctx.actor.kind !== 'agent') {
+        throw new UserError({
+          en: 'Only agents can take tickets.',
+          es: 'Solo los agentes pueden tomar tickets.',
+        });
+      }
       assignee = ctx.actor.agentId;
     }
     await ctx.tickets.assign(args.ticket, ctx.actor, assignee);
     return {
-      text: assignee
-        ? `Ticket #${args.ticket} assigned to ${assignee}.`
-        : `Ticket #${args.ticket} unassigned.`,
+      text: say(
+        ctx,
+        assignee
+          ? {
+              en: `Ticket #${args.ticket} assigned to ${assignee}.`,
+              es: `Ticket #${args.ticket} asignado a ${assignee}.`,
+            }
+          : { en: `Ticket #${args.ticket} unassigned.`, es: `Ticket #${args.ticket} sin asignar.` },
+      ),
     };
   },
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { findOrCreateContact, organisationForEmail } from '../src/core/directory.ts';
-import { NotFoundError, UserError } from '../src/core/errors.ts';
+import { NotFoundError, refusal, UserError } from '../src/core/errors.ts';
 import { ticketNumber } from './args.ts';
 import { defineCommand } from './command.ts';
 
@@ -18,12 +18,16 @@ export default defineCommand({
     const email = args.email.toLowerCase();
     const text = await ctx.db.$transaction(async (tx) => {
       const ticket = await tx.ticket.findUnique({ where: { number: args.ticket } });
-      if (!ticket) throw new NotFoundError(`There is no ticket #${args.ticket}.`);
+      if (!ticket) throw new NotFoundError(refusal.noTicket(args.ticket));
       const known = await tx.identity.findUnique({
         where: { platform_externalId: { platform: 'email', externalId: email } },
       });
-      if (known?.agentId)
-        throw new UserError(`${email} is an agent's address: agents need no place on a ticket.`);
+      if (known?.agentId) {
+        throw new UserError({
+          en: `${email} is an agent's address: agents need no place on a ticket.`,
+          es: `${email} es la dirección de un agente: los agentes no necesitan estar en un ticket.`,
+        });
+      }
       const contact = await findOrCreateContact(tx, {
         platform: 'email',
         externalId: email,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { UserError } from '../src/core/errors.ts';
-import { defineCommand } from './command.ts';
+import { defineCommand, say } from './command.ts';
 
 export default defineCommand({
   name: 'create',
@@ -12,11 +12,17 @@ export default defineCommand({
   async run(ctx, args) {
     const id = ctx.findConversation ? await ctx.findConversation(args.link) : undefined;
     if (!id || !ctx.conversations) {
-      throw new UserError(
-        'That link names no conversation waiting for a ticket. Copy the link of the customer’s first message (… → Copy link), or react to it with 🎫.',
-      );
+      throw new UserError({
+        en: 'That link names no conversation waiting for a ticket. Copy the link of the customer’s first message (… → Copy link), or react to it with 🎫.',
+        es: 'Ese enlace no lleva a ninguna conversación que espere un ticket. Copie el enlace del primer mensaje del cliente (… → Copiar enlace), o reaccione a él con 🎫.',
+      });
     }
     const n = await ctx.conversations.createTicket(id, ctx.actor);
-    return { text: `Ticket #${n} created from the conversation.` };
+    return {
+      text: say(ctx, {
+        en: `Ticket #${n} created from the conversation.`,
+        es: `Ticket #${n} creado a partir de la conversación.`,
+      }),
+    };
   },
 });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { findOrCreateContact, organisationForEmail } from '../src/core/directory.ts';
 import { UserError } from '../src/core/errors.ts';
 import { text } from './args.ts';
-import { defineCommand } from './command.ts';
+import { defineCommand, say } from './command.ts';
 
 export default defineCommand({
   name: 'new',
@@ -24,9 +24,10 @@ export default defineCommand({
       if (known?.contact) return known.contact;
       const organisationId = organisationForEmail(ctx.config, email);
       if (!organisationId) {
-        throw new UserError(
-          `No organisation has the email domain of ${email}. Add it to an organisation's emailDomains in relevo.yaml.`,
-        );
+        throw new UserError({
+          en: `No organisation has the email domain of ${email}. Add it to an organisation's emailDomains in relevo.yaml.`,
+          es: `Ninguna organización tiene el dominio de correo de ${email}. Añádalo a emailDomains de una organización en relevo.yaml.`,
+        });
       }
       return findOrCreateContact(tx, {
         platform: 'email',
@@ -39,6 +40,11 @@ export default defineCommand({
       { subject: args.description, body: args.description, requesterId: contact.id, source: 'manual' },
       ctx.actor,
     );
-    return { text: `Opened ticket #${number} for ${email}.` };
+    return {
+      text: say(ctx, {
+        en: `Opened ticket #${number} for ${email}.`,
+        es: `Ticket #${number} abierto para ${email}.`,
+      }),
+    };
   },
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { text, ticketNumber } from './args.ts';
-import { defineCommand } from './command.ts';
+import { defineCommand, say } from './command.ts';
 
 export default defineCommand({
   name: 'note',
@@ -11,6 +11,11 @@ export default defineCommand({
   audience: 'agent',
   async run(ctx, args) {
     await ctx.tickets.note(args.ticket, ctx.actor, args.note);
-    return { text: `Private note added to ticket #${args.ticket}.` };
+    return {
+      text: say(ctx, {
+        en: `Private note added to ticket #${args.ticket}.`,
+        es: `Nota privada añadida al ticket #${args.ticket}.`,
+      }),
+    };
   },
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ticketNumber } from './args.ts';
-import { defineCommand } from './command.ts';
+import { defineCommand, say } from './command.ts';
 
 export default defineCommand({
   name: 'reopen',
@@ -11,6 +11,8 @@ export default defineCommand({
   audience: 'agent',
   async run(ctx, args) {
     await ctx.tickets.setStatus(args.ticket, ctx.actor, 'open');
-    return { text: `Ticket #${args.ticket} reopened.` };
+    return {
+      text: say(ctx, { en: `Ticket #${args.ticket} reopened.`, es: `Ticket #${args.ticket} reabierto.` }),
+    };
   },
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { text, ticketNumber } from './args.ts';
-import { defineCommand } from './command.ts';
+import { defineCommand, say } from './command.ts';
 
 export default defineCommand({
   name: 'reply',
@@ -11,6 +11,11 @@ export default defineCommand({
   audience: 'agent',
   async run(ctx, args) {
     await ctx.tickets.reply(args.ticket, ctx.actor, args.message);
-    return { text: `Reply sent to the customer of ticket #${args.ticket}.` };
+    return {
+      text: say(ctx, {
+        en: `Reply sent to the customer of ticket #${args.ticket}.`,
+        es: `Respuesta enviada al cliente del ticket #${args.ticket}.`,
+      }),
+    };
   },
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { text, ticketNumber } from './args.ts';
-import { defineCommand } from './command.ts';
+import { defineCommand, say } from './command.ts';
 
 export default defineCommand({
   name: 'resolve',
@@ -12,6 +12,11 @@ export default defineCommand({
   async run(ctx, args) {
     const [message, technicalNote] = args.message.split(/\s--\s/, 2);
     await ctx.tickets.resolve(args.ticket, ctx.actor, { message: message ?? '', technicalNote });
-    return { text: `Ticket #${args.ticket}: the customer has been asked to confirm the solution.` };
+    return {
+      text: say(ctx, {
+        en: `Ticket #${args.ticket}: the customer has been asked to confirm the solution.`,
+        es: `Ticket #${args.ticket}: se ha pedido al cliente que confirme la solución.`,
+      }),
+    };
   },
 });

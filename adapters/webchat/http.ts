@@ -14,10 +14,11 @@ import type { Actor } from '../../src/core/tickets/service.ts';
 import type { Tx } from '../../src/db/index.ts';
 import { cookie, hashToken, newSessionToken, parseCookies, sameSecret } from '../../src/http/auth.ts';
 import { agentActor, CONSOLE_COOKIE, type HttpContext, UnauthorizedError } from '../../src/http/context.ts';
-import { issueMessage, requestLanguage } from '../../src/http/input.ts';
+import { issueMessage } from '../../src/http/input.ts';
 import { addressOf } from '../../src/http/limits.ts';
 import { WEBCHAT_SESSION_SECONDS } from '../../src/http/sessions.ts';
 import { t } from '../../src/i18n/index.ts';
+import { both } from '../../src/i18n/localized.ts';
 import { refusals } from '../../src/i18n/refusals.ts';
 import { toPost, type WebchatAdapter } from './adapter.ts';
 
@@ -41,8 +42,9 @@ export const webchatMessagePayload = z.object({
 function body<S extends z.ZodType>(schema: S, req: FastifyRequest): z.infer<S> {
   const parsed = schema.safeParse(req.body ?? {});
   if (!parsed.success) {
+    const issue = parsed.error.issues[0];
     throw new UserError(
-      issueMessage(parsed.error.issues[0], 'body', requestLanguage(req)),
+      both((l) => issueMessage(issue, 'body', l)),
       400,
       'invalid_request',
     );
@@ -114,9 +116,10 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
   app.get<{ Params: { file: string } }>('/static/:file', async (req, reply) => {
     const file = req.params.file;
     const type = contentTypes[path.extname(file)];
-    if (!/^[\w.-]+$/.test(file) || !type) throw new NotFoundError(`There is no /static/${file}.`);
+    const missing = { en: `There is no /static/${file}.`, es: `No existe /static/${file}.` };
+    if (!/^[\w.-]+$/.test(file) || !type) throw new NotFoundError(missing);
     const content = await readFile(path.join(publicDir, file)).catch(() => {
-      throw new NotFoundError(`There is no /static/${file}.`);
+      throw new NotFoundError(missing);
     });
     return reply.type(type).header('cache-control', 'no-cache').send(content);
   });
@@ -143,7 +146,12 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
   }
   async function loadSession(token: string | undefined) {
     const session = await findSession(token);
-    if (!session) throw new UnauthorizedError('Start a conversation first: tell us your name and email.');
+    if (!session) {
+      throw new UnauthorizedError({
+        en: 'Start a conversation first: tell us your name and email.',
+        es: 'Empiece primero una conversación: díganos su nombre y su correo.',
+      });
+    }
     return session;
   }
   const customer = (req: FastifyRequest) => loadSession(sessionToken(req));
@@ -168,13 +176,15 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
   const expiry = () => new Date(ctx.clock.now().getTime() + WEBCHAT_SESSION_SECONDS * 1000);
 
   /** The verified contact for a proven address; an agent's address is refused. */
-  async function provenContact(
-    tx: Tx,
-    input: { email: string; name: string; organisationId: string },
-    language: string,
-  ) {
+  async function provenContact(tx: Tx, input: { email: string; name: string; organisationId: string }) {
     const contact = await contactForProvenEmail(tx, input);
-    if (contact === 'agent') throw new UserError(t(language).verification.agentAddress, 409, 'agent_address');
+    if (contact === 'agent') {
+      throw new UserError(
+        both((l) => t(l).verification.agentAddress),
+        409,
+        'agent_address',
+      );
+    }
     return contact;
   }
 
@@ -231,32 +241,45 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
       );
       // Shown to agents beside the customer's words: one line, no bidi override that could reverse them.
       const name = cleanName(input.name);
-      if (!name) throw new UserError(refusals(requestLanguage(req)).emptyName, 400, 'invalid_request');
+      if (!name)
+        throw new UserError(
+          both((l) => refusals(l).emptyName),
+          400,
+          'invalid_request',
+        );
       const email = normaliseEmail(input.email);
-      const language = requestLanguage(req);
       const signed = input.signature !== undefined;
       if (signed) {
         if (!ctx.identitySecret) {
           req.log.warn('web chat: a signed identity, but RELEVO_WEBCHAT_IDENTITY_SECRET is not set');
-          throw new UserError(t(language).verification.signedUnavailable, 400, 'signed_identities_off');
+          throw new UserError(
+            both((l) => t(l).verification.signedUnavailable),
+            400,
+            'signed_identities_off',
+          );
         }
         if (!verifyIdentitySignature(ctx.identitySecret, email, input.signature ?? '')) {
           req.log.warn({ ip: req.ip }, 'web chat: an identity with a wrong signature, refused');
-          throw new UserError(t(language).verification.badSignature, 401, 'bad_signature');
+          throw new UserError(
+            both((l) => t(l).verification.badSignature),
+            401,
+            'bad_signature',
+          );
         }
       }
       const organisationId =
         organisationForEmail(ctx.config, email) ?? ctx.config.webchat.defaultOrganisation;
       if (!organisationId) {
-        throw new UserError(
-          `We could not find your organisation from ${email}. Please write to your usual support address.`,
-        );
+        throw new UserError({
+          en: `We could not find your organisation from ${email}. Please write to your usual support address.`,
+          es: `No hemos podido identificar su organización a partir de ${email}. Escriba a su dirección de soporte habitual.`,
+        });
       }
       const token = newSessionToken();
       const previous = sessionToken(req);
       await ctx.db.$transaction(async (tx) => {
         const contact = signed
-          ? await provenContact(tx, { email, name, organisationId }, language)
+          ? await provenContact(tx, { email, name, organisationId })
           : await tx.contact.create({
               data: { name, organisationId, verified: false, claimedEmail: email },
             });
@@ -280,31 +303,46 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
     const session = await customer(req);
     body(z.strictObject({}), req);
     const language = session.contact.organisation.language;
-    if (session.contact.verified || !session.contact.claimedEmail) {
-      throw new UserError(t(language).verification.alreadyVerified, 409, 'already_verified');
-    }
-    await ctx.codes.send(session.id, session.contact.claimedEmail, language);
-    return { sentTo: session.contact.claimedEmail };
+    return answeringIn(language, async () => {
+      if (session.contact.verified || !session.contact.claimedEmail) {
+        throw new UserError(
+          both((l) => t(l).verification.alreadyVerified),
+          409,
+          'already_verified',
+        );
+      }
+      await ctx.codes.send(session.id, session.contact.claimedEmail, language);
+      return { sentTo: session.contact.claimedEmail };
+    });
   });
 
   app.post('/webchat/api/verification/confirm', async (req, reply) => {
     const session = await customer(req);
     const input = body(z.strictObject({ code: z.string().max(20) }), req);
-    const language = session.contact.organisation.language;
+    return answeringIn(session.contact.organisation.language, () =>
+      confirmCode(req, reply, session, input.code),
+    );
+  });
+
+  async function confirmCode(req: FastifyRequest, reply: FastifyReply, session: Session, typed: string) {
     if (session.contact.verified) {
-      throw new UserError(t(language).verification.alreadyVerified, 409, 'already_verified');
+      throw new UserError(
+        both((l) => t(l).verification.alreadyVerified),
+        409,
+        'already_verified',
+      );
     }
-    const code = await ctx.codes.check(session.id, input.code, language);
+    const code = await ctx.codes.check(session.id, typed);
     const token = newSessionToken();
     await ctx.db.$transaction(async (tx) => {
       // A message of this session being filed right now waits for this, then goes to the new contact.
       await tx.$queryRaw`SELECT id FROM "WebchatSession" WHERE id = ${session.id} FOR UPDATE`;
-      await ctx.codes.consume(tx, code.id, language);
-      const contact = await provenContact(
-        tx,
-        { email: code.email, name: session.contact.name, organisationId: session.contact.organisationId },
-        language,
-      );
+      await ctx.codes.consume(tx, code.id);
+      const contact = await provenContact(tx, {
+        email: code.email,
+        name: session.contact.name,
+        organisationId: session.contact.organisationId,
+      });
       // Same conversation, new token: the cookie from before the proof stops working.
       await tx.webchatSession.update({
         where: { id: session.id },
@@ -320,7 +358,7 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
     req.log.info({ session: session.id }, 'web chat visitor verified by a mailed code');
     setSessionCookie(reply, token);
     return describe(await loadSession(token));
-  });
+  }
 
   app.post('/webchat/api/logout', async (req, reply) => {
     const token = sessionToken(req);
@@ -340,14 +378,21 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
     const max = ctx.config.tickets.maxMessageLength;
     if (input.text.length > max) {
       throw new UserError(
-        `Your message is too long (${input.text.length} characters; the limit is ${max}).`,
+        {
+          en: `Your message is too long (${input.text.length} characters; the limit is ${max}).`,
+          es: `Su mensaje es demasiado largo (${input.text.length} caracteres; el límite es ${max}).`,
+        },
         413,
         'message_too_long',
       );
     }
     // Zero-width spaces and other invisible characters alone would open a ticket nobody can read.
     if (isBlank(input.text)) {
-      throw new UserError(refusals(requestLanguage(req)).emptyMessage, 400, 'empty_message');
+      throw new UserError(
+        both((l) => refusals(l).emptyMessage),
+        400,
+        'empty_message',
+      );
     }
     // The post and its inbound event commit together: once we answer 202 the message is in the database.
     const { row, created } = await ctx.ingress.run(() =>
@@ -409,12 +454,18 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
     if (!sameSecret(input.token, ctx.apiToken)) {
       req.log.warn({ ip: req.ip }, 'console login with a wrong token');
       await limits.count(req, 'wrongTokensPerAddress', addressOf(req));
-      throw new UnauthorizedError(
-        'That token is wrong. It is RELEVO_API_TOKEN, or the contents of data/api-token.',
-      );
+      throw new UnauthorizedError({
+        en: 'That token is wrong. It is RELEVO_API_TOKEN, or the contents of data/api-token.',
+        es: 'Ese token no es correcto. Es RELEVO_API_TOKEN, o el contenido de data/api-token.',
+      });
     }
     const agent = await ctx.db.agent.findUnique({ where: { id: input.agentId } });
-    if (!agent?.active) throw new NotFoundError(`There is no active agent "${input.agentId}".`);
+    if (!agent?.active) {
+      throw new NotFoundError({
+        en: `There is no active agent "${input.agentId}".`,
+        es: `No existe ningún agente activo «${input.agentId}».`,
+      });
+    }
     // A sign-in in this browser ends the session it had.
     await ctx.sessions.end(parseCookies(req.headers.cookie)[CONSOLE_COOKIE]);
     const token = await ctx.sessions.issue(agent.id);
@@ -486,13 +537,28 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
           message = m;
         },
         refused: async (text, status, code) => {
-          refusal = new UserError(text, status as UserError['status'], code);
+          // Already in the person's language, as the router chose it.
+          refusal = UserError.inTheirLanguage(text, status as UserError['status'], code);
         },
       },
     );
     if (refusal) throw refusal;
     return { message };
   });
+}
+
+/**
+ * Refusals of a customer's verification in their organisation's language, the one their chat speaks,
+ * whatever language the page asked for.
+ */
+async function answeringIn<T>(language: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof UserError)
+      throw UserError.inTheirLanguage(err.messageIn(language), err.status, err.code);
+    throw err;
+  }
 }
 
 /**
@@ -526,7 +592,8 @@ async function press(
         answer = { form };
       },
       refused: async (text, status, code) => {
-        refusal = new UserError(text, status as UserError['status'], code);
+        // Already in the person's language, as the router chose it.
+        refusal = UserError.inTheirLanguage(text, status as UserError['status'], code);
       },
     },
   );

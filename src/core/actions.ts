@@ -2,12 +2,13 @@
 // service, by the clicking person's role, never by hiding a button.
 import type { Db, Tx } from '../db/index.ts';
 import { t } from '../i18n/index.ts';
+import { type Localized, pick } from '../i18n/localized.ts';
 import type { DeskConfig } from './config.ts';
-import { ForbiddenError, NotFoundError, UserError } from './errors.ts';
+import { ForbiddenError, NotFoundError, refusal, UserError } from './errors.ts';
 import type { ActionInvocation } from './message.ts';
 import type { Conversations } from './tickets/conversations.ts';
 import type { Escalations } from './tickets/escalation.ts';
-import type { Actor, TicketField, TicketService } from './tickets/service.ts';
+import { type Actor, fieldNameEs, type TicketField, type TicketService } from './tickets/service.ts';
 
 export interface ActionDeps {
   db: Db;
@@ -22,16 +23,16 @@ type Handler = (
   actor: Actor,
   ticket: number,
   form: Record<string, string>,
-) => Promise<string>;
+) => Promise<Localized>;
 
 const agentOnly = (actor: Actor): Extract<Actor, { kind: 'agent' }> => {
-  if (actor.kind !== 'agent') throw new ForbiddenError('Only agents can do this.');
+  if (actor.kind !== 'agent') throw new ForbiddenError(refusal.agentsOnly);
   return actor;
 };
 
 async function texts(tx: Tx, number: number) {
   const ticket = await tx.ticket.findUnique({ where: { number }, include: { organisation: true } });
-  if (!ticket) throw new NotFoundError(`There is no ticket #${number}.`);
+  if (!ticket) throw new NotFoundError(refusal.noTicket(number));
   return { ticket, texts: t(ticket.organisation.language) };
 }
 
@@ -54,48 +55,66 @@ const replyAndEnd =
       await deps.tickets.reply(n, actor, message(deps, info, n, form), undefined, tx);
       await deps.tickets.setStatus(n, actor, end, reason, tx);
     });
-    return `Ticket #${n}: the customer was told and the ticket is ${end === 'spam' ? 'marked as spam' : 'rejected'}.`;
+    return end === 'spam'
+      ? {
+          en: `Ticket #${n}: the customer was told and the ticket is marked as spam.`,
+          es: `Ticket #${n}: se ha avisado al cliente y el ticket queda marcado como spam.`,
+        }
+      : {
+          en: `Ticket #${n}: the customer was told and the ticket is rejected.`,
+          es: `Ticket #${n}: se ha avisado al cliente y el ticket queda rechazado.`,
+        };
   };
 
 const resolveWith: Handler = async (deps, actor, n, form) => {
   await deps.tickets.resolve(n, actor, { message: form.message ?? '', technicalNote: form.technicalNote });
-  return `Ticket #${n}: the customer has been asked to confirm the solution.`;
+  return {
+    en: `Ticket #${n}: the customer has been asked to confirm the solution.`,
+    es: `Ticket #${n}: se ha pedido al cliente que confirme la solución.`,
+  };
 };
 
 const setField =
   (field: TicketField, formKey: string): Handler =>
   async (deps, actor, n, form) => {
     const value = form[formKey]?.trim();
-    if (!value) throw new UserError(`Choose a ${field}.`);
+    if (!value) throw new UserError({ en: `Choose a ${field}.`, es: `Elija ${fieldNameEs[field]}.` });
     await deps.tickets.setField(n, actor, field, value);
-    return `Ticket #${n}: ${field} set to ${value}.`;
+    return {
+      en: `Ticket #${n}: ${field} set to ${value}.`,
+      es: `Ticket #${n}: ${fieldNameEs[field]} es ahora ${value}.`,
+    };
   };
+
+const reopened = (n: number): Localized => ({ en: `Ticket #${n} reopened.`, es: `Ticket #${n} reabierto.` });
 
 const handlers: Record<string, Handler> = {
   'ticket.take': async (d, actor, n) => {
     const agent = agentOnly(actor);
     await d.tickets.assign(n, actor, agent.agentId);
-    return `You took ticket #${n}.`;
+    return { en: `You took ticket #${n}.`, es: `Ha tomado el ticket #${n}.` };
   },
   'ticket.assign': async (d, actor, n, form) => {
-    if (!form.agent) throw new UserError('Choose the agent to assign.');
+    if (!form.agent)
+      throw new UserError({ en: 'Choose the agent to assign.', es: 'Elija el agente al que asignarlo.' });
     await d.tickets.assign(n, actor, form.agent);
-    return `Ticket #${n} assigned.`;
+    return { en: `Ticket #${n} assigned.`, es: `Ticket #${n} asignado.` };
   },
   'ticket.priority': setField('priority', 'priority'),
   'ticket.category': setField('category', 'category'),
   'ticket.product': setField('product', 'product'),
   'ticket.spam': async (d, actor, n) => {
     await d.tickets.setStatus(n, actor, 'spam');
-    return `Ticket #${n} marked as spam.`;
+    return { en: `Ticket #${n} marked as spam.`, es: `Ticket #${n} marcado como spam.` };
   },
   'ticket.wrong_recipient': replyAndEnd('spam', 'Wrong recipient', (_d, x, n) => x.texts.wrongRecipient(n)),
   'ticket.meant_for_person': replyAndEnd('rejected', 'Meant for a person', (d, x, n, form) => {
     const contact = form.contact?.trim() || d.config.tickets.generalContact;
     if (!contact) {
-      throw new UserError(
-        "Give that person's contact, or set tickets.generalContact in relevo.yaml for the general address.",
-      );
+      throw new UserError({
+        en: "Give that person's contact, or set tickets.generalContact in relevo.yaml for the general address.",
+        es: 'Indique el contacto de esa persona, o configure tickets.generalContact en relevo.yaml con la dirección general.',
+      });
     }
     return x.texts.meantForPerson(n, contact);
   }),
@@ -112,7 +131,10 @@ const handlers: Record<string, Handler> = {
     agentOnly(actor);
     const parts = ['required', 'optional', 'diagnosis', 'expected', 'workaround'] as const;
     if (!parts.some((p) => form[p]?.trim()))
-      throw new UserError('Fill in at least one part of the initial response.');
+      throw new UserError({
+        en: 'Fill in at least one part of the initial response.',
+        es: 'Rellene al menos una parte de la respuesta inicial.',
+      });
     await d.db.$transaction(async (tx) => {
       const { ticket, texts: x } = await texts(tx, n);
       const body = parts
@@ -126,11 +148,21 @@ const handlers: Record<string, Handler> = {
         await d.tickets.setStatus(n, actor, 'waiting_on_customer', undefined, tx);
       }
     });
-    return `Ticket #${n}: initial response sent${form.required?.trim() ? '; waiting on the customer' : ''}.`;
+    return form.required?.trim()
+      ? {
+          en: `Ticket #${n}: initial response sent; waiting on the customer.`,
+          es: `Ticket #${n}: respuesta inicial enviada; a la espera del cliente.`,
+        }
+      : { en: `Ticket #${n}: initial response sent.`, es: `Ticket #${n}: respuesta inicial enviada.` };
   },
   'ticket.reject': async (d, actor, n, form) => {
     const reason = form.reason?.trim() ?? '';
-    if (!reason) throw new UserError('Say why the ticket is rejected: the customer reads the reason.');
+    if (!reason) {
+      throw new UserError({
+        en: 'Say why the ticket is rejected: the customer reads the reason.',
+        es: 'Indique por qué se rechaza el ticket: el cliente leerá el motivo.',
+      });
+    }
     return replyAndEnd('rejected', reason, (_d, x) => x.texts.rejected(n, reason))(d, actor, n, form);
   },
   'ticket.escalate': async (d, actor, n, form) => {
@@ -139,20 +171,24 @@ const handlers: Record<string, Handler> = {
       background: form.background,
       notes: form.notes,
     });
-    return `Ticket #${n} escalated to the maintainers.`;
+    return {
+      en: `Ticket #${n} escalated to the maintainers.`,
+      es: `Ticket #${n} escalado a los mantenedores.`,
+    };
   },
   'ticket.reopen': async (d, actor, n) => {
     await d.tickets.setStatus(n, actor, 'open');
-    return `Ticket #${n} reopened.`;
+    return reopened(n);
   },
   'ticket.confirm_yes': async (d, actor, n) => {
     await d.tickets.confirm(n, actor, true);
-    return `Ticket #${n} confirmed as solved.`;
+    return { en: `Ticket #${n} confirmed as solved.`, es: `Ticket #${n} confirmado como resuelto.` };
   },
   'ticket.confirm_no': async (d, actor, n) => {
     await d.tickets.confirm(n, actor, false);
-    return `Ticket #${n} reopened.`;
+    return reopened(n);
   },
+  // The maintainers' own words, also kept as a note on the ticket.
   'escalation.claim': async (d, actor, n) => d.escalations.claim(n, actor),
   'escalation.diagnose': async (d, actor, n, form) =>
     d.escalations.diagnose(n, actor, {
@@ -166,15 +202,21 @@ const handlers: Record<string, Handler> = {
 const customerActions = new Set(['ticket.confirm_yes', 'ticket.confirm_no']);
 
 /** Actions whose value is not a ticket number. */
-const special: Record<string, (deps: ActionDeps, actor: Actor, value: string) => Promise<string>> = {
+const special: Record<string, (deps: ActionDeps, actor: Actor, value: string) => Promise<Localized>> = {
   'conversation.create': async (d, actor, id) => {
     const n = await d.conversations.createTicket(id, actor);
-    return `Ticket #${n} created from the conversation.`;
+    return {
+      en: `Ticket #${n} created from the conversation.`,
+      es: `Ticket #${n} creado a partir de la conversación.`,
+    };
   },
   'note.share': async (d, actor, value) => {
     const [number, eventId] = value.split(':');
     await d.tickets.shareWithCustomer(Number(number), actor, eventId ?? '');
-    return `Shared with the customer of ticket #${number}.`;
+    return {
+      en: `Shared with the customer of ticket #${number}.`,
+      es: `Compartido con el cliente del ticket #${number}.`,
+    };
   },
 };
 
@@ -188,17 +230,41 @@ export function mayRun(actor: Actor, action: string): boolean {
   return actor.kind === 'agent' || customerActions.has(action);
 }
 
-/** Runs an action; returns a short confirmation for the person who clicked. */
-export async function runAction(deps: ActionDeps, actor: Actor, inv: ActionInvocation): Promise<string> {
+/**
+ * Runs an action; returns a short confirmation for the person who clicked, in their `language` (a
+ * customer pressing "Yes, solved" reads their organisation's; the chat router always says which).
+ * Refusals are UserErrors carrying both languages.
+ */
+export async function runAction(
+  deps: ActionDeps,
+  actor: Actor,
+  inv: ActionInvocation,
+  language = 'en',
+): Promise<string> {
+  return pick(await confirmation(deps, actor, inv), language);
+}
+
+async function confirmation(deps: ActionDeps, actor: Actor, inv: ActionInvocation): Promise<Localized> {
   const other = special[inv.action];
   if (other) return other(deps, actor, inv.value);
   const handler = handlers[inv.action];
-  if (!handler) throw new UserError(`Unknown action "${inv.action}".`, 400, 'unknown_action');
+  if (!handler) {
+    throw new UserError(
+      { en: `Unknown action "${inv.action}".`, es: `Acción desconocida: «${inv.action}».` },
+      400,
+      'unknown_action',
+    );
+  }
   // Only the confirmation buttons are the customer's; say "not yours" before judging the form.
   if (!mayRun(actor, inv.action)) {
-    throw new ForbiddenError('Only agents can do this.');
+    throw new ForbiddenError(refusal.agentsOnly);
   }
   const ticket = Number(inv.value);
-  if (!Number.isInteger(ticket) || ticket <= 0) throw new UserError('That button does not name a ticket.');
+  if (!Number.isInteger(ticket) || ticket <= 0) {
+    throw new UserError({
+      en: 'That button does not name a ticket.',
+      es: 'Ese botón no indica ningún ticket.',
+    });
+  }
   return handler(deps, actor, ticket, inv.form ?? {});
 }

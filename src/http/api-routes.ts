@@ -7,8 +7,9 @@ import { ForbiddenError, NotFoundError, UserError } from '../core/errors.ts';
 import { statuses } from '../core/tickets/lifecycle.ts';
 import { getTicket, listTickets, parseCursor } from '../core/tickets/queries.ts';
 import type { Actor } from '../core/tickets/service.ts';
+import { both } from '../i18n/localized.ts';
 import { agentActor, type HttpContext } from './context.ts';
-import { issueMessage, requestLanguage, visibleText } from './input.ts';
+import { issueMessage, visibleText } from './input.ts';
 import { endConsoleSessions } from './sessions.ts';
 
 const ticketParam = z.object({ number: z.coerce.number().int().positive() });
@@ -79,7 +80,10 @@ export const apiRoutes: Route[] = [
     async handler(ctx, { query }) {
       const cursor = query.cursor ? parseCursor(query.cursor) : undefined;
       if (query.cursor && !cursor)
-        throw new UserError('The cursor is not valid: pass nextCursor from the previous page.');
+        throw new UserError({
+          en: 'The cursor is not valid: pass nextCursor from the previous page.',
+          es: 'El cursor no es válido: pase el nextCursor de la página anterior.',
+        });
       return listTickets(
         ctx.db,
         {
@@ -110,10 +114,13 @@ export const apiRoutes: Route[] = [
     params: idParam,
     async handler(ctx, { params }) {
       const a = await ctx.db.attachment.findUnique({ where: { id: params.id } });
-      if (!a) throw new NotFoundError('There is no such attachment.');
+      if (!a) throw new NotFoundError({ en: 'There is no such attachment.', es: 'No existe ese adjunto.' });
       if (!a.content) {
         throw new UserError(
-          `"${a.filename}" was over the attachment size limit, so only its name was kept.`,
+          {
+            en: `"${a.filename}" was over the attachment size limit, so only its name was kept.`,
+            es: `«${a.filename}» superaba el tamaño máximo de adjunto, así que solo se guardó su nombre.`,
+          },
           404,
           'not_stored',
         );
@@ -128,7 +135,12 @@ export const apiRoutes: Route[] = [
     params: idParam,
     async handler(ctx, { params }) {
       const m = await ctx.db.emailMessage.findUnique({ where: { id: params.id } });
-      if (!m?.raw) throw new NotFoundError('There is no such received email.');
+      if (!m?.raw) {
+        throw new NotFoundError({
+          en: 'There is no such received email.',
+          es: 'No existe ese correo recibido.',
+        });
+      }
       return new FileResult(`${m.id}.eml`, 'message/rfc822', Buffer.from(m.raw));
     },
   }),
@@ -152,9 +164,10 @@ export const apiRoutes: Route[] = [
         where: { platform_externalId: { platform: 'email', externalId: email } },
       });
       if (!known?.contactId && !organisationId) {
-        throw new UserError(
-          `No organisation has the email domain of ${email}; add it to emailDomains in relevo.yaml.`,
-        );
+        throw new UserError({
+          en: `No organisation has the email domain of ${email}; add it to emailDomains in relevo.yaml.`,
+          es: `Ninguna organización tiene el dominio de correo de ${email}; añádalo a emailDomains en relevo.yaml.`,
+        });
       }
       // The contact and its ticket commit together: a refused ticket (unknown product, text too long)
       // leaves no contact behind.
@@ -243,9 +256,17 @@ export const apiRoutes: Route[] = [
     body: z.strictObject({ agent: z.string().min(1).max(100).optional() }),
     async handler(ctx, { body, actor }) {
       const me = await ctx.db.agent.findUniqueOrThrow({ where: { id: actor.agentId } });
-      if (me.role !== 'admin') throw new ForbiddenError('Only an admin can end console sessions.');
+      if (me.role !== 'admin') {
+        throw new ForbiddenError({
+          en: 'Only an admin can end console sessions.',
+          es: 'Solo un administrador puede cerrar sesiones de la consola.',
+        });
+      }
       if (body.agent && !(await ctx.db.agent.findUnique({ where: { id: body.agent } }))) {
-        throw new NotFoundError(`There is no agent "${body.agent}".`);
+        throw new NotFoundError({
+          en: `There is no agent "${body.agent}".`,
+          es: `No existe el agente «${body.agent}».`,
+        });
       }
       const ended = await endConsoleSessions(ctx.db, body.agent);
       ctx.log.info({ ended, agent: body.agent ?? 'everyone', by: actor.agentId }, 'console sessions ended');
@@ -267,12 +288,16 @@ export const apiRoutes: Route[] = [
   }),
 ];
 
-function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string, req: FastifyRequest): T {
+function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
   if (!schema) return undefined as T;
   const result = schema.safeParse(value ?? {});
   if (!result.success) {
-    const message = issueMessage(result.error.issues[0], where, requestLanguage(req));
-    throw new UserError(message, 400, 'invalid_request');
+    const issue = result.error.issues[0];
+    throw new UserError(
+      both((l) => issueMessage(issue, where, l)),
+      400,
+      'invalid_request',
+    );
   }
   return result.data;
 }
@@ -285,9 +310,9 @@ export function registerApiRoutes(app: FastifyInstance, ctx: HttpContext): void 
       handler: async (req: FastifyRequest, reply: FastifyReply) => {
         const actor = await agentActor(ctx, req);
         const input = {
-          params: parse(r.params, req.params, 'path', req),
-          query: parse(r.query, req.query, 'query', req),
-          body: parse(r.body, req.body, 'body', req),
+          params: parse(r.params, req.params, 'path'),
+          query: parse(r.query, req.query, 'query'),
+          body: parse(r.body, req.body, 'body'),
           actor,
         } as never;
         const result = await r.handler(ctx, input);
@@ -306,7 +331,11 @@ export function registerApiRoutes(app: FastifyInstance, ctx: HttpContext): void 
   }
   app.get('/api/openapi.json', async () => openApiDocument());
   app.all('/api/*', async (req) => {
-    throw new NotFoundError(`There is no ${req.method} ${req.url.split('?')[0]}. See /api/openapi.json.`);
+    const route = `${req.method} ${req.url.split('?')[0]}`;
+    throw new NotFoundError({
+      en: `There is no ${route}. See /api/openapi.json.`,
+      es: `No existe ${route}. Consulte /api/openapi.json.`,
+    });
   });
 }
 

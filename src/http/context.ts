@@ -9,6 +9,7 @@ import type { IngressGate } from '../core/ingress.ts';
 import type { Clock, Logger, Metrics, Notifier } from '../core/ports.ts';
 import type { Actor, TicketService } from '../core/tickets/service.ts';
 import type { Db } from '../db/index.ts';
+import type { Localized } from '../i18n/localized.ts';
 import { bearer, parseCookies, sameSecret } from './auth.ts';
 import { addressOf, type Limits } from './limits.ts';
 import type { LiveHub } from './live-hub.ts';
@@ -49,7 +50,7 @@ export interface HttpContext {
 }
 
 export class UnauthorizedError extends UserError {
-  constructor(message: string) {
+  constructor(message: Localized) {
     super(message, 401, 'unauthorized');
   }
 }
@@ -67,9 +68,10 @@ export async function agentActor(ctx: HttpContext, req: FastifyRequest): Promise
     await ctx.limits.refuseIfReached(req, 'wrongTokensPerAddress', address);
     if (!sameSecret(token, ctx.apiToken)) {
       await ctx.limits.count(req, 'wrongTokensPerAddress', address);
-      throw new UnauthorizedError(
-        'The API token is wrong. Use the value of RELEVO_API_TOKEN (or data/api-token).',
-      );
+      throw new UnauthorizedError({
+        en: 'The API token is wrong. Use the value of RELEVO_API_TOKEN (or data/api-token).',
+        es: 'El token de la API no es correcto. Use el valor de RELEVO_API_TOKEN (o de data/api-token).',
+      });
     }
     const wanted = req.headers['x-relevo-agent'];
     agentId =
@@ -79,12 +81,18 @@ export async function agentActor(ctx: HttpContext, req: FastifyRequest): Promise
   } else {
     agentId = await ctx.sessions.verify(parseCookies(req.headers.cookie)[CONSOLE_COOKIE]);
     if (!agentId) {
-      throw new UnauthorizedError(
-        'Sign in first: send "Authorization: Bearer <API token>" or use the agent console.',
-      );
+      throw new UnauthorizedError({
+        en: 'Sign in first: send "Authorization: Bearer <API token>" or use the agent console.',
+        es: 'Inicie sesión primero: envíe "Authorization: Bearer <token de la API>" o use la consola de agentes.',
+      });
     }
   }
   const agent = agentId ? await ctx.db.agent.findUnique({ where: { id: agentId } }) : null;
-  if (!agent?.active) throw new UnauthorizedError(`There is no active agent "${agentId}".`);
+  if (!agent?.active) {
+    throw new UnauthorizedError({
+      en: `There is no active agent "${agentId}".`,
+      es: `No existe ningún agente activo «${agentId}».`,
+    });
+  }
   return { kind: 'agent', agentId: agent.id };
 }

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { UserError } from '../core/errors.ts';
 import { codePointName, isBlank, textProblem } from '../core/text.ts';
 import type { Language } from '../i18n/index.ts';
+import { both } from '../i18n/localized.ts';
 import { languageFromHeader, refusals } from '../i18n/refusals.ts';
 
 /** The language of the person behind a request (the pages send the one they show). */
@@ -47,12 +48,13 @@ function findBadText(value: unknown, field: string, depth = 0): Found | undefine
 }
 
 export class InvalidTextError extends UserError {
-  constructor(found: Found, language: Language) {
-    const texts = refusals(language);
+  constructor(found: Found) {
     super(
-      found.problem === 'control'
-        ? texts.control(found.field, codePointName(found.codePoint))
-        : texts.malformed(found.field),
+      both((l) =>
+        found.problem === 'control'
+          ? refusals(l).control(found.field, codePointName(found.codePoint))
+          : refusals(l).malformed(found.field),
+      ),
       400,
       'invalid_text',
     );
@@ -70,7 +72,7 @@ export function registerInputGuard(app: FastifyInstance): void {
         { url: req.routeOptions.url, field: found.field, char: codePointName(found.codePoint), ip: req.ip },
         'refused text that cannot be stored',
       );
-      throw new InvalidTextError(found, requestLanguage(req));
+      throw new InvalidTextError(found);
     }
   });
 }

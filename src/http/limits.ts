@@ -11,18 +11,23 @@ import type { LimitsConfig } from '../config/file.ts';
 import { UserError } from '../core/errors.ts';
 import type { Logger } from '../core/ports.ts';
 import type { Db, Tx } from '../db/index.ts';
+import { both, type Localized } from '../i18n/localized.ts';
 import { type LimitName, refusals } from '../i18n/refusals.ts';
-import { requestLanguage } from './input.ts';
 
 /** A limit reached: 429 with Retry-After, in the person's language. */
 export class LimitReachedError extends UserError {
   constructor(
     readonly limit: LimitName,
     readonly retryAfterSeconds: number,
-    message: string,
+    message: Localized,
   ) {
     super(message, 429, 'rate_limited');
   }
+}
+
+/** A limit's refusal in both languages; the answer picks the request's. */
+export function limitedText(limit: LimitName, seconds: number, max: number): Localized {
+  return both((l) => refusals(l).limited[limit](refusals(l).wait(seconds), max));
 }
 
 /** The key a limit counts under: its name and a hash of the value (an address, an email, a session). */
@@ -147,10 +152,9 @@ export async function registerLimits(
 
   const refusal = (req: FastifyRequest, limit: Rated, ttlMs: number) => {
     const seconds = Math.max(1, Math.ceil(ttlMs / 1000));
-    const texts = refusals(requestLanguage(req));
     const rule = config[limit] as { max: number };
     req.log.debug({ limit, ip: req.ip, url: req.routeOptions.url }, 'request refused by a rate limit');
-    return new LimitReachedError(limit, seconds, texts.limited[limit](texts.wait(seconds), rule.max));
+    return new LimitReachedError(limit, seconds, limitedText(limit, seconds, rule.max));
   };
 
   const run = async (req: FastifyRequest, limit: Rated, value: string, increment: boolean) => {

@@ -6,7 +6,7 @@ import type { Logger as PinoLogger } from 'pino';
 import { UserError } from '../core/errors.ts';
 import { registerApiRoutes } from './api-routes.ts';
 import type { HttpContext } from './context.ts';
-import { registerInputGuard } from './input.ts';
+import { registerInputGuard, requestLanguage } from './input.ts';
 import { LimitReachedError, registerLimits } from './limits.ts';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -87,11 +87,20 @@ export async function createHttpServer(
       return reply
         .code(429)
         .header('retry-after', String(err.retryAfterSeconds))
-        .send({ error: { code: err.code, message: err.message, retryAfterSeconds: err.retryAfterSeconds } });
+        .send({
+          error: {
+            code: err.code,
+            message: err.messageIn(requestLanguage(req)),
+            retryAfterSeconds: err.retryAfterSeconds,
+          },
+        });
     }
     if (err instanceof UserError) {
       req.log.info({ code: err.code, url: req.url, msg: err.message }, 'request refused');
-      return reply.code(err.status).send({ error: { code: err.code, message: err.message } });
+      // In the language the request asks for (Accept-Language), English without one.
+      return reply
+        .code(err.status)
+        .send({ error: { code: err.code, message: err.messageIn(requestLanguage(req)) } });
     }
     const e = err as { code?: string; statusCode?: number; message: string };
     if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {

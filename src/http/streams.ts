@@ -8,9 +8,7 @@ import type { FastifyRequest } from 'fastify';
 import type { LimitsConfig } from '../config/file.ts';
 import type { Logger } from '../core/ports.ts';
 import type { Db } from '../db/index.ts';
-import { refusals } from '../i18n/refusals.ts';
-import { requestLanguage } from './input.ts';
-import { addressOf, LimitReachedError } from './limits.ts';
+import { addressOf, LimitReachedError, limitedText } from './limits.ts';
 
 /** How often an instance refreshes its streams, and how old a row may get before it no longer counts. */
 export const STREAM_HEARTBEAT_MS = 20_000;
@@ -61,12 +59,11 @@ export class StreamSlots {
     });
     if (refused) {
       req.log.info({ limit: refused, ip: req.ip }, 'live stream refused: too many open');
-      const texts = refusals(requestLanguage(req));
       const max = this.limits[refused];
       throw new LimitReachedError(
         refused,
         RETRY_AFTER_SECONDS,
-        texts.limited[refused](texts.wait(RETRY_AFTER_SECONDS), max),
+        limitedText(refused, RETRY_AFTER_SECONDS, max),
       );
     }
     return id;

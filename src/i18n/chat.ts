@@ -1,5 +1,6 @@
 // What the chat router says to a person on any platform, in Spanish and English: refusals and the few
-// things it explains itself. Messages from the ticket service (UserError) are its own.
+// things it explains itself. The ticket service's refusals (UserError) and the actions' confirmations
+// carry both languages where they are raised (src/i18n/localized.ts); the router picks the person's.
 import type { Language } from './index.ts';
 
 export interface ChatTexts {

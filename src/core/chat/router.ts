@@ -33,6 +33,8 @@ export interface CommandLineContext {
   config: ActionDeps['config'];
   ticketInThread?: number;
   findConversation: (link: string) => Promise<string | undefined>;
+  /** The language of the person who typed it: confirmations answer in it. */
+  language: string;
 }
 
 export interface ChatRouterDeps {
@@ -172,12 +174,13 @@ export class ChatRouter {
   async interact(i: Interaction, respond: InteractionResponder): Promise<void> {
     const { db } = this.deps.actions;
     const person = await this.people.identify(db, i.platform, i.person);
-    const texts = chatTexts(this.language(person));
+    const language = this.language(person);
+    const texts = chatTexts(language);
     const actor = actorOf(person);
     try {
       if (i.kind === 'command') {
         await respond.defer?.();
-        await respond.reply(await this.command(i, actor));
+        await respond.reply(await this.command(i, actor, language));
         return;
       }
       if (!actor) {
@@ -189,7 +192,7 @@ export class ChatRouter {
         return;
       }
       if (i.kind === 'message_action') {
-        await respond.reply({ text: await this.messageAction(i, actor, texts) });
+        await respond.reply({ text: await this.messageAction(i, actor, language) });
         return;
       }
       // "Not yours" before any form: a customer never sees an agent's form.
@@ -211,14 +214,14 @@ export class ChatRouter {
       }
       await respond.defer?.();
       const inv = { action: i.action, value: i.value, form: i.kind === 'form' ? i.values : undefined };
-      await respond.reply({ text: await runAction(this.deps.actions, actor, inv) });
+      await respond.reply({ text: await runAction(this.deps.actions, actor, inv, language) });
     } catch (err) {
       if (err instanceof UserError) {
         this.deps.log.info(
           { platform: i.platform, kind: i.kind, reason: err.message },
           'interaction refused',
         );
-        await this.refuse(i, respond, err.message, err.status, err.code);
+        await this.refuse(i, respond, err.messageIn(language), err.status, err.code);
         return;
       }
       this.deps.log.error({ err, platform: i.platform, kind: i.kind }, 'interaction failed');
@@ -243,6 +246,7 @@ export class ChatRouter {
   private async command(
     i: Extract<Interaction, { kind: 'command' }>,
     actor: Actor | undefined,
+    language: string,
   ): Promise<OutMessage> {
     const { actions } = this.deps;
     const platform = this.platforms.get(i.platform);
@@ -263,6 +267,7 @@ export class ChatRouter {
       db: actions.db,
       config: actions.config,
       ticketInThread,
+      language,
       findConversation: async (link) => {
         const at = platform?.messageLink?.(link);
         if (!at) return undefined;
@@ -274,19 +279,21 @@ export class ChatRouter {
   private async messageAction(
     i: Extract<Interaction, { kind: 'message_action' }>,
     actor: Actor,
-    texts: ReturnType<typeof chatTexts>,
+    language: string,
   ): Promise<string> {
     const { actions } = this.deps;
+    const texts = chatTexts(language);
     if (i.action === 'share_note') {
       const note = await actions.db.ticketEvent.findFirst({
         where: { type: 'private_note', channelRef: `${i.platform}:${i.channel}:${i.thread}:${i.messageId}` },
       });
       if (!note) return texts.notANote;
-      return runAction(actions, actor, { action: 'note.share', value: `${note.ticketNumber}:${note.id}` });
+      const value = `${note.ticketNumber}:${note.id}`;
+      return runAction(actions, actor, { action: 'note.share', value }, language);
     }
     const waiting = await actions.conversations.findWaiting(i.platform, i.channel, i.thread);
     if (!waiting) return texts.noWaitingConversation;
-    return runAction(actions, actor, { action: 'conversation.create', value: waiting.id });
+    return runAction(actions, actor, { action: 'conversation.create', value: waiting.id }, language);
   }
 
   private whisper(platform: string, channel: string, who: ChatPerson, text: string) {

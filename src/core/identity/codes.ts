@@ -6,7 +6,8 @@
 import { randomInt, randomUUID, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { Db, Tx } from '../../db/index.ts';
-import { t } from '../../i18n/index.ts';
+import { type Texts, t } from '../../i18n/index.ts';
+import { both } from '../../i18n/localized.ts';
 import { UserError } from '../errors.ts';
 import type { Clock, Logger, Mailer } from '../ports.ts';
 import { normaliseEmail } from './signature.ts';
@@ -16,6 +17,9 @@ export const CODE_MAX_ATTEMPTS = 5;
 export const CODES_PER_ADDRESS_PER_HOUR = 5;
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: string, keylen: number) => Promise<Buffer>;
+/** A refusal in both languages; the answer picks the asker's (for the web chat, the page's language). */
+const said = (text: (v: Texts['verification']) => string) => both((l) => text(t(l).verification));
+
 const hashCode = async (id: string, code: string) => (await scryptAsync(code, id, 32)).toString('hex');
 
 export interface VerificationCodeDeps {
@@ -41,7 +45,12 @@ export class VerificationCodes {
   async send(subject: string, address: string, language: string): Promise<void> {
     const texts = t(language).verification;
     const { db, clock, mailer, log } = this.deps;
-    if (!mailer) throw new UserError(texts.unavailable, 409, 'codes_unavailable');
+    if (!mailer)
+      throw new UserError(
+        said((v) => v.unavailable),
+        409,
+        'codes_unavailable',
+      );
     const email = normaliseEmail(address);
     const now = clock.now();
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
@@ -55,7 +64,11 @@ export class VerificationCodes {
       });
       if (recent >= CODES_PER_ADDRESS_PER_HOUR) {
         log.info({ subject }, 'verification code refused: too many for this address this hour');
-        throw new UserError(texts.tooManyCodes, 429, 'too_many_codes');
+        throw new UserError(
+          said((v) => v.tooManyCodes),
+          429,
+          'too_many_codes',
+        );
       }
       await tx.verificationCode.updateMany({ where: { subject, usedAt: null }, data: { usedAt: now } });
       await tx.verificationCode.create({
@@ -79,7 +92,11 @@ export class VerificationCodes {
       // Not counted against the address: the person may simply ask again.
       await db.verificationCode.delete({ where: { id } });
       log.error({ subject, err: (err as Error).message }, 'verification code could not be mailed');
-      throw new UserError(texts.notSent, 503, 'code_not_sent');
+      throw new UserError(
+        said((v) => v.notSent),
+        503,
+        'code_not_sent',
+      );
     }
     log.info({ subject }, 'verification code mailed');
   }
@@ -89,17 +106,26 @@ export class VerificationCodes {
    * even when it fails); a right code is returned unconsumed: `consume` it in the transaction that
    * acts on it, so it is spent exactly when the change commits.
    */
-  async check(subject: string, typed: string, language: string): Promise<{ id: string; email: string }> {
-    const texts = t(language).verification;
+  async check(subject: string, typed: string): Promise<{ id: string; email: string }> {
     const { db, clock, log } = this.deps;
     const code = typed.replace(/[\s-]/g, '');
-    if (!/^\d{6}$/.test(code)) throw new UserError(texts.format, 400, 'invalid_code');
+    if (!/^\d{6}$/.test(code))
+      throw new UserError(
+        said((v) => v.format),
+        400,
+        'invalid_code',
+      );
     const now = clock.now();
     const live = await db.verificationCode.findFirst({
       where: { subject, usedAt: null, expiresAt: { gt: now } },
       orderBy: { createdAt: 'desc' },
     });
-    if (!live) throw new UserError(texts.none, 400, 'no_code');
+    if (!live)
+      throw new UserError(
+        said((v) => v.none),
+        400,
+        'no_code',
+      );
     // Count the attempt first, atomically: concurrent guesses cannot exceed the limit.
     const counted = await db.verificationCode.updateMany({
       where: { id: live.id, usedAt: null, attempts: { lt: CODE_MAX_ATTEMPTS } },
@@ -107,7 +133,11 @@ export class VerificationCodes {
     });
     if (counted.count === 0) {
       await db.verificationCode.updateMany({ where: { id: live.id, usedAt: null }, data: { usedAt: now } });
-      throw new UserError(texts.tooManyAttempts, 429, 'too_many_attempts');
+      throw new UserError(
+        said((v) => v.tooManyAttempts),
+        429,
+        'too_many_attempts',
+      );
     }
     const expected = Buffer.from(live.codeHash, 'hex');
     const given = Buffer.from(await hashCode(live.id, code), 'hex');
@@ -116,20 +146,33 @@ export class VerificationCodes {
       log.info({ subject, left }, 'wrong verification code');
       if (left <= 0) {
         await db.verificationCode.updateMany({ where: { id: live.id, usedAt: null }, data: { usedAt: now } });
-        throw new UserError(texts.tooManyAttempts, 429, 'too_many_attempts');
+        throw new UserError(
+          said((v) => v.tooManyAttempts),
+          429,
+          'too_many_attempts',
+        );
       }
-      throw new UserError(texts.wrong(left), 400, 'wrong_code');
+      throw new UserError(
+        said((v) => v.wrong(left)),
+        400,
+        'wrong_code',
+      );
     }
     return { id: live.id, email: live.email };
   }
 
   /** Spends a checked code inside the caller's transaction; a second use finds it spent. */
-  async consume(tx: Tx, id: string, language: string): Promise<void> {
+  async consume(tx: Tx, id: string): Promise<void> {
     const spent = await tx.verificationCode.updateMany({
       where: { id, usedAt: null },
       data: { usedAt: this.deps.clock.now() },
     });
-    if (spent.count !== 1) throw new UserError(t(language).verification.none, 400, 'no_code');
+    if (spent.count !== 1)
+      throw new UserError(
+        said((v) => v.none),
+        400,
+        'no_code',
+      );
   }
 
   /** Forgets codes that expired; safe on every instance at once. */

@@ -51,13 +51,22 @@ export class Conversations {
 
   /** Opens the ticket of a waiting conversation; asking twice (🎫 and the button) gives the same ticket. */
   async createTicket(conversationId: string, actor: Actor, outer?: Tx): Promise<number> {
-    if (actor.kind !== 'agent')
-      throw new ForbiddenError('Only agents can turn a conversation into a ticket.');
+    if (actor.kind !== 'agent') {
+      throw new ForbiddenError({
+        en: 'Only agents can turn a conversation into a ticket.',
+        es: 'Solo los agentes pueden convertir una conversación en un ticket.',
+      });
+    }
     const run = <T>(fn: (tx: Tx) => Promise<T>) => (outer ? fn(outer) : this.deps.db.$transaction(fn));
     return run(async (tx) => {
       await tx.$queryRaw`SELECT id FROM "PendingConversation" WHERE id = ${conversationId} FOR UPDATE`;
       const conv = await tx.pendingConversation.findUnique({ where: { id: conversationId } });
-      if (!conv) throw new NotFoundError('That conversation is no longer waiting for a ticket.');
+      if (!conv) {
+        throw new NotFoundError({
+          en: 'That conversation is no longer waiting for a ticket.',
+          es: 'Esa conversación ya no está esperando un ticket.',
+        });
+      }
       if (conv.ticketNumber) return conv.ticketNumber;
       const messages = conv.messages as unknown as Waiting[];
       // A conversation opened with "Hi!" is titled by what the customer needs, not by the greeting.

@@ -55,6 +55,19 @@ export const label: Record<Status, string> = {
   rejected: 'rejected',
 };
 
+/** The statuses as a Spanish-speaking agent reads them (in the refusals below). */
+export const labelEs: Record<Status, string> = {
+  new: 'nuevo',
+  open: 'abierto',
+  waiting_on_customer: 'a la espera del cliente',
+  on_hold: 'en espera de los mantenedores',
+  awaiting_confirmation: 'resuelto, a la espera de confirmación',
+  resolved: 'resuelto',
+  closed: 'cerrado',
+  spam: 'spam',
+  rejected: 'rechazado',
+};
+
 export function isActive(status: Status): boolean {
   return active.includes(status);
 }
@@ -77,13 +90,18 @@ export interface TransitionCheck {
 export function assertTransition(check: TransitionCheck): void {
   const { from, to, reason } = check;
   if (from === to) {
-    throw new IllegalTransitionError(`The ticket is already ${label[to]}.`);
+    throw new IllegalTransitionError({
+      en: `The ticket is already ${label[to]}.`,
+      es: `El ticket ya está ${labelEs[to]}.`,
+    });
   }
   if (!allowed[from].includes(to)) {
     const options = allowed[from].map((s) => label[s]).join(', ');
-    throw new IllegalTransitionError(
-      `A ticket that is ${label[from]} cannot become ${label[to]}; it can become: ${options}.`,
-    );
+    const opciones = allowed[from].map((s) => labelEs[s]).join(', ');
+    throw new IllegalTransitionError({
+      en: `A ticket that is ${label[from]} cannot become ${label[to]}; it can become: ${options}.`,
+      es: `Un ticket ${labelEs[from]} no puede pasar a ${labelEs[to]}; puede pasar a: ${opciones}.`,
+    });
   }
   if (from === 'awaiting_confirmation' && to === 'resolved') {
     if (reason === 'customer_confirmed') return;
@@ -93,15 +111,21 @@ export function assertTransition(check: TransitionCheck): void {
         ? since.getTime() + check.confirmationWindowMinutes * 60_000
         : Number.POSITIVE_INFINITY;
       if (check.now.getTime() >= due) return;
-      throw new IllegalTransitionError(
-        `The confirmation window has not passed yet (it ends ${new Date(due).toISOString()}).`,
-      );
+      const ends = new Date(due).toISOString();
+      throw new IllegalTransitionError({
+        en: `The confirmation window has not passed yet (it ends ${ends}).`,
+        es: `El plazo de confirmación aún no ha terminado (termina el ${ends}).`,
+      });
     }
-    throw new IllegalTransitionError(
-      'Only the customer can confirm a solution; otherwise the ticket resolves by itself when the confirmation window passes.',
-    );
+    throw new IllegalTransitionError({
+      en: 'Only the customer can confirm a solution; otherwise the ticket resolves by itself when the confirmation window passes.',
+      es: 'Solo el cliente puede confirmar una solución; si no, el ticket se resuelve solo cuando termina el plazo de confirmación.',
+    });
   }
   if (to === 'awaiting_confirmation' && reason !== 'agent') {
-    throw new IllegalTransitionError('Only an agent can propose a solution.');
+    throw new IllegalTransitionError({
+      en: 'Only an agent can propose a solution.',
+      es: 'Solo un agente puede proponer una solución.',
+    });
   }
 }

@@ -1,7 +1,7 @@
 // Reading tickets. Who reads decides what is seen: agents see everything; a customer sees only their
 // own organisation's tickets and only public events (private notes never leave this file for them).
 import type { Db, Prisma } from '../../db/index.ts';
-import { NotFoundError } from '../errors.ts';
+import { NotFoundError, refusal } from '../errors.ts';
 import type { Status } from './lifecycle.ts';
 
 export type Viewer = { kind: 'agent' } | { kind: 'contact'; organisationId: string };
@@ -108,7 +108,7 @@ export async function getTicket(db: Db, number: number, viewer: Viewer) {
     },
   });
   if (!ticket || (viewer.kind === 'contact' && ticket.organisationId !== viewer.organisationId)) {
-    throw new NotFoundError(`There is no ticket #${number}.`);
+    throw new NotFoundError(refusal.noTicket(number));
   }
   const { organisation, ...rest } = ticket;
   // Infrastructure notes are for agents only (seed 000).

@@ -5,9 +5,10 @@
 import type { EventType } from '../../db/generated/enums.ts';
 import type { Db, Tx } from '../../db/index.ts';
 import { agentTexts, t } from '../../i18n/index.ts';
+import { both } from '../../i18n/localized.ts';
 import type { Actor } from '../actor.ts';
 import type { DeskConfig } from '../config.ts';
-import { ForbiddenError, NotFoundError, UserError } from '../errors.ts';
+import { ForbiddenError, NotFoundError, refusal, UserError } from '../errors.ts';
 import type { DomainEvent, DomainEventPayloads, DomainEvents } from '../events.ts';
 import { enqueue } from '../outbox.ts';
 import type { Clock, Notifier } from '../ports.ts';
@@ -44,6 +45,12 @@ export type IntakeOutcome =
   | { kind: 'ignored_greeting' };
 
 export type TicketField = 'priority' | 'category' | 'product';
+/** The fields in Spanish, with their article, for the texts that name them ("Elija la prioridad."). */
+export const fieldNameEs: Record<TicketField, string> = {
+  priority: 'la prioridad',
+  category: 'la categoría',
+  product: 'el producto',
+};
 const fieldValues: Record<TicketField, readonly string[] | null> = {
   priority: ['low', 'normal', 'high', 'urgent'],
   category: categories,
@@ -146,7 +153,9 @@ export class TicketService {
     this.requireAgent(actor);
     this.checkLength(input.body);
     this.checkStorable(input.subject);
-    if (isBlank(input.subject)) throw new UserError('A ticket needs a subject.');
+    if (isBlank(input.subject)) {
+      throw new UserError({ en: 'A ticket needs a subject.', es: 'Un ticket necesita un asunto.' });
+    }
     return this.tx(outer, async (tx) => (await this.open(tx, input, actor)).number);
   }
 
@@ -155,8 +164,12 @@ export class TicketService {
     this.checkLength(text);
     return this.tx(outer, async (tx) => {
       const ticket = await this.load(tx, number);
-      if (ticket.status === 'spam')
-        throw new UserError(`Ticket #${number} is marked as spam; reopen it before replying.`);
+      if (ticket.status === 'spam') {
+        throw new UserError({
+          en: `Ticket #${number} is marked as spam; reopen it before replying.`,
+          es: `El ticket #${number} está marcado como spam; reábralo antes de responder.`,
+        });
+      }
       const event = await this.publicMessage(tx, number, actor, {
         body: text,
         channelRef: origin?.channelRef,
@@ -206,9 +219,10 @@ export class TicketService {
       const ticket = await this.load(tx, number);
       const assignee = assigneeId ? await tx.agent.findUnique({ where: { id: assigneeId } }) : null;
       if (assigneeId && !assignee?.active) {
-        throw new NotFoundError(
-          `There is no active agent "${assigneeId}". Agents are listed in relevo.yaml.`,
-        );
+        throw new NotFoundError({
+          en: `There is no active agent "${assigneeId}". Agents are listed in relevo.yaml.`,
+          es: `No existe ningún agente activo «${assigneeId}». Los agentes se enumeran en relevo.yaml.`,
+        });
       }
       if (ticket.assigneeId === assigneeId) return;
       await tx.ticket.update({ where: { number }, data: { assigneeId } });
@@ -228,12 +242,15 @@ export class TicketService {
     this.requireAgent(actor);
     const check = fieldValues[field];
     if (value !== null && check && !check.includes(value)) {
-      throw new UserError(`"${value}" is not a ${field}. Choose one of: ${check.join(', ')}.`);
+      throw new UserError({
+        en: `"${value}" is not a ${field}. Choose one of: ${check.join(', ')}.`,
+        es: `«${value}» no es un valor válido para ${fieldNameEs[field]}. Elija uno de: ${check.join(', ')}.`,
+      });
     }
     return this.tx(outer, async (tx) => {
       const ticket = await this.load(tx, number);
       if (field === 'product' && value && !(await tx.product.findUnique({ where: { id: value } }))) {
-        throw new NotFoundError(`There is no product "${value}". Products are listed in relevo.yaml.`);
+        throw new NotFoundError(refusal.noProduct(value));
       }
       const column = field === 'product' ? 'productId' : field;
       const before = ticket[column];
@@ -272,7 +289,10 @@ export class TicketService {
     return this.tx(outer, async (tx) => {
       const note = await tx.ticketEvent.findUnique({ where: { id: noteEventId } });
       if (!note || note.ticketNumber !== number || note.type !== 'private_note') {
-        throw new NotFoundError(`That message is not part of ticket #${number}.`);
+        throw new NotFoundError({
+          en: `That message is not part of ticket #${number}.`,
+          es: `Ese mensaje no forma parte del ticket #${number}.`,
+        });
       }
       const event = await this.publicMessage(tx, number, actor, {
         body: note.body,
@@ -287,10 +307,16 @@ export class TicketService {
   async setStatus(number: number, actor: Actor, to: Status, reason?: string, outer?: Tx) {
     this.requireAgent(actor);
     if (to === 'awaiting_confirmation' || to === 'resolved') {
-      throw new UserError('To resolve a ticket use resolve: it asks the customer to confirm the solution.');
+      throw new UserError({
+        en: 'To resolve a ticket use resolve: it asks the customer to confirm the solution.',
+        es: 'Para resolver un ticket use resolve: pide al cliente que confirme la solución.',
+      });
     }
     if (to === 'rejected' && !reason?.trim()) {
-      throw new UserError('Say why the ticket is rejected: the reason is kept on the ticket.');
+      throw new UserError({
+        en: 'Say why the ticket is rejected: the reason is kept on the ticket.',
+        es: 'Indique por qué se rechaza el ticket: el motivo queda guardado en él.',
+      });
     }
     return this.tx(outer, async (tx) => {
       const ticket = await this.load(tx, number);
@@ -307,7 +333,12 @@ export class TicketService {
     outer?: Tx,
   ) {
     const agentId = this.requireAgent(actor);
-    if (isBlank(input.message)) throw new UserError('Write the resolution message the customer will read.');
+    if (isBlank(input.message)) {
+      throw new UserError({
+        en: 'Write the resolution message the customer will read.',
+        es: 'Escriba el mensaje de resolución que leerá el cliente.',
+      });
+    }
     this.checkLength(input.message);
     return this.tx(outer, async (tx) => {
       const ticket = await this.load(tx, number);
@@ -345,30 +376,35 @@ export class TicketService {
     return on !== null;
   }
 
-  /** Refuses a customer who may not answer for the ticket, in their own language. */
+  /** Refuses a customer who may not answer for the ticket (the answer picks their language). */
   private async requireAnswerer(tx: Tx, ticket: Ticket, contactId: string) {
     if (await this.mayAnswer(tx, ticket, contactId)) return;
-    const contact = await tx.contact.findUniqueOrThrow({
-      where: { id: contactId },
-      include: { organisation: true },
-    });
-    const texts = t(contact.organisation.language);
+    const contact = await tx.contact.findUniqueOrThrow({ where: { id: contactId } });
     // Another organisation's ticket does not exist for them; a colleague's, they may know of.
     if (contact.organisationId !== ticket.organisationId)
-      throw new NotFoundError(texts.noTicket(ticket.number));
-    throw new ForbiddenError(texts.notYourTicket(ticket.number));
+      throw new NotFoundError(both((l) => t(l).noTicket(ticket.number)));
+    throw new ForbiddenError(both((l) => t(l).notYourTicket(ticket.number)));
   }
 
   /** The customer's answer to "is it solved?". */
   async confirm(number: number, actor: Actor, solved: boolean, outer?: Tx) {
-    if (actor.kind !== 'contact') throw new ForbiddenError('Only the customer can confirm the solution.');
+    if (actor.kind !== 'contact') {
+      throw new ForbiddenError({
+        en: 'Only the customer can confirm the solution.',
+        es: 'Solo el cliente puede confirmar la solución.',
+      });
+    }
     return this.tx(outer, async (tx) => {
       const ticket = await this.load(tx, number);
       await this.requireAnswerer(tx, ticket, actor.contactId);
       const org = await tx.organisation.findUniqueOrThrow({ where: { id: ticket.organisationId } });
       const texts = t(org.language);
       if (ticket.status !== 'awaiting_confirmation') {
-        throw new UserError(texts.notAwaiting(number), 409, 'not_awaiting');
+        throw new UserError(
+          both((l) => t(l).notAwaiting(number)),
+          409,
+          'not_awaiting',
+        );
       }
       if (solved) {
         await this.transition(tx, ticket, 'resolved', 'customer_confirmed', actor);
@@ -382,7 +418,12 @@ export class TicketService {
 
   /** A customer's new mail on a finished ticket reopens it (email.closedReply: reopen): answerers only. */
   async reopenByCustomer(number: number, actor: Actor, outer?: Tx) {
-    if (actor.kind !== 'contact') throw new ForbiddenError('Only the customer can reopen a ticket this way.');
+    if (actor.kind !== 'contact') {
+      throw new ForbiddenError({
+        en: 'Only the customer can reopen a ticket this way.',
+        es: 'Solo el cliente puede reabrir un ticket de esta forma.',
+      });
+    }
     return this.tx(outer, async (tx) => {
       const ticket = await this.load(tx, number);
       await this.requireAnswerer(tx, ticket, actor.contactId);
@@ -402,7 +443,7 @@ export class TicketService {
         where: { id: contactId },
         include: { identities: { where: { platform: 'email' } } },
       });
-      if (!contact) throw new NotFoundError(`There is no contact "${contactId}".`);
+      if (!contact) throw new NotFoundError(refusal.noContact(contactId));
       const org = await tx.organisation.findUniqueOrThrow({ where: { id: ticket.organisationId } });
       const texts = agentTexts(org.language);
       const who = contact.identities[0]
@@ -503,11 +544,9 @@ export class TicketService {
   /** Opens a ticket with its first message: the customer's, or what an agent entered for them. */
   private async open(tx: Tx, input: NewTicket & { channelRef?: string }, actor: Actor): Promise<Ticket> {
     const contact = await tx.contact.findUnique({ where: { id: input.requesterId } });
-    if (!contact) throw new NotFoundError(`There is no contact "${input.requesterId}".`);
+    if (!contact) throw new NotFoundError(refusal.noContact(input.requesterId));
     if (input.productId && !(await tx.product.findUnique({ where: { id: input.productId } }))) {
-      throw new NotFoundError(
-        `There is no product "${input.productId}". Products are listed in relevo.yaml.`,
-      );
+      throw new NotFoundError(refusal.noProduct(input.productId));
     }
     const org = await tx.organisation.findUniqueOrThrow({ where: { id: contact.organisationId } });
     const priority = input.priority ?? 'normal';
@@ -676,7 +715,7 @@ export class TicketService {
 
   private async load(tx: Tx, number: number): Promise<Ticket> {
     const ticket = await tx.ticket.findUnique({ where: { number } });
-    if (!ticket) throw new NotFoundError(`There is no ticket #${number}.`);
+    if (!ticket) throw new NotFoundError(refusal.noTicket(number));
     return ticket;
   }
 
@@ -686,7 +725,7 @@ export class TicketService {
   }
 
   private requireAgent(actor: Actor): string | undefined {
-    if (actor.kind === 'contact') throw new ForbiddenError('Only agents can do this.');
+    if (actor.kind === 'contact') throw new ForbiddenError(refusal.agentsOnly);
     return actor.kind === 'agent' ? actor.agentId : undefined;
   }
 
@@ -697,8 +736,12 @@ export class TicketService {
   private checkStorable(text: string) {
     const problem = textProblem(text);
     if (problem) {
+      const name = codePointName(problem.codePoint);
       throw new UserError(
-        `The text contains a character that cannot be stored (${codePointName(problem.codePoint)}).`,
+        {
+          en: `The text contains a character that cannot be stored (${name}).`,
+          es: `El texto contiene un carácter que no se puede guardar (${name}).`,
+        },
         400,
         'invalid_text',
       );
@@ -710,12 +753,15 @@ export class TicketService {
     const max = this.config.tickets.maxMessageLength;
     if (text.length > max) {
       throw new UserError(
-        `The message is too long (${text.length} characters; the limit is ${max}). Split it or attach a file.`,
+        {
+          en: `The message is too long (${text.length} characters; the limit is ${max}). Split it or attach a file.`,
+          es: `El mensaje es demasiado largo (${text.length} caracteres; el límite es ${max}). Divídalo o adjunte un archivo.`,
+        },
         413,
         'message_too_long',
       );
     }
-    if (!text.trim()) throw new UserError('The message is empty.');
+    if (!text.trim()) throw new UserError({ en: 'The message is empty.', es: 'El mensaje está vacío.' });
   }
 
   /** "hi", "thanks!", "ok, gracias 🙏": nothing but greetings and thanks (from relevo.yaml). */
