@@ -78,7 +78,7 @@ describe('answers in the person’s language on pglite', () => {
     // Pressed again: the ticket no longer waits for them, and they are told so in Spanish.
     expect(await press(client, 'ticket.confirm_no', n)).toMatchObject({
       status: 409,
-      body: { error: { code: 'refused', message: texts('es').notAwaiting(n) } },
+      body: { error: { code: 'not_awaiting', message: texts('es').notAwaiting(n) } },
     });
   });
 
