@@ -3,21 +3,14 @@
 // transaction; a subscriber that throws takes the change back with it, and live pages never hear of it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../src/core/events.ts';
+import { productionPlanYaml } from '../fixtures/config.ts';
 import { FakeClock, startTestApp, type TestApp } from '../harness/app.ts';
 import { databaseKinds } from '../harness/databases.ts';
 import { MemoryChatAdapter } from '../harness/memory-adapter.ts';
 import { type EventStream, openEventStream } from '../harness/sse.ts';
 
 const config = `
-plans:
-  production:
-    name: Production
-    sla:
-      urgent: { firstResponse: 1h, nextUpdate: 2h, resolution: 1d }
-      high: { firstResponse: 2h, nextUpdate: 4h, resolution: 2d }
-      normal: { firstResponse: 4h, nextUpdate: 1d, resolution: 5d }
-      low: { firstResponse: 1d, nextUpdate: 2d, resolution: 10d }
-products:
+${productionPlanYaml.trimStart()}products:
   - { id: platform, name: Platform, maintainersChannel: maint-platform }
 organisations:
   - { id: acme, name: Acme, plan: production, language: en, products: [platform], emailDomains: [example.com] }

@@ -4,19 +4,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { t as texts } from '../../src/i18n/index.ts';
+import { productionPlanYaml } from '../fixtures/config.ts';
 import { startTestApp, type TestApp } from '../harness/app.ts';
 import { agentClient, Client } from '../harness/http.ts';
 
 const config = `
-plans:
-  production:
-    name: Production
-    sla:
-      urgent: { firstResponse: 1h, nextUpdate: 2h, resolution: 1d }
-      high: { firstResponse: 2h, nextUpdate: 4h, resolution: 2d }
-      normal: { firstResponse: 4h, nextUpdate: 1d, resolution: 5d }
-      low: { firstResponse: 1d, nextUpdate: 2d, resolution: 10d }
-organisations:
+${productionPlanYaml.trimStart()}organisations:
   - { id: acme, name: Acme, plan: production, language: en, emailDomains: [acme.test] }
   - { id: globex, name: Globex, plan: production, language: es, emailDomains: [globex.es] }
 agents:

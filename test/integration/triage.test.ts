@@ -10,6 +10,7 @@ import { formFor } from '../../src/core/tickets/forms.ts';
 import { getTicket } from '../../src/core/tickets/queries.ts';
 import type { Actor } from '../../src/core/tickets/service.ts';
 import { t as texts } from '../../src/i18n/index.ts';
+import { productionPlanYaml } from '../fixtures/config.ts';
 import { FakeClock, startTestApp, type TestApp } from '../harness/app.ts';
 import { databaseKinds } from '../harness/databases.ts';
 import { agentClient, Client } from '../harness/http.ts';
@@ -19,15 +20,7 @@ import { MemoryChatAdapter } from '../harness/memory-adapter.ts';
 // with no products. The memory adapter plays Slack: an agents' channel, the maintainers' channel and a
 // support channel whose conversations become tickets only when an agent asks.
 const triageConfigYaml = `
-plans:
-  production:
-    name: Production
-    sla:
-      urgent: { firstResponse: 1h, nextUpdate: 2h, resolution: 1d }
-      high: { firstResponse: 2h, nextUpdate: 4h, resolution: 2d }
-      normal: { firstResponse: 4h, nextUpdate: 1d, resolution: 5d }
-      low: { firstResponse: 1d, nextUpdate: 2d, resolution: 10d }
-products:
+${productionPlanYaml.trimStart()}products:
   - { id: platform, name: Platform, maintainersChannel: maint-platform }
   - { id: billing, name: Billing }
   - { id: reports, name: Reports }
