@@ -2,6 +2,7 @@
 // public event: it is the single road to a customer, so a private note cannot take it.
 import type { Db } from '../db/index.ts';
 import { t } from '../i18n/index.ts';
+import { DeliveryFailure } from './chat/failure.ts';
 import { showLive } from './live-messages/show.ts';
 import { liveSubject } from './live-messages/subjects.ts';
 import type { OutMessage } from './message.ts';
@@ -9,8 +10,15 @@ import type { OutboxJob } from './outbox.ts';
 import type { ChatAdapter } from './ports.ts';
 import { renderCard, renderConversation, renderEscalation } from './tickets/card.ts';
 
-export class PrivateEventDeliveryError extends Error {
+/**
+ * A private event on the customer's road: refused by construction, and never worth retrying (the event
+ * stays private), so the outbox dead-letters it at once.
+ */
+export class PrivateEventDeliveryError extends DeliveryFailure {
   override name = 'PrivateEventDeliveryError';
+  constructor(message: string) {
+    super(message, { platform: 'none', code: 'refused', retryable: false });
+  }
 }
 
 export interface DeliveryDeps {

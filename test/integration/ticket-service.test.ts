@@ -2,6 +2,7 @@
 // change nothing, greetings, limits, any platform as a source, and the guarantee that private notes
 // never reach a customer.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeliveryFailure } from '../../src/core/chat/failure.ts';
 import { deliver, PrivateEventDeliveryError } from '../../src/core/delivery.ts';
 import { IllegalTransitionError, UserError } from '../../src/core/errors.ts';
 import { FakeClock, startTestApp, type TestApp } from '../harness/app.ts';
@@ -189,7 +190,8 @@ describe.each(databaseKinds)('ticket service on %s', (database) => {
         { kind: 'customer_event', eventId: noteId, ticketNumber: n },
         'forged',
       ),
-    ).rejects.toBeInstanceOf(PrivateEventDeliveryError);
+    ).rejects.toMatchObject({ name: 'PrivateEventDeliveryError', retryable: false, code: 'refused' });
+    expect(PrivateEventDeliveryError.prototype).toBeInstanceOf(DeliveryFailure);
     await t.app.settle();
     const posts = await t.app.db.prisma.webchatPost.findMany();
     expect(JSON.stringify(posts.map((p) => p.message))).not.toContain('hunter2');
