@@ -1,29 +1,23 @@
 // Slack, wired: the Web API client and chat adapter, the Bolt app (HTTP on Relevo's server, or Socket
-// Mode under a lease so one instance holds the socket), and its listeners. Listeners only translate:
-// events are stored for the router, interactions go to it with a responder that keeps Slack's deadlines.
+// Mode under a lease so one instance holds the socket) and its listeners (listeners.ts).
 import { createHash } from 'node:crypto';
 import { App } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
 import type { FastifyInstance } from 'fastify';
 import type { FileConfig } from '../../src/config/file.ts';
-import type { Interaction } from '../../src/core/chat/events.ts';
-import { storeChatEvent } from '../../src/core/chat/inbox.ts';
-import type { InteractionResponder } from '../../src/core/chat/responder.ts';
 import type { ChatRouter } from '../../src/core/chat/router.ts';
 import type { InboundHandler } from '../../src/core/inbox.ts';
 import type { IngressGate } from '../../src/core/ingress.ts';
-import type { OutMessage } from '../../src/core/message.ts';
 import type { Clock, Logger, Metrics, Notifier } from '../../src/core/ports.ts';
 import type { Db } from '../../src/db/index.ts';
 import { Lease } from '../../src/jobs/lease.ts';
 import { SocketLease } from '../kit/socket-lease.ts';
 import { SlackAdapter, slackClient } from './adapter.ts';
-import { parseActionId, readButtonValue, renderMessage } from './blocks.ts';
+import { registerListeners } from './listeners.ts';
 import { slackLogger } from './logger.ts';
-import { readSubmission, renderModal } from './modal.ts';
 import { slackProfiles } from './profile.ts';
 import { FastifySlackReceiver } from './receiver.ts';
 import { SocketSlackReceiver } from './socket-receiver.ts';
+import { botIds, checkChannels } from './startup-checks.ts';
 import { slackChatEvent, slackMessageLink } from './translate.ts';
 
 export interface SlackSettings {
@@ -57,22 +51,6 @@ export async function createSlack(deps: SlackDeps) {
     profile: slackProfiles(client),
     messageLink: slackMessageLink,
   });
-
-  /** Answers privately through a response_url (commands, buttons, shortcuts). */
-  const respond = async (url: string, message: OutMessage) => {
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        response_type: 'ephemeral',
-        replace_original: false,
-        ...renderMessage(message),
-      }),
-    });
-    if (!res.ok) log.warn({ status: res.status }, 'Slack response_url refused the answer');
-  };
-  const interact = (i: Interaction, responder: InteractionResponder) =>
-    router.interact(i, responder).catch((err: unknown) => log.error({ err }, 'Slack interaction failed'));
 
   const ids = await botIds(client, log);
   void checkChannels(client, config, log);
@@ -122,118 +100,7 @@ export async function createSlack(deps: SlackDeps) {
     tokenVerificationEnabled: false,
   });
 
-  const store = async (envelope: unknown) => {
-    const event = slackChatEvent(envelope);
-    if (!event || !router.channel('slack', event.channel)) return;
-    const body = envelope as { event_id?: string; team_id?: string; event?: { event_ts?: string } };
-    // Slack's event_id names one event across its retries; without it, team + channel + ts do.
-    const key =
-      body.event_id ?? `${body.team_id}:${event.channel}:${body.event?.event_ts ?? event.messageId}`;
-    await storeChatEvent(db, deps.notifier, `slack:${key}`, event);
-  };
-  app.event('message', async ({ body }) => store(body));
-  app.event('reaction_added', async ({ body }) => store(body));
-
-  app.command('/ticket', async ({ command, ack }) => {
-    await ack();
-    await interact(
-      { kind: 'command', platform: 'slack', person: { platformId: command.user_id }, text: command.text },
-      { reply: (m) => respond(command.response_url, m) },
-    );
-  });
-
-  app.action(/^relevo:/, async ({ body, action, ack, client: web }) => {
-    await ack();
-    if (body.type !== 'block_actions' || !('action_id' in action) || !('value' in action)) return;
-    const parsed = parseActionId(action.action_id);
-    if (!parsed || typeof action.value !== 'string') return;
-    const channel = body.channel?.id ?? body.container?.channel_id;
-    await interact(
-      {
-        kind: 'button',
-        platform: 'slack',
-        person: { platformId: body.user.id },
-        action: parsed.action,
-        value: readButtonValue(action.value),
-        channel,
-      },
-      {
-        reply: async (m) => {
-          if (body.response_url) await respond(body.response_url, m);
-        },
-        // The trigger_id lives 3 s from the click: the form is looked up and opened well within it.
-        openForm: async (form, ref) => {
-          await web.views.open({
-            trigger_id: body.trigger_id,
-            view: renderModal(form, {
-              action: ref.action,
-              value: ref.value,
-              context: ref.channel ? { channel: ref.channel } : undefined,
-            }),
-          });
-        },
-      },
-    );
-  });
-
-  app.view(/^relevo:/, async ({ view, body, ack, client: web }) => {
-    const sub = readSubmission(view);
-    const channel = sub.context?.channel;
-    let acked = false;
-    const once = async (answer?: { response_action: 'errors'; errors: Record<string, string> }) => {
-      if (acked) return;
-      acked = true;
-      await ack(answer);
-    };
-    try {
-      await router.interact(
-        {
-          kind: 'form',
-          platform: 'slack',
-          person: { platformId: body.user.id },
-          action: sub.action,
-          value: sub.value,
-          values: sub.form,
-          channel,
-        },
-        {
-          reply: async (m) => {
-            await once();
-            if (channel) await web.chat.postEphemeral({ channel, user: body.user.id, text: m.text });
-          },
-          // Shown under the first field of the still-open modal, so nothing typed is lost.
-          formError: async (text) => {
-            const first = view.blocks.find((b) => b.type === 'input')?.block_id;
-            await once(first ? { response_action: 'errors', errors: { [first]: text } } : undefined);
-          },
-        },
-      );
-    } finally {
-      await once();
-    }
-  });
-
-  for (const [callbackId, gesture] of [
-    ['relevo_share', 'share_note'],
-    ['relevo_create_ticket', 'create_ticket'],
-  ] as const) {
-    app.shortcut(callbackId, async ({ shortcut, ack, respond: reply }) => {
-      await ack();
-      if (shortcut.type !== 'message_action') return;
-      await interact(
-        {
-          kind: 'message_action',
-          platform: 'slack',
-          person: { platformId: shortcut.user.id },
-          action: gesture,
-          channel: shortcut.channel.id,
-          thread: shortcut.message.thread_ts ?? shortcut.message.ts,
-          messageId: shortcut.message.ts,
-        },
-        { reply: async (m) => void (await reply({ response_type: 'ephemeral', text: m.text })) },
-      );
-    });
-  }
+  registerListeners(app, { db, router, notifier: deps.notifier, log });
 
   // Events stored by earlier versions in Slack's own shape, still waiting in the inbox after an upgrade.
   const legacy: InboundHandler = async (tx, payload) => {
@@ -263,46 +130,6 @@ export async function createSlack(deps: SlackDeps) {
       return socket.holding ? socketReceiver.connected : true;
     },
   };
-}
-
-/** The bot's own ids let Bolt drop our own messages; if Slack is unreachable now, Bolt asks later. */
-async function botIds(client: WebClient, log: Logger) {
-  try {
-    // Slack out of reach must not hold up the rest of Relevo: wait a few seconds at most.
-    const auth = await Promise.race([
-      client.auth.test(),
-      new Promise<never>((_, reject) =>
-        setTimeout(() => reject(new Error('no answer within 3 s')), 3000).unref(),
-      ),
-    ]);
-    return { botId: auth.bot_id, botUserId: auth.user_id };
-  } catch (err) {
-    log.error(
-      { err: (err as Error).message },
-      'Slack auth.test failed: check SLACK_BOT_TOKEN and that Slack is reachable',
-    );
-    return {} as { botId?: string; botUserId?: string };
-  }
-}
-
-/** A channel typo or a bot not invited shows up at start, by name, instead of as lost posts later. */
-async function checkChannels(client: WebClient, config: FileConfig, log: Logger) {
-  for (const c of config.channels.filter((ch) => ch.platform === 'slack')) {
-    try {
-      const info = await client.conversations.info({ channel: c.id });
-      if (info.channel && info.channel.is_member === false) {
-        log.warn(
-          { channel: c.id, kind: c.kind },
-          `Relevo is not in Slack channel #${info.channel.name}: invite it (/invite @relevo)`,
-        );
-      }
-    } catch (err) {
-      log.warn(
-        { channel: c.id, kind: c.kind, err: (err as Error).message },
-        'A Slack channel in relevo.yaml cannot be read: check its id and invite Relevo to it',
-      );
-    }
-  }
 }
 
 const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex').slice(0, 16);
