@@ -115,6 +115,17 @@ describe('REST API', () => {
     expect(raw.status).toBe(400);
     expect((await raw.json()).error).toBeDefined();
     expect((await api.get('/api/v1/tickets/424242')).status).toBe(404);
+    // An empty product id names no product: refused like an unknown one (the fuzz test found it a 500).
+    for (const productId of ['', 'no-such-product']) {
+      const r = await api.post('/api/v1/tickets', {
+        requesterEmail: 'x@example.com',
+        subject: 's',
+        body: 'b',
+        productId,
+      });
+      expect(r.status).toBe(404);
+      expect(r.body.error.code).toBe('not_found');
+    }
     const unknown = await api.get('/api/v1/nothing-here');
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.code).toBe('not_found');

@@ -545,7 +545,8 @@ export class TicketService {
   private async open(tx: Tx, input: NewTicket & { channelRef?: string }, actor: Actor): Promise<Ticket> {
     const contact = await tx.contact.findUnique({ where: { id: input.requesterId } });
     if (!contact) throw new NotFoundError(refusal.noContact(input.requesterId));
-    if (input.productId && !(await tx.product.findUnique({ where: { id: input.productId } }))) {
+    // An empty id is a product that does not exist, not "no product": refused like any unknown one.
+    if (input.productId !== undefined && !(await tx.product.findUnique({ where: { id: input.productId } }))) {
       throw new NotFoundError(refusal.noProduct(input.productId));
     }
     const org = await tx.organisation.findUniqueOrThrow({ where: { id: contact.organisationId } });
