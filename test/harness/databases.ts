@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
+import { type Database, openDatabase } from '../../src/db/index.ts';
 
 export type DatabaseKind = 'pglite' | 'postgresql';
 export const databaseKinds: DatabaseKind[] = ['pglite', 'postgresql'];
@@ -35,6 +36,29 @@ export async function freshDatabase(kind: DatabaseKind): Promise<TestDatabase> {
       await c.connect();
       await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await c.end();
+    },
+  };
+}
+
+/**
+ * A fresh, migrated database of `kind`, opened in this process: for tests of one mechanism (the outbox, a
+ * lease) without a whole Relevo. `close` closes it and drops it.
+ */
+export async function openTestDatabase(
+  kind: DatabaseKind,
+): Promise<{ db: Database; close(): Promise<void> }> {
+  const test = await freshDatabase(kind);
+  const db = await openDatabase({
+    databaseUrl: test.env.DATABASE_URL,
+    dataDir: test.env.RELEVO_DATA_DIR,
+    pgliteSnapshot: test.env.RELEVO_PGLITE_SNAPSHOT,
+  });
+  await db.migrate();
+  return {
+    db,
+    async close() {
+      await db.close();
+      await test.drop();
     },
   };
 }

@@ -3,9 +3,9 @@
 // saying what did not arrive, why and what to do — and shows in /metrics by platform and cause. A card that
 // keeps dying is noted once (its note would otherwise queue the next card, forever), and catches up at the
 // ticket's next change once the cause is gone.
-import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds } from '../harness/databases.ts';
+import { mailRelevo } from '../harness/email/mail-relevo.ts';
 import { type SmtpSink, startSmtpSink } from '../harness/email/smtp-sink.ts';
 import { eventually } from '../harness/http.ts';
 import { sampleValue, scrape } from '../harness/prometheus.ts';
@@ -124,18 +124,12 @@ describe.each(databaseKinds)('dead letters on %s', (database) => {
 
   it('the mail server refusing an acknowledgement for good: dead at once, noted in the ticket’s language (es)', async () => {
     sink.failNext(1, 550);
-    const transport = nodemailer.createTransport({
-      host: '127.0.0.1',
-      port: s.t.app.smtpPort(),
-      secure: false,
-    });
-    await transport.sendMail({
+    await mailRelevo(s.t.app, {
       from: 'Luis <luis@globex.es>',
       to: SUPPORT_ADDRESS,
       subject: 'No funciona la VPN',
       text: 'Nadie puede conectarse desde esta mañana.',
     });
-    transport.close();
     const ticket = await eventually(
       async () => (await db().ticket.findFirst({ where: { subject: 'No funciona la VPN' } })) ?? undefined,
       'the ticket',

@@ -7,9 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DeliveryFailure, type FailureCode } from '../../src/core/chat/failure.ts';
 import type { FailedItem } from '../../src/core/delivery-failures.ts';
 import { enqueue, type OutboxJob } from '../../src/core/outbox.ts';
-import { type Database, openDatabase } from '../../src/db/index.ts';
 import { drainOutbox, OutboxWorker } from '../../src/jobs/outbox-worker.ts';
-import { databaseKinds, freshDatabase, type TestDatabase } from '../harness/databases.ts';
+import { databaseKinds, openTestDatabase } from '../harness/databases.ts';
 import { eventually } from '../harness/http.ts';
 
 const log = pino({ level: 'silent' });
@@ -37,22 +36,15 @@ class CountingMetrics {
 }
 
 describe.each(databaseKinds)('outbox failures (%s)', (kind) => {
-  let test: TestDatabase | undefined;
-  let db: Database | undefined;
+  let opened: Awaited<ReturnType<typeof openTestDatabase>> | undefined;
   afterEach(async () => {
-    await db?.close();
-    await test?.drop();
+    await opened?.close();
+    opened = undefined;
   });
 
   async function setup(jobs: OutboxJob[]) {
-    test = await freshDatabase(kind);
-    db = await openDatabase({
-      databaseUrl: test.env.DATABASE_URL,
-      dataDir: test.env.RELEVO_DATA_DIR,
-      pgliteSnapshot: test.env.RELEVO_PGLITE_SNAPSHOT,
-    });
-    await db.migrate();
-    const prisma = db.prisma;
+    opened = await openTestDatabase(kind);
+    const prisma = opened.db.prisma;
     await prisma.$transaction(async (tx) => {
       for (const job of jobs) await enqueue(tx, job);
     });

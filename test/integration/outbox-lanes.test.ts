@@ -4,30 +4,22 @@
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { enqueue, type OutboxJob } from '../../src/core/outbox.ts';
-import { type Database, openDatabase } from '../../src/db/index.ts';
 import { drainOutbox } from '../../src/jobs/outbox-worker.ts';
-import { databaseKinds, freshDatabase, type TestDatabase } from '../harness/databases.ts';
+import { databaseKinds, openTestDatabase } from '../harness/databases.ts';
 import { eventually } from '../harness/http.ts';
 
 const log = pino({ level: 'silent' });
 
 describe.each(databaseKinds)('outbox lanes (%s)', (kind) => {
-  let test: TestDatabase | undefined;
-  let db: Database | undefined;
+  let opened: Awaited<ReturnType<typeof openTestDatabase>> | undefined;
   afterEach(async () => {
-    await db?.close();
-    await test?.drop();
+    await opened?.close();
+    opened = undefined;
   });
 
   it('delivers one lane one item at a time, in order, across workers; other lanes go on meanwhile', async () => {
-    test = await freshDatabase(kind);
-    db = await openDatabase({
-      databaseUrl: test.env.DATABASE_URL,
-      dataDir: test.env.RELEVO_DATA_DIR,
-      pgliteSnapshot: test.env.RELEVO_PGLITE_SNAPSHOT,
-    });
-    await db.migrate();
-    const prisma = db.prisma;
+    opened = await openTestDatabase(kind);
+    const prisma = opened.db.prisma;
     const jobs: OutboxJob[] = [
       { kind: 'customer_event', eventId: 'e1', ticketNumber: 7 },
       { kind: 'customer_event', eventId: 'e2', ticketNumber: 7 },

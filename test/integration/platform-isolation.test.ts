@@ -3,9 +3,9 @@
 // the fake Web API, told to hang (it takes each call and does not answer until the test resumes it), and
 // email in through the SMTP listener and out to the SMTP sink. Proven by order and state, never by time:
 // the acknowledgement mail is in the sink while the Slack card of the same ticket is still unanswered.
-import nodemailer from 'nodemailer';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds } from '../harness/databases.ts';
+import { mailRelevo } from '../harness/email/mail-relevo.ts';
 import { type SmtpSink, startSmtpSink } from '../harness/email/smtp-sink.ts';
 import { eventually } from '../harness/http.ts';
 import {
@@ -48,18 +48,12 @@ describe.each(databaseKinds)('platform isolation on %s', (database) => {
   it('a customer’s email is acknowledged while the Slack card of its ticket hangs unanswered', async () => {
     // Relevo's posts hang; Relevo's start-up check of its channels (conversations.info) may still be going.
     s.fake.hang({ methods: ['chat.postMessage', 'chat.update'] });
-    const transport = nodemailer.createTransport({
-      host: '127.0.0.1',
-      port: s.t.app.smtpPort(),
-      secure: false,
-    });
-    await transport.sendMail({
+    await mailRelevo(s.t.app, {
       from: 'Carla <carla@example.com>',
       to: SUPPORT_ADDRESS,
       subject: 'VPN down',
       text: 'Nobody can connect since this morning.',
     });
-    transport.close();
 
     const ticket = await eventually(
       async () => (await db().ticket.findFirst({ where: { subject: 'VPN down' } })) ?? undefined,
