@@ -286,7 +286,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       }
     },
     resolveUnconfirmed: () => tickets.resolveUnconfirmed(),
-    smtpPort: () => parts.find((p) => p.listening?.().smtp !== undefined)?.listening?.().smtp,
+    smtpPort: () => parts.map((p) => p.listening?.().smtp).find((port) => port !== undefined),
     async listen() {
       // HTTP first: web chat, the console, the API and Slack's HTTP mode serve while platforms connect.
       const address = await http.listen({ port: env.PORT, host: env.HOST });

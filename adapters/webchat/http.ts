@@ -8,9 +8,7 @@ import { contactForProvenEmail, organisationForEmail } from '../../src/core/dire
 import { NotFoundError, UserError } from '../../src/core/errors.ts';
 import { normaliseEmail, verifyIdentitySignature } from '../../src/core/identity/signature.ts';
 import { acceptInbound } from '../../src/core/inbox.ts';
-import type { FormSpec, OutMessage } from '../../src/core/message.ts';
 import { cleanName, isBlank } from '../../src/core/text.ts';
-import type { Actor } from '../../src/core/tickets/service.ts';
 import type { Tx } from '../../src/db/index.ts';
 import { cookie, hashToken, newSessionToken, parseCookies, sameSecret } from '../../src/http/auth.ts';
 import { agentActor, CONSOLE_COOKIE, type HttpContext, UnauthorizedError } from '../../src/http/context.ts';
@@ -21,6 +19,7 @@ import { t } from '../../src/i18n/index.ts';
 import { both } from '../../src/i18n/localized.ts';
 import { refusals } from '../../src/i18n/refusals.ts';
 import { toPost, type WebchatAdapter } from './adapter.ts';
+import { command, press } from './interact.ts';
 
 const CHAT_COOKIE = 'relevo_chat';
 const publicDir = fileURLToPath(new URL('./public/', import.meta.url));
@@ -528,21 +527,7 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
       z.strictObject({ text: z.string().max(ctx.config.tickets.maxMessageLength + 200) }),
       req,
     );
-    let message: OutMessage = { text: '' };
-    let refusal: UserError | undefined;
-    await ctx.router.interact(
-      { kind: 'command', platform: 'webchat', person: { actor }, text: input.text },
-      {
-        reply: async (m) => {
-          message = m;
-        },
-        refused: async (text, status, code) => {
-          // Already in the person's language, as the router chose it.
-          refusal = UserError.inTheirLanguage(text, status as UserError['status'], code);
-        },
-      },
-    );
-    if (refusal) throw refusal;
+    const message = await command(ctx, actor, input.text);
     return { message };
   });
 }
@@ -559,44 +544,4 @@ async function answeringIn<T>(language: string, fn: () => Promise<T>): Promise<T
       throw UserError.inTheirLanguage(err.messageIn(language), err.status, err.code);
     throw err;
   }
-}
-
-/**
- * A button pressed (or its form submitted) on a web page, through the chat router like every platform's.
- * The answer is the HTTP response: `{ text }`, `{ form }` to fill in and submit, or a 4xx refusal.
- */
-async function press(
-  ctx: HttpContext,
-  actor: Actor,
-  input: { action: string; value: string; form?: Record<string, string> },
-): Promise<{ text?: string; form?: FormSpec }> {
-  let answer: { text?: string; form?: FormSpec } = {};
-  let refusal: UserError | undefined;
-  const person = { actor };
-  await ctx.router.interact(
-    input.form
-      ? {
-          kind: 'form',
-          platform: 'webchat',
-          person,
-          action: input.action,
-          value: input.value,
-          values: input.form,
-        }
-      : { kind: 'button', platform: 'webchat', person, action: input.action, value: input.value },
-    {
-      reply: async (m) => {
-        answer = { text: m.text };
-      },
-      openForm: async (form) => {
-        answer = { form };
-      },
-      refused: async (text, status, code) => {
-        // Already in the person's language, as the router chose it.
-        refusal = UserError.inTheirLanguage(text, status as UserError['status'], code);
-      },
-    },
-  );
-  if (refusal) throw refusal;
-  return answer;
 }

@@ -5,7 +5,7 @@ import type { Notifier } from '../ports.ts';
 import type { ChatEvent } from './events.ts';
 import type { ChatRouter } from './router.ts';
 
-export const CHAT_EVENT_SOURCE = 'chat.event';
+const CHAT_EVENT_SOURCE = 'chat.event';
 
 /**
  * Stores an event before the platform is acknowledged; false for a duplicate (the platform retried).

@@ -219,5 +219,5 @@ export async function formFor(db: Db, action: string, value: string): Promise<Fo
   return formsByAction[action]?.(db, value);
 }
 
-/** Whether pressing `action` opens a form (for labels and tests; the form itself comes from formFor). */
+/** Whether pressing `action` opens a form, without reading one (tests driving a platform use it). */
 export const opensForm = (action: string): boolean => action in formsByAction;
