@@ -18,6 +18,8 @@ export interface CommandContext {
   conversations?: Conversations;
   /** Platforms that can name a conversation by a link (Slack's "Copy link") resolve it here. */
   findConversation?: (link: string) => Promise<string | undefined>;
+  /** The same for a message that became a private note (a maintainer's reply): its ticket and event. */
+  findNote?: (link: string) => Promise<{ ticketNumber: number; eventId: string } | undefined>;
   /** The language of the person who typed the command (English when unset): confirmations use it. */
   language?: string;
 }

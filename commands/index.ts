@@ -13,6 +13,7 @@ import note from './ticket-note.ts';
 import reopen from './ticket-reopen.ts';
 import reply from './ticket-reply.ts';
 import resolve from './ticket-resolve.ts';
+import share from './ticket-share.ts';
 import show from './ticket-show.ts';
 
 const commands: CommandDefinition[] = [
@@ -24,6 +25,7 @@ const commands: CommandDefinition[] = [
   cc,
   reply,
   note,
+  share,
   resolve,
   reopen,
   help,

@@ -94,6 +94,32 @@ const subcommands: Subcommand[] = [
     },
   },
   {
+    words: ['mattermost', 'register'],
+    usage: 'relevo mattermost register --team <name> [--url https://your.host]',
+    summary: 'Create or update the /ticket slash command on a Mattermost team',
+    details:
+      "--team  the team's name (as in its URL: https://chat.example.com/<team>)\n--url   the public address Mattermost sends commands to (default RELEVO_PUBLIC_URL)\nNeeds MATTERMOST_URL and MATTERMOST_BOT_TOKEN; the bot must be allowed to manage slash commands.",
+    async run(args) {
+      const flag = (name: string) => {
+        const i = args.indexOf(name);
+        return i >= 0 ? args[i + 1] : undefined;
+      };
+      const team = flag('--team');
+      if (!team) throw new UsageError('mattermost register needs --team <name>.');
+      const { registerMattermost } = await import('./cli/mattermost.ts');
+      await registerMattermost(team, flag('--url'));
+    },
+  },
+  {
+    words: ['mattermost', 'check'],
+    usage: 'relevo mattermost check',
+    summary: 'Say which Mattermost channels in relevo.yaml the bot can read and post in',
+    async run() {
+      const { checkMattermost } = await import('./cli/mattermost.ts');
+      await checkMattermost();
+    },
+  },
+  {
     words: ['email', 'inspect'],
     usage: 'relevo email inspect <file.eml>',
     summary:

@@ -49,7 +49,7 @@ export async function createSlack(deps: SlackDeps) {
   router.register({
     platform: 'slack',
     profile: slackProfiles(client),
-    messageLink: slackMessageLink,
+    messageAt: async (link) => slackMessageLink(link),
   });
 
   const ids = await botIds(client, log);

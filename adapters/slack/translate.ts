@@ -1,6 +1,7 @@
 // Slack's payloads in the core's words: channel messages and 🎫 reactions become ChatEvents, message links
 // become a channel and thread. Nothing here decides what they mean for tickets (core/chat/router.ts does).
 import type { ChatEvent } from '../../src/core/chat/events.ts';
+import type { MessageAt } from '../../src/core/chat/router.ts';
 
 interface MessageEvent {
   type: 'message';
@@ -58,11 +59,12 @@ export function slackChatEvent(envelope: unknown): ChatEvent | undefined {
 
 /**
  * A Slack message link ("Copy link": …/archives/C0123/p1700000000000100?thread_ts=…) → its channel and the
- * thread it belongs to. `/ticket create <link>` needs it: Slack does not tell a slash command its thread.
+ * thread it belongs to. `/ticket create <link>` and `/ticket share <link>` need it: Slack does not tell a slash command its thread.
  */
-export function slackMessageLink(link: string): { channel: string; thread: string } | undefined {
+export function slackMessageLink(link: string): MessageAt | undefined {
   const m = /archives\/([A-Z0-9]+)\/p(\d{10})(\d{6})(?:\?.*thread_ts=(\d+\.\d+))?/.exec(link);
   if (!m) return undefined;
   const [, channel, secs, micros, threadTs] = m;
-  return { channel: channel as string, thread: threadTs ?? `${secs}.${micros}` };
+  const ts = `${secs}.${micros}`;
+  return { channel: channel as string, thread: threadTs ?? ts, messageId: ts };
 }

@@ -1,6 +1,7 @@
 // Every environment variable Relevo reads, parsed once at start (see .env.example).
 import { z } from 'zod';
 import { emailEnv, emailEnvProblems } from '../../adapters/email/env.ts';
+import { mattermostEnv, mattermostEnvProblems } from '../../adapters/mattermost/env.ts';
 import { slackEnv, slackEnvProblems } from '../../adapters/slack/env.ts';
 import { webchatEnv } from '../../adapters/webchat/env.ts';
 import { ConfigError } from './config-error.ts';
@@ -61,13 +62,18 @@ export const envSchema = z.object({
   RELEVO_PGLITE_SNAPSHOT: z.string().optional(),
   ...webchatEnv,
   ...slackEnv,
+  ...mattermostEnv,
   ...emailEnv,
 });
 
 export type Env = z.infer<typeof envSchema>;
 
 function crossCheck(env: Env): string[] {
-  const problems: string[] = [...slackEnvProblems(env), ...emailEnvProblems(env)];
+  const problems: string[] = [
+    ...slackEnvProblems(env),
+    ...mattermostEnvProblems(env),
+    ...emailEnvProblems(env),
+  ];
   if (env.RELEVO_HTTP_HEADERS_TIMEOUT_MS > env.RELEVO_HTTP_REQUEST_TIMEOUT_MS) {
     problems.push(
       '  RELEVO_HTTP_HEADERS_TIMEOUT_MS: must not exceed RELEVO_HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request)',

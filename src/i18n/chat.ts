@@ -11,6 +11,10 @@ export interface ChatTexts {
   noWaitingConversation: string;
   noFormsHere: (label: string) => string;
   failed: string;
+  /** A button or form whose signed reference (kit/signed-context.ts) has expired. */
+  staleButton: string;
+  /** A button or form whose reference Relevo did not sign: nothing was done. */
+  unsignedButton: string;
 }
 
 const en: ChatTexts = {
@@ -23,6 +27,9 @@ const en: ChatTexts = {
   noFormsHere: (label) =>
     `“${label}” needs a form this platform cannot show: use /ticket in the chat, or the agent console.`,
   failed: 'Something went wrong on our side and nothing was changed. Please try again in a moment.',
+  staleButton:
+    'This button is too old to use and nothing was changed. Use /ticket show <number> for the ticket as it is now.',
+  unsignedButton: 'Relevo did not recognise this button, so nothing was changed.',
 };
 
 const es: ChatTexts = {
@@ -35,6 +42,9 @@ const es: ChatTexts = {
   noFormsHere: (label) =>
     `«${label}» necesita un formulario que esta plataforma no puede mostrar: use /ticket en el chat o la consola de agentes.`,
   failed: 'Algo ha fallado por nuestra parte y no se ha cambiado nada. Inténtelo de nuevo en un momento.',
+  staleButton:
+    'Este botón es demasiado antiguo y no se ha cambiado nada. Use /ticket show <número> para ver el ticket como está ahora.',
+  unsignedButton: 'Relevo no ha reconocido este botón, así que no se ha cambiado nada.',
 };
 
 export function chatTexts(language: Language | string): ChatTexts {

@@ -1,6 +1,7 @@
 // Every channel module Relevo ships, in the order they start. A new platform is one line here and a
 // folder under adapters/.
 import { emailModule } from '../../adapters/email/module.ts';
+import { mattermostModule } from '../../adapters/mattermost/module.ts';
 import { slackModule } from '../../adapters/slack/module.ts';
 import { webchatModule } from '../../adapters/webchat/module.ts';
 import type { ChannelModule } from './module.ts';
@@ -8,5 +9,6 @@ import type { ChannelModule } from './module.ts';
 export const channelModules: ChannelModule<never>[] = [
   webchatModule,
   slackModule,
+  mattermostModule,
   emailModule,
 ] as unknown as ChannelModule<never>[];

@@ -102,10 +102,12 @@ export class MemoryPlatform {
             if (!person) throw new Error(`nobody has the id ${platformId}`);
             return { name: person.name ?? platformId, email: person.email };
           },
-          messageLink: (link) => {
+          messageAt: async (link) => {
             const m = /^memory:\/\/([^/]+)\/([^/]+)$/.exec(link);
             const found = m && this.messages.find((x) => x.channel === m[1] && x.id === m[2]);
-            return found ? { channel: found.channel, thread: found.thread ?? found.id } : undefined;
+            return found
+              ? { channel: found.channel, thread: found.thread ?? found.id, messageId: found.id }
+              : undefined;
           },
         });
         return { adapter: this.adapter };

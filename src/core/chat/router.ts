@@ -20,8 +20,19 @@ export interface InboundPlatform {
   platform: string;
   /** Reads a person's name and email (Slack users.info...); without it people are known by their id. */
   profile?: ProfileLookup;
-  /** A link to a message on this platform ("Copy link") → its channel and thread, for `/ticket create <link>`. */
-  messageLink?(link: string): { channel: string; thread: string } | undefined;
+  /**
+   * A link to a message on this platform ("Copy link", a permalink) → where the message is, for
+   * `/ticket create <link>` and `/ticket share <link>`. Asynchronous: a Mattermost permalink names only the
+   * post, so its channel and thread are looked up.
+   */
+  messageAt?(link: string): Promise<MessageAt | undefined>;
+}
+
+/** Where one message is: its channel, its thread (its root's id; a root is its own thread) and its own id. */
+export interface MessageAt {
+  channel: string;
+  thread: string;
+  messageId: string;
 }
 
 /** What a `/ticket` line is run with: everything a command may need, as the router knows it. */
@@ -33,6 +44,8 @@ export interface CommandLineContext {
   config: ActionDeps['config'];
   ticketInThread?: number;
   findConversation: (link: string) => Promise<string | undefined>;
+  /** A linked message that is a private note (a maintainer's reply) → its ticket and event, to share it. */
+  findNote: (link: string) => Promise<{ ticketNumber: number; eventId: string } | undefined>;
   /** The language of the person who typed it: confirmations answer in it. */
   language: string;
 }
@@ -269,9 +282,13 @@ export class ChatRouter {
       ticketInThread,
       language,
       findConversation: async (link) => {
-        const at = platform?.messageLink?.(link);
+        const at = await platform?.messageAt?.(link);
         if (!at) return undefined;
         return (await actions.conversations.findWaiting(i.platform, at.channel, at.thread))?.id;
+      },
+      findNote: async (link) => {
+        const at = await platform?.messageAt?.(link);
+        return at ? this.noteAt(i.platform, at) : undefined;
       },
     });
   }
@@ -284,16 +301,22 @@ export class ChatRouter {
     const { actions } = this.deps;
     const texts = chatTexts(language);
     if (i.action === 'share_note') {
-      const note = await actions.db.ticketEvent.findFirst({
-        where: { type: 'private_note', channelRef: `${i.platform}:${i.channel}:${i.thread}:${i.messageId}` },
-      });
+      const note = await this.noteAt(i.platform, i);
       if (!note) return texts.notANote;
-      const value = `${note.ticketNumber}:${note.id}`;
+      const value = `${note.ticketNumber}:${note.eventId}`;
       return runAction(actions, actor, { action: 'note.share', value }, language);
     }
     const waiting = await actions.conversations.findWaiting(i.platform, i.channel, i.thread);
     if (!waiting) return texts.noWaitingConversation;
     return runAction(actions, actor, { action: 'conversation.create', value: waiting.id }, language);
+  }
+
+  /** The private note a chat message became (a reply in an escalation's or a card's thread), if it did. */
+  private async noteAt(platform: string, at: MessageAt) {
+    const note = await this.deps.actions.db.ticketEvent.findFirst({
+      where: { type: 'private_note', channelRef: `${platform}:${at.channel}:${at.thread}:${at.messageId}` },
+    });
+    return note ? { ticketNumber: note.ticketNumber, eventId: note.id } : undefined;
   }
 
   private whisper(platform: string, channel: string, who: ChatPerson, text: string) {
@@ -302,6 +325,11 @@ export class ChatRouter {
     adapter.whisper(channel, who.platformId, { text }).catch((err: Error) => {
       this.deps.log.warn({ err: err.message, platform, channel }, 'private message to one person failed');
     });
+  }
+
+  /** The language `who` reads Relevo in, for what an adapter answers on its own (a stale button). */
+  async languageOf(platform: string, who: ChatPerson): Promise<string> {
+    return this.language(await this.people.identify(this.deps.actions.db, platform, who));
   }
 
   /** Agents read Relevo in the desk's language; customers in their organisation's. */

@@ -1,0 +1,163 @@
+// The bot's WebSocket (/api/v4/websocket) through the official WebSocketClient: people's posts and 🎫
+// reactions arrive here and are stored in the inbox, keyed by post id, before anything else happens.
+// A socket misses what was posted while it was down (a drop, a restart, a take-over by another instance,
+// a gap in `seq` that makes the client reconnect), so every connection's `hello` starts a catch-up: each
+// mapped channel's posts since the last one seen, over REST. Stored by the same key, a post the socket and
+// the catch-up both bring is kept once.
+import mm from '@mattermost/client';
+import WebSocket from 'ws';
+import { storeChatEvent } from '../../src/core/chat/inbox.ts';
+import type { Logger, Notifier } from '../../src/core/ports.ts';
+import type { Db } from '../../src/db/index.ts';
+import { advanceCursor, readState } from '../kit/platform-state.ts';
+import { type Client4, request } from './client.ts';
+import {
+  type MattermostPostData,
+  type MattermostSocketEvent,
+  messageEvent,
+  PLATFORM,
+  postOf,
+  reactionEvent,
+} from './translate.ts';
+
+// WebSocketClient is written for browsers: on Node 20 it needs a global WebSocket (for readyState
+// constants) and CloseEvent (it builds one when it gives up on a connection itself).
+globalThis.WebSocket ??= WebSocket as unknown as typeof globalThis.WebSocket;
+globalThis.CloseEvent ??= class CloseEvent extends Event {
+  readonly code: number;
+  readonly reason: string;
+  readonly wasClean: boolean;
+  constructor(type: string, init: { code?: number; reason?: string; wasClean?: boolean } = {}) {
+    super(type);
+    this.code = init.code ?? 0;
+    this.reason = init.reason ?? '';
+    this.wasClean = init.wasClean ?? false;
+  }
+} as unknown as typeof globalThis.CloseEvent;
+
+/**
+ * How far before the newest post seen a catch-up starts: events can arrive out of order around a dropped
+ * connection, and re-reading a few minutes costs one no-op insert per post.
+ */
+const CATCH_UP_OVERLAP_MS = 2 * 60_000;
+/** Mattermost answers `since` with at most this many posts; more means ask again from the last one. */
+const SINCE_PAGE = 1000;
+
+export interface SocketOptions {
+  url: string;
+  token: string;
+  client: Client4;
+  db: Db;
+  notifier: Pick<Notifier, 'inboxWritten'>;
+  log: Logger;
+  /** The channels Relevo serves on Mattermost (relevo.yaml): only their posts are stored. */
+  channels(): string[];
+  /** The bot's own user id, so its posts are not taken for a person's. */
+  botUserId(): Promise<string | undefined>;
+  /** Shortest wait before reconnecting (WebSocketClient's own back-off grows from it). */
+  retryMs?: number;
+}
+
+export class MattermostSocket {
+  private ws?: InstanceType<typeof mm.WebSocketClient>;
+  private hello = false;
+  private catchingUp: Promise<void> = Promise.resolve();
+
+  constructor(private readonly opts: SocketOptions) {}
+
+  /** Connected and greeted by the server. */
+  get connected(): boolean {
+    return this.hello;
+  }
+
+  /** Starts connecting and returns; the client keeps reconnecting until `close`. */
+  async connect(): Promise<void> {
+    if (this.ws) return;
+    const ws = new mm.WebSocketClient({
+      newWebSocketFn: (url: string) => new WebSocket(url) as unknown as globalThis.WebSocket,
+      minWebSocketRetryTime: this.opts.retryMs ?? 3000,
+      reconnectJitterRange: Math.min(2000, this.opts.retryMs ?? 2000),
+    });
+    ws.addMessageListener((msg) => void this.onEvent(msg as unknown as MattermostSocketEvent));
+    ws.addCloseListener((fails) => {
+      if (this.hello) this.opts.log.warn({ fails }, 'Mattermost WebSocket closed: reconnecting');
+      this.hello = false;
+    });
+    this.ws = ws;
+    const wsUrl = `${this.opts.url.replace(/^http/, 'ws').replace(/\/+$/, '')}/api/v4/websocket`;
+    ws.initialize(wsUrl, this.opts.token);
+  }
+
+  async close(): Promise<void> {
+    this.ws?.close();
+    this.ws = undefined;
+    this.hello = false;
+    await this.catchingUp;
+  }
+
+  private async onEvent(e: MattermostSocketEvent): Promise<void> {
+    try {
+      if (e.event === 'hello') {
+        this.hello = true;
+        this.opts.log.info('Mattermost WebSocket connected');
+        this.catchingUp = this.catchingUp.then(() => this.catchUp());
+        return;
+      }
+      const post = postOf(e);
+      if (post) {
+        await this.storePost(post);
+        return;
+      }
+      const reaction = reactionEvent(e);
+      if (reaction && this.opts.channels().includes(reaction.event.channel)) {
+        await storeChatEvent(this.opts.db, this.opts.notifier, reaction.key, reaction.event);
+      }
+    } catch (err) {
+      // Not stored: the next catch-up (at the latest after a reconnect) brings the post again.
+      this.opts.log.error({ err, event: e.event }, 'Mattermost event not stored');
+    }
+  }
+
+  private async storePost(post: MattermostPostData): Promise<void> {
+    if (!this.opts.channels().includes(post.channel_id)) return;
+    const event = messageEvent(post, await this.opts.botUserId());
+    if (event) await storeChatEvent(this.opts.db, this.opts.notifier, `${PLATFORM}:post:${post.id}`, event);
+    if (post.create_at) await advanceCursor(this.opts.db, cursorKey(post.channel_id), post.create_at);
+  }
+
+  /** Each served channel's posts since the last one seen (none on the very first connection). */
+  private async catchUp(): Promise<void> {
+    for (const channel of this.opts.channels()) {
+      try {
+        const last = await readState(this.opts.db, cursorKey(channel));
+        if (last === undefined) {
+          // First connection ever: start from now, not from the channel's whole history.
+          await advanceCursor(this.opts.db, cursorKey(channel), Date.now());
+          continue;
+        }
+        let since = Math.max(0, Number(last) - CATCH_UP_OVERLAP_MS);
+        let caught = 0;
+        for (;;) {
+          const list = await request<{ order: string[]; posts: Record<string, MattermostPostData> }>(
+            this.opts.client,
+            'get',
+            `/channels/${encodeURIComponent(channel)}/posts?since=${since}`,
+          );
+          const posts = Object.values(list.posts ?? {}).sort(
+            (a, b) => (a.create_at ?? 0) - (b.create_at ?? 0),
+          );
+          for (const post of posts) await this.storePost(post);
+          caught += posts.length;
+          const newest = posts.at(-1)?.create_at;
+          if (posts.length < SINCE_PAGE || !newest || newest <= since) break;
+          since = newest;
+        }
+        if (caught) this.opts.log.debug({ channel, posts: caught }, 'Mattermost catch-up read posts');
+      } catch (err) {
+        this.opts.log.warn({ err, channel }, 'Mattermost catch-up failed: the next connection tries again');
+      }
+    }
+  }
+}
+
+export const cursorKey = (channel: string) => `${PLATFORM}:cursor:${channel}`;
