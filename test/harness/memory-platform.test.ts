@@ -94,4 +94,27 @@ describe('the in-memory chat platform', () => {
     expect((await m.chat.act('ana', second, 'create_ticket')).text).toMatch(/created/);
     expect(await db().ticket.count()).toBe(before + 2);
   });
+
+  it('/ticket share <link> sends a private reply from a card’s thread to the customer; a link to anything else is refused', async () => {
+    const opened = await m.chat.say('customer', 'The badge reader beeps twice');
+    const n = Number(/#(\d+)/.exec(words(SUPPORT, opened.id).at(-1) ?? '')?.[1]);
+    const card = m.chat.seen(AGENTS).find((x) => x.message.title?.startsWith(`#${n} `));
+    const fix = await m.chat.say('ana', 'Badge firmware updated; it beeps once now', {
+      channel: AGENTS,
+      thread: card?.id,
+    });
+    expect(words(SUPPORT, opened.id).join('\n')).not.toContain('Badge firmware');
+
+    // The customer's own message is no private reply: refused, and nothing changes.
+    const before = await db().ticketEvent.count({ where: { ticketNumber: n } });
+    expect((await m.chat.command('ana', `/ticket share ${m.chat.link(opened)}`)).text).toMatch(
+      /names no private reply/,
+    );
+    expect(await db().ticketEvent.count({ where: { ticketNumber: n } })).toBe(before);
+
+    expect((await m.chat.command('ana', `/ticket share ${m.chat.link(fix)}`)).text).toBe(
+      `Shared with the customer of ticket #${n}.`,
+    );
+    expect(words(SUPPORT, opened.id).at(-1)).toContain('Badge firmware updated; it beeps once now');
+  });
 });
