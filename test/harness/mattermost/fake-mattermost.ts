@@ -29,6 +29,10 @@ import { type DialogRecord, type EphemeralRecord, Store, type StoreOptions } fro
 import { Hub, type SocketConnect } from './fake-websocket.ts';
 
 export type {
+  ActionResult,
+  ButtonInput,
+  CallMatch,
+  ChannelInput,
   DialogRecord,
   EphemeralRecord,
   IntegrationRequest,
@@ -37,6 +41,11 @@ export type {
   MmPost,
   MmUser,
   RestCall,
+  SlashCommandInput,
+  SlashCommandResult,
+  SocketConnect,
+  SubmitInput,
+  UserInput,
 };
 
 export interface FakeMattermostOptions extends StoreOptions {
