@@ -94,10 +94,12 @@ export function registerMattermostRoutes(http: FastifyInstance, deps: Mattermost
       const responseUrl = str(body.response_url);
       const answer = async (m: OutMessage) => {
         if (responseUrl && sameOrigin(responseUrl, client.getUrl())) {
+          const post = renderer.post(m);
           const res = await fetch(responseUrl, {
             method: 'POST',
             headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ response_type: 'ephemeral', ...renderer.post(m) }),
+            // A command's answer names its text `text` (a post's is `message`).
+            body: JSON.stringify({ response_type: 'ephemeral', text: post.message, props: post.props }),
             signal: AbortSignal.timeout(10_000),
           });
           if (res.ok) return;

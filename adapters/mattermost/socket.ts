@@ -60,8 +60,14 @@ export interface SocketOptions {
 
 export class MattermostSocket {
   private ws?: InstanceType<typeof mm.WebSocketClient>;
+  /** The connection the client made last (it makes a new one for each attempt). */
+  private raw?: WebSocket;
   private hello = false;
-  private catchingUp: Promise<void> = Promise.resolve();
+  /**
+   * Events and catch-ups are handled one at a time, in arrival order: a thread's root is stored before
+   * its replies, and a catch-up finishes before the events that follow its hello.
+   */
+  private turn: Promise<void> = Promise.resolve();
 
   constructor(private readonly opts: SocketOptions) {}
 
@@ -74,11 +80,22 @@ export class MattermostSocket {
   async connect(): Promise<void> {
     if (this.ws) return;
     const ws = new mm.WebSocketClient({
-      newWebSocketFn: (url: string) => new WebSocket(url) as unknown as globalThis.WebSocket,
+      newWebSocketFn: (url: string) => {
+        this.raw = new WebSocket(url);
+        return this.raw as unknown as globalThis.WebSocket;
+      },
       minWebSocketRetryTime: this.opts.retryMs ?? 3000,
       reconnectJitterRange: Math.min(2000, this.opts.retryMs ?? 2000),
     });
-    ws.addMessageListener((msg) => void this.onEvent(msg as unknown as MattermostSocketEvent));
+    ws.addMessageListener((msg) => {
+      this.turn = this.turn.then(() => this.onEvent(msg as unknown as MattermostSocketEvent));
+    });
+    // A new connection id after a reconnect means the server kept nothing for us: the client resets its
+    // sequence only when someone listens for this (else it reconnects forever). The hello that follows
+    // starts the catch-up.
+    ws.addMissedMessageListener(() => {
+      this.opts.log.info('Mattermost WebSocket: a new session, catching up over REST');
+    });
     ws.addCloseListener((fails) => {
       if (this.hello) this.opts.log.warn({ fails }, 'Mattermost WebSocket closed: reconnecting');
       this.hello = false;
@@ -89,10 +106,19 @@ export class MattermostSocket {
   }
 
   async close(): Promise<void> {
+    // The client closes only an open connection; one still being made would open later and live on
+    // (a standby instance holding a second socket). Cut it loose from the client and end it here.
+    const raw = this.raw;
+    if (raw && raw.readyState !== WebSocket.OPEN) {
+      raw.onopen = raw.onclose = raw.onmessage = raw.onerror = null;
+      raw.on('error', () => undefined); // ending a connection being made reports an error; nobody waits for it
+      raw.terminate();
+    }
     this.ws?.close();
     this.ws = undefined;
+    this.raw = undefined;
     this.hello = false;
-    await this.catchingUp;
+    await this.turn;
   }
 
   private async onEvent(e: MattermostSocketEvent): Promise<void> {
@@ -100,7 +126,7 @@ export class MattermostSocket {
       if (e.event === 'hello') {
         this.hello = true;
         this.opts.log.info('Mattermost WebSocket connected');
-        this.catchingUp = this.catchingUp.then(() => this.catchUp());
+        await this.catchUp();
         return;
       }
       const post = postOf(e);

@@ -77,6 +77,8 @@ const HOOK_LIFETIME_MS = 30 * 60_000;
 export class Integration {
   readonly requests: IntegrationRequest[] = [];
   baseUrl = '';
+  /** Public address → where it really is (a reverse proxy's job in production; see FakeMattermost.route). */
+  readonly routes = new Map<string, string>();
   private readonly hooks = new Map<string, ResponseHook>();
 
   constructor(
@@ -393,7 +395,9 @@ export class Integration {
     this.requests.push(entry);
     let out = { status: 0, contentType: '', text: '' };
     try {
-      const res = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(this.timeoutMs) });
+      let target = url;
+      for (const [from, to] of this.routes) if (url.startsWith(from)) target = to + url.slice(from.length);
+      const res = await fetch(target, { method, headers, body, signal: AbortSignal.timeout(this.timeoutMs) });
       out = {
         status: res.status,
         contentType: res.headers.get('content-type') ?? '',

@@ -4,6 +4,7 @@
 // data.post is a JSON string, throttled's 429) and plays the server toward the integration: slash
 // commands, response URLs, button presses and dialog submissions. Parts: fake-store.ts (state and
 // shapes), fake-rest.ts, fake-websocket.ts, fake-integration.ts.
+
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -16,6 +17,7 @@ import {
   type SubmitInput,
 } from './fake-integration.ts';
 import { type CallMatch, matches, Rest, type RestCall } from './fake-rest.ts';
+import type { WsEvent } from './fake-shapes.ts';
 import {
   type ChannelInput,
   clone,
@@ -92,13 +94,25 @@ export class FakeMattermost {
   }
 
   /** @internal used by startFakeMattermost */
-  async listen(): Promise<void> {
+  async listen(port = 0): Promise<void> {
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);
-      this.server.listen(0, '127.0.0.1', () => resolve());
+      this.server.listen(port, '127.0.0.1', () => resolve());
     });
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     this.integration.baseUrl = this.url;
+  }
+
+  /** The server goes away (connections refused), keeping everything it holds, until `goOnline`. */
+  async goOffline(): Promise<void> {
+    this.dropSockets();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Back on the same address. */
+  async goOnline(): Promise<void> {
+    await this.listen(Number(new URL(this.url).port));
   }
 
   async stop(): Promise<void> {
@@ -171,6 +185,14 @@ export class FakeMattermost {
     });
   }
 
+  /**
+   * Requests to `publicUrl…` go to `actualUrl…` instead, as a reverse proxy in front of the integration
+   * would: Relevo learns its public address before its test server has a port.
+   */
+  route(publicUrl: string, actualUrl: string): void {
+    this.integration.routes.set(publicUrl.replace(/\/+$/, ''), actualUrl.replace(/\/+$/, ''));
+  }
+
   /** Requests the fake sent to the integration (slash commands, button presses, dialog submissions). */
   integrationRequests(kind?: IntegrationRequest['kind']): IntegrationRequest[] {
     return this.integration.requests.filter((r) => !kind || r.kind === kind);
@@ -222,6 +244,21 @@ export class FakeMattermost {
   userPosts(userId: string, channelId: string, message: string, rootId?: string): MmPost {
     this.store.addMember(channelId, userId);
     return clone(this.store.createPost(userId, { channel_id: channelId, message, root_id: rootId }));
+  }
+
+  /**
+   * Sends a post's `posted` event again, as a server replaying its queue to a reconnecting client does:
+   * the same post, delivered twice.
+   */
+  redeliver(postId: string): void {
+    const first = this.hub.sent.find(
+      (s) =>
+        s.message.event === 'posted' &&
+        JSON.parse((s.message as unknown as WsEvent).data.post as string).id === postId,
+    );
+    if (!first) throw new Error(`fake Mattermost: post ${postId} was never delivered`);
+    const { event, data, broadcast } = first.message as unknown as WsEvent;
+    this.store.publish({ event, data, broadcast });
   }
 
   /** A person reacts; broadcast as `reaction_added`. */
