@@ -1,11 +1,16 @@
 import pino from 'pino';
 import { inject } from 'vitest';
 import { ChannelPacer } from '../../adapters/kit/pacer.ts';
+import { MattermostAdapter } from '../../adapters/mattermost/adapter.ts';
+import { mattermostClient } from '../../adapters/mattermost/client.ts';
+import { MattermostRenderer } from '../../adapters/mattermost/render.ts';
 import { SlackAdapter, slackClient } from '../../adapters/slack/adapter.ts';
 import { WebchatAdapter } from '../../adapters/webchat/adapter.ts';
 import { openDatabase } from '../../src/db/index.ts';
 import { LiveBus } from '../../src/http/live-bus.ts';
 import { LiveHub } from '../../src/http/live-hub.ts';
+import { startFakeMattermost } from '../harness/mattermost/fake-mattermost.ts';
+import { readPost } from '../harness/mattermost/read-post.ts';
 import { MemoryChatAdapter } from '../harness/memory-adapter.ts';
 import { MemoryPlatform } from '../harness/memory-platform.ts';
 import { startFakeSlack } from '../harness/slack/fake-web-api.ts';
@@ -78,6 +83,41 @@ chatAdapterContract('Slack (official WebClient against the fake Slack)', async (
         .map(readMessage),
     close: async () => {
       await fake.close();
+      await db.close();
+    },
+  };
+});
+
+chatAdapterContract('Mattermost (official Client4 against the fake Mattermost)', async () => {
+  const db = await openDatabase({ dataDir: 'memory://', pgliteSnapshot: inject('pgliteSnapshot') });
+  const fake = await startFakeMattermost();
+  const customer = fake.addUser({ username: 'carla' });
+  const agents = fake.addChannel({ name: 'agents', members: [customer.id] });
+  const parent = fake.userPosts(customer.id, agents.id, 'help');
+  const renderer = new MattermostRenderer({ secret: 'contract-secret', publicUrl: 'https://relevo.test' });
+  const adapter = new MattermostAdapter({
+    db: db.prisma,
+    client: mattermostClient(fake.url, fake.botToken),
+    renderer,
+    log: pino({ level: 'silent' }),
+  });
+  const decode = (context: unknown) => {
+    const signed = renderer.readButton(context);
+    return signed.ok ? signed : undefined;
+  };
+  return {
+    adapter,
+    channel: { channel: agents.id },
+    thread: { channel: agents.id, thread: parent.id },
+    read: async (target) =>
+      fake
+        .posts(target.channel, target.thread)
+        .filter(
+          (p) => p.user_id === fake.botUserId && (target.thread ? p.root_id === target.thread : !p.root_id),
+        )
+        .map((p) => readPost(p, decode)),
+    close: async () => {
+      await fake.stop();
       await db.close();
     },
   };
