@@ -95,6 +95,9 @@ for (const event of ['open', 'close', 'error', 'message'] as const) {
   });
 }
 
+/** The longest wait between reconnection attempts, in multiples of the shortest (SocketOptions.retryMs). */
+const RETRY_CEILING = 10;
+
 /**
  * How far before the newest post seen a catch-up starts: events can arrive out of order around a dropped
  * connection, and re-reading a few minutes costs one no-op insert per post.
@@ -146,13 +149,18 @@ export class MattermostSocket {
   /** Starts connecting and returns; the client keeps reconnecting until `close`. */
   async connect(): Promise<void> {
     if (this.ws) return;
+    const retryMs = this.opts.retryMs ?? 3000;
     const ws = new mm.WebSocketClient({
       newWebSocketFn: (url: string) => {
         this.raw = new QuietWebSocket(url, this.opts.log);
         return this.raw as unknown as globalThis.WebSocket;
       },
-      minWebSocketRetryTime: this.opts.retryMs ?? 3000,
-      reconnectJitterRange: Math.min(2000, this.opts.retryMs ?? 2000),
+      minWebSocketRetryTime: retryMs,
+      reconnectJitterRange: Math.min(2000, retryMs),
+      // After 7 failed attempts in a row the client waits retryMs × failures², up to 5 minutes by default:
+      // right for thousands of browsers coming back at once, but one bot would stay away for minutes after
+      // a short outage (Mattermost down for 40 s: back about 3 minutes later). Ten times the shortest wait at most.
+      maxWebSocketRetryTime: RETRY_CEILING * retryMs,
     });
     ws.addMessageListener((msg) => {
       this.turn = this.turn.then(() => this.onEvent(msg as unknown as MattermostSocketEvent));

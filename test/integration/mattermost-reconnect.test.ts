@@ -69,6 +69,27 @@ it('catches up once over REST after a drop, and keeps the client’s chatter off
   }
 });
 
+it('after many refused attempts in a row, waits at most ten times MATTERMOST_SOCKET_RETRY_MS', async () => {
+  const { fake } = m;
+  const refusedBefore = fake.refusedSockets();
+  fake.refuseSockets(true);
+  fake.dropSockets();
+  await fake.waitForSockets(0);
+  // Nine failures in a row: the client's back-off has begun (200 ms × 9², 16 s, without a ceiling).
+  await fake.waitFor(
+    () => (fake.refusedSockets() - refusedBefore >= 9 ? true : undefined),
+    'nine refused attempts',
+    20_000,
+  );
+  const accepted = performance.now();
+  fake.refuseSockets(false);
+  await fake.waitForSockets(1, 20_000);
+  // At most 2 s (10 × 200 ms) and the jitter (200 ms), from the last refusal.
+  expect(performance.now() - accepted).toBeLessThan(3000);
+  const post = fake.userPosts(CUSTOMER, SUPPORT, 'After the long outage: still no invoices');
+  await m.handled(post.id);
+}, 60_000);
+
 it('reads every post of a long outage page by page, and no old post that was only replied to', async () => {
   let skew = -10 * 60_000;
   const fake = await startMattermostFake({ now: () => Date.now() + skew });
