@@ -8,6 +8,7 @@ import { inspect } from 'node:util';
 import mm from '@mattermost/client';
 import WebSocket from 'ws';
 import { storeChatEvent } from '../../src/core/chat/inbox.ts';
+import { yieldTurn } from '../../src/core/ingress.ts';
 import type { Logger, Notifier } from '../../src/core/ports.ts';
 import type { Db } from '../../src/db/index.ts';
 import { advanceCursor, readState } from '../kit/platform-state.ts';
@@ -110,6 +111,9 @@ const CATCH_UP_OVERLAP_MS = 2 * 60_000;
 const SINCE_LIMIT = 1000;
 /** Posts per page when an answer to `since` was cut short (Mattermost's largest page). */
 const PAGE = 200;
+
+/** Posts a catch-up stores between two turns of the event loop (about 25 ms of work). */
+const YIELD_EVERY = 50;
 
 type PostList = { order?: string[]; posts?: Record<string, MattermostPostData> };
 
@@ -240,7 +244,12 @@ export class MattermostSocket {
           continue;
         }
         const posts = await this.postsSince(channel, Math.max(0, Number(last) - CATCH_UP_OVERLAP_MS));
-        for (const post of posts) await this.storePost(post, false);
+        for (const [i, post] of posts.entries()) {
+          await this.storePost(post, false);
+          // The embedded database answers through promise callbacks alone: without a turn of the event
+          // loop now and then, a catch-up of 1,000 posts held every HTTP request for over half a second.
+          if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldTurn();
+        }
         // Once, at the end: a catch-up cut short by an error is done again from where it was.
         const newest = posts.at(-1)?.create_at;
         if (newest) await advanceCursor(this.opts.db, cursorKey(channel), newest);
