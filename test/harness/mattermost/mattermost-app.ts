@@ -81,6 +81,8 @@ export interface MattermostAppOptions {
   sameDatabaseAs?: MattermostTestApp;
   /** A fake Mattermost already running (another instance's, or one the test prepared). */
   fake?: FakeMattermost;
+  /** Wait for the WebSocket before returning (default); false when Mattermost is out of reach on purpose. */
+  waitForSocket?: boolean;
 }
 
 export async function startMattermostApp(
@@ -110,7 +112,7 @@ export async function startMattermostApp(
   fake.route(PUBLIC_URL, t.url);
   const db = t.app.db.prisma;
   const mapped = t.config.channels.filter((c) => c.platform === 'mattermost').length;
-  if (!opts.sameDatabaseAs) {
+  if (!opts.sameDatabaseAs && opts.waitForSocket !== false) {
     // Connected, and the first catch-up has marked where each channel starts: posts from now on count.
     await eventually(
       async () =>
