@@ -19,6 +19,7 @@ import {
   PUBLIC_URL,
   STRANGER,
   SUPPORT,
+  SUPPORT_ON_REQUEST,
   startMattermostApp,
 } from '../harness/mattermost/mattermost-app.ts';
 
@@ -204,6 +205,42 @@ describe('Mattermost requests', () => {
       expect(answer.post.message).toMatch(/does not know you|only agents/i);
     }
     expect(await snapshot(n)).toEqual(before);
+  });
+
+  it('in a channel where tickets wait for an agent: an agent’s :ticket: reaction or /ticket create <permalink> opens one', async () => {
+    const before = await db().ticket.count();
+    const first = m.fake.userPosts(CUSTOMER, SUPPORT_ON_REQUEST, 'Can we get SSO?');
+    await m.handled(first.id);
+    const second = m.fake.userPosts(CUSTOMER, SUPPORT_ON_REQUEST, 'Can we export to CSV?');
+    await m.handled(second.id);
+    expect(await db().ticket.count()).toBe(before);
+
+    // A customer's 🎫 does nothing; an agent's opens the ticket (a reaction is stored like a post).
+    const reactions = () =>
+      db().inboundEvent.count({ where: { key: { startsWith: 'mattermost:reaction:' } } });
+    const stored = await reactions();
+    m.fake.react(CUSTOMER, first.id, 'ticket');
+    m.fake.react(ANA, first.id, 'ticket');
+    await eventually(async () => (await reactions()) === stored + 2, 'both reactions to be stored');
+    await m.t.app.settle();
+    expect(await db().ticket.count()).toBe(before + 1);
+
+    const sent = await m.fake.slashCommand({
+      url: commandUrl,
+      token: COMMAND_TOKEN,
+      userId: ANA,
+      channelId: AGENTS,
+      text: `create ${m.fake.url}/${m.fake.teamName}/pl/${second.id}`,
+    });
+    expect(((await m.fake.waitForResponse(sent.responseUrl)) as { text: string }).text).toMatch(
+      /Ticket #\d+ created/,
+    );
+    await m.t.app.settle();
+    expect(await db().ticket.count()).toBe(before + 2);
+    for (const post of [first, second]) {
+      const acks = m.fake.posts(SUPPORT_ON_REQUEST, post.id).filter((p) => p.user_id === m.fake.botUserId);
+      expect(acks.map((p) => p.message).join('\n')).toMatch(/opened ticket #\d+/);
+    }
   });
 
   it('refuses a malformed request (no user) with 400', async () => {
