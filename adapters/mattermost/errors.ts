@@ -29,7 +29,17 @@ export function mattermostFailure(
     });
   }
   if (status === 401) return fail('unauthorized', false, token);
-  if (status === 403) return fail('forbidden', false, member);
+  if (status === 403) {
+    // Private answers and command registration need the bot to be a system admin (README → Mattermost).
+    if (what.includes('/posts/ephemeral') || what.includes('/commands')) {
+      return fail(
+        'forbidden',
+        false,
+        'only a system admin may do this: give the bot account the System Admin role',
+      );
+    }
+    return fail('forbidden', false, member);
+  }
   if (status === 404) {
     return what.includes('/patch') || what.startsWith('GET /posts')
       ? fail('message_gone', false, 'the post is gone from Mattermost (deleted, or not posted by Relevo)')
