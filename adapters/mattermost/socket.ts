@@ -6,6 +6,7 @@
 // the catch-up both bring is kept once.
 import mm from '@mattermost/client';
 import WebSocket from 'ws';
+import './node-websocket.ts';
 import { storeChatEvent } from '../../src/core/chat/inbox.ts';
 import type { Logger, Notifier } from '../../src/core/ports.ts';
 import type { Db } from '../../src/db/index.ts';
@@ -19,21 +20,6 @@ import {
   postOf,
   reactionEvent,
 } from './translate.ts';
-
-// WebSocketClient is written for browsers: on Node 20 it needs a global WebSocket (for readyState
-// constants) and CloseEvent (it builds one when it gives up on a connection itself).
-globalThis.WebSocket ??= WebSocket as unknown as typeof globalThis.WebSocket;
-globalThis.CloseEvent ??= class CloseEvent extends Event {
-  readonly code: number;
-  readonly reason: string;
-  readonly wasClean: boolean;
-  constructor(type: string, init: { code?: number; reason?: string; wasClean?: boolean } = {}) {
-    super(type);
-    this.code = init.code ?? 0;
-    this.reason = init.reason ?? '';
-    this.wasClean = init.wasClean ?? false;
-  }
-} as unknown as typeof globalThis.CloseEvent;
 
 /**
  * How far before the newest post seen a catch-up starts: events can arrive out of order around a dropped
