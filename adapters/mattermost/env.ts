@@ -15,6 +15,12 @@ export const mattermostEnv = {
     .regex(/^\s*[A-Za-z0-9]+(\s*,\s*[A-Za-z0-9]+)*\s*$/, 'expected tokens separated by commas')
     .transform((v) => v.split(',').map((t) => t.trim()))
     .optional(),
+  /**
+   * Mattermost: the shortest wait in ms before the bot's WebSocket reconnects after a drop, default 3000.
+   * A random part up to the same (at most 2 s) is added; after 7 failed attempts in a row the wait grows
+   * with the square of the failures, up to 5 minutes.
+   */
+  MATTERMOST_SOCKET_RETRY_MS: z.coerce.number().int().min(100).max(300_000).default(3000),
 };
 
 type MattermostEnv = { [K in keyof typeof mattermostEnv]?: z.infer<(typeof mattermostEnv)[K]> } & {

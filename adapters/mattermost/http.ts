@@ -2,7 +2,8 @@
 //   POST /mattermost/command — /ticket (form-encoded; its token in the body and as "Authorization: Token")
 //   POST /mattermost/actions — a button on a Relevo post (JSON; the context Relevo signed)
 //   POST /mattermost/dialogs — a dialog submitted (JSON; the state Relevo signed)
-// Commands and clicks are acknowledged at once and answered privately afterwards (through the command's
+// Commands and clicks are acknowledged at once, before the database is touched (a replayed trigger id is
+// recognised afterwards, and does nothing), and answered privately afterwards (through the command's
 // response_url, an ephemeral post, or a dialog opened with the click's trigger_id, which lives 3 s). A
 // dialog's submission is answered in its response, so a refusal shows in the still-open dialog.
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -64,6 +65,28 @@ export function registerMattermostRoutes(http: FastifyInstance, deps: Mattermost
     return fresh;
   };
 
+  /**
+   * Runs `act` unless this trigger id was seen already — after the acknowledgement, which is the same
+   * either way: the database (one connection, for the embedded one, often busy opening tickets) is kept
+   * off the path Mattermost waits on. If the check itself fails, nothing is done and the person is told.
+   */
+  const once = (
+    triggerId: string | undefined,
+    kind: string,
+    person: ChatPerson,
+    tell: (m: OutMessage) => Promise<void>,
+    act: () => Promise<unknown>,
+  ) => {
+    void firstTime(triggerId, kind).then(
+      (fresh) => (fresh ? act() : undefined),
+      async (err: unknown) => {
+        log.error({ err, kind }, 'Mattermost request not handled: its replay check failed');
+        const language = await router.languageOf(PLATFORM, person).catch(() => 'en');
+        await tell({ text: chatTexts(language).failed }).catch(() => undefined);
+      },
+    );
+  };
+
   const run = (i: Interaction, responder: InteractionResponder) =>
     router
       .interact(i, responder)
@@ -95,7 +118,6 @@ export function registerMattermostRoutes(http: FastifyInstance, deps: Mattermost
       }
       const user = str(body.user_id);
       if (!user) return reply.code(400).send({ text: 'user_id is missing: not a request Mattermost sends.' });
-      if (!(await firstTime(str(body.trigger_id), 'command'))) return acked(reply);
       const channel = str(body.channel_id);
       const responseUrl = str(body.response_url);
       const answer = async (m: OutMessage) => {
@@ -116,16 +138,18 @@ export function registerMattermostRoutes(http: FastifyInstance, deps: Mattermost
         }
         await whisperTo(channel, user)(m);
       };
-      void run(
-        {
-          kind: 'command',
-          platform: PLATFORM,
-          person: { platformId: user },
-          text: String(body.text ?? ''),
-          channel,
-          thread: str(body.root_id),
-        },
-        { reply: answer },
+      once(str(body.trigger_id), 'command', { platformId: user }, answer, () =>
+        run(
+          {
+            kind: 'command',
+            platform: PLATFORM,
+            person: { platformId: user },
+            text: String(body.text ?? ''),
+            channel,
+            thread: str(body.root_id),
+          },
+          { reply: answer },
+        ),
       );
       return acked(reply);
     });
@@ -149,33 +173,34 @@ export function registerMattermostRoutes(http: FastifyInstance, deps: Mattermost
         const texts = chatTexts(await router.languageOf(PLATFORM, person));
         return acked(reply, { ephemeral_text: texts.staleButton });
       }
-      if (!(await firstTime(str(body.trigger_id), 'action'))) return acked(reply);
       const channel = str(body.channel_id);
       const triggerId = str(body.trigger_id);
-      void run(
-        {
-          kind: 'button',
-          platform: PLATFORM,
-          person,
-          action: signed.action,
-          value: signed.value,
-          channel,
-        },
-        {
-          reply: whisperTo(channel, user),
-          // The trigger id lives 3 s from the click: the router looks the form up and opens it at once.
-          ...(triggerId
-            ? {
-                openForm: async (form, ref) => {
-                  await request(client, 'post', '/actions/dialogs/open', {
-                    trigger_id: triggerId,
-                    url: renderer.dialogsUrl,
-                    dialog: renderer.dialog(form, ref),
-                  });
-                },
-              }
-            : {}),
-        },
+      once(triggerId, 'action', person, whisperTo(channel, user), () =>
+        run(
+          {
+            kind: 'button',
+            platform: PLATFORM,
+            person,
+            action: signed.action,
+            value: signed.value,
+            channel,
+          },
+          {
+            reply: whisperTo(channel, user),
+            // The trigger id lives 3 s from the click: the router looks the form up and opens it at once.
+            ...(triggerId
+              ? {
+                  openForm: async (form, ref) => {
+                    await request(client, 'post', '/actions/dialogs/open', {
+                      trigger_id: triggerId,
+                      url: renderer.dialogsUrl,
+                      dialog: renderer.dialog(form, ref),
+                    });
+                  },
+                }
+              : {}),
+          },
+        ),
       );
       return acked(reply);
     });

@@ -11,11 +11,12 @@ export const mattermostModule = defineModule({
           botToken: env.MATTERMOST_BOT_TOKEN,
           commandTokens: env.MATTERMOST_COMMAND_TOKENS ?? [],
           publicUrl: env.RELEVO_PUBLIC_URL,
+          socketRetryMs: env.MATTERMOST_SOCKET_RETRY_MS,
         }
       : undefined,
   async create(ctx, settings) {
     const { createMattermost } = await import('./index.ts');
-    const mattermost = await createMattermost({ ...ctx, settings });
+    const mattermost = await createMattermost({ ...ctx, settings, socketRetryMs: settings.socketRetryMs });
     return {
       adapter: mattermost.adapter,
       routes: (http) => mattermost.register(http),

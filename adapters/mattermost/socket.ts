@@ -4,6 +4,7 @@
 // a gap in `seq` that makes the client reconnect), so every connection's `hello` starts a catch-up: each
 // mapped channel's posts since the last one seen, over REST. Stored by the same key, a post the socket and
 // the catch-up both bring is kept once.
+import { inspect } from 'node:util';
 import mm from '@mattermost/client';
 import WebSocket from 'ws';
 import './node-websocket.ts';
@@ -20,6 +21,65 @@ import {
   postOf,
   reactionEvent,
 } from './translate.ts';
+
+/**
+ * Runs `fn` with console.log sent to the log at debug level. WebSocketClient writes what it does to the
+ * console (each connection, close and error, and the whole error event with its request object once
+ * per outage): on a server that is stdout, where Relevo's JSON log lines go. It does so synchronously,
+ * from the calls Relevo makes and from the socket's event handlers, so those are the only places it
+ * needs to be caught (and nothing else can run meanwhile).
+ */
+function quietly<A extends unknown[], R>(log: Logger, fn: (...args: A) => R): (...args: A) => R {
+  return (...args: A) => {
+    const original = console.log;
+    console.log = (...parts: unknown[]) => {
+      const said = parts.map(describe).join(' ');
+      log.debug({ client: said }, 'Mattermost WebSocketClient');
+    };
+    try {
+      return fn(...args);
+    } finally {
+      console.log = original;
+    }
+  };
+}
+
+/** What WebSocketClient logged, in a line: an error event as its type and message, not its request object. */
+function describe(part: unknown): string {
+  if (typeof part === 'string') return part;
+  if (part instanceof Error) return part.message;
+  if (part && typeof part === 'object' && 'type' in part) {
+    const { type, message } = part as { type: unknown; message?: unknown };
+    return message ? `${String(type)}: ${String(message)}` : String(type);
+  }
+  return inspect(part, { depth: 2, breakLength: Number.POSITIVE_INFINITY });
+}
+
+/** A `ws` socket whose handlers (set by WebSocketClient) run `quietly`. */
+class QuietWebSocket extends WebSocket {
+  constructor(
+    url: string,
+    readonly log: Logger,
+  ) {
+    super(url);
+  }
+}
+for (const event of ['open', 'close', 'error', 'message'] as const) {
+  const base = Object.getOwnPropertyDescriptor(WebSocket.prototype, `on${event}`);
+  if (!base?.set || !base.get) continue;
+  Object.defineProperty(QuietWebSocket.prototype, `on${event}`, {
+    enumerable: true,
+    get(this: QuietWebSocket) {
+      return base.get!.call(this);
+    },
+    set(this: QuietWebSocket, handler: unknown) {
+      base.set!.call(
+        this,
+        typeof handler === 'function' ? quietly(this.log, handler as () => void) : handler,
+      );
+    },
+  });
+}
 
 /**
  * How far before the newest post seen a catch-up starts: events can arrive out of order around a dropped
@@ -67,7 +127,7 @@ export class MattermostSocket {
     if (this.ws) return;
     const ws = new mm.WebSocketClient({
       newWebSocketFn: (url: string) => {
-        this.raw = new WebSocket(url);
+        this.raw = new QuietWebSocket(url, this.opts.log);
         return this.raw as unknown as globalThis.WebSocket;
       },
       minWebSocketRetryTime: this.opts.retryMs ?? 3000,
@@ -88,7 +148,7 @@ export class MattermostSocket {
     });
     this.ws = ws;
     const wsUrl = `${this.opts.url.replace(/^http/, 'ws').replace(/\/+$/, '')}/api/v4/websocket`;
-    ws.initialize(wsUrl, this.opts.token);
+    quietly(this.opts.log, () => ws.initialize(wsUrl, this.opts.token))();
   }
 
   async close(): Promise<void> {
@@ -100,7 +160,8 @@ export class MattermostSocket {
       raw.on('error', () => undefined); // ending a connection being made reports an error; nobody waits for it
       raw.terminate();
     }
-    this.ws?.close();
+    const ws = this.ws;
+    if (ws) quietly(this.opts.log, () => ws.close())();
     this.ws = undefined;
     this.raw = undefined;
     this.hello = false;

@@ -47,6 +47,24 @@ export interface ButtonInput {
   selectedOption?: string;
 }
 
+export interface PreparedRequest {
+  /** As Mattermost calls it (a public address is routed only when sent: see FakeMattermost.route). */
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  /** The bytes sent (undefined for a GET, whose form is in the URL). */
+  body?: string;
+  triggerId: string;
+}
+
+export interface PreparedSlashCommand extends PreparedRequest {
+  /** The form as `integrationRequests()` records it. */
+  form: Record<string, string | string[]>;
+  responseUrl: string;
+  hookId: string;
+  trigger: string;
+}
+
 export interface ActionResult {
   status: number;
   body: unknown;
@@ -86,7 +104,11 @@ export class Integration {
     private readonly timeoutMs: number,
   ) {}
 
-  async slashCommand(input: SlashCommandInput): Promise<SlashCommandResult> {
+  /**
+   * The request Mattermost sends for one run of a slash command, built (its trigger id issued, its
+   * response URL open) but not sent: what `slashCommand` sends, for a load generator to send itself.
+   */
+  prepareSlashCommand(input: SlashCommandInput): PreparedSlashCommand {
     const s = this.store;
     const typed = (input.command ?? '/ticket').toLowerCase();
     const trigger = typed.replace(/^\//, '');
@@ -137,15 +159,24 @@ export class Integration {
     let target = url;
     if (method === 'P') headers['Content-Type'] = 'application/x-www-form-urlencoded';
     else target += (url.includes('?') ? '&' : '?') + form.toString();
-    const failed = `Command with a trigger of '/${trigger}' failed.`;
-    const sent = await this.send(
-      'slash_command',
-      target,
-      method === 'P' ? 'POST' : 'GET',
+    return {
+      url: target,
+      method: method === 'P' ? 'POST' : 'GET',
       headers,
-      formObject(form),
-      method === 'P' ? form.toString() : undefined,
-    );
+      body: method === 'P' ? form.toString() : undefined,
+      form: formObject(form),
+      triggerId,
+      responseUrl,
+      hookId,
+      trigger,
+    };
+  }
+
+  async slashCommand(input: SlashCommandInput): Promise<SlashCommandResult> {
+    const { url, method, headers, body, form, triggerId, responseUrl, hookId, trigger } =
+      this.prepareSlashCommand(input);
+    const failed = `Command with a trigger of '/${trigger}' failed.`;
+    const sent = await this.send('slash_command', url, method, headers, form, body);
     const result: SlashCommandResult = { status: sent.status, body: undefined, triggerId, responseUrl };
     if (sent.status === 0) return { ...result, error: failed };
     const parsed = parseCommandResponse(sent.contentType, sent.text);
@@ -220,13 +251,30 @@ export class Integration {
     return [200, { status: 'OK', trigger_id: this.store.clientTriggerId(r.triggerId) }];
   }
 
-  /** DoPostActionWithCookie for a stored post; throws the AppErr for what fails before the integration is called. */
-  private async runAction(
+  /**
+   * The request Mattermost sends when `input.userId` presses a button, built (its trigger id issued) but
+   * not sent: what `pressButton` sends, for a load generator to send itself.
+   */
+  prepareButtonPress(input: ButtonInput): PreparedRequest & { body: string } {
+    const post = this.store.posts.get(input.postId);
+    const action = actionsOf(post).find((a: any) =>
+      input.actionId ? a?.id === input.actionId : a?.name === input.actionName,
+    );
+    if (!post || !action) throw new Error(`fake Mattermost: no such action on post ${input.postId}`);
+    if (!/^[A-Za-z0-9]+$/.test(str(action.id)))
+      throw new Error(
+        `fake Mattermost: action id "${action.id}" is not alphanumeric (Mattermost answers 404)`,
+      );
+    return this.prepareAction(this.store.user(input.userId), post.id, action.id, input.selectedOption ?? '');
+  }
+
+  /** DoPostActionWithCookie up to the request it sends; throws the AppErr for what fails before. */
+  private prepareAction(
     user: MmUser,
     postId: string,
     actionId: string,
     selectedOption: string,
-  ): Promise<ActionResult> {
+  ): PreparedRequest & { body: string; recorded: Record<string, unknown> } {
     const s = this.store;
     const post = s.posts.get(postId);
     if (!post || !s.canRead(post.channel_id, user.id)) throw permissionError(user.id, 'read_channel');
@@ -254,15 +302,33 @@ export class Integration {
       data_source: dataSource,
     };
     if (context && Object.keys(context).length) body.context = context; // `context,omitempty`
-    const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
-    const sent = await this.send(
-      'post_action',
-      str(action.integration.url),
-      'POST',
-      headers,
-      body,
-      JSON.stringify(body),
+    return {
+      url: str(action.integration.url),
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify(body),
+      recorded: body,
+      triggerId,
+    };
+  }
+
+  /** DoPostActionWithCookie for a stored post; throws the AppErr for what fails before the integration is called. */
+  private async runAction(
+    user: MmUser,
+    postId: string,
+    actionId: string,
+    selectedOption: string,
+  ): Promise<ActionResult> {
+    const s = this.store;
+    const { url, headers, body, recorded, triggerId } = this.prepareAction(
+      user,
+      postId,
+      actionId,
+      selectedOption,
     );
+    const post = s.posts.get(postId)!;
+    const channel = s.channel(post.channel_id);
+    const sent = await this.send('post_action', url, 'POST', headers, recorded, body);
     const failed = { status: sent.status, body: sent.text, triggerId, error: 'Action integration error.' };
     if (sent.status !== 200) return failed;
     let answer: any = {};

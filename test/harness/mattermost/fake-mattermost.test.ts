@@ -558,4 +558,66 @@ describe('toward the integration', () => {
     expect(fake.post(second.id)).toMatchObject({ message: '', props: { done: true } });
     s.stop();
   });
+
+  it('prepares a slash command and a button press without sending them, for a load generator', async () => {
+    const requestsBefore = fake.integrationRequests().length;
+    const a = fake.prepareSlashCommand({ userId: ana.id, channelId: support.id, text: 'help' });
+    const b = fake.prepareSlashCommand({ userId: ana.id, channelId: support.id, text: 'help' });
+    expect(a.triggerId).not.toBe(b.triggerId);
+    expect(a.responseUrl).not.toBe(b.responseUrl);
+    expect(a).toMatchObject({ url: `${base}/mattermost/command`, method: 'POST' });
+    expect(a.headers).toMatchObject({
+      'Content-Type': 'application/x-www-form-urlencoded',
+      Authorization: expect.stringMatching(/^Token [a-z0-9]{26}$/),
+    });
+    expect(Object.fromEntries(new URLSearchParams(a.body))).toEqual(a.form);
+    expect(a.form).toMatchObject({ text: 'help', trigger_id: a.triggerId, response_url: a.responseUrl });
+    // Nothing was sent; the response URL takes answers as a sent command's does.
+    expect(fake.integrationRequests()).toHaveLength(requestsBefore);
+    const answered = await fetch(a.responseUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'Usage: /ticket …' }),
+    });
+    expect(await answered.text()).toBe('ok');
+    expect(fake.responses(a.responseUrl)).toEqual([{ text: 'Usage: /ticket …' }]);
+
+    const card = await bot.createPost({
+      channel_id: support.id,
+      message: 'Ticket #43',
+      props: {
+        attachments: [
+          {
+            actions: [
+              {
+                id: 'take',
+                name: 'Take it',
+                type: 'button',
+                integration: { url: `${base}/mattermost/action`, context: { ticket: 43 } },
+              },
+            ],
+          },
+        ],
+      },
+    } as any);
+    const press = fake.prepareButtonPress({ postId: card.id, actionName: 'Take it', userId: ana.id });
+    expect(press).toMatchObject({ url: `${base}/mattermost/action`, method: 'POST' });
+    expect(JSON.parse(press.body)).toEqual({
+      user_id: ana.id,
+      user_name: 'ana',
+      channel_id: support.id,
+      channel_name: 'support',
+      team_id: fake.teamId,
+      team_domain: 'support-team',
+      post_id: card.id,
+      trigger_id: press.triggerId,
+      type: 'button',
+      data_source: '',
+      context: { ticket: 43 },
+    });
+    expect(fake.prepareButtonPress({ postId: card.id, actionId: 'take', userId: ana.id }).triggerId).not.toBe(
+      press.triggerId,
+    );
+    expect(fake.integrationRequests()).toHaveLength(requestsBefore);
+  });
 });

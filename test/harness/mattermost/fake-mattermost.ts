@@ -12,6 +12,8 @@ import {
   type ButtonInput,
   Integration,
   type IntegrationRequest,
+  type PreparedRequest,
+  type PreparedSlashCommand,
   type SlashCommandInput,
   type SlashCommandResult,
   type SubmitInput,
@@ -42,6 +44,8 @@ export type {
   MmCommand,
   MmPost,
   MmUser,
+  PreparedRequest,
+  PreparedSlashCommand,
   RestCall,
   SlashCommandInput,
   SlashCommandResult,
@@ -272,6 +276,20 @@ export class FakeMattermost {
 
   pressButton(input: ButtonInput): Promise<ActionResult> {
     return this.integration.pressButton(input);
+  }
+
+  /**
+   * A slash command's request as `slashCommand` would send it (trigger id issued, response URL open for
+   * answers), not sent: for a load generator. Its URL is the public one (see `route`).
+   */
+  prepareSlashCommand(input: SlashCommandInput): PreparedSlashCommand {
+    return this.integration.prepareSlashCommand(input);
+  }
+
+  /** A button press's request as `pressButton` would send it (trigger id issued), not sent. */
+  prepareButtonPress(input: ButtonInput): PreparedRequest & { body: string } {
+    const { url, method, headers, body, triggerId } = this.integration.prepareButtonPress(input);
+    return { url, method, headers, body, triggerId };
   }
 
   submitDialog(input: SubmitInput): Promise<{ status: number; body: unknown; error?: string }> {
