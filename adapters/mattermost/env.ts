@@ -18,7 +18,7 @@ export const mattermostEnv = {
   /**
    * Mattermost: the shortest wait in ms before the bot's WebSocket reconnects after a drop, default 3000.
    * A random part up to the same (at most 2 s) is added; after 7 failed attempts in a row the wait grows
-   * with the square of the failures, up to 5 minutes.
+   * with the square of the failures, up to ten times this.
    */
   MATTERMOST_SOCKET_RETRY_MS: z.coerce.number().int().min(100).max(300_000).default(3000),
 };

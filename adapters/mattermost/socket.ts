@@ -81,13 +81,23 @@ for (const event of ['open', 'close', 'error', 'message'] as const) {
   });
 }
 
+/** The longest wait between reconnection attempts, in multiples of the shortest (SocketOptions.retryMs). */
+const RETRY_CEILING = 10;
+
 /**
  * How far before the newest post seen a catch-up starts: events can arrive out of order around a dropped
  * connection, and re-reading a few minutes costs one no-op insert per post.
  */
 const CATCH_UP_OVERLAP_MS = 2 * 60_000;
-/** Mattermost answers `since` with at most this many posts; more means ask again from the last one. */
-const SINCE_PAGE = 1000;
+/**
+ * Mattermost answers `since` with at most this many changed posts, and when more changed it does not say
+ * which it left out (its query takes any 1,000, then sorts them).
+ */
+const SINCE_LIMIT = 1000;
+/** Posts per page when an answer to `since` was cut short (Mattermost's largest page). */
+const PAGE = 200;
+
+type PostList = { order?: string[]; posts?: Record<string, MattermostPostData> };
 
 export interface SocketOptions {
   url: string;
@@ -125,13 +135,18 @@ export class MattermostSocket {
   /** Starts connecting and returns; the client keeps reconnecting until `close`. */
   async connect(): Promise<void> {
     if (this.ws) return;
+    const retryMs = this.opts.retryMs ?? 3000;
     const ws = new mm.WebSocketClient({
       newWebSocketFn: (url: string) => {
         this.raw = new QuietWebSocket(url, this.opts.log);
         return this.raw as unknown as globalThis.WebSocket;
       },
-      minWebSocketRetryTime: this.opts.retryMs ?? 3000,
-      reconnectJitterRange: Math.min(2000, this.opts.retryMs ?? 2000),
+      minWebSocketRetryTime: retryMs,
+      reconnectJitterRange: Math.min(2000, retryMs),
+      // After 7 failed attempts in a row the client waits retryMs × failures², up to 5 minutes by default:
+      // right for thousands of browsers coming back at once, but one bot would stay away for minutes after
+      // a short outage (Mattermost down for 40 s: back about 3 minutes later). Ten times the shortest wait at most.
+      maxWebSocketRetryTime: RETRY_CEILING * retryMs,
     });
     ws.addMessageListener((msg) => {
       this.turn = this.turn.then(() => this.onEvent(msg as unknown as MattermostSocketEvent));
@@ -191,11 +206,13 @@ export class MattermostSocket {
     }
   }
 
-  private async storePost(post: MattermostPostData): Promise<void> {
+  /** Stores a person's post in a served channel (by its id: a second delivery is a no-op). */
+  private async storePost(post: MattermostPostData, advance = true): Promise<void> {
     if (!this.opts.channels().includes(post.channel_id)) return;
     const event = messageEvent(post, await this.opts.botUserId());
     if (event) await storeChatEvent(this.opts.db, this.opts.notifier, `${PLATFORM}:post:${post.id}`, event);
-    if (post.create_at) await advanceCursor(this.opts.db, cursorKey(post.channel_id), post.create_at);
+    if (advance && post.create_at)
+      await advanceCursor(this.opts.db, cursorKey(post.channel_id), post.create_at);
   }
 
   /** Each served channel's posts since the last one seen (none on the very first connection). */
@@ -208,28 +225,53 @@ export class MattermostSocket {
           await advanceCursor(this.opts.db, cursorKey(channel), Date.now());
           continue;
         }
-        let since = Math.max(0, Number(last) - CATCH_UP_OVERLAP_MS);
-        let caught = 0;
-        for (;;) {
-          const list = await request<{ order: string[]; posts: Record<string, MattermostPostData> }>(
-            this.opts.client,
-            'get',
-            `/channels/${encodeURIComponent(channel)}/posts?since=${since}`,
-          );
-          const posts = Object.values(list.posts ?? {}).sort(
-            (a, b) => (a.create_at ?? 0) - (b.create_at ?? 0),
-          );
-          for (const post of posts) await this.storePost(post);
-          caught += posts.length;
-          const newest = posts.at(-1)?.create_at;
-          if (posts.length < SINCE_PAGE || !newest || newest <= since) break;
-          since = newest;
-        }
-        if (caught) this.opts.log.debug({ channel, posts: caught }, 'Mattermost catch-up read posts');
+        const posts = await this.postsSince(channel, Math.max(0, Number(last) - CATCH_UP_OVERLAP_MS));
+        for (const post of posts) await this.storePost(post, false);
+        // Once, at the end: a catch-up cut short by an error is done again from where it was.
+        const newest = posts.at(-1)?.create_at;
+        if (newest) await advanceCursor(this.opts.db, cursorKey(channel), newest);
+        if (posts.length)
+          this.opts.log.debug({ channel, posts: posts.length }, 'Mattermost catch-up read posts');
       } catch (err) {
         this.opts.log.warn({ err, channel }, 'Mattermost catch-up failed: the next connection tries again');
       }
     }
+  }
+
+  /**
+   * The channel's posts created after `since`, oldest first (a thread's root before its replies). Only
+   * those: an older post comes back when it was edited or replied to, and the socket would not have
+   * brought it either (an old root stored now would open a ticket for a message from before Relevo).
+   */
+  private async postsSince(channel: string, since: number): Promise<MattermostPostData[]> {
+    const path = `/channels/${encodeURIComponent(channel)}/posts`;
+    const get = (query: string) => request<PostList>(this.opts.client, 'get', `${path}?${query}`);
+    const found = new Map<string, MattermostPostData>();
+    const keep = (list: PostList) => {
+      for (const post of Object.values(list.posts ?? {})) {
+        if ((post.create_at ?? 0) > since) found.set(post.id, post);
+      }
+    };
+    const changed = await get(`since=${since}`);
+    keep(changed);
+    if ((changed.order?.length ?? 0) >= SINCE_LIMIT) {
+      // Cut short, and not at a known end: read the channel's pages instead, newest first, back to `since`.
+      for (let page = 0; ; page++) {
+        const list = await get(`page=${page}&per_page=${PAGE}`);
+        keep(list);
+        const order = list.order ?? [];
+        const oldest = list.posts?.[order.at(-1) ?? '']?.create_at ?? 0;
+        if (order.length < PAGE || oldest <= since) break;
+      }
+      this.opts.log.info(
+        { channel, posts: found.size },
+        'Mattermost catch-up: more than 1,000 posts since the last one seen, read page by page',
+      );
+    }
+    return [...found.values()].sort(
+      (a, b) =>
+        (a.create_at ?? 0) - (b.create_at ?? 0) || Number(Boolean(a.root_id)) - Number(Boolean(b.root_id)),
+    );
   }
 }
 

@@ -1,12 +1,17 @@
 // The bot's WebSocket dropped, and reconnects refused for a while: the posts made meanwhile come back
-// over REST when it reconnects (after MATTERMOST_SOCKET_RETRY_MS, not the default 3 s), each once, and
-// the Mattermost client's own chatter goes to Relevo's log, not to stdout.
+// over REST when it reconnects (after MATTERMOST_SOCKET_RETRY_MS, not the default 3 s), each once —
+// all of them when there were more than Mattermost's answer to `since` holds, and no older post that
+// was only replied to — and the Mattermost client's own chatter goes to Relevo's log, not to stdout.
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { eventually } from '../harness/http.ts';
 import {
+  AGENTS,
   CUSTOMER,
   type MattermostTestApp,
+  STRANGER,
   SUPPORT,
   startMattermostApp,
+  startMattermostFake,
 } from '../harness/mattermost/mattermost-app.ts';
 
 let m: MattermostTestApp;
@@ -63,3 +68,60 @@ it('catches up once over REST after a drop, and keeps the client’s chatter off
     said.mockRestore();
   }
 });
+
+it('after many refused attempts in a row, waits at most ten times MATTERMOST_SOCKET_RETRY_MS', async () => {
+  const { fake } = m;
+  const refusedBefore = fake.refusedSockets();
+  fake.refuseSockets(true);
+  fake.dropSockets();
+  await fake.waitForSockets(0);
+  // Nine failures in a row: the client's back-off has begun (200 ms × 9², 16 s, without a ceiling).
+  await fake.waitFor(
+    () => (fake.refusedSockets() - refusedBefore >= 9 ? true : undefined),
+    'nine refused attempts',
+    20_000,
+  );
+  const accepted = performance.now();
+  fake.refuseSockets(false);
+  await fake.waitForSockets(1, 20_000);
+  // At most 2 s (10 × 200 ms) and the jitter (200 ms), from the last refusal.
+  expect(performance.now() - accepted).toBeLessThan(3000);
+  const post = fake.userPosts(CUSTOMER, SUPPORT, 'After the long outage: still no invoices');
+  await m.handled(post.id);
+}, 60_000);
+
+it('reads every post of a long outage page by page, and no old post that was only replied to', async () => {
+  let skew = -10 * 60_000;
+  const fake = await startMattermostFake({ now: () => Date.now() + skew });
+  // Ten minutes before Relevo started: its first connection starts from now, so it never read this.
+  const old = fake.userPosts(CUSTOMER, SUPPORT, 'An old question, from before Relevo');
+  skew = 0;
+  const app = await startMattermostApp('pglite', { fake, env: { MATTERMOST_SOCKET_RETRY_MS: '200' } });
+  try {
+    const db = app.t.app.db.prisma;
+    fake.refuseSockets(true);
+    fake.dropSockets();
+    await fake.waitForSockets(0);
+    const reply = fake.userPosts(CUSTOMER, SUPPORT, 'Still waiting on this one', old.id);
+    // More than the 1,000 posts Mattermost answers `since` with (a stranger's chatter: read, then ignored).
+    const many = Array.from({ length: 1100 }, (_, i) => fake.userPosts(STRANGER, AGENTS, `chatter ${i}`));
+    fake.refuseSockets(false);
+    await fake.waitForSockets(1, 10_000);
+    await app.handled(reply.id);
+    const keys = many.map((p) => `mattermost:post:${p.id}`);
+    await eventually(
+      async () => (await db.inboundEvent.count({ where: { key: { in: keys } } })) === many.length,
+      'every post of the outage to be stored',
+      60_000,
+    );
+    expect(await db.inboundEvent.findUnique({ where: { key: `mattermost:post:${old.id}` } })).toBeNull();
+    const link = await db.conversationLink.findFirstOrThrow({ where: { thread: old.id, kind: 'customer' } });
+    const events = await db.ticketEvent.findMany({
+      where: { ticketNumber: link.ticketNumber, authorKind: 'contact' },
+    });
+    expect(events.map((e) => e.body)).toEqual(['Still waiting on this one']);
+  } finally {
+    await app.stop();
+    await fake.stop();
+  }
+}, 120_000);

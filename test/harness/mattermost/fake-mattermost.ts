@@ -214,6 +214,11 @@ export class FakeMattermost {
     this.hub.refusing = refuse;
   }
 
+  /** How many WebSocket upgrades were refused (by `refuseSockets`) so far: a client's attempts. */
+  refusedSockets(): number {
+    return this.hub.refused;
+  }
+
   /** Authenticated sockets open now. */
   socketCount(): number {
     return this.hub.count();

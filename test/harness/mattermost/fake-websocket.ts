@@ -35,6 +35,8 @@ export class Hub {
   /** Every event sent to any socket, with the socket's user and the seq it got. */
   readonly sent: { userId: string; connectionId: string; message: Record<string, unknown> }[] = [];
   refusing = false;
+  /** WebSocket upgrades answered 503 while `refusing`. */
+  refused = 0;
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly conns = new Set<Conn>();
 
@@ -46,6 +48,10 @@ export class Hub {
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       if (url.pathname !== '/api/v4/websocket' || this.refusing) {
+        if (this.refusing) {
+          this.refused++;
+          this.store.changes.notify();
+        }
         const status = this.refusing ? '503 Service Unavailable' : '404 Not Found';
         socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
         return;

@@ -5,7 +5,7 @@ import { chatPlatformYaml } from '../../fixtures/config.ts';
 import { startTestApp, type TestApp } from '../app.ts';
 import type { DatabaseKind, TestDatabase } from '../databases.ts';
 import { eventually } from '../http.ts';
-import { type FakeMattermost, startFakeMattermost } from './fake-mattermost.ts';
+import { type FakeMattermost, type FakeMattermostOptions, startFakeMattermost } from './fake-mattermost.ts';
 
 /** Where Mattermost believes Relevo is; the fake routes it to the test server's real port. */
 export const PUBLIC_URL = 'https://relevo.test';
@@ -30,9 +30,12 @@ export const mattermostConfigYaml = chatPlatformYaml('mattermost', {
   maintainers: MAINTAINERS,
 });
 
-/** The people and channels of the tests, on a fake Mattermost whose bot may post ephemerally (an admin). */
-export async function startMattermostFake(): Promise<FakeMattermost> {
-  const fake = await startFakeMattermost({ botIsSystemAdmin: true });
+/**
+ * The people and channels of the tests, on a fake Mattermost whose bot may post ephemerally (an admin);
+ * `opts` for more (its clock, say).
+ */
+export async function startMattermostFake(opts: FakeMattermostOptions = {}): Promise<FakeMattermost> {
+  const fake = await startFakeMattermost({ botIsSystemAdmin: true, ...opts });
   fake.addUser({
     id: CUSTOMER,
     username: 'carla',
