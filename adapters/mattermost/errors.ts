@@ -1,7 +1,7 @@
 // Mattermost's REST answers in the outbox's terms (src/core/chat/failure.ts). Mattermost refuses with an
 // HTTP status and an AppError body ({ id, message, status_code }); its rate limiter answers 429 with
 // X-Ratelimit-* headers and a plain-text body. The status decides; the AppError id only sharpens the advice.
-import { DeliveryFailure, type FailureCode } from '../../src/core/chat/failure.ts';
+import { DeliveryFailure, failureMaker } from '../../src/core/chat/failure.ts';
 
 const PLATFORM = 'mattermost';
 
@@ -19,18 +19,7 @@ export function mattermostFailure(
 ): DeliveryFailure {
   const appError = (data && typeof data === 'object' ? data : {}) as { id?: string; message?: string };
   const detail = appError.id ? ` (${appError.id})` : '';
-  const fail = (
-    code: FailureCode,
-    retryable: boolean,
-    text: string,
-    extra: { outage?: boolean; retryAfterMs?: number } = {},
-  ) =>
-    new DeliveryFailure(`Mattermost ${what}: HTTP ${status}${detail} — ${text}`, {
-      platform: PLATFORM,
-      code,
-      retryable,
-      ...extra,
-    });
+  const fail = failureMaker(PLATFORM, `Mattermost ${what}: HTTP ${status}${detail} — `);
 
   if (status === 429) {
     const wait = retryAfterMs(headers);
@@ -40,7 +29,17 @@ export function mattermostFailure(
     });
   }
   if (status === 401) return fail('unauthorized', false, token);
-  if (status === 403) return fail('forbidden', false, member);
+  if (status === 403) {
+    // Private answers and command registration need the bot to be a system admin (README → Mattermost).
+    if (what.includes('/posts/ephemeral') || what.includes('/commands')) {
+      return fail(
+        'forbidden',
+        false,
+        'only a system admin may do this: give the bot account the System Admin role',
+      );
+    }
+    return fail('forbidden', false, member);
+  }
   if (status === 404) {
     return what.includes('/patch') || what.startsWith('GET /posts')
       ? fail('message_gone', false, 'the post is gone from Mattermost (deleted, or not posted by Relevo)')

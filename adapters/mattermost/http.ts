@@ -37,6 +37,12 @@ export interface MattermostHttpDeps {
 /** How long a click's or a command's trigger id is remembered, so a replayed request does nothing. */
 const REPLAY_WINDOW_MS = 15 * 60_000;
 
+/**
+ * The refusal of a forged request, in both languages: whoever made it up is not asked who they are (a
+ * lookup per forged request would let anyone make Relevo call Mattermost at will).
+ */
+const unsigned = `${chatTexts('en').unsignedButton} / ${chatTexts('es').unsignedButton}`;
+
 const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
 
 export function registerMattermostRoutes(http: FastifyInstance, deps: MattermostHttpDeps): void {
@@ -158,13 +164,13 @@ export function registerMattermostRoutes(http: FastifyInstance, deps: Mattermost
       const person: ChatPerson = { platformId: user };
       const signed = renderer.readButton(body.context);
       if (!signed.ok) {
-        const texts = chatTexts(await router.languageOf(PLATFORM, person));
         if (signed.reason === 'forged') {
           // Mattermost sends back exactly the context Relevo gave; anything else was made up or altered.
           log.warn({ ip: req.ip }, 'Mattermost action refused: a context Relevo did not sign');
-          return reply.code(401).send({ ephemeral_text: texts.unsignedButton });
+          return reply.code(401).send({ ephemeral_text: unsigned });
         }
         log.info('Mattermost action refused: its button is too old');
+        const texts = chatTexts(await router.languageOf(PLATFORM, person));
         return acked(reply, { ephemeral_text: texts.staleButton });
       }
       const channel = str(body.channel_id);
@@ -207,11 +213,11 @@ export function registerMattermostRoutes(http: FastifyInstance, deps: Mattermost
       const person: ChatPerson = { platformId: user };
       const signed = renderer.readDialogState(body.state);
       if (!signed.ok) {
-        const texts = chatTexts(await router.languageOf(PLATFORM, person));
         if (signed.reason === 'forged') {
           log.warn({ ip: req.ip }, 'Mattermost dialog refused: a state Relevo did not sign');
-          return reply.code(401).send({ error: texts.unsignedButton });
+          return reply.code(401).send({ error: unsigned });
         }
+        const texts = chatTexts(await router.languageOf(PLATFORM, person));
         return acked(reply, { error: texts.staleButton });
       }
       const values = readSubmission(body.submission);

@@ -2,12 +2,10 @@
 // WebSocket under a lease (one instance holds it; the others stand by to take over).
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import type { FileConfig } from '../../src/config/file.ts';
 import { DeliveryFailure } from '../../src/core/chat/failure.ts';
-import type { ChatRouter } from '../../src/core/chat/router.ts';
-import type { Clock, Logger, Metrics, Notifier } from '../../src/core/ports.ts';
-import type { Db } from '../../src/db/index.ts';
+import type { Metrics } from '../../src/core/ports.ts';
 import { Lease } from '../../src/jobs/lease.ts';
+import type { ModuleContext } from '../../src/modules/module.ts';
 import { sharedSecret } from '../kit/platform-state.ts';
 import { SocketLease } from '../kit/socket-lease.ts';
 import { MattermostAdapter } from './adapter.ts';
@@ -27,14 +25,9 @@ export interface MattermostSettings {
   publicUrl: string;
 }
 
-export interface MattermostDeps {
+export interface MattermostDeps
+  extends Pick<ModuleContext, 'config' | 'db' | 'router' | 'notifier' | 'clock' | 'log'> {
   settings: MattermostSettings;
-  config: FileConfig;
-  db: Db;
-  router: ChatRouter;
-  notifier: Notifier;
-  clock: Clock;
-  log: Logger;
   metrics?: Metrics;
   /** How often the WebSocket lease is renewed (tests shorten it to watch a take-over). */
   socketLeaseMs?: number;

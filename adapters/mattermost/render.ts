@@ -7,6 +7,7 @@
 // one is refused, a very old one is refused as stale.
 import type { FormField, FormSpec, OutMessage } from '../../src/core/message.ts';
 import { readContext, signContext } from '../kit/signed-context.ts';
+import { truncate } from '../kit/truncate.ts';
 
 /** Mattermost's limits (developers.mattermost.com: interactive messages and dialogs; posts). */
 export const MATTERMOST_LIMITS = {
@@ -26,14 +27,6 @@ export const MATTERMOST_LIMITS = {
 
 /** How long a button or a dialog stays good: a card untouched for this long is redrawn before use. */
 export const CONTEXT_TTL_MS = 30 * 24 * 3600_000;
-
-const ELLIPSIS = '…';
-export function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let cut = text.slice(0, max - ELLIPSIS.length);
-  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
-  return cut + ELLIPSIS;
-}
 
 /** What a button's context or a dialog's state signs: the action, its value, where, and when. */
 interface Signed {

@@ -7,6 +7,7 @@
 import { inspect } from 'node:util';
 import mm from '@mattermost/client';
 import WebSocket from 'ws';
+import './node-websocket.ts';
 import { storeChatEvent } from '../../src/core/chat/inbox.ts';
 import { yieldTurn } from '../../src/core/ingress.ts';
 import type { Logger, Notifier } from '../../src/core/ports.ts';
@@ -21,21 +22,6 @@ import {
   postOf,
   reactionEvent,
 } from './translate.ts';
-
-// WebSocketClient is written for browsers: on Node 20 it needs a global WebSocket (for readyState
-// constants) and CloseEvent (it builds one when it gives up on a connection itself).
-globalThis.WebSocket ??= WebSocket as unknown as typeof globalThis.WebSocket;
-globalThis.CloseEvent ??= class CloseEvent extends Event {
-  readonly code: number;
-  readonly reason: string;
-  readonly wasClean: boolean;
-  constructor(type: string, init: { code?: number; reason?: string; wasClean?: boolean } = {}) {
-    super(type);
-    this.code = init.code ?? 0;
-    this.reason = init.reason ?? '';
-    this.wasClean = init.wasClean ?? false;
-  }
-} as unknown as typeof globalThis.CloseEvent;
 
 /**
  * Runs `fn` with console.log sent to the log at debug level. WebSocketClient writes what it does to the

@@ -1,6 +1,7 @@
 import type { ActionsBlock, ContextBlock, HeaderBlock, KnownBlock, SectionBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
 import type { Button, OutMessage } from '../../src/core/message.ts';
+import { truncate } from '../kit/truncate.ts';
 import {
   actionId,
   buttonValue,
@@ -10,7 +11,6 @@ import {
   readButtonValue,
   renderMessage,
   SLACK_LIMITS,
-  truncate,
 } from './blocks.ts';
 
 const ofType = <T extends KnownBlock>(blocks: KnownBlock[], type: T['type']) =>

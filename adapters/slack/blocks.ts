@@ -14,6 +14,7 @@ import type {
   Button as SlackButton,
 } from '@slack/types';
 import type { FormField, FormSpec, OutMessage } from '../../src/core/message.ts';
+import { ELLIPSIS, truncate } from '../kit/truncate.ts';
 
 /** Slack's documented limits, each with the page that states it. */
 export const SLACK_LIMITS = {
@@ -61,20 +62,6 @@ export const SLACK_LIMITS = {
   optionText: 75,
   optionValue: 150,
 } as const;
-
-const ELLIPSIS = '…';
-
-/**
- * Cuts `text` to at most `max` UTF-16 code units, ending in "…" when cut. Slack counts characters; counting
- * code units is never less than counting code points, so the result fits whichever Slack means. A surrogate
- * pair is never split: half an emoji renders as a replacement box.
- */
-export function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let cut = text.slice(0, max - ELLIPSIS.length);
-  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
-  return cut + ELLIPSIS;
-}
 
 /**
  * Escapes the three characters Slack's mrkdwn treats as control characters, and only those

@@ -4,7 +4,7 @@
 // proxy on the way answering something other than 200) and a request error (no answer at all: refused,
 // reset, DNS, our timeout). Only platform errors can be the message's or the setup's fault.
 import { ErrorCode } from '@slack/web-api';
-import { DeliveryFailure, type FailureCode } from '../../src/core/chat/failure.ts';
+import { DeliveryFailure, type FailureCode, failureMaker } from '../../src/core/chat/failure.ts';
 
 const PLATFORM = 'slack';
 
@@ -78,19 +78,7 @@ interface SlackErrorShape {
 export function slackFailure(err: unknown, method: string): DeliveryFailure {
   if (err instanceof DeliveryFailure) return err;
   const e = (err ?? {}) as SlackErrorShape;
-  const fail = (
-    code: FailureCode,
-    retryable: boolean,
-    text: string,
-    extra: { outage?: boolean; retryAfterMs?: number } = {},
-  ) =>
-    new DeliveryFailure(`Slack ${method}: ${text}`, {
-      platform: PLATFORM,
-      code,
-      retryable,
-      cause: err,
-      ...extra,
-    });
+  const fail = failureMaker(PLATFORM, `Slack ${method}: `, err);
 
   switch (e.code) {
     case ErrorCode.PlatformError: {

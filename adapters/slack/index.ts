@@ -3,13 +3,11 @@
 import { createHash } from 'node:crypto';
 import { App } from '@slack/bolt';
 import type { FastifyInstance } from 'fastify';
-import type { FileConfig } from '../../src/config/file.ts';
-import type { ChatRouter } from '../../src/core/chat/router.ts';
 import type { InboundHandler } from '../../src/core/inbox.ts';
 import type { IngressGate } from '../../src/core/ingress.ts';
-import type { Clock, Logger, Metrics, Notifier } from '../../src/core/ports.ts';
-import type { Db } from '../../src/db/index.ts';
+import type { Metrics } from '../../src/core/ports.ts';
 import { Lease } from '../../src/jobs/lease.ts';
+import type { ModuleContext } from '../../src/modules/module.ts';
 import { SocketLease } from '../kit/socket-lease.ts';
 import { SlackAdapter, slackClient } from './adapter.ts';
 import { registerListeners } from './listeners.ts';
@@ -27,14 +25,9 @@ export interface SlackSettings {
   apiUrl?: string;
 }
 
-export interface SlackDeps {
+export interface SlackDeps
+  extends Pick<ModuleContext, 'config' | 'db' | 'router' | 'notifier' | 'clock' | 'log'> {
   settings: SlackSettings;
-  config: FileConfig;
-  db: Db;
-  router: ChatRouter;
-  notifier: Notifier;
-  clock: Clock;
-  log: Logger;
   ingress: IngressGate;
   /** Ack latency over HTTP and Socket Mode. */
   metrics?: Metrics;

@@ -7,7 +7,7 @@
 import type { AppsManifestCreateArguments } from '@slack/web-api';
 import { Document } from 'yaml';
 import type { CommandDefinition } from '../../commands/command.ts';
-import { truncate } from './blocks.ts';
+import { truncate } from '../kit/truncate.ts';
 
 export type SlackManifest = AppsManifestCreateArguments['manifest'];
 type BotScope = NonNullable<NonNullable<NonNullable<SlackManifest['oauth_config']>['scopes']>['bot']>[number];

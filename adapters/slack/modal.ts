@@ -13,7 +13,8 @@ import type {
 } from '@slack/types';
 import { z } from 'zod';
 import type { FormField, FormSpec } from '../../src/core/message.ts';
-import { ACTION_PREFIX, clampForm, fitMrkdwn, SLACK_LIMITS, truncate } from './blocks.ts';
+import { truncate } from '../kit/truncate.ts';
+import { ACTION_PREFIX, clampForm, fitMrkdwn, SLACK_LIMITS } from './blocks.ts';
 
 /** What the modal was opened for: the button's action and value, plus whatever the adapter needs later. */
 export interface ModalMeta {

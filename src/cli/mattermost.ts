@@ -4,10 +4,10 @@ import { checkChannels } from '../../adapters/mattermost/channels-check.ts';
 import { mattermostClient, request } from '../../adapters/mattermost/client.ts';
 import { registerCommand } from '../../adapters/mattermost/register.ts';
 import { commandList } from '../../commands/index.ts';
-import { DeliveryFailure } from '../core/chat/failure.ts';
 import { ConfigError } from '../config/config-error.ts';
 import { parseEnv } from '../config/env.ts';
 import { loadConfig } from '../config/index.ts';
+import { DeliveryFailure } from '../core/chat/failure.ts';
 
 function settings() {
   const env = parseEnv();

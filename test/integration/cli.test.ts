@@ -1,10 +1,11 @@
 // The command line as a person runs it: a real `node bin/relevo.mjs` process, its output and exit code.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { mattermostConfigYaml, startMattermostFake } from '../harness/mattermost/mattermost-app.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const relevo = (...args: string[]) => relevoWith({}, ...args);
@@ -29,6 +30,8 @@ describe('relevo help and --help', () => {
     ['token'],
     ['sessions', 'end'],
     ['slack', 'manifest'],
+    ['mattermost', 'register'],
+    ['mattermost', 'check'],
     ['email', 'inspect'],
   ];
 
@@ -107,4 +110,77 @@ describe('relevo slack manifest', () => {
     expect(run.status).toBe(78);
     expect(run.stderr).toMatch(/--url|--socket/);
   });
+});
+
+/** The command line run without blocking this process (a fake server here must answer it). */
+function relevoAsync(env: Record<string, string>, ...args: string[]) {
+  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn('bin/relevo.mjs', args, {
+      cwd: root,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+describe('relevo mattermost', () => {
+  it('asks for the server and the bot token first', () => {
+    const run = relevo('mattermost', 'check');
+    expect(run.status).toBe(78);
+    expect(run.stderr).toMatch(/MATTERMOST_URL.*MATTERMOST_BOT_TOKEN/);
+    expect(relevo('mattermost', 'register').stderr).toMatch(/--team/);
+  });
+
+  it('check says which channels the bot can use; register installs /ticket and keeps its token', async () => {
+    const fake = await startMattermostFake();
+    const dir = mkdtempSync(path.join(tmpdir(), 'relevo-cli-'));
+    const config = path.join(dir, 'relevo.yaml');
+    const outside = fake.addChannel({ name: 'town-hall', type: 'O', botIsMember: false });
+    await import('node:fs/promises').then((fs) =>
+      fs.writeFile(
+        config,
+        mattermostConfigYaml.replace(
+          'channels:\n',
+          `channels:\n  - { platform: mattermost, id: ${outside.id}, kind: agents }\n`,
+        ),
+      ),
+    );
+    const env = {
+      MATTERMOST_URL: fake.url,
+      MATTERMOST_BOT_TOKEN: fake.botToken,
+      RELEVO_CONFIG: config,
+      RELEVO_DATA_DIR: path.join(dir, 'data'),
+      RELEVO_PUBLIC_URL: 'https://support.example.com',
+    };
+    try {
+      const check = await relevoAsync(env, 'mattermost', 'check');
+      expect(check.status).toBe(1);
+      expect(check.stdout).toContain('Signed in to Mattermost as @relevo');
+      expect(check.stdout).toMatch(/ok +support +~acme-support: the bot can read and post/);
+      expect(check.stdout).toMatch(/FAIL +agents +~town-hall: the bot is not a member/);
+
+      const wrong = await relevoAsync(
+        { ...env, MATTERMOST_BOT_TOKEN: 'notthebotstoken00000000000' },
+        'mattermost',
+        'check',
+      );
+      expect(wrong.status).toBe(78);
+      expect(wrong.stderr).toMatch(/MATTERMOST_BOT_TOKEN/);
+
+      const register = await relevoAsync(env, 'mattermost', 'register', '--team', fake.teamName);
+      expect(register.stderr).toBe('');
+      expect(register.stdout).toMatch(/^Created \/ticket on team support-team/);
+      expect(register.stdout).toContain('https://support.example.com/mattermost/command');
+      expect(fake.commands()).toHaveLength(1);
+      const again = await relevoAsync(env, 'mattermost', 'register', '--team', fake.teamName);
+      expect(again.stdout).toMatch(/^Updated \/ticket/);
+    } finally {
+      await fake.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -76,3 +76,27 @@ export function asDeliveryFailure(err: unknown, platform: string): DeliveryFailu
   const message = err instanceof Error ? err.message : String(err);
   return new DeliveryFailure(message, { platform, code: 'unexpected', retryable: true, cause: err });
 }
+
+/**
+ * A maker of one call's failures: the platform, the words that start each message (which call), and the
+ * error that caused it, given once.
+ *
+ * @example
+ *   const fail = failureMaker('slack', 'Slack chat.postMessage: ', err);
+ *   throw fail('channel_unavailable', false, 'channel_not_found — invite Relevo to the channel');
+ */
+export function failureMaker(platform: string, prefix: string, cause?: unknown) {
+  return (
+    code: FailureCode,
+    retryable: boolean,
+    text: string,
+    extra: { outage?: boolean; retryAfterMs?: number } = {},
+  ) =>
+    new DeliveryFailure(`${prefix}${text}`, {
+      platform,
+      code,
+      retryable,
+      ...(cause === undefined ? {} : { cause }),
+      ...extra,
+    });
+}

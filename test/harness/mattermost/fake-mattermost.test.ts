@@ -5,24 +5,11 @@ import type { AddressInfo } from 'node:net';
 import mm from '@mattermost/client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WS from 'ws';
+import '../../../adapters/mattermost/node-websocket.ts';
 import { eventually } from '../http.ts';
 import { type FakeMattermost, startFakeMattermost } from './fake-mattermost.ts';
 
 const { Client4, WebSocketClient } = mm;
-
-// Node 20 has neither WebSocket nor CloseEvent as globals; WebSocketClient reads both.
-globalThis.WebSocket ??= WS as unknown as typeof WebSocket;
-globalThis.CloseEvent ??= class extends Event {
-  readonly code: number;
-  readonly reason: string;
-  readonly wasClean: boolean;
-  constructor(type: string, init: { code?: number; reason?: string; wasClean?: boolean } = {}) {
-    super(type);
-    this.code = init.code ?? 0;
-    this.reason = init.reason ?? '';
-    this.wasClean = init.wasClean ?? false;
-  }
-} as unknown as typeof CloseEvent;
 
 /** Client4 has no call for dialogs/open; an adapter adds one the same way. */
 class Client extends Client4 {

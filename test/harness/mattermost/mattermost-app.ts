@@ -1,7 +1,7 @@
 // A Relevo wired to a fake Mattermost: the bot's token and the server's address in its environment, its
 // public address routed to the test server (a reverse proxy's job in production), and readers for what
 // Relevo posted as people see it.
-import { testConfigYaml } from '../../fixtures/config.ts';
+import { chatPlatformYaml } from '../../fixtures/config.ts';
 import { startTestApp, type TestApp } from '../app.ts';
 import type { DatabaseKind, TestDatabase } from '../databases.ts';
 import { eventually } from '../http.ts';
@@ -22,24 +22,13 @@ export const ANA = id('userana');
 export const MIA = id('usermia');
 export const STRANGER = id('usersam');
 
-export const mattermostConfigYaml = testConfigYaml
-  .replace(
-    '  - { id: platform, name: Platform }',
-    `  - { id: platform, name: Platform, maintainersChannel: ${MAINTAINERS} }`,
-  )
-  .replace(
-    '  - { id: ana, name: Ana, role: admin, email: ana@support.test }',
-    `  - { id: ana, name: Ana, role: admin, email: ana@support.test, identities: { mattermost: ${ANA} } }\n  - { id: mia, name: Mia, role: maintainer, email: mia@support.test }`,
-  )
-  .concat(`
-channels:
-  - { platform: mattermost, id: ${SUPPORT}, kind: support, organisation: acme }
-  - { platform: mattermost, id: ${SUPPORT_ON_REQUEST}, kind: support, organisation: acme, ticketOn: agent_request }
-  - { platform: mattermost, id: ${AGENTS}, kind: agents }
-  - { platform: mattermost, id: ${MAINTAINERS}, kind: maintainers }
-tickets:
-  generalContact: contacto@support.test
-`);
+export const mattermostConfigYaml = chatPlatformYaml('mattermost', {
+  ana: ANA,
+  support: SUPPORT,
+  supportOnRequest: SUPPORT_ON_REQUEST,
+  agents: AGENTS,
+  maintainers: MAINTAINERS,
+});
 
 /**
  * The people and channels of the tests, on a fake Mattermost whose bot may post ephemerally (an admin);
@@ -84,6 +73,8 @@ export interface MattermostAppOptions {
   sameDatabaseAs?: MattermostTestApp;
   /** A fake Mattermost already running (another instance's, or one the test prepared). */
   fake?: FakeMattermost;
+  /** Wait for the WebSocket before returning (default); false when Mattermost is out of reach on purpose. */
+  waitForSocket?: boolean;
 }
 
 export async function startMattermostApp(
@@ -113,7 +104,7 @@ export async function startMattermostApp(
   fake.route(PUBLIC_URL, t.url);
   const db = t.app.db.prisma;
   const mapped = t.config.channels.filter((c) => c.platform === 'mattermost').length;
-  if (!opts.sameDatabaseAs) {
+  if (!opts.sameDatabaseAs && opts.waitForSocket !== false) {
     // Connected, and the first catch-up has marked where each channel starts: posts from now on count.
     await eventually(
       async () =>

@@ -2,7 +2,7 @@
 // Over HTTP (signed requests to /slack/events) by default, or in Socket Mode: SLACK_APP_TOKEN and no
 // signing secret, Relevo then dials the fake Socket Mode endpoint found through apps.connections.open.
 
-import { testConfigYaml } from '../../fixtures/config.ts';
+import { chatPlatformYaml } from '../../fixtures/config.ts';
 import { startTestApp, type TestApp } from '../app.ts';
 import type { DatabaseKind, TestDatabase } from '../databases.ts';
 import { type FakeSocketMode, startFakeSocketMode } from './fake-socket-mode.ts';
@@ -21,24 +21,13 @@ export const MIA = 'U0MIA00001';
 export const STRANGER = 'U0STRANGER';
 
 /** The test config plus Slack channels, a maintainer and a product with a maintainers' channel. */
-export const slackConfigYaml = testConfigYaml
-  .replace(
-    '  - { id: platform, name: Platform }',
-    `  - { id: platform, name: Platform, maintainersChannel: ${MAINTAINERS} }`,
-  )
-  .replace(
-    '  - { id: ana, name: Ana, role: admin, email: ana@support.test }',
-    `  - { id: ana, name: Ana, role: admin, email: ana@support.test, identities: { slack: ${ANA} } }\n  - { id: mia, name: Mia, role: maintainer, email: mia@support.test }`,
-  )
-  .concat(`
-channels:
-  - { platform: slack, id: ${SUPPORT}, kind: support, organisation: acme }
-  - { platform: slack, id: ${SUPPORT_ON_REQUEST}, kind: support, organisation: acme, ticketOn: agent_request }
-  - { platform: slack, id: ${AGENTS}, kind: agents }
-  - { platform: slack, id: ${MAINTAINERS}, kind: maintainers }
-tickets:
-  generalContact: contacto@support.test
-`);
+export const slackConfigYaml = chatPlatformYaml('slack', {
+  ana: ANA,
+  support: SUPPORT,
+  supportOnRequest: SUPPORT_ON_REQUEST,
+  agents: AGENTS,
+  maintainers: MAINTAINERS,
+});
 
 export interface SlackTestApp {
   t: TestApp;
