@@ -496,7 +496,9 @@ async function main() {
     const lastPressAnswer = (await ephemerals()).lastAt - pressesSentAt;
 
     console.log('');
-    console.log('1. Ack latency: client-side, from the scheduled send to the full HTTP response');
+    console.log(
+      '1. Ack latency: client-side, from the scheduled send (or the actual one, if earlier) to the full HTTP response',
+    );
     console.log(
       '  (loop: event-loop utilisation of the server process; CPU: its CPU time / wall time; others: cores used' +
         ' meanwhile by processes outside this benchmark — anything above ~0.2 skews the figures; stall: the' +
