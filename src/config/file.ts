@@ -103,6 +103,12 @@ const channel = z.strictObject({
   organisation: id.optional(),
   /** When a customer's conversation becomes a ticket: at once, or when an agent asks for it. */
   ticketOn: z.enum(['first_message', 'agent_request']).default('first_message'),
+  /**
+   * A ticket panel: customers open tickets with a button and a form, each in a private place of its own
+   * (a Discord private thread), instead of by writing in the channel. Support channels only, on platforms
+   * that can open private conversations.
+   */
+  panel: z.boolean().default(false),
 });
 
 export const fileSchema = z
@@ -179,6 +185,13 @@ export const fileSchema = z
     };
     cfg.channels.forEach((c, i) => {
       check(['channels', i, 'organisation'], c.organisation);
+      if (c.panel && (c.kind !== 'support' || !c.organisation)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['channels', i, 'panel'],
+          message: 'expected a support channel with an organisation: a panel opens that organisation’s tickets',
+        });
+      }
     });
     check(['webchat', 'defaultOrganisation'], cfg.webchat.defaultOrganisation);
     check(['email', 'defaultOrganisation'], cfg.email.defaultOrganisation);

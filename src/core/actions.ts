@@ -3,6 +3,7 @@
 import type { Db, Tx } from '../db/index.ts';
 import { t } from '../i18n/index.ts';
 import { type Localized, pick } from '../i18n/localized.ts';
+import { OPEN_CONVERSATION } from './chat/intake-form.ts';
 import type { DeskConfig } from './config.ts';
 import { ForbiddenError, NotFoundError, refusal, UserError } from './errors.ts';
 import type { ActionInvocation } from './message.ts';
@@ -199,7 +200,8 @@ const handlers: Record<string, Handler> = {
     }),
 };
 
-const customerActions = new Set(['ticket.confirm_yes', 'ticket.confirm_no']);
+// A ticket panel's button is for customers too: the router opens the conversation (chat/intake-form.ts).
+const customerActions = new Set(['ticket.confirm_yes', 'ticket.confirm_no', OPEN_CONVERSATION]);
 
 /** Actions whose value is not a ticket number. */
 const special: Record<string, (deps: ActionDeps, actor: Actor, value: string) => Promise<Localized>> = {

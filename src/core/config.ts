@@ -57,6 +57,8 @@ export interface ChannelSettings {
   readonly organisation?: string;
   /** When a customer's conversation becomes a ticket: at once, or when an agent asks for it. */
   readonly ticketOn: 'first_message' | 'agent_request';
+  /** A ticket panel: customers open tickets with a button and a form, each in a private thread. */
+  readonly panel?: boolean;
 }
 
 export interface TicketSettings {

@@ -80,6 +80,12 @@ export interface ChatAdapter {
    * @example await adapter.notifyAgent('ana', { ticketNumber: 5, subject, from: 'Carla', text, language: 'es' }, 'outbox:9');
    */
   notifyAgent?(agentId: string, notice: AgentNotice, idempotencyKey: string): Promise<void>;
+  /**
+   * Opens a private place in `channel` for one customer and the agents (a Discord private thread), for a
+   * ticket panel (core/chat/intake-form.ts); the customer's ticket lives there. `title` names it.
+   * @example const where = await adapter.openPrivateConversation('C1', 'U7', 'Login fails on staging');
+   */
+  openPrivateConversation?(channel: string, platformId: string, title: string): Promise<ChatTarget>;
   /** Connected to its platform (a gateway or socket); absent: ready once started. Read by /readyz. */
   ready?(): boolean | Promise<boolean>;
 }
@@ -122,4 +128,6 @@ export interface Metrics {
   deadLetter(platform: string, code: string): void;
   /** Seconds from a platform's request arriving (`via` http, socket, smtp, imap) to Relevo acknowledging it. */
   ackLatency(platform: string, via: string, seconds: number): void;
+  /** A platform made Relevo wait (a 429, or its client's own pacing by the platform's buckets). */
+  rateLimited?(platform: string, scope: string): void;
 }

@@ -28,6 +28,7 @@ export class PrometheusMetrics implements Metrics {
   /** Platforms this instance delivered to: their dead gauge reads 0 rather than nothing. */
   private readonly platforms = new Set<string>();
   private readonly acks: Histogram<'platform' | 'via'>;
+  private readonly rateLimits: Counter<'platform' | 'scope'>;
   private loading?: Promise<QueueSnapshot | undefined>;
 
   constructor(
@@ -54,6 +55,12 @@ export class PrometheusMetrics implements Metrics {
       help: 'Time from a platform request arriving to Relevo acknowledging it once stored (web chat 202, Slack ack, SMTP 250, IMAP message stored).',
       labelNames: ['platform', 'via'],
       buckets: ACK_BUCKETS,
+      registers,
+    });
+    this.rateLimits = new Counter({
+      name: 'relevo_rate_limited_total',
+      help: 'Requests a platform answered with a rate limit (Discord 429), by scope (route, global, shared): Relevo waited before going on.',
+      labelNames: ['platform', 'scope'],
       registers,
     });
     const snapshot = () => this.snapshot();
@@ -134,6 +141,10 @@ export class PrometheusMetrics implements Metrics {
 
   ackLatency(platform: string, via: string, seconds: number): void {
     this.acks.observe({ platform, via }, seconds);
+  }
+
+  rateLimited(platform: string, scope: string): void {
+    this.rateLimits.inc({ platform, scope });
   }
 
   /** The scrape in Prometheus text format. */

@@ -15,6 +15,8 @@ export interface ChatTexts {
   staleButton: string;
   /** A button or form whose reference Relevo did not sign: nothing was done. */
   unsignedButton: string;
+  /** A form that could not open because the platform's deadline for it passed (Discord's 3 s). */
+  formTooSlow: string;
 }
 
 const en: ChatTexts = {
@@ -30,6 +32,7 @@ const en: ChatTexts = {
   staleButton:
     'This button is too old to use and nothing was changed. Use /ticket show <number> for the ticket as it is now.',
   unsignedButton: 'Relevo did not recognise this button, so nothing was changed.',
+  formTooSlow: 'The form took too long to open and nothing was changed: press the button again.',
 };
 
 const es: ChatTexts = {
@@ -45,6 +48,7 @@ const es: ChatTexts = {
   staleButton:
     'Este botón es demasiado antiguo y no se ha cambiado nada. Use /ticket show <número> para ver el ticket como está ahora.',
   unsignedButton: 'Relevo no ha reconocido este botón, así que no se ha cambiado nada.',
+  formTooSlow: 'El formulario ha tardado demasiado en abrirse y no se ha cambiado nada: pulse el botón de nuevo.',
 };
 
 export function chatTexts(language: Language | string): ChatTexts {

@@ -12,6 +12,7 @@ import { isBlank } from '../text.ts';
 import { formFor } from '../tickets/forms.ts';
 import type { Actor } from '../tickets/service.ts';
 import type { ChatEvent, ChatPerson, Interaction } from './events.ts';
+import { intakeText, intakeTexts, OPEN_CONVERSATION } from './intake-form.ts';
 import { actorOf, People, type Person, type ProfileLookup } from './people.ts';
 import type { InteractionResponder } from './responder.ts';
 
@@ -186,7 +187,10 @@ export class ChatRouter {
    */
   async interact(i: Interaction, respond: InteractionResponder): Promise<void> {
     const { db } = this.deps.actions;
-    const person = await this.people.identify(db, i.platform, i.person);
+    // A ticket panel's customer may be new: like a first message in a support channel, pressing its
+    // button makes them a contact of the channel's organisation.
+    const panel = this.panelOf(i);
+    const person = await this.people.identify(db, i.platform, i.person, panel?.organisation);
     const language = this.language(person);
     const texts = chatTexts(language);
     const actor = actorOf(person);
@@ -206,6 +210,10 @@ export class ChatRouter {
       }
       if (i.kind === 'message_action') {
         await respond.reply({ text: await this.messageAction(i, actor, language) });
+        return;
+      }
+      if ((i.kind === 'button' || i.kind === 'form') && i.action === OPEN_CONVERSATION) {
+        await this.openFromPanel(i, person, language, respond);
         return;
       }
       // "Not yours" before any form: a customer never sees an agent's form.
@@ -242,6 +250,75 @@ export class ChatRouter {
       if (!respond.refused) await respond.reply({ text: texts.failed }).catch(() => undefined);
       throw err;
     }
+  }
+
+  /** The panel channel a press of its button or its form's submission came from. */
+  private panelOf(i: Interaction): (Channel & { organisation: string }) | undefined {
+    if ((i.kind !== 'button' && i.kind !== 'form') || i.action !== OPEN_CONVERSATION || !i.channel) return;
+    const channel = this.channel(i.platform, i.channel);
+    return channel?.panel && channel.organisation
+      ? { ...channel, organisation: channel.organisation }
+      : undefined;
+  }
+
+  /**
+   * A ticket panel: the button opens the intake form; its submission opens a private conversation on the
+   * platform and the ticket in it, whose acknowledgement (number, expected response) is posted there.
+   */
+  private async openFromPanel(
+    i: Extract<Interaction, { kind: 'button' | 'form' }>,
+    person: Person,
+    language: string,
+    respond: InteractionResponder,
+  ): Promise<void> {
+    const { db, tickets } = this.deps.actions;
+    const panel = this.panelOf(i);
+    const adapter = this.deps.adapters.get(i.platform);
+    if (!panel || !adapter?.openPrivateConversation || !('platformId' in i.person)) {
+      await respond.reply({ text: intakeTexts.notHere(language) });
+      return;
+    }
+    if (person.kind !== 'contact') {
+      await respond.reply({ text: intakeTexts.agentsUseCommand(language) });
+      return;
+    }
+    if (i.kind === 'button') {
+      // The organisation comes from relevo.yaml, never from what the button carries.
+      const form = await formFor(db, OPEN_CONVERSATION, panel.organisation);
+      if (!form) throw new Error(`organisation ${panel.organisation} is not in the database`);
+      if (!respond.openForm) {
+        await respond.reply({ text: chatTexts(language).noFormsHere(form.title) });
+        return;
+      }
+      await respond.openForm(form, { action: OPEN_CONVERSATION, value: panel.organisation, channel: panel.id });
+      return;
+    }
+    await respond.defer?.();
+    const org = await db.organisation.findUniqueOrThrow({ where: { id: panel.organisation } });
+    const chosen = i.values.product;
+    const product =
+      chosen && org.products.includes(chosen)
+        ? await db.product.findUnique({ where: { id: chosen } })
+        : undefined;
+    const { subject, text } = intakeText(i.values, language, product?.name);
+    if (isBlank(i.values.description ?? '')) {
+      throw new UserError({ en: 'Please describe the problem.', es: 'Describa el problema, por favor.' });
+    }
+    const where = await adapter.openPrivateConversation(panel.id, i.person.platformId, subject);
+    const outcome = await tickets.intake(
+      {
+        platform: i.platform,
+        channel: panel.id,
+        thread: where.thread ?? where.channel,
+        contactId: person.contactId,
+        text,
+      },
+      undefined,
+      { force: true, subject },
+    );
+    if (outcome.kind === 'ignored_greeting') throw new Error('a forced intake opened no ticket');
+    if (product) await tickets.setField(outcome.ticketNumber, { kind: 'system' }, 'product', product.id);
+    await respond.reply({ text: intakeTexts.opened(outcome.ticketNumber, language) });
   }
 
   private refuse(

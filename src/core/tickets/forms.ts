@@ -1,5 +1,6 @@
 // The forms behind the card's buttons (seed 003): what a choice needs the agent to write.
 import type { Db } from '../../db/index.ts';
+import { intakeForm, OPEN_CONVERSATION } from '../chat/intake-form.ts';
 import type { FormField, FormSpec } from '../message.ts';
 import { categories, categoryLabel } from './categories.ts';
 import { certaintyLevels } from './escalation.ts';
@@ -206,6 +207,17 @@ const formsByAction: Record<string, FormSource> = {
   'ticket.resolve': () => resolveForm,
   'ticket.reject': () => rejectForm,
   'escalation.diagnose': () => diagnosisForm,
+  // A ticket panel's button: its value is the channel's organisation (core/chat/intake-form.ts).
+  [OPEN_CONVERSATION]: async (db, value) => {
+    const org = await db.organisation.findUnique({ where: { id: value } });
+    if (!org) return undefined;
+    const products = await db.product.findMany({
+      where: { id: { in: org.products } },
+      orderBy: { name: 'asc' },
+      select: { id: true, name: true },
+    });
+    return intakeForm(org.language, products);
+  },
 };
 
 /**

@@ -1,0 +1,225 @@
+// Relevo's platform-neutral messages and forms as Discord messages and modals, and back.
+//
+// A message's text goes in its `content`, so a customer reads Relevo's answer as an ordinary message;
+// title, fields and footer go in one embed; buttons in action rows of five. A component's custom_id is
+// a short reference — the action and its value ("ticket.take|12"), never state: forms are looked up when
+// a button is pressed (core/tickets/forms.ts), and who may press what is decided by the router. Forms
+// become modals whose fields sit in Label components (a select is a string select, a text a text input).
+import {
+  type APIActionRowComponent,
+  type APIButtonComponentWithCustomId,
+  type APIEmbed,
+  type APILabelComponent,
+  type APIModalInteractionResponseCallbackData,
+  ButtonStyle,
+  ComponentType,
+  type RESTPostAPIChannelMessageJSONBody,
+  TextInputStyle,
+} from 'discord.js';
+import type { FormField, FormSpec, OutMessage } from '../../src/core/message.ts';
+import { truncate } from '../kit/truncate.ts';
+
+/** Discord's limits (discord.com/developers/docs: message, embed, component and modal limits). */
+export const DISCORD_LIMITS = {
+  content: 2_000,
+  embedTitle: 256,
+  embedDescription: 4_096,
+  embedFields: 25,
+  fieldName: 256,
+  fieldValue: 1_024,
+  footer: 2_048,
+  /** All of an embed's texts together. */
+  embedTotal: 6_000,
+  buttonLabel: 80,
+  buttonsPerRow: 5,
+  rows: 5,
+  customId: 100,
+  modalTitle: 45,
+  modalComponents: 5,
+  label: 45,
+  labelDescription: 100,
+  placeholder: 100,
+  textInput: 4_000,
+  selectOptions: 25,
+  optionLabel: 100,
+  threadName: 100,
+} as const;
+
+/** A message Relevo posts: nobody is pinged by what it quotes (a customer's @everyone stays text). */
+export type DiscordMessageBody = RESTPostAPIChannelMessageJSONBody & {
+  allowed_mentions: { parse: []; roles?: string[]; users?: string[] };
+};
+
+/** What a button or a modal brings back. */
+export interface ComponentRef {
+  action: string;
+  value: string;
+}
+
+const SEP = '|';
+const FORM = 'form';
+
+const buttonStyle = { primary: ButtonStyle.Primary, danger: ButtonStyle.Danger } as const;
+
+/** A button's custom_id; throws on a reference that would not fit (a bug, never a person's input). */
+export function buttonId(ref: ComponentRef): string {
+  return fit([ref.action, ref.value].join(SEP));
+}
+
+/** A modal's custom_id: the button that opened it. */
+export function modalId(ref: ComponentRef): string {
+  return fit([FORM, ref.action, ref.value].join(SEP));
+}
+
+function fit(id: string): string {
+  if (id.length > DISCORD_LIMITS.customId) {
+    throw new Error(`Discord custom_id over ${DISCORD_LIMITS.customId} characters: "${id.slice(0, 40)}…"`);
+  }
+  return id;
+}
+
+/** A button's custom_id → its reference; undefined when it is not one of Relevo's. */
+export function readButtonId(customId: string): ComponentRef | undefined {
+  const at = customId.indexOf(SEP);
+  if (at <= 0 || customId.startsWith(FORM + SEP)) return undefined;
+  return { action: customId.slice(0, at), value: customId.slice(at + 1) };
+}
+
+export function readModalId(customId: string): ComponentRef | undefined {
+  if (!customId.startsWith(FORM + SEP)) return undefined;
+  return readButtonId(customId.slice(FORM.length + SEP.length));
+}
+
+/** An OutMessage as the body of POST /channels/{id}/messages (and of interaction answers). */
+export function messageBody(m: OutMessage): DiscordMessageBody {
+  const text = [m.author ? `**${m.author}**` : undefined, m.text].filter(Boolean).join('\n');
+  const body: DiscordMessageBody = {
+    content: truncate(text, DISCORD_LIMITS.content),
+    allowed_mentions: { parse: [] },
+  };
+  const embed = embedOf(m);
+  if (embed) body.embeds = [embed];
+  if (m.buttons?.length) body.components = rowsOf(m.buttons);
+  return body;
+}
+
+function embedOf(m: OutMessage): APIEmbed | undefined {
+  if (!m.title && !m.fields?.length && !m.context) return undefined;
+  // The fields are cut to the embed's total: a card with a long diagnosis still posts.
+  let budget = DISCORD_LIMITS.embedTotal;
+  const take = (s: string, max: number) => {
+    const cut = truncate(s, Math.max(1, Math.min(max, budget)));
+    budget -= cut.length;
+    return cut;
+  };
+  const embed: APIEmbed = { color: 0x1f6feb };
+  if (m.title) embed.title = take(m.title, DISCORD_LIMITS.embedTitle);
+  if (m.context) embed.footer = { text: take(m.context, DISCORD_LIMITS.footer) };
+  const fields = (m.fields ?? []).slice(0, DISCORD_LIMITS.embedFields);
+  embed.fields = [];
+  for (const f of fields) {
+    if (budget < 20) break;
+    const name = take(f.label || '·', DISCORD_LIMITS.fieldName);
+    const value = take(f.value || '—', DISCORD_LIMITS.fieldValue);
+    embed.fields.push({ name, value, inline: f.value.length <= 40 });
+  }
+  if (embed.fields.length === 0) delete embed.fields;
+  return embed;
+}
+
+function rowsOf(buttons: NonNullable<OutMessage['buttons']>): APIActionRowComponent<APIButtonComponentWithCustomId>[] {
+  const max = DISCORD_LIMITS.rows * DISCORD_LIMITS.buttonsPerRow;
+  if (buttons.length > max) throw new Error(`Discord shows at most ${max} buttons on a message`);
+  const rows: APIActionRowComponent<APIButtonComponentWithCustomId>[] = [];
+  buttons.forEach((b, i) => {
+    if (i % DISCORD_LIMITS.buttonsPerRow === 0) rows.push({ type: ComponentType.ActionRow, components: [] });
+    rows[rows.length - 1]?.components.push({
+      type: ComponentType.Button,
+      custom_id: buttonId({ action: b.action, value: b.value }),
+      label: truncate(b.label, DISCORD_LIMITS.buttonLabel),
+      style: b.style ? buttonStyle[b.style] : ButtonStyle.Secondary,
+    });
+  });
+  return rows;
+}
+
+/** A form as a modal; its submission comes back with `modalId(ref)` as custom_id. */
+export function modalOf(form: FormSpec, ref: ComponentRef): APIModalInteractionResponseCallbackData {
+  if (form.fields.length > DISCORD_LIMITS.modalComponents) {
+    throw new Error(`Discord modals hold at most ${DISCORD_LIMITS.modalComponents} fields ("${form.title}")`);
+  }
+  return {
+    custom_id: modalId(ref),
+    title: truncate(form.title, DISCORD_LIMITS.modalTitle),
+    components: form.fields.map(labelOf),
+  };
+}
+
+function labelOf(f: FormField): APILabelComponent {
+  // A label longer than Discord shows is cut there and given whole as the label's description.
+  const long = f.label.length > DISCORD_LIMITS.label;
+  const placeholder = f.placeholder?.trim()
+    ? { placeholder: truncate(f.placeholder, DISCORD_LIMITS.placeholder) }
+    : {};
+  const head = {
+    type: ComponentType.Label as const,
+    label: truncate(f.label, DISCORD_LIMITS.label),
+    ...(long ? { description: truncate(f.label, DISCORD_LIMITS.labelDescription) } : {}),
+  };
+  if (f.kind === 'select') {
+    const options = f.options ?? [];
+    if (options.length === 0) throw new Error(`Form field "${f.id}" is a select with no options.`);
+    return {
+      ...head,
+      component: {
+        type: ComponentType.StringSelect,
+        custom_id: f.id,
+        required: Boolean(f.required),
+        min_values: f.required ? 1 : 0,
+        max_values: 1,
+        ...placeholder,
+        options: options.slice(0, DISCORD_LIMITS.selectOptions).map((o) => ({
+          label: truncate(o.label, DISCORD_LIMITS.optionLabel),
+          value: o.value,
+        })),
+      },
+    };
+  }
+  return {
+    ...head,
+    component: {
+      type: ComponentType.TextInput,
+      custom_id: f.id,
+      style: f.kind === 'textarea' ? TextInputStyle.Paragraph : TextInputStyle.Short,
+      required: Boolean(f.required),
+      max_length: f.kind === 'textarea' ? DISCORD_LIMITS.textInput : 300,
+      ...placeholder,
+    },
+  };
+}
+
+/**
+ * A modal submission's components → the answered fields. Discord sends each field inside its Label
+ * (`{ type: 18, component }`), or inside an action row for modals built the older way; a select brings
+ * `values`, a text input `value`.
+ */
+export function readModalValues(components: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  const visit = (c: unknown) => {
+    if (!c || typeof c !== 'object') return;
+    const o = c as { component?: unknown; components?: unknown; custom_id?: unknown; value?: unknown; values?: unknown };
+    if (o.component) visit(o.component);
+    if (Array.isArray(o.components)) o.components.forEach(visit);
+    if (typeof o.custom_id !== 'string') return;
+    const v = Array.isArray(o.values) ? o.values[0] : o.value;
+    if (typeof v === 'string' && v !== '') out[o.custom_id] = v;
+  };
+  if (Array.isArray(components)) components.forEach(visit);
+  return out;
+}
+
+/** A thread's name from what it is about: its first line, cut to Discord's 100 characters. */
+export function threadName(text: string, fallback: string): string {
+  const line = text.split('\n').find((l) => l.trim())?.trim() ?? '';
+  return truncate(line || fallback, DISCORD_LIMITS.threadName);
+}
