@@ -146,7 +146,20 @@ class Answer {
       ...(interaction.kind === 'button'
         ? { openForm: (form: FormSpec, ref: { action: string; value: string }) => this.openForm(form, ref, interaction) }
         : {}),
+      ...(interaction.kind === 'form' ? { formError: (text: string) => this.formError(text, interaction) } : {}),
     };
+  }
+
+  /**
+   * A refused submission: Discord closes a modal when it is submitted and cannot keep it open, so the
+   * reason is shown with a button that opens the form again.
+   */
+  private async formError(text: string, form: Extract<Interaction, { kind: 'form' }>): Promise<void> {
+    const language = await this.deps.router.languageOf(PLATFORM, form.person).catch(() => 'en');
+    await this.reply({
+      text: `⚠️ ${text}`,
+      buttons: [{ action: form.action, value: form.value, label: chatTexts(language).formAgain }],
+    });
   }
 
   defer(): Promise<void> {

@@ -102,4 +102,19 @@ describe('configuration', () => {
     expect(() => parseConfigFile('plans: [', 'relevo.yaml')).toThrow(/relevo\.yaml: not valid YAML/);
     expect(() => parseConfigFile(`${demo}\nunknownKey: 1\n`, 'relevo.yaml')).toThrow(/unknownKey/);
   });
+
+  it('reads unquoted Discord ids exactly, and numbers as numbers', () => {
+    // 1234567890123456789 is past 2^53: read as a number it would become …6800, another channel.
+    const yaml = `${demo}\nchannels:\n  - { platform: discord, id: 1234567890123456789, kind: agents }\n`;
+    const cfg = parseConfigFile(yaml, 'relevo.yaml');
+    expect(cfg.channels[0]?.id).toBe('1234567890123456789');
+    const limits = parseConfigFile(`${demo}\nlimits:\n  streamsPerSession: 7\n`, 'relevo.yaml');
+    expect(limits.limits.streamsPerSession).toBe(7);
+  });
+
+  it('accepts a ticket panel only on a support channel with an organisation', () => {
+    const panel = (line: string) => parseConfigFile(`${demo}\nchannels:\n  - ${line}\n`, 'relevo.yaml');
+    expect(panel('{ platform: discord, id: "1", kind: support, organisation: demo, panel: true }').channels[0]?.panel).toBe(true);
+    expect(() => panel('{ platform: discord, id: "1", kind: agents, panel: true }')).toThrow(/channels\.0\.panel: expected a support channel/);
+  });
 });

@@ -224,11 +224,13 @@ export type OrganisationConfig = FileConfig['organisations'][number];
 
 /** Parses YAML text; every problem names the file, the field path and what was expected. */
 export function parseConfigFile(text: string, fileName: string): FileConfig {
-  const doc = parseDocument(text);
+  // Integers are read exactly: a Discord id (a snowflake of 17-20 digits) written without quotes is
+  // larger than a JavaScript number holds, and would otherwise be silently rounded to another id.
+  const doc = parseDocument(text, { intAsBigInt: true });
   if (doc.errors.length > 0) {
     throw new ConfigError(`${fileName}: not valid YAML: ${doc.errors[0]?.message}`);
   }
-  const result = fileSchema.safeParse(doc.toJS() ?? {});
+  const result = fileSchema.safeParse(exactIntegers(doc.toJS()) ?? {});
   if (!result.success) {
     const lines = result.error.issues.map((issue) => {
       const where = issue.path.length ? issue.path.map(String).join('.') : '(top level)';
@@ -237,6 +239,23 @@ export function parseConfigFile(text: string, fileName: string): FileConfig {
     throw new ConfigError(`${fileName} is not valid:\n${lines.join('\n')}`);
   }
   return result.data;
+}
+
+/**
+ * Integers YAML read as bigints: those a number holds exactly become numbers; larger ones (ids) become
+ * their digits as text, which is what every id field expects.
+ */
+function exactIntegers(value: unknown): unknown {
+  if (typeof value === 'bigint') {
+    return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER)
+      ? Number(value)
+      : value.toString();
+  }
+  if (Array.isArray(value)) return value.map(exactIntegers);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, exactIntegers(v)]));
+  }
+  return value;
 }
 
 export function loadConfigFile(path: string): FileConfig {

@@ -17,6 +17,8 @@ export interface ChatTexts {
   unsignedButton: string;
   /** A form that could not open because the platform's deadline for it passed (Discord's 3 s). */
   formTooSlow: string;
+  /** The button beside a refused form's reason, where the platform closed the form (Discord). */
+  formAgain: string;
 }
 
 const en: ChatTexts = {
@@ -33,6 +35,7 @@ const en: ChatTexts = {
     'This button is too old to use and nothing was changed. Use /ticket show <number> for the ticket as it is now.',
   unsignedButton: 'Relevo did not recognise this button, so nothing was changed.',
   formTooSlow: 'The form took too long to open and nothing was changed: press the button again.',
+  formAgain: 'Open the form again',
 };
 
 const es: ChatTexts = {
@@ -49,6 +52,7 @@ const es: ChatTexts = {
     'Este botón es demasiado antiguo y no se ha cambiado nada. Use /ticket show <número> para ver el ticket como está ahora.',
   unsignedButton: 'Relevo no ha reconocido este botón, así que no se ha cambiado nada.',
   formTooSlow: 'El formulario ha tardado demasiado en abrirse y no se ha cambiado nada: pulse el botón de nuevo.',
+  formAgain: 'Abrir el formulario de nuevo',
 };
 
 export function chatTexts(language: Language | string): ChatTexts {
