@@ -36,7 +36,13 @@ export interface CommandDefinition<S extends z.ZodType = z.ZodType> {
   args: string[];
   schema: S;
   usage: string;
-  help: string;
+  /** One line on what it does, in both languages: `/ticket help` and Discord's command picker show it. */
+  help: Localized;
+  /**
+   * What each argument holds (its name without `...`), for platforms that ask for arguments one by one
+   * (Discord's command options). `ticket` needs none: every platform describes it the same way.
+   */
+  argHelp?: Record<string, Localized>;
   /** Who may run it. */
   audience: 'agent' | 'anyone';
   run(ctx: CommandContext, args: z.infer<S>): Promise<OutMessage>;

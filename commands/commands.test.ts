@@ -81,5 +81,12 @@ describe('/ticket commands', () => {
     }
     expect((await run('/ticket help resolve')).text).toContain('asks the customer to confirm');
     expect((await run('')).text).toContain('Commands:');
+    // Someone who reads Spanish gets the list and the explanations in Spanish; the commands stay as typed.
+    const es = (await run('/ticket help', { language: 'es' })).text;
+    expect(es).toMatch(/^Comandos:\n/);
+    expect(es).toContain('/ticket reply <#number> <message> — Envía una respuesta pública');
+    expect((await run('/ticket help frobnicate', { language: 'es' })).text).toMatch(
+      /^No existe \/ticket frobnicate\. Comandos:/,
+    );
   });
 });

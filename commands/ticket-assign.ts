@@ -11,7 +11,16 @@ export default defineCommand({
     agent: z.string({ error: 'expected an agent id, "me" or "none"' }).regex(/^@?[\w-]+$/),
   }),
   usage: '/ticket assign <#number> <agent id|me|none>',
-  help: 'Assigns a ticket to an agent (yourself with "me"; "none" unassigns).',
+  help: {
+    en: 'Assigns a ticket to an agent (yourself with "me"; "none" unassigns).',
+    es: 'Asigna un ticket a un agente (a usted mismo con "me"; "none" lo deja sin asignar).',
+  },
+  argHelp: {
+    agent: {
+      en: 'The agent’s id in relevo.yaml, "me" or "none"',
+      es: 'El id del agente en relevo.yaml, "me" o "none"',
+    },
+  },
   audience: 'agent',
   async run(ctx, args) {
     const wanted = args.agent.replace(/^@/, '');

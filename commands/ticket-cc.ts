@@ -12,7 +12,16 @@ export default defineCommand({
     email: z.email({ error: 'expected the email address of the person to add' }),
   }),
   usage: '/ticket cc <#number> <email>',
-  help: 'Puts someone besides the requester on a ticket (a colleague of theirs): they get its email in copy and may confirm or reopen it.',
+  help: {
+    en: 'Puts someone besides the requester on a ticket (a colleague of theirs): they get its email in copy and may confirm or reopen it.',
+    es: 'Añade a un ticket a alguien además del solicitante (un compañero suyo): recibe sus correos en copia y puede confirmarlo o reabrirlo.',
+  },
+  argHelp: {
+    email: {
+      en: 'The email address of the person to add',
+      es: 'La dirección de correo de la persona que añadir',
+    },
+  },
   audience: 'agent',
   async run(ctx, args) {
     const email = args.email.toLowerCase();

@@ -7,7 +7,16 @@ export default defineCommand({
   args: ['link'],
   schema: z.object({ link: z.string({ error: 'give the link of the customer message' }).min(1) }),
   usage: '/ticket create <message link>',
-  help: "Turns a customer's conversation in a support channel into a ticket (Slack: the message's … → Copy link).",
+  help: {
+    en: "Turns a customer's conversation in a support channel into a ticket (Slack: the message's … → Copy link).",
+    es: 'Convierte en ticket la conversación de un cliente en un canal de soporte (Slack: … del mensaje → Copiar enlace).',
+  },
+  argHelp: {
+    link: {
+      en: 'Link to the customer’s first message (… → Copy link)',
+      es: 'Enlace al primer mensaje del cliente (… → Copiar enlace)',
+    },
+  },
   audience: 'agent',
   async run(ctx, args) {
     const id = ctx.findConversation ? await ctx.findConversation(args.link) : undefined;

@@ -12,7 +12,13 @@ export default defineCommand({
     view: z.enum(views, { error: `expected one of: ${views.join(', ')}` }).default('open'),
   }),
   usage: `/ticket list [${views.join('|')}]`,
-  help: 'Lists tickets, most recently changed first (open ones by default).',
+  help: {
+    en: 'Lists tickets, most recently changed first (open ones by default).',
+    es: 'Lista los tickets, primero los que cambiaron más recientemente (los abiertos por defecto).',
+  },
+  argHelp: {
+    view: { en: 'Which tickets (default: open)', es: 'Qué tickets (por defecto: open, los abiertos)' },
+  },
   audience: 'agent',
   async run(ctx, { view }) {
     const active: TicketFilters['status'] = ['new', 'open', 'waiting_on_customer', 'on_hold'];

@@ -12,7 +12,14 @@ export default defineCommand({
     description: text('a description of the problem'),
   }),
   usage: '/ticket new <customer email> <description>',
-  help: 'Opens a ticket on a customer’s behalf (a phone call, a meeting).',
+  help: {
+    en: 'Opens a ticket on a customer’s behalf (a phone call, a meeting).',
+    es: 'Abre un ticket en nombre de un cliente (una llamada, una reunión).',
+  },
+  argHelp: {
+    email: { en: 'The customer’s email address', es: 'La dirección de correo del cliente' },
+    description: { en: 'What the problem is', es: 'En qué consiste el problema' },
+  },
   audience: 'agent',
   async run(ctx, args) {
     const email = args.email.toLowerCase();

@@ -7,7 +7,11 @@ export default defineCommand({
   args: ['ticket', 'note...'],
   schema: z.object({ ticket: ticketNumber, note: text('the text of the note') }),
   usage: '/ticket note <#number> <text>',
-  help: 'Adds a private note: agents and maintainers see it, the customer never does.',
+  help: {
+    en: 'Adds a private note: agents and maintainers see it, the customer never does.',
+    es: 'Añade una nota privada: la ven los agentes y los responsables de los productos, nunca el cliente.',
+  },
+  argHelp: { note: { en: 'The text of the note', es: 'El texto de la nota' } },
   audience: 'agent',
   async run(ctx, args) {
     await ctx.tickets.note(args.ticket, ctx.actor, args.note);

@@ -7,7 +7,10 @@ export default defineCommand({
   args: ['ticket'],
   schema: z.object({ ticket: ticketNumber }),
   usage: '/ticket reopen <#number>',
-  help: 'Reopens a resolved, closed, rejected or spam ticket.',
+  help: {
+    en: 'Reopens a resolved, closed, rejected or spam ticket.',
+    es: 'Reabre un ticket resuelto, cerrado, rechazado o marcado como spam.',
+  },
   audience: 'agent',
   async run(ctx, args) {
     await ctx.tickets.setStatus(args.ticket, ctx.actor, 'open');

@@ -7,7 +7,16 @@ export default defineCommand({
   args: ['ticket', 'message...'],
   schema: z.object({ ticket: ticketNumber, message: text('the resolution message for the customer') }),
   usage: '/ticket resolve <#number> <message for the customer> [-- <internal technical note>]',
-  help: 'Proposes the solution and asks the customer to confirm it. Text after " -- " is kept as a private technical note.',
+  help: {
+    en: 'Proposes the solution and asks the customer to confirm it. Text after " -- " is kept as a private technical note.',
+    es: 'Propone la solución y pide al cliente que la confirme. El texto tras " -- " se guarda como nota técnica privada.',
+  },
+  argHelp: {
+    message: {
+      en: 'The solution for the customer; after " -- ", a private technical note',
+      es: 'La solución para el cliente; tras " -- ", una nota técnica privada',
+    },
+  },
   audience: 'agent',
   async run(ctx, args) {
     const [message, technicalNote] = args.message.split(/\s--\s/, 2);

@@ -9,7 +9,16 @@ export default defineCommand({
   args: ['link'],
   schema: z.object({ link: z.string({ error: 'give the link of the reply to share' }).min(1) }),
   usage: '/ticket share <message link>',
-  help: "Sends a private reply from an escalation's or a card's thread to the customer (the reply's … → Copy link).",
+  help: {
+    en: "Sends a private reply from an escalation's or a card's thread to the customer (the reply's … → Copy link).",
+    es: 'Envía al cliente una respuesta privada del hilo de una escalada o de una tarjeta (… de la respuesta → Copiar enlace).',
+  },
+  argHelp: {
+    link: {
+      en: 'Link to the reply to share (… → Copy link)',
+      es: 'Enlace a la respuesta que compartir (… → Copiar enlace)',
+    },
+  },
   audience: 'agent',
   async run(ctx, args) {
     const note = ctx.findNote ? await ctx.findNote(args.link) : undefined;

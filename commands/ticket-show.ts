@@ -11,7 +11,10 @@ export default defineCommand({
   args: ['ticket'],
   schema: z.object({ ticket: ticketNumber }),
   usage: '/ticket show <#number>',
-  help: 'Shows a ticket with its latest messages and notes.',
+  help: {
+    en: 'Shows a ticket with its latest messages and notes.',
+    es: 'Muestra un ticket con sus últimos mensajes y notas.',
+  },
   audience: 'agent',
   async run(ctx, { ticket: n }) {
     const ticket = await getTicket(ctx.db, n, { kind: 'agent' });

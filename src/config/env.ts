@@ -1,5 +1,6 @@
 // Every environment variable Relevo reads, parsed once at start (see .env.example).
 import { z } from 'zod';
+import { discordEnv, discordEnvProblems } from '../../adapters/discord/env.ts';
 import { emailEnv, emailEnvProblems } from '../../adapters/email/env.ts';
 import { mattermostEnv, mattermostEnvProblems } from '../../adapters/mattermost/env.ts';
 import { slackEnv, slackEnvProblems } from '../../adapters/slack/env.ts';
@@ -63,6 +64,7 @@ export const envSchema = z.object({
   ...webchatEnv,
   ...slackEnv,
   ...mattermostEnv,
+  ...discordEnv,
   ...emailEnv,
 });
 
@@ -72,6 +74,7 @@ function crossCheck(env: Env): string[] {
   const problems: string[] = [
     ...slackEnvProblems(env),
     ...mattermostEnvProblems(env),
+    ...discordEnvProblems(env),
     ...emailEnvProblems(env),
   ];
   if (env.RELEVO_HTTP_HEADERS_TIMEOUT_MS > env.RELEVO_HTTP_REQUEST_TIMEOUT_MS) {
