@@ -40,7 +40,11 @@ export function discordFailure(err: unknown, what: string): DeliveryFailure {
       return fail('rate_limited', true, 'rate limited; Relevo retries later', { outage: true });
     }
     if (err.code === DiscordCode.threadArchived) {
-      return fail('channel_unavailable', false, 'the thread is archived or locked: unarchive it to write there');
+      return fail(
+        'channel_unavailable',
+        false,
+        'the thread is archived or locked: unarchive it to write there',
+      );
     }
     return fail(
       'message_invalid',

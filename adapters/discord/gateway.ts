@@ -86,7 +86,9 @@ export class DiscordGateway {
     const cached = this.client?.channels.cache.get(channel);
     if (cached) return ('parentId' in cached ? cached.parentId : null) ?? undefined;
     if (this.parents.has(channel)) return this.parents.get(channel) ?? undefined;
-    const c = (await this.deps.rest.get(Routes.channel(channel))) as APIChannel & { parent_id?: string | null };
+    const c = (await this.deps.rest.get(Routes.channel(channel))) as APIChannel & {
+      parent_id?: string | null;
+    };
     this.parents.set(channel, c.parent_id ?? null);
     return c.parent_id ?? undefined;
   }

@@ -5,7 +5,12 @@
 // accepts the URL. A PING is answered with a PONG; everything else is answered in the HTTP response the
 // same way the gateway's interactions are (interactions.ts).
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
-import { type APIInteraction, type APIInteractionResponse, InteractionResponseType, InteractionType } from 'discord.js';
+import {
+  type APIInteraction,
+  type APIInteractionResponse,
+  InteractionResponseType,
+  InteractionType,
+} from 'discord.js';
 import type { FastifyInstance } from 'fastify';
 import type { Clock, Logger } from '../../src/core/ports.ts';
 import { firstSight } from '../../src/core/replay.ts';
@@ -52,7 +57,8 @@ export function registerDiscordRoutes(
         log.warn({ ip: req.ip }, 'Discord interaction refused: bad signature');
         return reply.code(401).send({
           error: 'invalid_signature',
-          message: 'Not signed with this application’s key (DISCORD_PUBLIC_KEY), or signed more than 5 minutes ago.',
+          message:
+            'Not signed with this application’s key (DISCORD_PUBLIC_KEY), or signed more than 5 minutes ago.',
         });
       }
       let i: APIInteraction;
@@ -72,7 +78,10 @@ export function registerDiscordRoutes(
       );
       if (!fresh) {
         log.info('Discord interaction replayed: already handled, ignored');
-        return reply.send({ type: InteractionResponseType.DeferredChannelMessageWithSource, data: { flags: 64 } });
+        return reply.send({
+          type: InteractionResponseType.DeferredChannelMessageWithSource,
+          data: { flags: 64 },
+        });
       }
       // The first answer is this response; edits and follow-ups go over REST once Discord has it.
       let answered!: (body: APIInteractionResponse) => void;

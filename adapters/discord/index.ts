@@ -47,7 +47,13 @@ export function createDiscord(deps: DiscordDeps) {
   // @discordjs/rest waits out every limit itself; a backlog is only visible if it is said.
   rest.on('rateLimited', (info) => {
     log.warn(
-      { route: info.route, method: info.method, retryAfterMs: info.retryAfter, global: info.global, scope: info.scope },
+      {
+        route: info.route,
+        method: info.method,
+        retryAfterMs: info.retryAfter,
+        global: info.global,
+        scope: info.scope,
+      },
       'Discord rate limit: waiting',
     );
     deps.metrics?.rateLimited?.(PLATFORM, info.global ? 'global' : info.scope);
@@ -118,7 +124,13 @@ export function createDiscord(deps: DiscordDeps) {
     rest,
     register(http: FastifyInstance) {
       if (!settings.publicKey) return;
-      registerDiscordRoutes(http, { publicKey: settings.publicKey, interactions, db, clock: deps.clock, log });
+      registerDiscordRoutes(http, {
+        publicKey: settings.publicKey,
+        interactions,
+        db,
+        clock: deps.clock,
+        log,
+      });
     },
     start: () => lease.start(),
     stop: () => lease.stop(),

@@ -144,9 +144,14 @@ class Answer {
       reply: (m) => this.reply(m),
       defer: () => this.defer(),
       ...(interaction.kind === 'button'
-        ? { openForm: (form: FormSpec, ref: { action: string; value: string }) => this.openForm(form, ref, interaction) }
+        ? {
+            openForm: (form: FormSpec, ref: { action: string; value: string }) =>
+              this.openForm(form, ref, interaction),
+          }
         : {}),
-      ...(interaction.kind === 'form' ? { formError: (text: string) => this.formError(text, interaction) } : {}),
+      ...(interaction.kind === 'form'
+        ? { formError: (text: string) => this.formError(text, interaction) }
+        : {}),
     };
   }
 

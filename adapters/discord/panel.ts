@@ -13,7 +13,12 @@ import { DiscordCode, discordCode } from './errors.ts';
 import { PLATFORM } from './platform.ts';
 import { messageBody } from './render.ts';
 
-export async function ensurePanels(deps: { db: Db; rest: REST; config: DeskConfig; log: Logger }): Promise<void> {
+export async function ensurePanels(deps: {
+  db: Db;
+  rest: REST;
+  config: DeskConfig;
+  log: Logger;
+}): Promise<void> {
   const { db, rest, config, log } = deps;
   for (const c of config.channels) {
     if (c.platform !== PLATFORM || !c.panel || !c.organisation) continue;
@@ -35,7 +40,10 @@ export async function ensurePanels(deps: { db: Db; rest: REST; config: DeskConfi
       await writeState(db, key, m.id);
       log.info({ channel: c.id }, 'Discord: ticket panel posted');
     } catch (err) {
-      log.error({ err, channel: c.id }, 'Discord: the ticket panel could not be posted; check the bot may post in that channel');
+      log.error(
+        { err, channel: c.id },
+        'Discord: the ticket panel could not be posted; check the bot may post in that channel',
+      );
     }
   }
 }

@@ -127,7 +127,9 @@ function embedOf(m: OutMessage): APIEmbed | undefined {
   return embed;
 }
 
-function rowsOf(buttons: NonNullable<OutMessage['buttons']>): APIActionRowComponent<APIButtonComponentWithCustomId>[] {
+function rowsOf(
+  buttons: NonNullable<OutMessage['buttons']>,
+): APIActionRowComponent<APIButtonComponentWithCustomId>[] {
   const max = DISCORD_LIMITS.rows * DISCORD_LIMITS.buttonsPerRow;
   if (buttons.length > max) throw new Error(`Discord shows at most ${max} buttons on a message`);
   const rows: APIActionRowComponent<APIButtonComponentWithCustomId>[] = [];
@@ -207,7 +209,13 @@ export function readModalValues(components: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   const visit = (c: unknown) => {
     if (!c || typeof c !== 'object') return;
-    const o = c as { component?: unknown; components?: unknown; custom_id?: unknown; value?: unknown; values?: unknown };
+    const o = c as {
+      component?: unknown;
+      components?: unknown;
+      custom_id?: unknown;
+      value?: unknown;
+      values?: unknown;
+    };
     if (o.component) visit(o.component);
     if (Array.isArray(o.components)) o.components.forEach(visit);
     if (typeof o.custom_id !== 'string') return;
@@ -220,6 +228,10 @@ export function readModalValues(components: unknown): Record<string, string> {
 
 /** A thread's name from what it is about: its first line, cut to Discord's 100 characters. */
 export function threadName(text: string, fallback: string): string {
-  const line = text.split('\n').find((l) => l.trim())?.trim() ?? '';
+  const line =
+    text
+      .split('\n')
+      .find((l) => l.trim())
+      ?.trim() ?? '';
   return truncate(line || fallback, DISCORD_LIMITS.threadName);
 }

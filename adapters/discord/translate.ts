@@ -30,7 +30,10 @@ export async function placementOf(
  * the thread is the conversation, and its starter (a forum post's first message has the thread's id)
  * opens it.
  */
-export function messageEvent(m: GatewayMessageCreateDispatchData, at: NonNullable<Placement>): ChatEvent | undefined {
+export function messageEvent(
+  m: GatewayMessageCreateDispatchData,
+  at: NonNullable<Placement>,
+): ChatEvent | undefined {
   if (m.author.bot || m.webhook_id) return undefined;
   if (m.type !== MessageType.Default && m.type !== MessageType.Reply) return undefined;
   const files = (m.attachments ?? []).map((a) => `📎 ${a.filename}: ${a.url}`);

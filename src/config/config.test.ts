@@ -114,7 +114,12 @@ describe('configuration', () => {
 
   it('accepts a ticket panel only on a support channel with an organisation', () => {
     const panel = (line: string) => parseConfigFile(`${demo}\nchannels:\n  - ${line}\n`, 'relevo.yaml');
-    expect(panel('{ platform: discord, id: "1", kind: support, organisation: demo, panel: true }').channels[0]?.panel).toBe(true);
-    expect(() => panel('{ platform: discord, id: "1", kind: agents, panel: true }')).toThrow(/channels\.0\.panel: expected a support channel/);
+    expect(
+      panel('{ platform: discord, id: "1", kind: support, organisation: demo, panel: true }').channels[0]
+        ?.panel,
+    ).toBe(true);
+    expect(() => panel('{ platform: discord, id: "1", kind: agents, panel: true }')).toThrow(
+      /channels\.0\.panel: expected a support channel/,
+    );
   });
 });

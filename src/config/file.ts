@@ -189,7 +189,8 @@ export const fileSchema = z
         ctx.addIssue({
           code: 'custom',
           path: ['channels', i, 'panel'],
-          message: 'expected a support channel with an organisation: a panel opens that organisation’s tickets',
+          message:
+            'expected a support channel with an organisation: a panel opens that organisation’s tickets',
         });
       }
     });

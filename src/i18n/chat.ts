@@ -51,7 +51,8 @@ const es: ChatTexts = {
   staleButton:
     'Este botón es demasiado antiguo y no se ha cambiado nada. Use /ticket show <número> para ver el ticket como está ahora.',
   unsignedButton: 'Relevo no ha reconocido este botón, así que no se ha cambiado nada.',
-  formTooSlow: 'El formulario ha tardado demasiado en abrirse y no se ha cambiado nada: pulse el botón de nuevo.',
+  formTooSlow:
+    'El formulario ha tardado demasiado en abrirse y no se ha cambiado nada: pulse el botón de nuevo.',
   formAgain: 'Abrir el formulario de nuevo',
 };
 

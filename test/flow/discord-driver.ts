@@ -57,10 +57,17 @@ export function discordFlow(database: DatabaseKind): FlowPlatform {
 
       /** The words Relevo answered an interaction with: its first reply, or the edit of its deferral. */
       const answerOf = async (p: PendingInteraction) => {
-        const first = await fake.waitFor(() => fake.interactionResponses(p.id)[0], 'an initial answer', 20_000);
+        const first = await fake.waitFor(
+          () => fake.interactionResponses(p.id)[0],
+          'an initial answer',
+          20_000,
+        );
         if (first.type === 9) return { modal: first.data as { title: string; custom_id: string } };
         const said = await fake.waitFor(
-          () => fake.interactionResponses(p.id).find((r) => typeof r.data?.content === 'string' && r.data.content),
+          () =>
+            fake
+              .interactionResponses(p.id)
+              .find((r) => typeof r.data?.content === 'string' && r.data.content),
           'Relevo’s answer',
           20_000,
         );
@@ -82,8 +89,15 @@ export function discordFlow(database: DatabaseKind): FlowPlatform {
       };
 
       /** /ticket typed by `who` in `channel`, as Discord sends it: a subcommand and its options. */
-      const command = async (who: Who, channel: string, subcommand: string, options: Record<string, string>) => {
-        const answer = await answerOf(fake.slashCommand({ userId: users[who], channelId: channel, name: 'ticket', subcommand, options }));
+      const command = async (
+        who: Who,
+        channel: string,
+        subcommand: string,
+        options: Record<string, string>,
+      ) => {
+        const answer = await answerOf(
+          fake.slashCommand({ userId: users[who], channelId: channel, name: 'ticket', subcommand, options }),
+        );
         return answer.message?.content ?? '';
       };
 

@@ -105,7 +105,9 @@ export function intakeText(
     description,
     '',
     project ? `${pick(texts.project, language)}: ${project}` : undefined,
-    values.environment?.trim() ? `${pick(texts.environment, language)}: ${values.environment.trim()}` : undefined,
+    values.environment?.trim()
+      ? `${pick(texts.environment, language)}: ${values.environment.trim()}`
+      : undefined,
   ].filter((x) => x !== undefined);
   const subject = description.split('\n').find((l) => l.trim()) ?? project ?? 'Support';
   return { subject, text: lines.join('\n').trim() };

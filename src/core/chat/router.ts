@@ -290,7 +290,11 @@ export class ChatRouter {
         await respond.reply({ text: chatTexts(language).noFormsHere(form.title) });
         return;
       }
-      await respond.openForm(form, { action: OPEN_CONVERSATION, value: panel.organisation, channel: panel.id });
+      await respond.openForm(form, {
+        action: OPEN_CONVERSATION,
+        value: panel.organisation,
+        channel: panel.id,
+      });
       return;
     }
     await respond.defer?.();

@@ -17,6 +17,7 @@ import { categories } from './categories.ts';
 import { lockConversation } from './conversation-lock.ts';
 import { assertTransition, isFinished, type Status, type TransitionReason } from './lifecycle.ts';
 import { type Priority, slaDue } from './sla.ts';
+import { attachTranscript } from './transcript.ts';
 
 export type { Actor };
 
@@ -618,6 +619,7 @@ export class TicketService {
       data: { from, to, reason, note: note ?? null },
     });
     ticket.status = to;
+    if (isFinished(to) && !isFinished(from)) await attachTranscript(tx, ticket.number);
     // Every status change is told here, and so are the ones subscribers most often care about.
     const about = this.about(tx, ticket.number, actor, event);
     await this.emit({ type: 'ticket.status', ...about, from, to, reason });
