@@ -61,8 +61,8 @@ describe('Discord messages', () => {
       (embed?.footer?.text.length ?? 0) +
       (embed?.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0);
     expect(total).toBeLessThanOrEqual(DISCORD_LIMITS.embedTotal);
-    const button = (body.components?.[0] as { components: { label: string }[] }).components[0];
-    expect(button?.label.length).toBe(DISCORD_LIMITS.buttonLabel);
+    const button = (body.components as { components: { label: string }[] }[])[0]?.components[0];
+    expect(button?.label).toHaveLength(DISCORD_LIMITS.buttonLabel);
   });
 
   it('names the author of an agent’s reply in bold before the words', () => {
