@@ -120,6 +120,35 @@ const subcommands: Subcommand[] = [
     },
   },
   {
+    words: ['discord', 'invite'],
+    usage: 'relevo discord invite',
+    summary: 'Print the link that adds the Discord bot to a server, and the intent to switch on',
+    details:
+      'Needs only DISCORD_APPLICATION_ID (Developer Portal → your application → General Information).\nThe Message Content intent is switched on in the Developer Portal: Bot → Privileged Gateway Intents.',
+    async run() {
+      const { printDiscordInvite } = await import('./cli/discord.ts');
+      await printDiscordInvite();
+    },
+  },
+  {
+    words: ['discord', 'register'],
+    usage: 'relevo discord register [--guild <server id>]',
+    summary: 'Install or update /ticket on Discord (one server, or every server)',
+    details:
+      "--guild  a server's id (Developer Mode → right-click the server → Copy Server ID): /ticket shows there at once;\n         without it /ticket is global, and Discord can take up to an hour to show it everywhere\nNeeds DISCORD_BOT_TOKEN and DISCORD_APPLICATION_ID.",
+    async run(args) {
+      const i = args.indexOf('--guild');
+      const guild = i >= 0 ? args[i + 1] : undefined;
+      if (i >= 0 && !/^\d{17,20}$/.test(guild ?? '')) {
+        throw new UsageError(
+          "--guild needs a server's id: 17 to 20 digits (right-click the server → Copy Server ID).",
+        );
+      }
+      const { registerDiscord } = await import('./cli/discord.ts');
+      await registerDiscord(guild);
+    },
+  },
+  {
     words: ['email', 'inspect'],
     usage: 'relevo email inspect <file.eml>',
     summary:

@@ -30,7 +30,7 @@ export const LIMITS = {
   description: 100,
   /** Name, description and choice values of a command and everything in it, added up (the longest language). */
   combinedCharacters: 4000,
-  /** A STRING option takes at most 6,000 characters; a reply longer than 4,000 would not fit a Slack or Discord message anyway. */
+  /** The rest-of-line argument's longest value: Discord allows up to 6,000; a reply typed on one line needs less. */
   restOfLine: 4000,
 } as const;
 
