@@ -34,7 +34,9 @@ export class DiscordAdapter implements ChatAdapter {
       db: Db;
       rest: REST;
       log: Logger;
-      /** The role whose members join every private ticket thread (DISCORD_AGENTS_ROLE). */
+      /** The agents' Discord ids (relevo.yaml identities): each joins every private ticket thread. */
+      agents: () => string[];
+      /** The agents' role (DISCORD_AGENTS_ROLE), mentioned in every private ticket thread. */
       agentsRole?: string;
     },
   ) {}
@@ -81,14 +83,17 @@ export class DiscordAdapter implements ChatAdapter {
       invitable: false,
       auto_archive_duration: ARCHIVE_AFTER_MINUTES,
     });
-    await this.call('put', Routes.threadMembers(thread.id, user), undefined);
+    // Only members see a private thread (and people with Manage Threads): the customer and each agent
+    // Relevo knows on Discord are added by id, which needs no mention and pings nobody.
+    for (const member of new Set([user, ...this.opts.agents()])) {
+      await this.call('put', Routes.threadMembers(thread.id, member), undefined);
+    }
     const role = this.opts.agentsRole;
     if (role) {
-      // Mentioning a role in a private thread adds its members (the agents) to it, as Discord ticket
-      // bots do; the mention pings only that role and the customer.
+      // The agents' role is told a ticket opened (a mentionable role, or the bot may mention it).
       await this.call('post', Routes.channelMessages(thread.id), {
-        content: `<@${user}> <@&${role}>`,
-        allowed_mentions: { parse: [], users: [user], roles: [role] },
+        content: `<@&${role}>`,
+        allowed_mentions: { parse: [], roles: [role] },
       });
     }
     return { channel, thread: thread.id };

@@ -38,7 +38,7 @@ export const discordEnv = {
     .string()
     .regex(/^[0-9a-fA-F]{64}$/, "expected the application's public key: 64 hex digits (General Information)")
     .optional(),
-  /** Discord: the role whose members Relevo adds to private ticket threads (Server Settings → Roles → Copy Role ID). */
+  /** Discord: the agents' role, mentioned in each new private ticket thread (Server Settings → Roles → Copy Role ID). */
   DISCORD_AGENTS_ROLE: snowflake(
     "the agents' role's id (with Developer Mode on: Server Settings → Roles → … → Copy Role ID)",
   ).optional(),

@@ -58,7 +58,13 @@ export function createDiscord(deps: DiscordDeps) {
     );
     deps.metrics?.rateLimited?.(PLATFORM, info.global ? 'global' : info.scope);
   });
-  const adapter = new DiscordAdapter({ db, rest, log, agentsRole: settings.agentsRole });
+  const adapter = new DiscordAdapter({
+    db,
+    rest,
+    log,
+    agents: () => config.agents.flatMap((a) => (a.identities?.[PLATFORM] ? [a.identities[PLATFORM]] : [])),
+    agentsRole: settings.agentsRole,
+  });
 
   router.register({
     platform: PLATFORM,

@@ -55,6 +55,11 @@ export function discordFlow(database: DatabaseKind): FlowPlatform {
         };
       };
 
+      /** The thread under a message, started by `user` ("Create Thread") unless Relevo or someone did. */
+      const threadOn = (channel: string, message: string, user: string) => {
+        if (!fake.channel(message)) fake.userStartsThread(channel, message, user, 'Discussion');
+      };
+
       /** The words Relevo answered an interaction with: its first reply, or the edit of its deferral. */
       const answerOf = async (p: PendingInteraction) => {
         const first = await fake.waitFor(
@@ -137,14 +142,13 @@ export function discordFlow(database: DatabaseKind): FlowPlatform {
           return { text: told.text, form: modal.title, ...(refused ? { formRefused: true } : {}) };
         },
         async replyUnderCard(card, text) {
-          await fake.waitFor(() => fake.channel(card.id), `the thread under card ${card.id}`, 20_000);
+          threadOn(AGENTS, card.id, ANA);
           return say(ANA, card.id, text);
         },
         maintainers: {
           posts: async (n) => titled(MAINTAINERS, `Escalation: #${n} `),
           async reply(post, text): Promise<Reply> {
-            // Maintainers reply in the thread Relevo started under the escalation post.
-            await fake.waitFor(() => fake.channel(post.id), `the thread under escalation ${post.id}`, 20_000);
+            threadOn(MAINTAINERS, post.id, MIA);
             const said = await say(MIA, post.id, text);
             return { native: said.message, resend: said.resend };
           },

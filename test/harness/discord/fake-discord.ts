@@ -147,6 +147,11 @@ export class FakeDiscord {
     return this.store.createMessage(channelId, userId, { content }, { attachments });
   }
 
+  /** A person's "Create Thread" on a message: a public thread with the message's id (THREAD_CREATE). */
+  userStartsThread(channelId: string, messageId: string, userId: string, name: string): APIThreadChannel {
+    return this.store.threadFromMessage(channelId, messageId, { name }, userId);
+  }
+
   /** THREAD_CREATE (newly_created, type 11, parent_id the forum), then the starter message with the thread's id. */
   forumPost(
     forumId: string,

@@ -293,13 +293,18 @@ export class Store {
   }
 
   /** POST /channels/{id}/messages/{mid}/threads: a public thread whose id is the message's. */
-  threadFromMessage(channelId: string, messageId: string, body: Record<string, any>): APIThreadChannel {
+  threadFromMessage(
+    channelId: string,
+    messageId: string,
+    body: Record<string, any>,
+    ownerId = this.botUser.id,
+  ): APIThreadChannel {
     const parent = this.channel(channelId);
     if (parent.type !== ChannelType.GuildText) throw unknownChannel();
     const message = this.message(channelId, messageId);
     if (this.channels.has(messageId))
       throw new DiscordError(400, 160004, 'A thread has already been created for this message');
-    const thread = this.newThread(messageId, channelId, this.botUser.id, body, ChannelType.PublicThread);
+    const thread = this.newThread(messageId, channelId, ownerId, body, ChannelType.PublicThread);
     (message as APIMessage & { thread?: unknown }).thread = clone(thread);
     this.changes.notify();
     return thread;
