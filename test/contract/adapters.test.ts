@@ -1,5 +1,7 @@
+import { REST } from 'discord.js';
 import pino from 'pino';
 import { inject } from 'vitest';
+import { DiscordAdapter } from '../../adapters/discord/adapter.ts';
 import { ChannelPacer } from '../../adapters/kit/pacer.ts';
 import { MattermostAdapter } from '../../adapters/mattermost/adapter.ts';
 import { mattermostClient } from '../../adapters/mattermost/client.ts';
@@ -9,6 +11,8 @@ import { WebchatAdapter } from '../../adapters/webchat/adapter.ts';
 import { openDatabase } from '../../src/db/index.ts';
 import { LiveBus } from '../../src/http/live-bus.ts';
 import { LiveHub } from '../../src/http/live-hub.ts';
+import { FakeDiscord } from '../harness/discord/fake-discord.ts';
+import { readMessage as readDiscordMessage } from '../harness/discord/read-message.ts';
 import { startFakeMattermost } from '../harness/mattermost/fake-mattermost.ts';
 import { readPost } from '../harness/mattermost/read-post.ts';
 import { MemoryChatAdapter } from '../harness/memory-adapter.ts';
@@ -116,6 +120,39 @@ chatAdapterContract('Mattermost (official Client4 against the fake Mattermost)',
           (p) => p.user_id === fake.botUserId && (target.thread ? p.root_id === target.thread : !p.root_id),
         )
         .map((p) => readPost(p, decode)),
+    close: async () => {
+      await fake.stop();
+      await db.close();
+    },
+  };
+});
+
+chatAdapterContract('Discord (discord.js REST against the fake Discord)', async () => {
+  const db = await openDatabase({ dataDir: 'memory://', pgliteSnapshot: inject('pgliteSnapshot') });
+  const fake = new FakeDiscord();
+  await fake.start();
+  const customer = fake.addUser({ username: 'carla' });
+  const agents = fake.addChannel({ name: 'agents', type: 'text' });
+  // A customer's message with no thread yet: the adapter starts it when it first posts there.
+  const parent = fake.userMessage(agents.id, customer.id, 'help');
+  const adapter = new DiscordAdapter({
+    db: db.prisma,
+    rest: new REST({ api: fake.apiUrl, version: '10' }).setToken(fake.botToken),
+    log: pino({ level: 'silent' }),
+    agents: () => [],
+  });
+  return {
+    adapter,
+    channel: { channel: agents.id },
+    thread: { channel: agents.id, thread: parent.id },
+    read: async (target) => {
+      const where = target.thread ?? target.channel;
+      if (!fake.channel(where)) return [];
+      return fake
+        .messages(where)
+        .filter((m) => m.author.id === fake.botUserId)
+        .map((m) => readDiscordMessage(m));
+    },
     close: async () => {
       await fake.stop();
       await db.close();
