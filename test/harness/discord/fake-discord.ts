@@ -147,6 +147,16 @@ export class FakeDiscord {
     return this.store.createMessage(channelId, userId, { content }, { attachments });
   }
 
+  /** Someone deletes a message (a moderator, its author). */
+  deleteMessage(channelId: string, messageId: string): void {
+    this.store.deleteMessage(channelId, messageId);
+  }
+
+  /** What the bot sent `userId` in direct messages, oldest first. */
+  directMessages(userId: string): APIMessage[] {
+    return [...this.store.dms.values()].filter((d) => d.recipient === userId).flatMap((d) => d.messages);
+  }
+
   /** A person's "Create Thread" on a message: a public thread with the message's id (THREAD_CREATE). */
   userStartsThread(channelId: string, messageId: string, userId: string, name: string): APIThreadChannel {
     return this.store.threadFromMessage(channelId, messageId, { name }, userId);
@@ -195,6 +205,32 @@ export class FakeDiscord {
   /** The endpoint's HTTP answer to a signed interaction, applied as its initial response. */
   respondedOverHttp(interactionId: string, body: InitialResponse): void {
     this.interactions.respondHttp(interactionId, body);
+  }
+
+  /**
+   * Sends an interaction to an Interactions Endpoint URL as Discord does: signed, and its HTTP answer
+   * applied as the initial response (edits with its token wait until then).
+   */
+  async deliverOverHttp(
+    url: string,
+    ...kind: InteractionKind
+  ): Promise<{ id: string; status: number; body: any }> {
+    const payload = this.interactionPayload(...kind);
+    const raw = JSON.stringify(payload);
+    const release = this.interactions.holdWebhooks(payload.token);
+    try {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...this.signInteraction(raw) },
+        body: raw,
+      });
+      const text = await res.text();
+      const body = text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text;
+      if (res.ok) this.respondedOverHttp(payload.id, body);
+      return { id: payload.id, status: res.status, body };
+    } finally {
+      release();
+    }
   }
 
   /** Headers Discord would sign `body` with. */

@@ -153,8 +153,35 @@ export class Interactions {
     this.initial(rec, body);
   }
 
+  /** Tokens whose interaction is being answered over HTTP right now: their webhook calls wait for it. */
+  private readonly overHttp = new Map<string, Promise<void>>();
+
+  /**
+   * An interaction delivered to an HTTP endpoint: until its answer is back, calls with its token wait,
+   * as Discord applies the endpoint's answer before it accepts edits of it. Returns the release.
+   */
+  holdWebhooks(token: string): () => void {
+    let release!: () => void;
+    this.overHttp.set(
+      token,
+      new Promise<void>((r) => {
+        release = r;
+      }),
+    );
+    return () => {
+      this.overHttp.delete(token);
+      release();
+    };
+  }
+
   routes(): Route[] {
     const open = { open: true };
+    const afterHttp =
+      <C extends { params: string[] }>(fn: (c: C) => Answer) =>
+      async (c: C) => {
+        await this.overHttp.get(c.params[1] ?? '');
+        return fn(c);
+      };
     return [
       route(
         'POST',
@@ -165,25 +192,45 @@ export class Interactions {
       route(
         'GET',
         '/webhooks/{app}/{token}/messages/@original',
-        (c) => this.getMessage(c.params, true),
+        afterHttp((c) => this.getMessage(c.params, true)),
         open,
       ),
       route(
         'PATCH',
         '/webhooks/{app}/{token}/messages/@original',
-        (c) => this.edit(c.params, c.body, c.files, true),
+        afterHttp((c) => this.edit(c.params, c.body, c.files, true)),
         open,
       ),
-      route('DELETE', '/webhooks/{app}/{token}/messages/@original', (c) => this.remove(c.params, true), open),
-      route('POST', '/webhooks/{app}/{token}', (c) => this.followUp(c.params, c.body, c.files), open),
-      route('GET', '/webhooks/{app}/{token}/messages/{mid}', (c) => this.getMessage(c.params, false), open),
+      route(
+        'DELETE',
+        '/webhooks/{app}/{token}/messages/@original',
+        afterHttp((c) => this.remove(c.params, true)),
+        open,
+      ),
+      route(
+        'POST',
+        '/webhooks/{app}/{token}',
+        afterHttp((c) => this.followUp(c.params, c.body, c.files)),
+        open,
+      ),
+      route(
+        'GET',
+        '/webhooks/{app}/{token}/messages/{mid}',
+        afterHttp((c) => this.getMessage(c.params, false)),
+        open,
+      ),
       route(
         'PATCH',
         '/webhooks/{app}/{token}/messages/{mid}',
-        (c) => this.edit(c.params, c.body, c.files, false),
+        afterHttp((c) => this.edit(c.params, c.body, c.files, false)),
         open,
       ),
-      route('DELETE', '/webhooks/{app}/{token}/messages/{mid}', (c) => this.remove(c.params, false), open),
+      route(
+        'DELETE',
+        '/webhooks/{app}/{token}/messages/{mid}',
+        afterHttp((c) => this.remove(c.params, false)),
+        open,
+      ),
     ];
   }
 

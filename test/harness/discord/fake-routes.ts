@@ -79,8 +79,10 @@ export function botRoutes(store: Store, attachments: Attachments, gatewayUrl: ()
       200,
       store.listMessages(id!, query),
     ]),
+    route('POST', '/users/@me/channels', ({ body }) => ok(store.openDm(String(body.recipient_id)))),
     route('POST', '/channels/{id}/messages', ({ params: [id], body, files }) => {
       const channelId = id!;
+      if (store.dms.has(channelId)) return [200, store.directMessage(channelId, body)];
       store.channel(channelId);
       const saved = attachments.save(channelId, files, body.attachments);
       return [200, store.createMessage(channelId, bot, body, { attachments: saved })];
@@ -127,15 +129,7 @@ export function botRoutes(store: Store, attachments: Attachments, gatewayUrl: ()
       return [204];
     }),
     route('DELETE', '/channels/{id}/messages/{mid}', ({ params: [id, mid] }) => {
-      const list = store.messages.get(id!) ?? [];
-      const i = list.findIndex((m) => m.id === mid);
-      if (i < 0) {
-        store.channel(id!);
-        throw unknownMessage();
-      }
-      list.splice(i, 1);
-      store.dispatch('MESSAGE_DELETE', { id: mid, channel_id: id, guild_id: store.guildId });
-      store.changes.notify();
+      store.deleteMessage(id!, mid!);
       return [204];
     }),
 

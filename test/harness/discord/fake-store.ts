@@ -230,6 +230,61 @@ export class Store {
   }
 
   /** Where a message may be posted: a text channel or a thread, as Discord allows. */
+  /** A message deleted (by the bot over REST, or by a person): MESSAGE_DELETE. */
+  deleteMessage(channelId: string, messageId: string): void {
+    const list = this.messages.get(channelId) ?? [];
+    const i = list.findIndex((m) => m.id === messageId);
+    if (i < 0) {
+      this.channel(channelId);
+      throw unknownMessage();
+    }
+    list.splice(i, 1);
+    this.dispatch(GatewayDispatchEvents.MessageDelete, {
+      id: messageId,
+      channel_id: channelId,
+      guild_id: this.guildId,
+    });
+    this.changes.notify();
+  }
+
+  /** Direct-message channels the bot opened (POST /users/@me/channels), by channel id → the person. */
+  readonly dms = new Map<string, { recipient: string; messages: APIMessage[] }>();
+
+  /** The bot's DM channel with `userId`, opened once (Discord answers the same channel again). */
+  openDm(userId: string) {
+    const user = this.users.get(userId);
+    if (!user) throw new DiscordError(400, 50033, 'Invalid Recipient(s)');
+    let id = [...this.dms].find(([, d]) => d.recipient === userId)?.[0];
+    if (!id) {
+      id = this.ids.next();
+      this.dms.set(id, { recipient: userId, messages: [] });
+    }
+    return { id, type: ChannelType.DM, last_message_id: null, flags: 0, recipients: [clone(user)] };
+  }
+
+  /** A message the bot sends in a DM: kept for the test; not dispatched (Relevo asks no DM intent). */
+  directMessage(channelId: string, body: Record<string, any>): APIMessage {
+    const dm = this.dms.get(channelId);
+    if (!dm) throw unknownChannel();
+    validateMessageBody(body);
+    const message = makeMessage({
+      id: this.ids.next(),
+      channelId,
+      guildId: undefined as unknown as string,
+      author: clone(this.botUser),
+      content: typeof body.content === 'string' ? body.content : '',
+      now: this.now(),
+      type: MessageType.Default,
+      body,
+      mentions: [],
+      mentionRoles: [],
+    });
+    delete (message as { guild_id?: string }).guild_id;
+    dm.messages.push(message);
+    this.changes.notify();
+    return clone(message);
+  }
+
   private postTarget(channelId: string): StoredChannel {
     const c = this.channel(channelId);
     if (c.type === ChannelType.GuildForum)
