@@ -16,7 +16,6 @@ import {
   FORUM,
   MIA,
   PANEL,
-  STRANGER,
   SUPPORT,
   startDiscordApp,
   startDiscordFake,

@@ -4,7 +4,7 @@
 import { type APIApplicationCommand, ChannelType } from 'discord-api-types/v10';
 import type { Attachments } from './fake-attachments.ts';
 import { type Answer, type Route, route } from './fake-rest.ts';
-import { clone, DiscordError, isThread, unknownMessage, unknownUser } from './fake-shapes.ts';
+import { clone, DiscordError, isThread, unknownUser } from './fake-shapes.ts';
 import type { Store } from './fake-store.ts';
 import { validateCommands } from './fake-validation.ts';
 
