@@ -1,13 +1,11 @@
 // Discord, wired: one REST client (Discord's rate-limit buckets, counted and logged), the chat adapter,
 // the gateway under a lease (one instance holds it; the others stand by to take over), interactions from
 // the gateway or from POST /discord/interactions, and the ticket panels.
-import { createHash } from 'node:crypto';
 import { type APIInteraction, REST, Routes } from 'discord.js';
 import type { FastifyInstance } from 'fastify';
 import type { Metrics } from '../../src/core/ports.ts';
-import { Lease } from '../../src/jobs/lease.ts';
 import type { ModuleContext } from '../../src/modules/module.ts';
-import { SocketLease } from '../kit/socket-lease.ts';
+import { SocketLease, socketLeaseFor } from '../kit/socket-lease.ts';
 import { DiscordAdapter } from './adapter.ts';
 import { DiscordGateway } from './gateway.ts';
 import { registerDiscordRoutes } from './http.ts';
@@ -110,12 +108,7 @@ export function createDiscord(deps: DiscordDeps) {
     retryMs: settings.gatewayRetryMs,
   });
   const lease = new SocketLease({
-    // Named by a hash of the token: the same on every instance, and never the token itself.
-    lease: new Lease(
-      db,
-      `discord-gateway:${createHash('sha256').update(settings.token).digest('hex').slice(0, 16)}`,
-      3 * (deps.socketLeaseMs ?? 10_000),
-    ),
+    lease: socketLeaseFor(db, 'discord-gateway', settings.token, deps.socketLeaseMs),
     connect: async () => {
       await gateway.connect();
       void ensurePanels({ db, rest, config, log });

@@ -3,8 +3,25 @@
 // and each instance would answer Socket Mode's envelopes. The holder renews a lease; when it stops or
 // dies, the lease runs out and a standby instance connects instead (fail-over). Events are stored by
 // their platform key, so even the brief overlap of a take-over processes nothing twice.
+import { createHash } from 'node:crypto';
 import type { Logger } from '../../src/core/ports.ts';
-import type { Lease } from '../../src/jobs/lease.ts';
+import type { Db } from '../../src/db/index.ts';
+import { Lease } from '../../src/jobs/lease.ts';
+
+/** How often the holder renews its lease and a standby asks, by default. */
+const RENEW_MS = 10_000;
+
+/**
+ * The lease a platform's socket is held under, named by `kind` and a hash of what identifies the
+ * connection (a token, a server's address): the same on every instance, known without asking the
+ * platform, and never the secret itself. It lives three renewals, so one missed renewal loses nothing.
+ *
+ * @example socketLeaseFor(db, 'discord-gateway', botToken, renewMs)
+ */
+export function socketLeaseFor(db: Db, kind: string, identity: string, renewMs = RENEW_MS): Lease {
+  const hash = createHash('sha256').update(identity).digest('hex').slice(0, 16);
+  return new Lease(db, `${kind}:${hash}`, 3 * renewMs);
+}
 
 export interface SocketLeaseOptions {
   lease: Lease;
@@ -32,7 +49,7 @@ export class SocketLease {
   async start(): Promise<void> {
     this.stopped = false;
     await this.check(true);
-    const every = this.opts.renewMs ?? 10_000;
+    const every = this.opts.renewMs ?? RENEW_MS;
     this.timer = setInterval(() => {
       this.turn = this.turn.then(() => this.check(false));
     }, every);

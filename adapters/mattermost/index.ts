@@ -1,13 +1,11 @@
 // Mattermost, wired: the REST client and chat adapter, the HTTP routes Mattermost calls, and the bot's
 // WebSocket under a lease (one instance holds it; the others stand by to take over).
-import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { DeliveryFailure } from '../../src/core/chat/failure.ts';
 import type { Metrics } from '../../src/core/ports.ts';
-import { Lease } from '../../src/jobs/lease.ts';
 import type { ModuleContext } from '../../src/modules/module.ts';
 import { sharedSecret } from '../kit/platform-state.ts';
-import { SocketLease } from '../kit/socket-lease.ts';
+import { SocketLease, socketLeaseFor } from '../kit/socket-lease.ts';
 import { MattermostAdapter } from './adapter.ts';
 import { checkChannels } from './channels-check.ts';
 import { mattermostClient, request } from './client.ts';
@@ -83,11 +81,11 @@ export async function createMattermost(deps: MattermostDeps) {
     retryMs: deps.socketRetryMs,
   });
   const lease = new SocketLease({
-    // Named by a hash of the server and the token: the same on every instance, and never the token itself.
-    lease: new Lease(
+    lease: socketLeaseFor(
       db,
-      `mattermost-socket:${createHash('sha256').update(`${settings.url}\n${settings.botToken}`).digest('hex').slice(0, 16)}`,
-      3 * (deps.socketLeaseMs ?? 10_000),
+      'mattermost-socket',
+      `${settings.url}\n${settings.botToken}`,
+      deps.socketLeaseMs,
     ),
     connect: () => socket.connect(),
     disconnect: () => socket.close(),

@@ -1,14 +1,12 @@
 // Slack, wired: the Web API client and chat adapter, the Bolt app (HTTP on Relevo's server, or Socket
 // Mode under a lease so one instance holds the socket) and its listeners (listeners.ts).
-import { createHash } from 'node:crypto';
 import { App } from '@slack/bolt';
 import type { FastifyInstance } from 'fastify';
 import type { InboundHandler } from '../../src/core/inbox.ts';
 import type { IngressGate } from '../../src/core/ingress.ts';
 import type { Metrics } from '../../src/core/ports.ts';
-import { Lease } from '../../src/jobs/lease.ts';
 import type { ModuleContext } from '../../src/modules/module.ts';
-import { SocketLease } from '../kit/socket-lease.ts';
+import { SocketLease, socketLeaseFor } from '../kit/socket-lease.ts';
 import { SlackAdapter, slackClient } from './adapter.ts';
 import { registerListeners } from './listeners.ts';
 import { slackLogger } from './logger.ts';
@@ -70,13 +68,7 @@ export async function createSlack(deps: SlackDeps) {
   // One instance per Slack app holds the Socket Mode connection; the others stand by to take over.
   const socket = socketReceiver
     ? new SocketLease({
-        // Named by a hash of the app-level token: the same for every instance, known without asking
-        // Slack, and never the token itself.
-        lease: new Lease(
-          db,
-          `slack-socket:${tokenHash(settings.appToken ?? '')}`,
-          3 * (deps.socketLeaseMs ?? 10_000),
-        ),
+        lease: socketLeaseFor(db, 'slack-socket', settings.appToken ?? '', deps.socketLeaseMs),
         connect: () => socketReceiver.start(),
         disconnect: () => socketReceiver.stop(),
         log,
@@ -124,5 +116,3 @@ export async function createSlack(deps: SlackDeps) {
     },
   };
 }
-
-const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex').slice(0, 16);
