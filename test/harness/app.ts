@@ -31,6 +31,7 @@ export interface TestApp {
   apiToken: string;
   agentId: string;
   config: FileConfig;
+  /** Stops Relevo and drops its database; a second call waits for the first. */
   stop(): Promise<void>;
 }
 
@@ -77,6 +78,8 @@ export async function startTestApp(
     modules: opts.modules,
   });
   const url = await app.listen();
+  // Idempotent: a test may stop Relevo itself (to watch a platform lose it) before its harness does.
+  let stopping: Promise<void> | undefined;
   return {
     app,
     url,
@@ -84,9 +87,9 @@ export async function startTestApp(
     apiToken: API_TOKEN,
     agentId: 'ana',
     config,
-    stop: async () => {
-      await app.stop();
-      await database.drop();
+    stop: () => {
+      stopping ??= app.stop().then(() => database.drop());
+      return stopping;
     },
   };
 }

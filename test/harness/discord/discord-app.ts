@@ -106,12 +106,6 @@ export async function startDiscordApp(
     );
   }
   const db = t.app.db.prisma;
-  const stopRelevo = t.stop;
-  let stopping: Promise<void> | undefined;
-  t.stop = () => {
-    stopping ??= stopRelevo();
-    return stopping;
-  };
   return {
     t,
     fake,

@@ -114,12 +114,6 @@ export async function startMattermostApp(
       20_000,
     );
   }
-  const stopRelevo = t.stop;
-  let stopping: Promise<void> | undefined;
-  t.stop = () => {
-    stopping ??= stopRelevo();
-    return stopping;
-  };
   return {
     t,
     fake,

@@ -105,13 +105,6 @@ export async function startSlackApp(
     throw err;
   }
   const slack = new SlackClient({ baseUrl: t.url, signingSecret: SIGNING_SECRET, fake });
-  // A test may stop Relevo itself (to watch it leave Slack); stop() then only closes the fakes.
-  const stopRelevo = t.stop;
-  let stopping: Promise<void> | undefined;
-  t.stop = () => {
-    stopping ??= stopRelevo();
-    return stopping;
-  };
   return {
     t,
     fake,
