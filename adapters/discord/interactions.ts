@@ -8,6 +8,7 @@ import {
   type APIChatInputApplicationCommandInteractionData,
   type APIInteraction,
   type APIInteractionResponse,
+  type APIMessageApplicationCommandInteractionData,
   ApplicationCommandType,
   ChannelType,
   ComponentType,
@@ -26,6 +27,7 @@ import { stripControlsDeep } from '../../src/core/text.ts';
 import { opensForm } from '../../src/core/tickets/forms.ts';
 import { chatTexts } from '../../src/i18n/chat.ts';
 import { commandLine } from './application-command.ts';
+import { messageCommand } from './message-commands.ts';
 import { PLATFORM } from './platform.ts';
 import { messageBody, modalOf, readButtonId, readModalId, readModalValues } from './render.ts';
 
@@ -103,6 +105,20 @@ async function translate(deps: InteractionDeps, i: APIInteraction): Promise<Inte
   const channel = parent ?? channelId;
   const thread = parent ? channelId : undefined;
 
+  if (i.type === InteractionType.ApplicationCommand && i.data.type === ApplicationCommandType.Message) {
+    const used = messageCommand(i.data as APIMessageApplicationCommandInteractionData);
+    if (!used) return undefined;
+    // The message is where the command was used: in a thread, or a root message (its own thread).
+    return {
+      kind: 'message_action',
+      platform: PLATFORM,
+      person,
+      action: used.action,
+      channel,
+      thread: thread ?? used.message.id,
+      messageId: used.message.id,
+    };
+  }
   if (i.type === InteractionType.ApplicationCommand && i.data.type === ApplicationCommandType.ChatInput) {
     if (i.data.name !== 'ticket') return undefined;
     const text = commandLine(i.data as APIChatInputApplicationCommandInteractionData);

@@ -1,6 +1,7 @@
 // `relevo discord register`: /ticket installed by Discord's bulk overwrite, on one server or for every server
 // the bot is in. A bulk overwrite is idempotent — running it again after an upgrade brings /ticket up to
-// date — and it replaces whatever else the application had in that scope, which is nothing but /ticket.
+// date — and it replaces whatever else the application had in that scope, which is nothing but /ticket and the
+// message commands (message-commands.ts).
 import {
   REST,
   type RESTPutAPIApplicationCommandsJSONBody,
@@ -9,6 +10,7 @@ import {
 } from 'discord.js';
 import type { CommandDefinition } from '../../commands/command.ts';
 import { applicationCommand } from './application-command.ts';
+import { messageCommandBodies } from './message-commands.ts';
 
 export interface RegisterOptions {
   token: string;
@@ -33,6 +35,9 @@ export async function registerApplicationCommand(
   const route = opts.guildId
     ? Routes.applicationGuildCommands(opts.applicationId, opts.guildId)
     : Routes.applicationCommands(opts.applicationId);
-  const body: RESTPutAPIApplicationCommandsJSONBody = [applicationCommand(opts.commands)];
+  const body: RESTPutAPIApplicationCommandsJSONBody = [
+    applicationCommand(opts.commands),
+    ...messageCommandBodies(),
+  ];
   return (await rest.put(route, { body })) as RESTPutAPIApplicationCommandsResult;
 }

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applicationCommand } from '../../adapters/discord/application-command.ts';
+import { messageCommandBodies } from '../../adapters/discord/message-commands.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const APP = '123456789012345678';
@@ -150,7 +151,9 @@ describe('relevo discord register', () => {
       contentType: 'application/json',
     });
     // Exactly the rendered command, as JSON: one /ticket with the registry's subcommands.
-    expect(request?.body).toEqual(JSON.parse(JSON.stringify([applicationCommand()])));
+    expect(request?.body).toEqual(
+      JSON.parse(JSON.stringify([applicationCommand(), ...messageCommandBodies()])),
+    );
     const [ticket] = (request?.body ?? []) as { name: string; options: { name: string }[] }[];
     expect(ticket?.name).toBe('ticket');
     expect(ticket?.options.map((o) => o.name)).toContain('reply');

@@ -17,6 +17,7 @@ import {
   MIA,
   PANEL,
   SUPPORT,
+  SUPPORT_ON_REQUEST,
   startDiscordApp,
   startDiscordFake,
 } from '../harness/discord/discord-app.ts';
@@ -399,6 +400,64 @@ describe('Discord', () => {
       );
       await d.t.app.settle();
       expect(await db().ticketEvent.count({ where: { ticketNumber: n, body: 'Replayed?' } })).toBe(1);
+    });
+  });
+
+  describe('message commands (right-click a message → Apps)', () => {
+    it('“Create ticket” turns a waiting conversation into a ticket, for agents only', async () => {
+      const m = fake.userMessage(SUPPORT_ON_REQUEST, CUSTOMER, 'Can someone look at invoice 7731?');
+      await d.handled(m.id);
+      expect(await db().conversationLink.findFirst({ where: { thread: m.id } })).toBeNull();
+      const refused = await answer(
+        fake.messageCommand({
+          userId: CUSTOMER,
+          channelId: SUPPORT_ON_REQUEST,
+          name: 'Create ticket',
+          messageId: m.id,
+        }),
+      );
+      expect(refused.text).toMatch(/Only agents/);
+      expect(await db().conversationLink.findFirst({ where: { thread: m.id } })).toBeNull();
+      const made = await answer(
+        fake.messageCommand({
+          userId: ANA,
+          channelId: SUPPORT_ON_REQUEST,
+          name: 'Create ticket',
+          messageId: m.id,
+        }),
+      );
+      const n = (await ticketOf(m.id)).ticketNumber;
+      expect(made.text).toBe(`Ticket #${n} created from the conversation.`);
+    });
+
+    it('“Share with customer” on a message that is no note says so and shares nothing', async () => {
+      const { message } = await opened('Not a note at all');
+      const said = await answer(
+        fake.messageCommand({
+          userId: ANA,
+          channelId: SUPPORT,
+          name: 'Share with customer',
+          messageId: message.id,
+        }),
+      );
+      expect(said.text).toMatch(/not a note/);
+    });
+
+    it('are installed beside /ticket, named in Spanish for Spanish readers', async () => {
+      const { registerApplicationCommand } = await import('../../adapters/discord/register.ts');
+      await registerApplicationCommand({
+        token: fake.botToken,
+        applicationId: fake.applicationId,
+        apiUrl: fake.apiUrl,
+        guildId: fake.guildId,
+      });
+      const installed = fake.commands(fake.guildId);
+      expect(installed.map((c) => [c.type, c.name])).toEqual([
+        [1, 'ticket'],
+        [3, 'Share with customer'],
+        [3, 'Create ticket'],
+      ]);
+      expect(installed[2]?.name_localizations?.['es-ES']).toBe('Crear ticket');
     });
   });
 });

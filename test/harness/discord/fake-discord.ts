@@ -19,6 +19,7 @@ import { Gateway } from './fake-gateway.ts';
 import type {
   ButtonInput,
   InteractionKind,
+  MessageCommandInput,
   ModalInput,
   SelectInput,
   SlashCommandInput,
@@ -179,6 +180,11 @@ export class FakeDiscord {
 
   slashCommand(input: SlashCommandInput): PendingInteraction {
     return this.interactions.create(['slash', input], true);
+  }
+
+  /** A message command on a message (right-click → Apps → `name`). */
+  messageCommand(input: MessageCommandInput): PendingInteraction {
+    return this.interactions.create(['message', input], true);
   }
 
   pressButton(input: ButtonInput): PendingInteraction {

@@ -42,8 +42,17 @@ export interface ModalInput {
   messageId?: string;
 }
 
+/** A message command (right-click a message → Apps → name). */
+export interface MessageCommandInput {
+  userId: string;
+  channelId: string;
+  name: string;
+  messageId: string;
+}
+
 export type InteractionKind =
   | ['slash', SlashCommandInput]
+  | ['message', MessageCommandInput]
   | ['button', ButtonInput]
   | ['select', SelectInput]
   | ['modal', ModalInput];
@@ -68,6 +77,8 @@ export class InteractionPayloads {
     switch (kind[0]) {
       case 'slash':
         return this.slash(kind[1]);
+      case 'message':
+        return this.messageCommand(kind[1]);
       case 'button':
         return this.component(kind[1], { custom_id: kind[1].customId, component_type: ComponentType.Button });
       case 'select':
@@ -104,6 +115,21 @@ export class InteractionPayloads {
       context: 0,
       attachment_size_limit: 10_485_760,
     };
+  }
+
+  /** type 2 with data.type 3: the target message in `resolved.messages`, as Discord sends it. */
+  private messageCommand(input: MessageCommandInput): Record<string, any> {
+    const command = [...this.store.commands.values()]
+      .flat()
+      .find((c) => c.name === input.name && c.type === 3);
+    const message = this.findMessage(input.channelId, input.messageId);
+    return this.base(InteractionType.ApplicationCommand, input.userId, input.channelId, {
+      id: command?.id ?? this.store.ids.next(),
+      name: input.name,
+      type: 3,
+      target_id: message.id,
+      resolved: { messages: { [message.id]: clone(message) } },
+    });
   }
 
   private slash(input: SlashCommandInput): Record<string, any> {

@@ -204,7 +204,9 @@ export function validateCommands(commands: unknown): void {
     return;
   }
   commands.forEach((c: Record<string, any>, i) => {
-    checkName(errors, [i, 'name'], c?.name);
+    // User and message commands (types 2, 3) are named as people read them: 1-32 characters, any case.
+    if ((c?.type ?? 1) === 1) checkName(errors, [i, 'name'], c?.name);
+    else errors.between([i, 'name'], c?.name, 1, 32);
     // Only chat-input commands (type 1, the default) have descriptions.
     if ((c?.type ?? 1) === 1) errors.between([i, 'description'], c?.description, 1, 100);
     checkCommandOptions(errors, [i, 'options'], c?.options);
