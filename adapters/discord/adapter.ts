@@ -11,7 +11,7 @@ import type { Db } from '../../src/db/index.ts';
 import { postOnce } from '../kit/post-once.ts';
 import { DiscordCode, discordCode, discordFailure } from './errors.ts';
 import { PLATFORM } from './platform.ts';
-import { messageBody, threadName } from './render.ts';
+import { messageBodies, messageBody, threadName } from './render.ts';
 
 export function parseRef(ref: MessageRef): { channel: string; message: string } {
   const [channel, message] = ref.split(':');
@@ -46,10 +46,12 @@ export class DiscordAdapter implements ChatAdapter {
 
   async post(target: ChatTarget, message: OutMessage, idempotencyKey?: string): Promise<MessageRef> {
     return postOnce(this.opts.db, PLATFORM, idempotencyKey, async () => {
-      const body = messageBody(message);
+      const [first = messageBody(message), ...more] = messageBodies(message);
       const posted = target.thread
-        ? await this.postInThread(target.channel, target.thread, body)
-        : await this.call<APIMessage>('post', Routes.channelMessages(target.channel), body);
+        ? await this.postInThread(target.channel, target.thread, first)
+        : await this.call<APIMessage>('post', Routes.channelMessages(target.channel), first);
+      // The rest of a long answer follows where the first part went; the ref names the first.
+      for (const body of more) await this.call('post', Routes.channelMessages(posted.channel_id), body);
       return `${posted.channel_id}:${posted.id}`;
     });
   }

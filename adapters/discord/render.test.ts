@@ -4,6 +4,7 @@ import { assignForm, rejectForm } from '../../src/core/tickets/forms.ts';
 import {
   buttonId,
   DISCORD_LIMITS,
+  messageBodies,
   messageBody,
   modalOf,
   readButtonId,
@@ -67,6 +68,17 @@ describe('Discord messages', () => {
 
   it('names the author of an agent’s reply in bold before the words', () => {
     expect(messageBody({ text: 'On it', author: 'Ana' }).content).toBe('**Ana**\nOn it');
+  });
+
+  it('sends a long plain answer whole, in several messages cut at line ends', () => {
+    const para = (n: number) => `${String(n).padStart(3, '0')} ${'word '.repeat(60)}`.trim();
+    const text = Array.from({ length: 30 }, (_, i) => para(i)).join('\n');
+    const bodies = messageBodies({ text, author: 'Ana' });
+    expect(bodies.length).toBeGreaterThan(1);
+    for (const b of bodies) expect(b.content?.length).toBeLessThanOrEqual(DISCORD_LIMITS.content);
+    expect(bodies.map((b) => b.content).join('\n')).toBe(`**Ana**\n${text}`);
+    // A card is one message, its text cut.
+    expect(messageBodies({ ...card, text: 'x'.repeat(5000) })).toHaveLength(1);
   });
 
   it('refuses more buttons than a message holds rather than dropping some', () => {

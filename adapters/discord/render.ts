@@ -90,6 +90,37 @@ export function readModalId(customId: string): ComponentRef | undefined {
   return readButtonId(customId.slice(FORM.length + SEP.length));
 }
 
+/**
+ * A plain message (no title, fields, footer or buttons) longer than Discord's 2,000 characters as several
+ * messages, cut at line ends where possible: an agent's long answer reaches the customer whole. Anything
+ * else is one message (its text cut to fit): a card or a form's answer.
+ */
+export function messageBodies(m: OutMessage): DiscordMessageBody[] {
+  const plain = !m.title && !m.fields?.length && !m.buttons?.length && !m.context;
+  const text = [m.author ? `**${m.author}**` : undefined, m.text].filter(Boolean).join('\n');
+  if (!plain || text.length <= DISCORD_LIMITS.content) return [messageBody(m)];
+  return chunks(text, DISCORD_LIMITS.content).map((content) => ({
+    content,
+    allowed_mentions: { parse: [] },
+  }));
+}
+
+function chunks(text: string, max: number): string[] {
+  const out: string[] = [];
+  let rest = text;
+  while (rest.length > max) {
+    let cut = rest.lastIndexOf('\n', max);
+    if (cut < max / 2) cut = rest.lastIndexOf(' ', max);
+    if (cut < max / 2) cut = max;
+    // Never half an emoji (a surrogate pair).
+    if (/[\uD800-\uDBFF]/.test(rest.charAt(cut - 1))) cut -= 1;
+    out.push(rest.slice(0, cut));
+    rest = rest.slice(cut).replace(/^[\n ]/, '');
+  }
+  if (rest) out.push(rest);
+  return out;
+}
+
 /** An OutMessage as the body of POST /channels/{id}/messages (and of interaction answers). */
 export function messageBody(m: OutMessage): DiscordMessageBody {
   const text = [m.author ? `**${m.author}**` : undefined, m.text].filter(Boolean).join('\n');
