@@ -20,7 +20,7 @@ import {
 import { storeChatEvent } from '../../src/core/chat/inbox.ts';
 import type { Logger, Notifier } from '../../src/core/ports.ts';
 import type { Db } from '../../src/db/index.ts';
-import { advanceCursor, readState } from '../kit/platform-state.ts';
+import { advanceCursor, readState, writeState } from '../kit/platform-state.ts';
 import { GATEWAY_INTENTS } from './invite.ts';
 import { PLATFORM } from './platform.ts';
 import { messageEvent, type Placement, placementOf, reactionEvent } from './translate.ts';
@@ -40,6 +40,8 @@ export interface GatewayDeps {
 }
 
 const CURSOR = `${PLATFORM}:cursor`;
+/** When Relevo's first session opened (ms): a catch-up never reaches back before it. */
+const SINCE = `${PLATFORM}:since`;
 /** A catch-up starts this long before the last message stored: clocks and arrival order differ a little. */
 const OVERLAP_MS = 2 * 60_000;
 /** Messages a catch-up stores between two turns of the event loop, so acks are not held up. */
@@ -193,12 +195,23 @@ export class DiscordGateway {
   /**
    * Messages posted while no session was open (Relevo down, a session Discord would not resume): those
    * after the last one stored, in each served channel and each active thread under one, oldest first.
-   * Nothing before Relevo's first message is fetched: an old message would open a ticket for the past.
+   * Nothing from before Relevo's first session is fetched: an old message would open a ticket for the past.
    */
   private async catchUp(): Promise<void> {
-    const since = await readState(this.deps.db, CURSOR);
-    if (!since || !this.client) return;
-    const from = SnowflakeUtil.generate({ timestamp: Number(since) - OVERLAP_MS }).toString();
+    const cursor = await readState(this.deps.db, CURSOR);
+    let since = await readState(this.deps.db, SINCE);
+    if (!since) {
+      // The first session ever, unless a cursor says otherwise (kept by a Relevo that did not mark it).
+      since = String(cursor ? Number(cursor) - OVERLAP_MS : Date.now());
+      await writeState(this.deps.db, SINCE, since);
+      if (!cursor) return;
+    }
+    if (!this.client) return;
+    // Without a cursor (no message stored yet) everything since the first session is fetched. The overlap
+    // re-reads messages already stored (their keys make them count once) but stops at the first session:
+    // else the minutes before it would be fetched too.
+    const start = Math.max(cursor ? Number(cursor) - OVERLAP_MS : 0, Number(since));
+    const from = SnowflakeUtil.generate({ timestamp: start }).toString();
     const channels = new Set(this.deps.channels());
     for (const guild of this.client.guilds.cache.keys()) {
       const active = (await this.deps.rest.get(Routes.guildActiveThreads(guild))) as APIThreadList;

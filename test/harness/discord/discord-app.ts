@@ -1,6 +1,7 @@
 // A Relevo wired to a fake Discord: the bot's token, the application's id and the fake's REST address in
 // its environment (discord.js reads the gateway's address from GET /gateway/bot), and the people,
 // channels and roles of the tests.
+import type { Logger } from 'pino';
 import { chatPlatformYaml } from '../../fixtures/config.ts';
 import { startTestApp, type TestApp } from '../app.ts';
 import type { DatabaseKind, TestDatabase } from '../databases.ts';
@@ -71,6 +72,8 @@ export interface DiscordAppOptions {
   fake?: FakeDiscord;
   /** Wait for the gateway before returning (default); false when Discord is out of reach on purpose. */
   waitForGateway?: boolean;
+  /** Where Relevo logs (test/harness/logs.ts keeps the lines for a test that reads them). */
+  logger?: Logger;
 }
 
 export async function startDiscordApp(
@@ -85,6 +88,7 @@ export async function startDiscordApp(
       database,
       sameDatabaseAs: opts.sameDatabaseAs?.t,
       config: opts.config ?? discordConfigYaml,
+      logger: opts.logger,
       env: {
         DISCORD_BOT_TOKEN: fake.botToken,
         DISCORD_APPLICATION_ID: fake.applicationId,
