@@ -11,6 +11,7 @@ import {
   type APIThreadList,
   Client,
   GatewayDispatchEvents,
+  GatewayIntentBits,
   type GatewayMessageCreateDispatchData,
   type GatewayMessageReactionAddDispatchData,
   type REST,
@@ -52,6 +53,10 @@ export class DiscordGateway {
   private up = false;
   private closed = true;
   private failures = 0;
+  /** The intents asked for: all Relevo uses, until Discord refuses Message Content (see withoutContent). */
+  private intents = GATEWAY_INTENTS;
+  /** The close code of the last session Discord ended for good. */
+  private lastClose?: number;
   private retry?: NodeJS.Timeout;
   private turn: Promise<void> = Promise.resolve();
   private warnedEmpty = false;
@@ -97,7 +102,7 @@ export class DiscordGateway {
 
   private async login(first: boolean): Promise<void> {
     if (this.closed) return;
-    const client = new Client({ intents: GATEWAY_INTENTS });
+    const client = new Client({ intents: this.intents });
     // One REST client for everything, so Discord's buckets are counted once.
     client.rest = this.deps.rest;
     this.listen(client);
@@ -108,6 +113,7 @@ export class DiscordGateway {
     } catch (err) {
       this.client = undefined;
       await client.destroy().catch(() => undefined);
+      if (this.withoutContent()) return this.login(first);
       if ((err as { code?: string }).code === 'TokenInvalid') {
         const refused = new Error(
           'Discord refused DISCORD_BOT_TOKEN: copy the bot’s token again (Developer Portal → Bot → Reset Token) and restart Relevo.',
@@ -147,15 +153,51 @@ export class DiscordGateway {
       this.up = true;
       log.info('Discord gateway: session resumed');
     });
+    // discord.js reports a disconnection only when Discord closed for good (it resumes the others itself):
+    // say what to fix, and try again now and then, so the fix in the Developer Portal needs no restart.
     client.on('shardDisconnect', (event) => {
       this.up = false;
-      log.warn({ code: event.code }, 'Discord gateway: disconnected');
+      this.lastClose = event.code;
+      log.error({ code: event.code }, `Discord closed the gateway: ${closeAdvice(event.code)}`);
+      // A login in progress handles it (login's catch); a running session is replaced.
+      if (this.client === client && client.isReady())
+        this.relogin(client, this.withoutContent() ? 0 : undefined);
     });
     client.on('shardReconnecting', () => {
       this.up = false;
       log.info('Discord gateway: reconnecting');
     });
     client.on('error', (err) => log.error({ err }, 'Discord gateway error'));
+  }
+
+  /**
+   * Discord refused the Message Content intent (4014: not switched on in the Developer Portal): Relevo
+   * connects without it, so commands, buttons, the ticket panel and its forms keep working; customers'
+   * plain messages arrive empty and cannot become tickets (said once more when one arrives). True when
+   * it just dropped the intent, so the caller logs in again at once.
+   */
+  private withoutContent(): boolean {
+    if (this.lastClose !== 4014 || !(this.intents & GatewayIntentBits.MessageContent)) return false;
+    this.intents &= ~GatewayIntentBits.MessageContent;
+    this.lastClose = undefined;
+    this.deps.log.error(
+      'Discord refused the Message Content intent: Relevo connects without it (commands, buttons and the ticket panel work; messages in support channels cannot become tickets). Switch it on (Developer Portal → Bot → Privileged Gateway Intents) and restart Relevo.',
+    );
+    return true;
+  }
+
+  /** Logs in again with a new client after `wait` (the longest retry wait), unless closed meanwhile. */
+  private relogin(old: Client, wait = this.deps.retryMs * 10): void {
+    clearTimeout(this.retry);
+    this.retry = setTimeout(() => {
+      if (this.closed || this.client !== old) return;
+      this.client = undefined;
+      void old
+        .destroy()
+        .catch(() => undefined)
+        .then(() => this.login(false));
+    }, wait);
+    this.retry.unref();
   }
 
   private inTurn(what: string, fn: () => Promise<void>): void {
@@ -214,7 +256,11 @@ export class DiscordGateway {
     const from = SnowflakeUtil.generate({ timestamp: start }).toString();
     const channels = new Set(this.deps.channels());
     for (const guild of this.client.guilds.cache.keys()) {
-      const active = (await this.deps.rest.get(Routes.guildActiveThreads(guild))) as APIThreadList;
+      // Without the thread list the served channels are still caught up (their threads at the next one).
+      const active = (await this.deps.rest.get(Routes.guildActiveThreads(guild)).catch((err: unknown) => {
+        this.deps.log.warn({ err, guild }, 'Discord catch-up: active threads not readable');
+        return { threads: [] };
+      })) as APIThreadList;
       for (const t of active.threads) {
         const parent = (t as { parent_id?: string | null }).parent_id;
         if (parent && channels.has(parent)) {
@@ -244,5 +290,19 @@ export class DiscordGateway {
       }
     }
     if (stored) this.deps.log.info({ stored }, 'Discord catch-up: messages from while no session was open');
+  }
+}
+
+/** What to do about a gateway close discord.js will not recover from (Discord's close codes). */
+function closeAdvice(code: number): string {
+  switch (code) {
+    case 4004:
+      return 'DISCORD_BOT_TOKEN was refused (reset in the Developer Portal?): set the current token and restart Relevo';
+    case 4014:
+      return 'the Message Content intent is not switched on: Developer Portal → Bot → Privileged Gateway Intents → Message Content';
+    case 4013:
+      return 'Discord refused the intents Relevo asks for; report it with the log around it';
+    default:
+      return `code ${code}; Relevo tries again in a while`;
   }
 }

@@ -337,3 +337,28 @@ describe('Discord with several instances on one PostgreSQL', () => {
     expect(fake.identifies()).toBe(2);
   }, 120_000);
 });
+
+describe('Discord without the Message Content intent', () => {
+  it('connects without it, says what to switch on, and interactions keep working', async () => {
+    const fake = await startDiscordFake();
+    fake.grantMessageContent(false);
+    const log = capturingLogger();
+    const d = await startDiscordApp('pglite', { fake, logger: log.logger });
+    try {
+      // Connected (startDiscordApp waited for it) with the intent left out of IDENTIFY.
+      expect((fake.intents() ?? 0) & (1 << 15)).toBe(0);
+      expect(logged(log.lines, 'refused the Message Content intent')).toHaveLength(1);
+      const p = fake.slashCommand({
+        userId: ANA,
+        channelId: SUPPORT,
+        name: 'ticket',
+        subcommand: 'list',
+        options: {},
+      });
+      expect(await p.response()).toEqual({ type: 5, data: { flags: 64 } });
+    } finally {
+      await d.stop();
+      await fake.stop();
+    }
+  }, 40_000);
+});

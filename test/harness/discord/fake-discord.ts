@@ -275,6 +275,14 @@ export class FakeDiscord {
    * Discord unreachable: REST connections are reset, gateway upgrades get 503 and open sockets die.
    * Sessions keep buffering; the client gets the events on RESUME after `goOnline`.
    */
+  /**
+   * The application's privileged intents as switched in the Developer Portal: `false` withholds Message
+   * Content (IDENTIFY asking for it is closed with 4014 Disallowed intents), `true` grants it again.
+   */
+  grantMessageContent(granted: boolean): void {
+    this.gateway.withheldIntents = granted ? 0 : 1 << 15;
+  }
+
   goOffline(): void {
     this.rest.offline = true;
     this.gateway.offline = true;

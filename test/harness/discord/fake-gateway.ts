@@ -46,6 +46,8 @@ export class Gateway {
   offline = false;
   /** What the last IDENTIFY asked for. */
   lastIntents: number | undefined;
+  /** Privileged intents the application was not granted in the Developer Portal (asking closes 4014). */
+  withheldIntents = 0;
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly sessions = new Map<string, Session>();
   private readonly sockets = new Set<WebSocket>();
@@ -144,6 +146,10 @@ export class Gateway {
     }
     if (d.token !== this.store.botToken && d.token !== `Bot ${this.store.botToken}`) {
       this.close(ws, GatewayCloseCodes.AuthenticationFailed);
+      return;
+    }
+    if ((d.intents ?? 0) & this.withheldIntents) {
+      this.close(ws, GatewayCloseCodes.DisallowedIntents);
       return;
     }
     this.identifies++;
