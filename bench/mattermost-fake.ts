@@ -10,6 +10,8 @@ import {
   startFakeMattermost,
   type UserInput,
 } from '../test/harness/mattermost/fake-mattermost.ts';
+import { serveParent } from './lib/child.ts';
+import { sleep } from './lib/wait.ts';
 
 export type FakeRequest =
   | { type: 'start'; id: number; users: UserInput[]; channels: ChannelInput[] }
@@ -70,7 +72,6 @@ export interface Connects {
 }
 
 let fake: FakeMattermost | undefined;
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 async function postRun(run: PostRun): Promise<PostRunResult> {
   const f = fake!;
@@ -189,10 +190,4 @@ async function handle(req: FakeRequest): Promise<unknown> {
   }
 }
 
-process.on('message', (req: FakeRequest) => {
-  handle(req).then(
-    (value) => process.send?.({ id: req.id, value }),
-    (err: unknown) => process.send?.({ id: req.id, error: String((err as Error)?.stack ?? err) }),
-  );
-});
-process.send?.({ ready: true });
+serveParent(handle, { stack: true });

@@ -6,6 +6,8 @@
 // the schedule can be trusted.
 // The requests come prepared by the fake Mattermost (bench/mattermost-fake.ts): the bytes and headers
 // Mattermost sends; only the address changes (Relevo's, or the bare handler's, for the public one).
+import { serveParent } from './lib/child.ts';
+import { sleep } from './lib/wait.ts';
 import type { WireRequest } from './mattermost-fake.ts';
 
 export interface LoadRun {
@@ -37,8 +39,6 @@ export interface LoadResult {
   refusals: string[];
   elapsedMs: number;
 }
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 async function run(msg: LoadRun): Promise<LoadResult> {
   const samples: Sample[] = [];
@@ -85,10 +85,4 @@ async function run(msg: LoadRun): Promise<LoadResult> {
   return { samples, errors, refusals, elapsedMs: performance.now() - t0 };
 }
 
-process.on('message', (msg: LoadRun) => {
-  run(msg).then(
-    (value) => process.send?.({ id: msg.id, value }),
-    (err: unknown) => process.send?.({ id: msg.id, error: String(err) }),
-  );
-});
-process.send?.({ ready: true });
+serveParent(run);

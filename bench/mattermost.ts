@@ -19,23 +19,33 @@
 // `memory`: in-memory PGlite; `postgres`: a throw-away database on BENCH_MM_PG_URL, default
 // postgres://postgres@127.0.0.1:5432/test), BENCH_MM_ONLY (`acks` or `reconnect`: run that part alone).
 // Run it alone: it measures milliseconds on a 2-core machine, and prints how much CPU others took meanwhile.
-import { type ChildProcess, fork } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os, { tmpdir } from 'node:os';
-import path from 'node:path';
-import { monitorEventLoopDelay, performance as nodePerformance } from 'node:perf_hooks';
 import Fastify from 'fastify';
-import pg from 'pg';
 import pino from 'pino';
 import { type App, createApp } from '../src/app.ts';
 import { parseEnv } from '../src/config/env.ts';
 import { parseConfigFile } from '../src/config/file.ts';
 import { testConfigYaml } from '../test/fixtures/config.ts';
 import type { MmPost } from '../test/harness/mattermost/fake-mattermost.ts';
+import { Child } from './lib/child.ts';
+import { openDatabaseEnv } from './lib/database.ts';
+import {
+  environmentLine,
+  loadavg,
+  type Measured,
+  measure,
+  ms,
+  pct,
+  printTable as printRows,
+  ratio,
+  secs,
+  statusCounts,
+} from './lib/stats.ts';
+import { reach as reachOr, until } from './lib/wait.ts';
 import type { Connects, FakeInfo, PostRun, PostRunResult, WireRequest } from './mattermost-fake.ts';
 import type { LoadResult, LoadRun, Sample } from './mattermost-load.ts';
+
+/** Polls a count until it reaches the target: when (Date.now), or undefined once it stalled STALL_MS. */
+const reach = (count: () => Promise<number>, target: number) => reachOr(count, target, STALL_MS);
 
 const num = (name: string, fallback: number) => {
   const v = Number(process.env[name] ?? fallback);
@@ -89,30 +99,6 @@ ${POST_CHANNELS.map((id) => `  - { platform: mattermost, id: ${id}, kind: suppor
 
 // ---- figures --------------------------------------------------------------------------------------
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? Number.NaN;
-};
-const ms = (n: number) => `${n.toFixed(2)} ms`;
-const secs = (n: number) => `${(n / 1000).toFixed(1)} s`;
-const col = (s: string, w: number) => s.padStart(w);
-const ratio = (a: number, b: number) => `${(a / b).toFixed(1)}×`;
-const loadavg = () =>
-  os
-    .loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' / ');
-
-interface Measured {
-  /** The server process meanwhile: event-loop utilisation and CPU time / wall time. */
-  elu: number;
-  cpu: number;
-  /** CPU used meanwhile by processes other than this benchmark's three, in cores. */
-  others?: number;
-  /** The server's event-loop delay meanwhile (ms): p99 and max — how long it went without reading sockets. */
-  stall: { p99: number; max: number };
-}
-
 interface Series extends Measured {
   label: string;
   samples: Sample[];
@@ -120,195 +106,20 @@ interface Series extends Measured {
   refusals: string[];
 }
 
-/** Machine-wide and per-process CPU ticks from /proc (Linux), to see how much else ran meanwhile. */
-function cpuTicks(pids: number[]): { total: number; busy: number; own: number } | undefined {
-  try {
-    const fields = readFileSync('/proc/stat', 'utf8')
-      .split('\n')[0]!
-      .trim()
-      .split(/\s+/)
-      .slice(1)
-      .map(Number);
-    const total = fields.reduce((a, b) => a + b, 0);
-    const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
-    let own = 0;
-    for (const pid of pids) {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const after = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      own += Number(after[11]) + Number(after[12]);
-    }
-    return { total, busy: total - idle, own };
-  } catch {
-    return undefined;
-  }
-}
-const othersCores = (a?: ReturnType<typeof cpuTicks>, b?: ReturnType<typeof cpuTicks>) =>
-  a && b && b.total > a.total
-    ? Math.max(0, ((b.busy - a.busy - (b.own - a.own)) / (b.total - a.total)) * os.availableParallelism())
-    : undefined;
-
-/** Runs `work` while watching this process (the server: Relevo, or the bare handler) and the machine. */
-async function measure<T>(pids: number[], work: () => Promise<T>): Promise<T & Measured> {
-  const ticks0 = cpuTicks(pids);
-  const delay = monitorEventLoopDelay({ resolution: 1 });
-  delay.enable();
-  const elu0 = nodePerformance.eventLoopUtilization();
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  const r = await work();
-  const cpu = process.cpuUsage(cpu0);
-  delay.disable();
-  return {
-    ...r,
-    elu: nodePerformance.eventLoopUtilization(elu0).utilization,
-    cpu: (cpu.user + cpu.system) / 1000 / (performance.now() - t0),
-    others: othersCores(ticks0, cpuTicks(pids)),
-    stall: { p99: delay.percentile(99) / 1e6, max: delay.max / 1e6 },
-  };
-}
-
 const statusSummary = (r: Series) => {
-  const counts = new Map<number, number>();
-  for (const x of r.samples) counts.set(x.status, (counts.get(x.status) ?? 0) + 1);
-  const parts = [...counts].sort(([a], [b]) => a - b).map(([st, c]) => `${c}×${st}`);
+  const parts = statusCounts(r.samples.map((x) => x.status));
   if (r.errors.length) parts.push(`${r.errors.length} failed (${r.errors[0]})`);
   return parts.join(' ');
 };
 
 function printTable(rows: Series[]) {
-  const pc = (x?: number) => (x === undefined ? '' : `${(x * 100).toFixed(0)}%`);
-  console.log(
-    `  ${'series'.padEnd(30)}${col('median', 11)}${col('p90', 11)}${col('p99', 11)}${col('max', 11)}${col('loop', 6)}${col('CPU', 6)}${col('others', 8)}${col('stall p99/max', 16)}   responses`,
-  );
-  for (const r of rows) {
-    const lat = r.samples.map((x) => x.latency);
-    console.log(
-      `  ${r.label.padEnd(30)}${col(ms(pct(lat, 50)), 11)}${col(ms(pct(lat, 90)), 11)}${col(ms(pct(lat, 99)), 11)}${col(ms(Math.max(...lat)), 11)}${col(pc(r.elu), 6)}${col(pc(r.cpu), 6)}${col(r.others === undefined ? '' : r.others.toFixed(2), 8)}${col(`${r.stall.p99.toFixed(0)}/${r.stall.max.toFixed(0)} ms`, 16)}   ${statusSummary(r)}`,
-    );
-    for (const refusal of r.refusals) console.log(`      e.g. ${refusal}`);
-  }
-}
-
-// ---- child processes (load generator, fake Mattermost) -------------------------------------------
-
-/** A forked TypeScript module answering `{ id, value | error }` to each `{ id, ... }` request. */
-class Child {
-  private readonly child: ChildProcess;
-  private next = 1;
-  private readonly waiting = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void }>();
-  readonly ready: Promise<void>;
-  get pid(): number {
-    return this.child.pid ?? 0;
-  }
-
-  constructor(file: string) {
-    this.child = fork(new URL(file, import.meta.url), [], {
-      execArgv: ['--import', 'tsx'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    this.ready = new Promise((resolve) => {
-      this.child.on('message', (m: { ready?: boolean; id?: number; value?: unknown; error?: string }) => {
-        if (m.ready) return resolve();
-        const w = this.waiting.get(m.id ?? -1);
-        if (!w) return;
-        this.waiting.delete(m.id!);
-        if (m.error) w.reject(new Error(m.error));
-        else w.resolve(m.value);
-      });
-    });
-  }
-
-  call<T>(msg: Record<string, unknown>): Promise<T> {
-    const id = this.next++;
-    return new Promise<T>((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      this.child.send({ ...msg, id });
-    });
-  }
-
-  async close(last?: Record<string, unknown>) {
-    const exited = new Promise((r) => this.child.once('exit', r));
-    if (last) await this.call(last);
-    else this.child.disconnect();
-    await exited;
-  }
-}
-
-// ---- helpers --------------------------------------------------------------------------------------
-
-/** Polls `check` every `everyMs` until true; the time it took (ms). */
-async function until(check: () => Promise<boolean>, timeoutMs: number, everyMs = 50): Promise<number> {
-  const t0 = performance.now();
-  while (!(await check())) {
-    if (performance.now() - t0 > timeoutMs) throw new Error(`gave up waiting after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-  return performance.now() - t0;
+  printRows(rows.map((r) => ({ ...r, latencies: r.samples.map((x) => x.latency), note: statusSummary(r) })));
+  for (const r of rows)
+    for (const refusal of r.refusals) console.log(`      e.g. ${r.label.trim()}: ${refusal}`);
 }
 
 /** How long a count may stay the same before the reconnect run stops waiting for the rest. */
 const STALL_MS = 60_000;
-
-/**
- * Polls `count` until it reaches `target`: when it did (Date.now), or undefined once it has not grown
- * for STALL_MS (what is missing is not coming).
- */
-async function reach(
-  count: () => Promise<number>,
-  target: number,
-  everyMs = 100,
-): Promise<number | undefined> {
-  let last = Number.NEGATIVE_INFINITY;
-  let grewAt = Date.now();
-  for (;;) {
-    const n = await count();
-    if (n >= target) return Date.now();
-    if (n > last) {
-      last = n;
-      grewAt = Date.now();
-    } else if (Date.now() - grewAt > STALL_MS) {
-      return undefined;
-    }
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
-
-async function openDatabaseEnv(): Promise<{
-  env: Record<string, string>;
-  description: string;
-  drop(): Promise<void>;
-}> {
-  if (DB === 'memory') {
-    return { env: { RELEVO_DATA_DIR: 'memory://' }, description: 'PGlite, in memory', drop: async () => {} };
-  }
-  if (DB === 'postgres') {
-    const name = `relevo_bench_${randomBytes(5).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: PG_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE "${name}"`);
-    await admin.end();
-    const url = new URL(PG_URL);
-    url.pathname = `/${name}`;
-    const safe = new URL(url);
-    safe.password = '';
-    return {
-      env: { DATABASE_URL: url.toString(), RELEVO_DATA_DIR: 'memory://' },
-      description: `PostgreSQL, throw-away database ${safe.host}${safe.pathname}`,
-      drop: async () => {
-        const c = new pg.Client({ connectionString: PG_URL });
-        await c.connect();
-        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-        await c.end();
-      },
-    };
-  }
-  const dir = await mkdtemp(path.join(tmpdir(), 'relevo-bench-mattermost-'));
-  return {
-    env: { RELEVO_DATA_DIR: dir },
-    description: 'PGlite in a new temp data directory (as `relevo start` runs it)',
-    drop: () => rm(dir, { recursive: true, force: true }),
-  };
-}
 
 const outboxPending = (app: App) =>
   app.db.prisma.outboxItem.count({ where: { status: 'pending', platform: 'mattermost' } });
@@ -317,14 +128,11 @@ const inboxPending = (app: App) => app.db.prisma.inboundEvent.count({ where: { p
 // ---- the run --------------------------------------------------------------------------------------
 
 async function main() {
-  const cpus = os.cpus();
   console.log('Relevo Mattermost benchmark');
-  console.log(
-    `environment: node ${process.version}, ${os.availableParallelism()} CPUs (${cpus[0]?.model.trim() ?? '?'}), ${os.platform()} ${os.release()}; load average ${loadavg()}`,
-  );
+  console.log(environmentLine());
 
-  const fakeProcess = new Child('./mattermost-fake.ts');
-  const gen = new Child('./mattermost-load.ts');
+  const fakeProcess = new Child(new URL('./mattermost-fake.ts', import.meta.url));
+  const gen = new Child(new URL('./mattermost-load.ts', import.meta.url));
   await Promise.all([fakeProcess.ready, gen.ready]);
   const pids = [process.pid, gen.pid, fakeProcess.pid];
   const fake = await fakeProcess.call<FakeInfo>({
@@ -355,7 +163,7 @@ async function main() {
   bare.post('/mattermost/actions', async (_req, reply) => reply.code(200).send({}));
   const bareUrl = await bare.listen({ port: 0, host: '127.0.0.1' });
 
-  const database = await openDatabaseEnv();
+  const database = await openDatabaseEnv(DB, PG_URL, 'mattermost');
   const t0 = performance.now();
   const env = parseEnv({
     ...database.env,

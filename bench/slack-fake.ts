@@ -1,6 +1,7 @@
 // The fake Slack Web API for bench/slack.ts, in its own process (forked with `--import tsx`): the real
 // Slack is another machine, so its work must not be counted against the process under test.
 import { type FakeSlack, type FakeSlackOptions, startFakeSlack } from '../test/harness/slack/fake-web-api.ts';
+import { serveParent } from './lib/child.ts';
 
 export type FakeRequest =
   | { type: 'start'; id: number; options: FakeSlackOptions }
@@ -56,10 +57,4 @@ async function handle(req: FakeRequest): Promise<unknown> {
   }
 }
 
-process.on('message', (req: FakeRequest) => {
-  handle(req).then(
-    (value) => process.send?.({ id: req.id, value }),
-    (err: unknown) => process.send?.({ id: req.id, error: String(err) }),
-  );
-});
-process.send?.({ ready: true });
+serveParent(handle);

@@ -4,6 +4,8 @@
 // latency. Latency is measured from the scheduled send time (no coordinated omission); how late the
 // generator itself was (its lag) is reported so the schedule can be trusted.
 import { type PreparedRequest, SlackClient } from '../test/harness/slack/signed-requests.ts';
+import { serveParent } from './lib/child.ts';
+import { sleep } from './lib/wait.ts';
 
 export interface LoadRun {
   type: 'run';
@@ -59,8 +61,6 @@ export interface LoadResult {
   errors: string[];
   elapsedMs: number;
 }
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 interface Planned {
   at: number;
@@ -145,10 +145,4 @@ async function run(msg: LoadRun | DedupeRun): Promise<LoadResult> {
   return fire(client, plan, msg.timeoutMs);
 }
 
-process.on('message', (msg: LoadRun | DedupeRun) => {
-  run(msg).then(
-    (value) => process.send?.({ id: msg.id, value }),
-    (err: unknown) => process.send?.({ id: msg.id, error: String(err) }),
-  );
-});
-process.send?.({ ready: true });
+serveParent(run);

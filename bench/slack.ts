@@ -9,21 +9,26 @@
 // PGlite; `postgres`: a throw-away database on BENCH_SLACK_PG_URL, default postgres://postgres@127.0.0.1:5432/test),
 // BENCH_SLACK_EXPERIMENT=ack-priority (a what-if for a proposed fix; see ackPriority below).
 // Run it alone: it measures milliseconds on a 2-core machine, and prints how much CPU others took meanwhile.
-import { type ChildProcess, fork } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import os, { tmpdir } from 'node:os';
-import path from 'node:path';
-import { monitorEventLoopDelay, performance as nodePerformance } from 'node:perf_hooks';
 import { App as BoltApp, HTTPReceiver, LogLevel } from '@slack/bolt';
-import pg from 'pg';
 import pino from 'pino';
 import { type App, createApp } from '../src/app.ts';
 import { parseEnv } from '../src/config/env.ts';
 import { parseConfigFile } from '../src/config/file.ts';
 import { testConfigYaml } from '../test/fixtures/config.ts';
+import { Child } from './lib/child.ts';
+import { openDatabaseEnv } from './lib/database.ts';
+import {
+  environmentLine,
+  loadavg,
+  measure,
+  ms,
+  pct,
+  printTable as printRows,
+  ratio,
+  statusCounts,
+} from './lib/stats.ts';
+import { until } from './lib/wait.ts';
 import type { FakeInfo, PostCounts } from './slack-fake.ts';
 import type { DedupeRun, LoadResult, LoadRun, Sample } from './slack-load.ts';
 
@@ -71,19 +76,6 @@ ${[...LATENCY_CHANNELS, ...DEDUPE_CHANNELS]
 
 // ---- figures --------------------------------------------------------------------------------------
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? Number.NaN;
-};
-const ms = (n: number) => `${n.toFixed(2)} ms`;
-const col = (s: string, w: number) => s.padStart(w);
-const loadavg = () =>
-  os
-    .loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' / ');
-const ratio = (a: number, b: number) => `${(a / b).toFixed(1)}×`;
-
 interface Series {
   label: string;
   samples: Sample[];
@@ -99,37 +91,8 @@ interface Series {
   stall?: { p99: number; max: number };
 }
 
-/** Machine-wide and per-process CPU ticks from /proc (Linux), to see how much else ran meanwhile. */
-function cpuTicks(pids: number[]): { total: number; busy: number; own: number } | undefined {
-  try {
-    const fields = readFileSync('/proc/stat', 'utf8')
-      .split('\n')[0]!
-      .trim()
-      .split(/\s+/)
-      .slice(1)
-      .map(Number);
-    const total = fields.reduce((a, b) => a + b, 0);
-    const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
-    let own = 0;
-    for (const pid of pids) {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const after = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      own += Number(after[11]) + Number(after[12]);
-    }
-    return { total, busy: total - idle, own };
-  } catch {
-    return undefined;
-  }
-}
-const othersCores = (a?: ReturnType<typeof cpuTicks>, b?: ReturnType<typeof cpuTicks>) =>
-  a && b && b.total > a.total
-    ? Math.max(0, ((b.busy - a.busy - (b.own - a.own)) / (b.total - a.total)) * os.availableParallelism())
-    : undefined;
-
 const statusSummary = (s: Sample[], errors: string[]) => {
-  const counts = new Map<number, number>();
-  for (const x of s) counts.set(x.status, (counts.get(x.status) ?? 0) + 1);
-  const parts = [...counts].sort(([a], [b]) => a - b).map(([st, c]) => `${c}×${st}`);
+  const parts = statusCounts(s.map((x) => x.status));
   const late = s.filter((x) => x.service >= 3000).length;
   if (late) parts.push(`${late} after Slack's 3 s timeout`);
   if (errors.length) parts.push(`${errors.length} failed (${errors[0]})`);
@@ -137,73 +100,17 @@ const statusSummary = (s: Sample[], errors: string[]) => {
 };
 
 function printTable(rows: Series[]) {
-  const pc = (x?: number) => (x === undefined ? '' : `${(x * 100).toFixed(0)}%`);
-  console.log(
-    `  ${'series'.padEnd(30)}${col('median', 12)}${col('p90', 12)}${col('p99', 12)}${col('max', 12)}${col('loop', 6)}${col('CPU', 6)}${col('others', 8)}${col('stall p99/max', 16)}   responses`,
+  printRows(
+    rows.map((r) => ({
+      ...r,
+      latencies: r.samples.map((x) => x.service),
+      note: statusSummary(r.samples, r.errors),
+    })),
+    12,
   );
-  for (const r of rows) {
-    const lat = r.samples.map((x) => x.service);
-    console.log(
-      `  ${r.label.padEnd(30)}${col(ms(pct(lat, 50)), 12)}${col(ms(pct(lat, 90)), 12)}${col(ms(pct(lat, 99)), 12)}${col(ms(Math.max(...lat)), 12)}${col(pc(r.elu), 6)}${col(pc(r.cpu), 6)}${col(r.others === undefined ? '' : r.others.toFixed(2), 8)}${col(r.stall ? `${r.stall.p99.toFixed(0)}/${r.stall.max.toFixed(0)} ms` : '', 16)}   ${statusSummary(r.samples, r.errors)}`,
-    );
-  }
-}
-
-// ---- child processes (load generator, fake Slack) ------------------------------------------------
-
-/** A forked TypeScript module answering `{ id, value | error }` to each `{ id, ... }` request. */
-class Child {
-  private readonly child: ChildProcess;
-  private next = 1;
-  private readonly waiting = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void }>();
-  readonly ready: Promise<void>;
-  get pid(): number {
-    return this.child.pid ?? 0;
-  }
-
-  constructor(file: string) {
-    this.child = fork(new URL(file, import.meta.url), [], {
-      execArgv: ['--import', 'tsx'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    this.ready = new Promise((resolve) => {
-      this.child.on('message', (m: { ready?: boolean; id?: number; value?: unknown; error?: string }) => {
-        if (m.ready) return resolve();
-        const w = this.waiting.get(m.id ?? -1);
-        if (!w) return;
-        this.waiting.delete(m.id!);
-        if (m.error) w.reject(new Error(m.error));
-        else w.resolve(m.value);
-      });
-    });
-  }
-
-  call<T>(msg: Record<string, unknown>): Promise<T> {
-    const id = this.next++;
-    return new Promise<T>((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      this.child.send({ ...msg, id });
-    });
-  }
-
-  async close(last?: Record<string, unknown>) {
-    const exited = new Promise((r) => this.child.once('exit', r));
-    if (last) await this.call(last);
-    else this.child.disconnect();
-    await exited;
-  }
 }
 
 // ---- helpers --------------------------------------------------------------------------------------
-
-async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<number> {
-  const t0 = performance.now();
-  while (!(await check())) {
-    if (performance.now() - t0 > timeoutMs) throw new Error(`gave up waiting after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return performance.now() - t0;
-}
 
 /**
  * Where a Relevo message ack's time went. The inbox row's receivedAt is the database's now() when the
@@ -319,54 +226,14 @@ function ackPriority(app: App): boolean {
 const inboxPending = (app: App) => app.db.prisma.inboundEvent.count({ where: { processedAt: null } });
 const outboxPending = (app: App) => app.db.prisma.outboxItem.count({ where: { status: 'pending' } });
 
-async function openDatabaseEnv(): Promise<{
-  env: Record<string, string>;
-  description: string;
-  drop(): Promise<void>;
-}> {
-  if (DB === 'memory') {
-    return { env: { RELEVO_DATA_DIR: 'memory://' }, description: 'PGlite, in memory', drop: async () => {} };
-  }
-  if (DB === 'postgres') {
-    const name = `relevo_bench_${randomBytes(5).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: PG_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE "${name}"`);
-    await admin.end();
-    const url = new URL(PG_URL);
-    url.pathname = `/${name}`;
-    const safe = new URL(url);
-    safe.password = '';
-    return {
-      env: { DATABASE_URL: url.toString(), RELEVO_DATA_DIR: 'memory://' },
-      description: `PostgreSQL, throw-away database ${safe.host}${safe.pathname}`,
-      drop: async () => {
-        const c = new pg.Client({ connectionString: PG_URL });
-        await c.connect();
-        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-        await c.end();
-      },
-    };
-  }
-  const dir = await mkdtemp(path.join(tmpdir(), 'relevo-bench-slack-'));
-  return {
-    env: { RELEVO_DATA_DIR: dir },
-    description: `PGlite in a new temp data directory (as \`relevo start\` runs it)`,
-    drop: () => rm(dir, { recursive: true, force: true }),
-  };
-}
-
 // ---- the run --------------------------------------------------------------------------------------
 
 async function main() {
-  const cpus = os.cpus();
   console.log('Relevo Slack benchmark (issue 3)');
-  console.log(
-    `environment: node ${process.version}, ${os.availableParallelism()} CPUs (${cpus[0]?.model.trim() ?? '?'}), ${os.platform()} ${os.release()}; load average ${loadavg()}`,
-  );
+  console.log(environmentLine());
 
-  const fakeProcess = new Child('./slack-fake.ts');
-  const gen = new Child('./slack-load.ts');
+  const fakeProcess = new Child(new URL('./slack-fake.ts', import.meta.url));
+  const gen = new Child(new URL('./slack-load.ts', import.meta.url));
   await Promise.all([fakeProcess.ready, gen.ready]);
   const fake = await fakeProcess.call<FakeInfo>({
     type: 'start',
@@ -387,23 +254,7 @@ async function main() {
     type: 'run' | 'dedupe',
   ) => {
     process.stderr.write(`… ${type} ${'kind' in msg ? msg.kind : ''} n=${msg.n} → ${msg.baseUrl}\n`);
-    const pids = [process.pid, gen.pid, fakeProcess.pid];
-    const ticks0 = cpuTicks(pids);
-    const delay = monitorEventLoopDelay({ resolution: 1 });
-    delay.enable();
-    const elu0 = nodePerformance.eventLoopUtilization();
-    const cpu0 = process.cpuUsage();
-    const t0 = performance.now();
-    const r = await gen.call<LoadResult>({ ...msg, type });
-    const cpu = process.cpuUsage(cpu0);
-    delay.disable();
-    return {
-      ...r,
-      elu: nodePerformance.eventLoopUtilization(elu0).utilization,
-      cpu: (cpu.user + cpu.system) / 1000 / (performance.now() - t0),
-      others: othersCores(ticks0, cpuTicks(pids)),
-      stall: { p99: delay.percentile(99) / 1e6, max: delay.max / 1e6 },
-    };
+    return measure([process.pid, gen.pid, fakeProcess.pid], () => gen.call<LoadResult>({ ...msg, type }));
   };
 
   // Bare Bolt: its own HTTP receiver, listeners that do nothing but ack.
@@ -423,7 +274,7 @@ async function main() {
   const boltServer = await receiver.start({ port: 0, host: '127.0.0.1' });
   const boltUrl = `http://127.0.0.1:${(boltServer.address() as AddressInfo).port}`;
 
-  const database = await openDatabaseEnv();
+  const database = await openDatabaseEnv(DB, PG_URL, 'slack');
   const t0 = performance.now();
   const env = parseEnv({
     ...database.env,
