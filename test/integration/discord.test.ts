@@ -362,6 +362,13 @@ describe('Discord', () => {
       expect(await db().ticketEvent.count({ where: { ticketNumber: n } })).toBe(events);
     });
 
+    it('refuses a signed body that is not an interaction with 400', async () => {
+      for (const body of ['not json', '[]', '{"type":"x"}']) {
+        const res = await send(body, fake.signInteraction(body));
+        expect(res.status).toBe(400);
+      }
+    });
+
     it('runs a signed command, answers it in the response, and edits the answer in', async () => {
       const { n } = await opened('Over HTTP please');
       const sent = await fake.deliverOverHttp(url(), 'slash', {
