@@ -118,6 +118,7 @@ describe.each(databaseKinds)('operations endpoints on %s', (database) => {
       relevo_deliveries_total: 'counter',
       relevo_dead_letters_total: 'counter',
       relevo_ack_latency_seconds: 'histogram',
+      relevo_rate_limited_total: 'counter',
       relevo_inbox_depth: 'gauge',
       relevo_inbox_failing: 'gauge',
       relevo_inbox_oldest_age_seconds: 'gauge',

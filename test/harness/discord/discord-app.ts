@@ -3,9 +3,9 @@
 // channels and roles of the tests.
 import type { Logger } from 'pino';
 import { chatPlatformYaml } from '../../fixtures/config.ts';
-import { startTestApp, type TestApp } from '../app.ts';
 import type { DatabaseKind, TestDatabase } from '../databases.ts';
 import { eventually } from '../http.ts';
+import { type PlatformTestApp, startPlatformApp } from '../platform-app.ts';
 import { FakeDiscord, type FakeDiscordOptions } from './fake-discord.ts';
 
 // Snowflakes as Discord gives them (17-20 digits), written without quotes in relevo.yaml.
@@ -56,13 +56,7 @@ export async function startDiscordFake(opts: FakeDiscordOptions = {}): Promise<F
   return fake;
 }
 
-export interface DiscordTestApp {
-  t: TestApp;
-  fake: FakeDiscord;
-  /** Waits until Relevo has stored and processed the message (it arrives over the gateway). */
-  handled(messageId: string): Promise<void>;
-  stop(): Promise<void>;
-}
+export type DiscordTestApp = PlatformTestApp<FakeDiscord>;
 
 export interface DiscordAppOptions {
   env?: Record<string, string>;
@@ -81,10 +75,10 @@ export async function startDiscordApp(
   opts: DiscordAppOptions = {},
 ): Promise<DiscordTestApp> {
   const fake = opts.fake ?? opts.sameDatabaseAs?.fake ?? (await startDiscordFake());
-  const ownsFake = !opts.fake && !opts.sameDatabaseAs;
-  let t: TestApp;
-  try {
-    t = await startTestApp({
+  return startPlatformApp({
+    fake,
+    ownsFake: !opts.fake && !opts.sameDatabaseAs,
+    app: {
       database,
       sameDatabaseAs: opts.sameDatabaseAs?.t,
       config: opts.config ?? discordConfigYaml,
@@ -97,35 +91,15 @@ export async function startDiscordApp(
         DISCORD_GATEWAY_RETRY_MS: '200',
         ...opts.env,
       },
-    });
-  } catch (err) {
-    if (ownsFake) await fake.stop();
-    throw err;
-  }
-  if (!opts.sameDatabaseAs && opts.waitForGateway !== false) {
-    await eventually(
-      async () => fake.gatewayConnected() && (await fetch(`${t.url}/readyz`)).ok,
-      'Relevo to connect to Discord’s gateway',
-      20_000,
-    );
-  }
-  const db = t.app.db.prisma;
-  return {
-    t,
-    fake,
-    async handled(messageId) {
+    },
+    async ready(t) {
+      if (opts.sameDatabaseAs || opts.waitForGateway === false) return;
       await eventually(
-        async () =>
-          (await db.inboundEvent.findUnique({ where: { key: `discord:message:${messageId}` } }))
-            ?.processedAt ?? undefined,
-        `Relevo to store and process message ${messageId}`,
+        async () => fake.gatewayConnected() && (await fetch(`${t.url}/readyz`)).ok,
+        'Relevo to connect to Discord’s gateway',
         20_000,
       );
-      await t.app.settle();
     },
-    async stop() {
-      await t.stop();
-      if (ownsFake) await fake.stop();
-    },
-  };
+    inboxKey: (id) => `discord:message:${id}`,
+  });
 }

@@ -2,9 +2,9 @@
 // public address routed to the test server (a reverse proxy's job in production), and readers for what
 // Relevo posted as people see it.
 import { chatPlatformYaml } from '../../fixtures/config.ts';
-import { startTestApp, type TestApp } from '../app.ts';
 import type { DatabaseKind, TestDatabase } from '../databases.ts';
 import { eventually } from '../http.ts';
+import { type PlatformTestApp, startPlatformApp } from '../platform-app.ts';
 import { type FakeMattermost, type FakeMattermostOptions, startFakeMattermost } from './fake-mattermost.ts';
 
 /** Where Mattermost believes Relevo is; the fake routes it to the test server's real port. */
@@ -58,13 +58,7 @@ export async function startMattermostFake(opts: FakeMattermostOptions = {}): Pro
   return fake;
 }
 
-export interface MattermostTestApp {
-  t: TestApp;
-  fake: FakeMattermost;
-  /** Waits until Relevo has stored and processed the post (it arrives over the WebSocket). */
-  handled(postId: string): Promise<void>;
-  stop(): Promise<void>;
-}
+export type MattermostTestApp = PlatformTestApp<FakeMattermost>;
 
 export interface MattermostAppOptions {
   env?: Record<string, string>;
@@ -82,10 +76,10 @@ export async function startMattermostApp(
   opts: MattermostAppOptions = {},
 ): Promise<MattermostTestApp> {
   const fake = opts.fake ?? opts.sameDatabaseAs?.fake ?? (await startMattermostFake());
-  const ownsFake = !opts.fake && !opts.sameDatabaseAs;
-  let t: TestApp;
-  try {
-    t = await startTestApp({
+  return startPlatformApp({
+    fake,
+    ownsFake: !opts.fake && !opts.sameDatabaseAs,
+    app: {
       database,
       sameDatabaseAs: opts.sameDatabaseAs?.t,
       config: opts.config ?? mattermostConfigYaml,
@@ -96,40 +90,21 @@ export async function startMattermostApp(
         RELEVO_PUBLIC_URL: PUBLIC_URL,
         ...opts.env,
       },
-    });
-  } catch (err) {
-    if (ownsFake) await fake.stop();
-    throw err;
-  }
-  fake.route(PUBLIC_URL, t.url);
-  const db = t.app.db.prisma;
-  const mapped = t.config.channels.filter((c) => c.platform === 'mattermost').length;
-  if (!opts.sameDatabaseAs && opts.waitForSocket !== false) {
-    // Connected, and the first catch-up has marked where each channel starts: posts from now on count.
-    await eventually(
-      async () =>
-        fake.socketCount() > 0 &&
-        (await db.platformState.count({ where: { key: { startsWith: 'mattermost:cursor:' } } })) >= mapped,
-      'Relevo to connect to Mattermost’s WebSocket',
-      20_000,
-    );
-  }
-  return {
-    t,
-    fake,
-    async handled(postId) {
+    },
+    async ready(t) {
+      fake.route(PUBLIC_URL, t.url);
+      if (opts.sameDatabaseAs || opts.waitForSocket === false) return;
+      const db = t.app.db.prisma;
+      const mapped = t.config.channels.filter((c) => c.platform === 'mattermost').length;
+      // Connected, and the first catch-up has marked where each channel starts: posts from now on count.
       await eventually(
         async () =>
-          (await db.inboundEvent.findUnique({ where: { key: `mattermost:post:${postId}` } }))?.processedAt ??
-          undefined,
-        `Relevo to store and process post ${postId}`,
+          fake.socketCount() > 0 &&
+          (await db.platformState.count({ where: { key: { startsWith: 'mattermost:cursor:' } } })) >= mapped,
+        'Relevo to connect to Mattermost’s WebSocket',
         20_000,
       );
-      await t.app.settle();
     },
-    async stop() {
-      await t.stop();
-      if (ownsFake) await fake.stop();
-    },
-  };
+    inboxKey: (id) => `mattermost:post:${id}`,
+  });
 }
