@@ -38,7 +38,10 @@ export const LIMITS = {
 const SPANISH = [Locale.SpanishES, Locale.SpanishLATAM] as const;
 
 /** Every platform describes a ticket number the same way, so the registry's commands need not. */
-const TICKET: Localized = { en: 'Ticket number', es: 'Número del ticket' };
+const TICKET: Localized = {
+  en: 'Ticket number (leave it out in the ticket’s thread)',
+  es: 'Número del ticket (no hace falta en el hilo del ticket)',
+};
 
 const DESCRIPTION: Localized = {
   en: 'Relevo help desk: open, answer and follow tickets',
@@ -76,11 +79,13 @@ function option(def: CommandDefinition, arg: string): APIApplicationCommandBasic
   // Required exactly when the schema refuses it missing, so Discord asks for what the router would.
   const required = !field.safeParse(undefined).success;
   if (name === 'ticket') {
+    // Never required: typed in a ticket's thread the router takes the thread's (commands/index.ts
+    // bindArgs), as on every platform; elsewhere it says the number is missing.
     return {
       type: ApplicationCommandOptionType.Integer,
       name,
       ...described(TICKET),
-      required,
+      required: false,
       min_value: 1,
       // Ticket numbers are a PostgreSQL integer: Discord refuses anything larger before Relevo sees it.
       max_value: 2_147_483_647,
@@ -102,11 +107,14 @@ function option(def: CommandDefinition, arg: string): APIApplicationCommandBasic
 }
 
 function subcommand(def: CommandDefinition): APIApplicationCommandSubcommandOption {
-  const options = def.args.map((arg) => option(def, arg));
-  // Discord wants required options first. Sorting them would not do: a line can leave out only its last
-  // words, so an optional argument before a required one could never be left out. The registry must not.
-  const firstOptional = options.findIndex((o) => !o.required);
-  if (firstOptional >= 0 && options.slice(firstOptional).some((o) => o.required)) {
+  const listed = def.args.map((arg) => option(def, arg));
+  // Discord wants required options first. The leading ticket number goes last there (the line is rebuilt
+  // by name, in the registry's order); any other optional argument before a required one could never be
+  // left out of a typed line, so the registry must not have one.
+  const others = listed.filter((o) => o.name !== 'ticket');
+  const options = [...others, ...listed.filter((o) => o.name === 'ticket')];
+  const firstOptional = others.findIndex((o) => !o.required);
+  if (firstOptional >= 0 && others.slice(firstOptional).some((o) => o.required)) {
     throw new Error(`/ticket ${def.name}: an optional argument comes before a required one`);
   }
   return {

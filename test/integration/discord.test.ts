@@ -254,7 +254,7 @@ describe('Discord', () => {
           channelId: message.id,
           name: 'ticket',
           subcommand: 'reply',
-          options: { ticket: n, message: 'Looking into it' },
+          options: { message: 'Looking into it' },
         }),
       );
       expect(said.text).toMatch(`#${n}`);
