@@ -75,4 +75,27 @@ describe('Discord interactions', () => {
     expect(s.initial).toHaveLength(1);
     expect(s.edits).toEqual([expect.objectContaining({ content: 'Ticket #3 is yours.' })]);
   });
+
+  it('say something went wrong when Discord cannot tell where a press happened, and do nothing', async () => {
+    let ran = false;
+    const s = subject(async () => {
+      ran = true;
+    });
+    s.deps.parentOf = async () => {
+      throw new Error('Discord unreachable');
+    };
+    const inThread = {
+      ...(press('ticket.take|3') as object),
+      channel: { id: 'T1', type: 11 },
+      channel_id: 'T1',
+    };
+    await handleInteraction(s.deps, inThread as never, s.send, 'gateway');
+    expect(ran).toBe(false);
+    expect(s.initial).toEqual([
+      {
+        type: 4,
+        data: expect.objectContaining({ content: expect.stringMatching(/^Something went wrong/), flags: 64 }),
+      },
+    ]);
+  });
 });

@@ -74,7 +74,13 @@ export async function handleInteraction(
     void answer.defer().catch((err: unknown) => deps.log.warn({ err }, 'Discord: deferring failed'));
   }, deps.deferAfterMs ?? 2_000);
   try {
-    const interaction = await translate(deps, i);
+    const interaction = await translate(deps, i).catch(async (err: unknown) => {
+      // Discord could not say where the interaction happened (a thread's parent): nothing was done.
+      deps.log.error({ err, type: i.type }, 'Discord interaction not understood');
+      await answer.reply({ text: `${chatTexts('en').failed} / ${chatTexts('es').failed}` });
+      return null;
+    });
+    if (interaction === null) return;
     if (!interaction) {
       deps.log.info({ type: i.type }, 'Discord interaction Relevo does not handle: ignored');
       await answer.reply({ text: `${chatTexts('en').unsignedButton} / ${chatTexts('es').unsignedButton}` });
