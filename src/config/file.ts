@@ -150,6 +150,8 @@ export const fileSchema = z
         notePrefix: z.string().min(1).default('note:'),
         /** Where "Meant for a person" sends customers when that person's address is not known (seed 003). */
         generalContact: z.string().min(3).optional(),
+        /** The share of an SLA clock's target at which agents are warned it is at risk (then again at the breach). */
+        slaWarningShare: z.number().gt(0).lt(1).default(0.75),
       })
       .prefault({}),
   })

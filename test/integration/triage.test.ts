@@ -479,7 +479,8 @@ describe.each(databaseKinds)('triage, escalation and resolution on %s', (databas
     const urgent = await ticketOf(n);
     expect(urgent.priority).toBe('urgent');
     expect(urgent.firstResponseDueAt?.getTime()).toBe(created + hour);
-    expect(urgent.nextUpdateDueAt?.getTime()).toBe(created + 2 * hour);
+    // The next update is owed only once the customer has had a first response.
+    expect(urgent.nextUpdateDueAt).toBeNull();
     expect(urgent.resolutionDueAt?.getTime()).toBe(created + day);
     expect(fieldsOf(cardOf(n).message)['First response due']).toBe(new Date(created + hour).toISOString());
     const change = await db.ticketEvent.findFirstOrThrow({

@@ -40,7 +40,12 @@ describe('SLA clocks', () => {
       replies: [at(2)],
     };
     const waiting = clocks(h, 6);
-    expect(waiting.resolution).toMatchObject({ state: 'paused', pausedBy: 'customer', dueAt: null, elapsedMs: 2 * H });
+    expect(waiting.resolution).toMatchObject({
+      state: 'paused',
+      pausedBy: 'customer',
+      dueAt: null,
+      elapsedMs: 2 * H,
+    });
     expect(waiting.nextUpdate.state).toBe('paused');
     // Back: 2 h spent before the wait, so resolution is due 22 h after the customer answered.
     const back = clocks(h, 13);
@@ -70,7 +75,10 @@ describe('SLA clocks', () => {
     const stopped = clocks(proposed, 30);
     expect(stopped.resolution).toMatchObject({ state: 'met', dueAt: null, elapsedMs: 10 * H });
     expect(stopped.nextUpdate.state).toBe('met');
-    const reopened = clocks({ ...proposed, statuses: [...proposed.statuses, { at: at(40), to: 'open' }] }, 41);
+    const reopened = clocks(
+      { ...proposed, statuses: [...proposed.statuses, { at: at(40), to: 'open' }] },
+      41,
+    );
     // 10 h spent before the proposal + 1 h since the reopening; 14 h left.
     expect(reopened.resolution).toMatchObject({ state: 'running', elapsedMs: 11 * H, dueAt: at(54) });
     // The reopening starts a new update cycle.
@@ -87,7 +95,12 @@ describe('SLA clocks', () => {
 
   it('other targets (a priority change) apply to the same history', () => {
     const h: TicketHistory = { createdAt: at(0), statuses: [], replies: [] };
-    const urgent = computeClocks(h, { firstResponse: 1 * H, nextUpdate: 2 * H, resolution: 8 * H }, aroundTheClock, at(2));
+    const urgent = computeClocks(
+      h,
+      { firstResponse: 1 * H, nextUpdate: 2 * H, resolution: 8 * H },
+      aroundTheClock,
+      at(2),
+    );
     expect(urgent.firstResponse).toMatchObject({ state: 'breached', dueAt: at(1) });
     expect(urgent.resolution).toMatchObject({ state: 'running', dueAt: at(8) });
   });

@@ -170,9 +170,13 @@ export function computeClocks(h: TicketHistory, targets: Targets, t: BusinessTim
     };
   } else {
     const reopenings = h.statuses
-      .filter((c, i) => c.at <= now && !STOPPED.has(c.to) && i > 0 && STOPPED.has(h.statuses[i - 1]?.to ?? ''))
+      .filter(
+        (c, i) => c.at <= now && !STOPPED.has(c.to) && i > 0 && STOPPED.has(h.statuses[i - 1]?.to ?? ''),
+      )
       .map((c) => c.at);
-    const starts = [...replies.filter((r) => r >= firstReply), ...reopenings].sort((a, b) => a.getTime() - b.getTime());
+    const starts = [...replies.filter((r) => r >= firstReply), ...reopenings].sort(
+      (a, b) => a.getTime() - b.getTime(),
+    );
     const cycleStart = starts.at(-1) ?? firstReply;
     nextUpdate = view(
       targets.nextUpdate,
@@ -192,7 +196,12 @@ function lastChangeAt(h: TicketHistory, now: Date): Date {
  * When the next warning for these clocks falls due: the earliest share of a running clock's target not
  * yet reached (by default 75%, then 100%), in business time. Null when nothing runs.
  */
-export function nextWarningAt(clocks: SlaClocks, t: BusinessTime, now: Date, shares: readonly number[]): Date | null {
+export function nextWarningAt(
+  clocks: SlaClocks,
+  t: BusinessTime,
+  now: Date,
+  shares: readonly number[],
+): Date | null {
   let next: Date | null = null;
   for (const name of clockNames) {
     const c = clocks[name];

@@ -12,11 +12,12 @@ import { ForbiddenError, NotFoundError, refusal, UserError } from '../errors.ts'
 import type { DomainEvent, DomainEventPayloads, DomainEvents } from '../events.ts';
 import { enqueue } from '../outbox.ts';
 import type { Clock, Notifier } from '../ports.ts';
+import { refreshSla } from '../sla/refresh.ts';
 import { codePointName, isBlank, textProblem } from '../text.ts';
 import { categories } from './categories.ts';
 import { lockConversation } from './conversation-lock.ts';
 import { assertTransition, isFinished, type Status, type TransitionReason } from './lifecycle.ts';
-import { type Priority, slaDue } from './sla.ts';
+import type { Priority } from './sla.ts';
 import { attachTranscript } from './transcript.ts';
 
 export type { Actor };
@@ -178,17 +179,12 @@ export class TicketService {
       // A reply typed in the customer's own thread is already there; anything else is delivered.
       if (!origin) await enqueue(tx, { kind: 'customer_event', eventId: event.id, ticketNumber: number });
       const now = this.deps.clock.now();
-      const plan = await this.planFor(tx, ticket);
       await tx.ticket.update({
         where: { number },
-        data: {
-          firstRespondedAt: ticket.firstRespondedAt ?? now,
-          nextUpdateDueAt: plan
-            ? new Date(now.getTime() + plan.sla[ticket.priority].nextUpdate * 60_000)
-            : null,
-        },
+        data: { firstRespondedAt: ticket.firstRespondedAt ?? now },
       });
       if (ticket.status === 'new') await this.transition(tx, ticket, 'open', 'agent', actor);
+      else await refreshSla(tx, this.config, number, now);
       return event.id;
     });
   }
@@ -257,20 +253,9 @@ export class TicketService {
       const before = ticket[column];
       if (before === value) return;
       const data: Record<string, unknown> = { [column]: value };
-      if (field === 'priority' && value) {
-        const plan = await this.planFor(tx, ticket);
-        if (plan) {
-          const due = slaDue(plan, value as Priority, ticket.createdAt);
-          Object.assign(data, due);
-          // After the first response the next-update clock runs from the last update, not from creation:
-          // move it by the difference between the two priorities' targets.
-          if (ticket.firstRespondedAt && ticket.nextUpdateDueAt) {
-            const shift = plan.sla[value as Priority].nextUpdate - plan.sla[ticket.priority].nextUpdate;
-            data.nextUpdateDueAt = new Date(ticket.nextUpdateDueAt.getTime() + shift * 60_000);
-          }
-        }
-      }
       await tx.ticket.update({ where: { number }, data });
+      // Another priority, other targets: the clocks are recomputed from the ticket's history.
+      if (field === 'priority') await refreshSla(tx, this.config, number, this.deps.clock.now());
       await this.fieldChange(
         tx,
         number,
@@ -553,7 +538,6 @@ export class TicketService {
     const org = await tx.organisation.findUniqueOrThrow({ where: { id: contact.organisationId } });
     const priority = input.priority ?? 'normal';
     const now = this.deps.clock.now();
-    const plan = this.config.plans[org.plan];
     const ticket = await tx.ticket.create({
       data: {
         subject: firstLine(input.subject),
@@ -564,7 +548,6 @@ export class TicketService {
         productId: input.productId ?? null,
         statusChangedAt: now,
         createdAt: now,
-        ...(plan ? slaDue(plan, priority, now) : {}),
       },
     });
     const event = await this.event(tx, ticket.number, 'customer_message', {
@@ -582,6 +565,7 @@ export class TicketService {
       priority: ticket.priority,
       productId: ticket.productId,
     });
+    await refreshSla(tx, this.config, ticket.number, now);
     return ticket;
   }
 
@@ -620,6 +604,7 @@ export class TicketService {
     });
     ticket.status = to;
     if (isFinished(to) && !isFinished(from)) await attachTranscript(tx, ticket.number);
+    await refreshSla(tx, this.config, ticket.number, now);
     // Every status change is told here, and so are the ones subscribers most often care about.
     const about = this.about(tx, ticket.number, actor, event);
     await this.emit({ type: 'ticket.status', ...about, from, to, reason });
@@ -720,11 +705,6 @@ export class TicketService {
     const ticket = await tx.ticket.findUnique({ where: { number } });
     if (!ticket) throw new NotFoundError(refusal.noTicket(number));
     return ticket;
-  }
-
-  private async planFor(tx: Tx, ticket: Ticket) {
-    const org = await tx.organisation.findUniqueOrThrow({ where: { id: ticket.organisationId } });
-    return this.config.plans[org.plan];
   }
 
   private requireAgent(actor: Actor): string | undefined {
