@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { findOrCreateContact, organisationForEmail } from '../core/directory.ts';
 import { ForbiddenError, NotFoundError, UserError } from '../core/errors.ts';
+import { slaSummary } from '../core/sla/view.ts';
 import { statuses } from '../core/tickets/lifecycle.ts';
 import { getTicket, listTickets, parseCursor } from '../core/tickets/queries.ts';
 import type { Actor } from '../core/tickets/service.ts';
@@ -74,6 +75,12 @@ export const apiRoutes: Route[] = [
       organisation: z.string().optional(),
       assignee: z.string().optional().describe('An agent id, or "none" for unassigned tickets'),
       priority: priority.optional(),
+      sla: z
+        .enum(['breached', 'at_risk'])
+        .optional()
+        .describe(
+          'breached: a clock is past its target; at_risk: a running clock is past its warning share, none breached',
+        ),
       limit: z.coerce.number().int().min(1).max(200).optional(),
       cursor: z.string().optional().describe('nextCursor from the previous page'),
     }),
@@ -91,6 +98,7 @@ export const apiRoutes: Route[] = [
           organisationId: query.organisation,
           assigneeId: query.assignee === 'none' ? null : query.assignee,
           priority: query.priority,
+          sla: query.sla ? { state: query.sla, now: ctx.clock.now() } : undefined,
           limit: query.limit,
           cursor,
         },
@@ -104,7 +112,10 @@ export const apiRoutes: Route[] = [
     summary: 'A ticket with all its events, private notes included',
     params: ticketParam,
     async handler(ctx, { params }) {
-      return { ticket: await getTicket(ctx.db, params.number, { kind: 'agent' }) };
+      const ticket = await getTicket(ctx.db, params.number, { kind: 'agent' });
+      return {
+        ticket: { ...ticket, sla: await slaSummary(ctx.db, ctx.config, params.number, ctx.clock.now()) },
+      };
     },
   }),
   route({

@@ -11,6 +11,8 @@ export interface TicketFilters {
   organisationId?: string;
   assigneeId?: string | null;
   priority?: 'low' | 'normal' | 'high' | 'urgent';
+  /** Tickets whose SLA is breached, or at risk (a running clock past its warning share, none breached). */
+  sla?: { state: 'breached' | 'at_risk'; now: Date };
   /** Only tickets updated before this cursor (the `nextCursor` of the previous page). */
   cursor?: { updatedAt: Date; number: number };
   limit?: number;
@@ -28,6 +30,7 @@ const summarySelect = {
   productId: true,
   requesterId: true,
   firstResponseDueAt: true,
+  nextUpdateDueAt: true,
   resolutionDueAt: true,
   createdAt: true,
   updatedAt: true,
@@ -41,6 +44,19 @@ export async function listTickets(db: Db, filters: TicketFilters, viewer: Viewer
   if (filters.assigneeId !== undefined) where.assigneeId = filters.assigneeId;
   if (filters.organisationId) where.organisationId = filters.organisationId;
   if (viewer.kind === 'contact') where.organisationId = viewer.organisationId;
+  if (filters.sla) {
+    const { now } = filters.sla;
+    // A clock's due time is kept on the ticket (src/core/sla/refresh.ts): past it means breached. Written
+    // per column with its null spelled out: NOT over a NULL comparison would drop the row in SQL.
+    const columns = ['firstResponseDueAt', 'nextUpdateDueAt', 'resolutionDueAt'] as const;
+    where.AND =
+      filters.sla.state === 'breached'
+        ? [{ OR: columns.map((c) => ({ [c]: { lte: now } })) }]
+        : [
+            { slaRiskAt: { lte: now } },
+            ...columns.map((c) => ({ OR: [{ [c]: null }, { [c]: { gt: now } }] })),
+          ];
+  }
   if (filters.cursor) {
     const { updatedAt, number } = filters.cursor;
     where.OR = [{ updatedAt: { lt: updatedAt } }, { updatedAt, number: { lt: number } }];

@@ -1,0 +1,106 @@
+// The SLA clocks as the API shows them (issue 13): GET /api/v1/tickets/{n} returns `sla`, the list filters
+// by `sla=breached|at_risk`, on both databases, with the desk's clock driven by the test.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testConfigYaml } from '../fixtures/config.ts';
+import { FakeClock, startTestApp, type TestApp } from '../harness/app.ts';
+import { databaseKinds } from '../harness/databases.ts';
+import { agentClient, type Client } from '../harness/http.ts';
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+
+describe.each(databaseKinds)('SLA in the API on %s', (database) => {
+  let t: TestApp;
+  let api: Client;
+  const clock = new FakeClock(new Date('2026-12-07T09:00:00Z'));
+  const ana = { kind: 'agent' as const, agentId: 'ana' };
+
+  beforeAll(async () => {
+    t = await startTestApp({ database, clock, config: testConfigYaml, pollMs: 60_000 });
+    api = agentClient(t.url, t.apiToken);
+  });
+  afterAll(async () => t?.stop());
+
+  const open = async (subject: string): Promise<number> =>
+    (
+      (
+        await api.request('POST', '/api/v1/tickets', {
+          requesterEmail: 'carla@example.com',
+          subject,
+          body: subject,
+        })
+      ).body as any
+    ).number;
+  const sla = async (n: number) =>
+    ((await api.request('GET', `/api/v1/tickets/${n}`)).body as any).ticket.sla;
+  const listed = async (state: string) =>
+    ((await api.request('GET', `/api/v1/tickets?sla=${state}`)).body as any).tickets.map(
+      (x: { number: number }) => x.number,
+    );
+
+  it('shows each clock with its state and due time, and filters at-risk and breached tickets', async () => {
+    // Acme's plan, normal priority: first response 4 h, next update 1 d, resolution 5 d.
+    const n = await open('Printer 4 is jammed');
+    const start = clock.now().getTime();
+    expect(await sla(n)).toMatchObject({
+      firstResponse: {
+        state: 'running',
+        dueAt: new Date(start + 4 * HOUR).toISOString(),
+        atRisk: false,
+        targetMinutes: 240,
+      },
+      nextUpdate: { state: 'paused', pausedBy: 'not_started', dueAt: null },
+      resolution: { state: 'running', dueAt: new Date(start + 5 * 24 * HOUR).toISOString() },
+      calendar: null,
+    });
+    expect(await listed('at_risk')).not.toContain(n);
+
+    clock.advance(3 * HOUR);
+    expect((await sla(n)).firstResponse).toMatchObject({
+      state: 'running',
+      atRisk: true,
+      elapsedMinutes: 180,
+    });
+    expect(await listed('at_risk')).toContain(n);
+    expect(await listed('breached')).not.toContain(n);
+
+    clock.advance(1 * HOUR + MIN);
+    expect((await sla(n)).firstResponse).toMatchObject({
+      state: 'breached',
+      dueAt: new Date(start + 4 * HOUR).toISOString(),
+    });
+    expect(await listed('breached')).toContain(n);
+    expect(await listed('at_risk')).not.toContain(n);
+
+    // A reply after the breach: the first response stays breached; the next update starts.
+    await t.app.tickets.reply(n, ana, 'Looking at it now.');
+    const after = await sla(n);
+    expect(after.firstResponse.state).toBe('breached');
+    expect(after.nextUpdate).toMatchObject({
+      state: 'running',
+      dueAt: new Date(clock.now().getTime() + 24 * HOUR).toISOString(),
+    });
+  });
+
+  it('pauses while waiting on the customer, and a higher priority recomputes from the history', async () => {
+    const n = await open('Export fails');
+    clock.advance(1 * HOUR);
+    await t.app.tickets.reply(n, ana, 'Which export?');
+    await t.app.tickets.setStatus(n, ana, 'waiting_on_customer');
+    clock.advance(10 * HOUR);
+    const waiting = await sla(n);
+    expect(waiting.resolution).toMatchObject({
+      state: 'paused',
+      pausedBy: 'customer',
+      dueAt: null,
+      elapsedMinutes: 60,
+    });
+    await t.app.tickets.setStatus(n, ana, 'open');
+    // Urgent: resolution 1 d — 1 h already counted, 23 h left from now.
+    await t.app.tickets.setField(n, ana, 'priority', 'urgent');
+    expect((await sla(n)).resolution).toMatchObject({
+      state: 'running',
+      dueAt: new Date(clock.now().getTime() + 23 * HOUR).toISOString(),
+    });
+  });
+});
