@@ -15,6 +15,7 @@ import reply from './ticket-reply.ts';
 import resolve from './ticket-resolve.ts';
 import share from './ticket-share.ts';
 import show from './ticket-show.ts';
+import sla from './ticket-sla.ts';
 
 const commands: CommandDefinition[] = [
   newTicket,
@@ -28,6 +29,7 @@ const commands: CommandDefinition[] = [
   share,
   resolve,
   reopen,
+  sla,
   help,
 ];
 

@@ -1,6 +1,8 @@
 // The SLA clocks as the API shows them (issue 13): GET /api/v1/tickets/{n} returns `sla`, the list filters
 // by `sla=breached|at_risk`, on both databases, with the desk's clock driven by the test.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCommandLine } from '../../commands/index.ts';
+import type { OutMessage } from '../../src/core/message.ts';
 import { testConfigYaml } from '../fixtures/config.ts';
 import { FakeClock, startTestApp, type TestApp } from '../harness/app.ts';
 import { databaseKinds } from '../harness/databases.ts';
@@ -102,5 +104,33 @@ describe.each(databaseKinds)('SLA in the API on %s', (database) => {
       state: 'running',
       dueAt: new Date(clock.now().getTime() + 23 * HOUR).toISOString(),
     });
+  });
+
+  it('/ticket sla shows one ticket’s clocks, or the tickets at risk and breached', async () => {
+    const run = (text: string): Promise<OutMessage> =>
+      runCommandLine(text, {
+        actor: ana,
+        tickets: t.app.tickets,
+        db: t.app.db.prisma,
+        config: t.config,
+        language: 'en',
+      });
+    const n = await open('Invoices are not generated');
+    clock.advance(3 * HOUR + 30 * MIN);
+    const one = await run(`sla ${n}`);
+    expect(one.title).toBe(`SLA of ticket #${n}`);
+    expect(one.fields).toEqual([
+      {
+        label: 'First response',
+        value: expect.stringMatching(/^🟠 due in 30 min \(\d{4}-\d\d-\d\d \d\d:\d\d UTC\)$/),
+      },
+      { label: 'Next update', value: '⏸ starts with the first response' },
+      { label: 'Resolution', value: expect.stringMatching(/^🟢 due in 4 d 20 h 30 min|^🟢 due in 4 d 20 h/) },
+    ]);
+    clock.advance(1 * HOUR);
+    const all = await run('sla');
+    const breached = all.fields?.find((f) => f.label === '🔴 Breached')?.value ?? '';
+    expect(breached).toContain(`#${n} Invoices are not generated`);
+    expect((await run(`sla ${n}`)).fields?.[0]?.value).toMatch(/^🔴 overdue by 30 min/);
   });
 });

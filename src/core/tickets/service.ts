@@ -74,6 +74,11 @@ type Ticket = NonNullable<Awaited<ReturnType<Db['ticket']['findUnique']>>>;
 export class TicketService {
   constructor(private readonly deps: TicketServiceDeps) {}
 
+  /** The desk's clock (tests drive it): what SLA views measure against. */
+  now(): Date {
+    return this.deps.clock.now();
+  }
+
   private get config() {
     return this.deps.config;
   }
