@@ -232,7 +232,23 @@ describe('ranges and days', () => {
     expect(() => businessCalendar({ timezone: 'Europe/Madrid', hours: { mon: [] }, holidays: [] })).toThrow(
       NeverOpenError,
     );
-    const handMade: BusinessCalendar = { timezone: 'UTC', week: weekdays.map(() => []), holidays: new Set() };
+    expect(() =>
+      businessCalendar({
+        timezone: 'UTC',
+        hours: {
+          mon: [
+            { from: 600, to: 600 },
+            { from: 1500, to: 1600 },
+          ],
+        },
+        holidays: [],
+      }),
+    ).toThrow(NeverOpenError);
+    const handMade: BusinessCalendar = {
+      timezone: 'UTC',
+      week: weekdays.map(() => [{ from: 600, to: 500 }]),
+      holidays: new Set(),
+    };
     expect(() => addBusinessTime(handMade, at('2026-11-23T12:00:00Z'), H)).toThrow(/no opening hours/);
     expect(() =>
       businessTimeBetween(handMade, at('2026-11-23T12:00:00Z'), at('2026-11-24T12:00:00Z')),

@@ -132,14 +132,16 @@ function* openSpans(cal: BusinessCalendar, from: number): Generator<[number, num
   }
 }
 
+/** Checked on every walk too, since a BusinessCalendar can be made by hand: the walk would never end. */
 function neverOpen(cal: BusinessCalendar): void {
-  if (cal.week.every((ranges) => ranges.length === 0)) throw new NeverOpenError(cal.timezone);
+  if (!cal.week.some((ranges) => ranges.some((r) => r.to > r.from))) throw new NeverOpenError(cal.timezone);
 }
 
-/** Ranges sorted, with touching or overlapping ones joined. */
+/** Ranges kept within the day and sorted, empty ones dropped, touching or overlapping ones joined. */
 function merged(ranges: readonly OpenRange[]): OpenRange[] {
   const out: OpenRange[] = [];
-  for (const r of [...ranges].filter((x) => x.to > x.from).sort((a, b) => a.from - b.from)) {
+  const within = ranges.map((r) => ({ from: Math.max(0, r.from), to: Math.min(24 * 60, r.to) }));
+  for (const r of within.filter((x) => x.to > x.from).sort((a, b) => a.from - b.from)) {
     const last = out.at(-1);
     if (last && r.from <= last.to) out[out.length - 1] = { from: last.from, to: Math.max(last.to, r.to) };
     else out.push(r);
