@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { addBusinessTime, businessCalendar } from '../core/sla/calendar.ts';
 import { ConfigError } from './config-error.ts';
 import { parseEnv } from './env.ts';
 import { parseConfigFile } from './file.ts';
@@ -121,5 +122,151 @@ describe('configuration', () => {
     expect(() => panel('{ platform: discord, id: "1", kind: agents, panel: true }')).toThrow(
       /channels\.0\.panel: expected a support channel/,
     );
+  });
+
+  it('parses relevo.example.yaml, the file people copy', () => {
+    const example = readFileSync(new URL('../../relevo.example.yaml', import.meta.url), 'utf8');
+    const cfg = parseConfigFile(example, 'relevo.example.yaml');
+    for (const plan of Object.values(cfg.plans)) {
+      if (plan.calendar) expect(Object.keys(cfg.calendars)).toContain(plan.calendar);
+    }
+  });
+});
+
+describe('business calendars in relevo.yaml', () => {
+  const withCalendar = (lines: string, planCalendar = 'madrid') =>
+    `${demo.replace('name: Development subscription', `name: Development subscription\n    calendar: ${planCalendar}`)}\ncalendars:\n  madrid:\n${lines
+      .split('\n')
+      .map((line) => `    ${line}`)
+      .join('\n')}\n`;
+  const madrid = [
+    'timezone: Europe/Madrid',
+    'hours: { mon: "09:00-18:00", tue: "09:00-18:00", wed: "09:00-18:00", thu: "09:00-18:00", fri: "09:00-15:00" }',
+    'holidays: ["2026-12-08", "2026-12-25"]',
+  ];
+  const hours = (mon: string) => withCalendar(`timezone: Europe/Madrid\nhours: { mon: ${mon} }`);
+  const refused = (yaml: string, message: RegExp) => {
+    expect(() => parseConfigFile(yaml, 'relevo.yaml')).toThrow(ConfigError);
+    expect(() => parseConfigFile(yaml, 'relevo.yaml')).toThrow(message);
+  };
+
+  it('reads the documented shape into minutes, and the core counts business time with it', () => {
+    const cfg = parseConfigFile(withCalendar(madrid.join('\n')), 'relevo.yaml');
+    expect(cfg.plans.development?.calendar).toBe('madrid');
+    expect(cfg.plans.production?.calendar).toBeUndefined(); // around the clock
+    expect(cfg.calendars.madrid).toEqual({
+      timezone: 'Europe/Madrid',
+      hours: {
+        mon: [{ from: 540, to: 1080 }],
+        tue: [{ from: 540, to: 1080 }],
+        wed: [{ from: 540, to: 1080 }],
+        thu: [{ from: 540, to: 1080 }],
+        fri: [{ from: 540, to: 900 }],
+      },
+      holidays: ['2026-12-08', '2026-12-25'],
+    });
+    // Monday 7 December 2026 17:00 CET + 2 business hours: Tuesday is a holiday → Wednesday 10:00 CET.
+    const cal = businessCalendar(cfg.calendars.madrid!);
+    expect(addBusinessTime(cal, new Date('2026-12-07T16:00:00Z'), 2 * 3_600_000).toISOString()).toBe(
+      '2026-12-09T09:00:00.000Z',
+    );
+    expect(parseConfigFile(demo, 'demo.yaml').calendars).toEqual({});
+  });
+
+  it('reads closed days, several ranges, 24:00, unquoted times and dates, and canonical zone names', () => {
+    const cfg = parseConfigFile(
+      withCalendar(
+        [
+          'timezone: america/santiago',
+          'hours: { mon: "09:00-13:00, 14:00-18:00", tue: 14:00-18:00, wed: "", thu: closed, fri: "18:00-24:00", sat: "00:00-06:00" }',
+          'holidays: [2026-09-18]',
+        ].join('\n'),
+      ),
+      'relevo.yaml',
+    ).calendars.madrid!;
+    expect(cfg.timezone).toBe('America/Santiago');
+    expect(cfg.hours).toEqual({
+      mon: [
+        { from: 540, to: 780 },
+        { from: 840, to: 1080 },
+      ],
+      tue: [{ from: 840, to: 1080 }],
+      wed: [],
+      thu: [],
+      fri: [{ from: 1080, to: 1440 }],
+      sat: [{ from: 0, to: 360 }],
+    });
+    expect(cfg.holidays).toEqual(['2026-09-18']);
+  });
+
+  it('names the calendar field and what it expected for each mistake', () => {
+    refused(
+      withCalendar('timezone: Mars/Olympus_Mons\nhours: { mon: "09:00-18:00" }'),
+      /relevo\.yaml is not valid:\n {2}calendars\.madrid\.timezone: expected an IANA time zone such as "Europe\/Madrid" or "America\/Santiago" \(got "Mars\/Olympus_Mons"\)/,
+    );
+    refused(
+      hours('"18:00-09:00"'),
+      /calendars\.madrid\.hours\.mon: expected a range that ends after it starts \(got "18:00-09:00"\)/,
+    );
+    refused(
+      hours('"09:00-09:00"'),
+      /calendars\.madrid\.hours\.mon: expected a range that ends after it starts/,
+    );
+    refused(
+      hours('"09:00-13:00,12:00-18:00"'),
+      /calendars\.madrid\.hours\.mon: expected ranges that do not overlap \(got "09:00-13:00,12:00-18:00": 09:00-13:00 and 12:00-18:00\)/,
+    );
+    for (const malformed of [
+      '9-18',
+      '25:00-26:00',
+      '09:00-24:30',
+      '09:60-18:00',
+      '24:00-24:00',
+      '09:00',
+      'all day',
+    ]) {
+      refused(
+        hours(`"${malformed}"`),
+        new RegExp(
+          `calendars\\.madrid\\.hours\\.mon: expected opening hours such as "09:00-18:00" or "09:00-13:00,14:00-18:00" \\(HH:MM from 00:00 to 24:00\\), or "closed" \\(got "${malformed}"\\)`,
+        ),
+      );
+    }
+    refused(hours('9'), /calendars\.madrid\.hours\.mon: expected opening hours such as "09:00-18:00"/);
+    refused(
+      withCalendar('timezone: Europe/Madrid\nhours: { monday: "09:00-18:00", tue: "09:00-18:00" }'),
+      /calendars\.madrid\.hours: expected days named mon, tue, wed, thu, fri, sat, sun \(got "monday"\)/,
+    );
+    refused(
+      withCalendar('timezone: Europe/Madrid\nhours: { mon: closed, sat: "" }'),
+      /calendars\.madrid\.hours: expected opening hours on at least one day/,
+    );
+    refused(
+      withCalendar('timezone: Europe/Madrid\nhours: {}'),
+      /calendars\.madrid\.hours: expected opening hours on at least one day/,
+    );
+    for (const notADate of ['2026-02-30', 'tomorrow', '2026-12-25T10:00', '26-12-25']) {
+      refused(
+        withCalendar(
+          `timezone: Europe/Madrid\nhours: { mon: "09:00-18:00" }\nholidays: ["2026-12-08", "${notADate}"]`,
+        ),
+        new RegExp(
+          `calendars\\.madrid\\.holidays\\.1: expected a date written YYYY-MM-DD, such as "2026-12-25" \\(got "${notADate}"\\)`,
+        ),
+      );
+    }
+    refused(
+      withCalendar(madrid.join('\n'), 'lisbon'),
+      /plans\.development\.calendar: expected one of the calendars defined under "calendars" \(madrid\), or no calendar for around the clock/,
+    );
+    refused(
+      demo.replace('name: Development subscription', 'name: Development subscription\n    calendar: madrid'),
+      /plans\.development\.calendar: expected a calendar defined under "calendars" \(none is\)/,
+    );
+    refused(
+      withCalendar(madrid.join('\n'), 'constructor'),
+      /plans\.development\.calendar: expected one of the calendars/,
+    );
+    refused(withCalendar(`${madrid.join('\n')}\ndays: 5`), /calendars\.madrid: Unrecognized key: "days"/);
   });
 });

@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import type { DeskConfig } from '../core/config.ts';
+import { weekdays } from '../core/sla/calendar.ts';
 import { ConfigError } from './config-error.ts';
+import { canonicalTimeZone, isCalendarDate, parseOpeningHours } from './opening-hours.ts';
 
 const id = z
   .string()
@@ -59,12 +61,60 @@ const slaTarget = z.strictObject({
 
 const plan = z.strictObject({
   name: z.string().min(1),
+  /** A key of `calendars`: the plan's durations are then business time. Omitted: around the clock. */
+  calendar: id.optional(),
   sla: z.strictObject(
     Object.fromEntries(priorities.map((p) => [p, slaTarget])) as Record<
       (typeof priorities)[number],
       typeof slaTarget
     >,
   ),
+});
+
+/** "09:00-18:00", "09:00-13:00,14:00-18:00", "" or "closed" → ranges in minutes. */
+const openingHours = z
+  .string({ error: 'expected opening hours such as "09:00-18:00", "09:00-13:00,14:00-18:00" or "closed"' })
+  .transform((text, ctx) => {
+    const read = parseOpeningHours(text);
+    if ('problem' in read) {
+      ctx.addIssue({ code: 'custom', message: read.problem });
+      return z.NEVER;
+    }
+    return read.ranges;
+  });
+
+const calendar = z.strictObject({
+  timezone: z.string().transform((name, ctx) => {
+    const zone = canonicalTimeZone(name);
+    if (zone === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected an IANA time zone such as "Europe/Madrid" or "America/Santiago" (got "${name}")`,
+      });
+      return z.NEVER;
+    }
+    return zone;
+  }),
+  hours: z
+    .partialRecord(z.enum(weekdays), openingHours, {
+      // zod reports a key outside the enum as `unrecognized_keys`, which its types for records leave out.
+      error: (issue: { code: string; keys?: readonly string[] }) =>
+        issue.code === 'unrecognized_keys' && issue.keys
+          ? `expected days named ${weekdays.join(', ')} (got ${issue.keys.map((k) => `"${k}"`).join(', ')})`
+          : issue.code === 'invalid_type'
+            ? 'expected days with their opening hours, such as { mon: "09:00-18:00", fri: "09:00-15:00" }'
+            : undefined,
+    })
+    .refine((hours) => Object.values(hours).some((ranges) => ranges.length > 0), {
+      error: 'expected opening hours on at least one day: a calendar never open would never reach a due time',
+    }),
+  holidays: z
+    .array(
+      z.string().refine(isCalendarDate, {
+        error: (issue) => `expected a date written YYYY-MM-DD, such as "2026-12-25" (got "${issue.input}")`,
+      }),
+    )
+    .default([]),
 });
 
 const organisation = z.strictObject({
@@ -113,6 +163,7 @@ const channel = z.strictObject({
 
 export const fileSchema = z
   .strictObject({
+    calendars: z.record(id, calendar).default({}),
     plans: z.record(id, plan),
     organisations: z.array(organisation).min(1),
     products: z.array(product).default([]),
@@ -156,6 +207,18 @@ export const fileSchema = z
       .prefault({}),
   })
   .superRefine((cfg, ctx) => {
+    for (const [planId, p] of Object.entries(cfg.plans)) {
+      if (p.calendar !== undefined && !Object.hasOwn(cfg.calendars, p.calendar)) {
+        const defined = Object.keys(cfg.calendars);
+        ctx.addIssue({
+          code: 'custom',
+          path: ['plans', planId, 'calendar'],
+          message: defined.length
+            ? `expected one of the calendars defined under "calendars" (${defined.join(', ')}), or no calendar for around the clock`
+            : `expected a calendar defined under "calendars" (none is), or no calendar for around the clock`,
+        });
+      }
+    }
     const productIds = new Set(cfg.products.map((p) => p.id));
     const orgIds = new Set(cfg.organisations.map((o) => o.id));
     cfg.organisations.forEach((org, i) => {

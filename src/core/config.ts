@@ -1,11 +1,14 @@
 // What the core reads of the configuration, and nothing else. relevo.yaml's schema (src/config/file.ts)
 // satisfies it structurally, and the composition root adds what platforms contribute (the web chat's
 // channels), so the core never learns about the file, its format or any platform in particular.
+import type { CalendarSettings } from './sla/calendar.ts';
 import type { SlaPlan } from './tickets/sla.ts';
 
 /** A support plan: its name and its SLA targets per priority, in minutes. */
 export interface PlanSettings extends SlaPlan {
   readonly name: string;
+  /** A key of `DeskConfig.calendars`: the targets are then business time. Unset: around the clock. */
+  readonly calendar?: string;
 }
 
 export interface OrganisationSettings {
@@ -77,6 +80,8 @@ export interface TicketSettings {
 }
 
 export interface DeskConfig {
+  /** Business calendars by id (see src/core/sla/calendar.ts), named by plans. */
+  readonly calendars: Readonly<Record<string, CalendarSettings>>;
   readonly plans: Readonly<Record<string, PlanSettings>>;
   readonly organisations: readonly OrganisationSettings[];
   readonly products: readonly ProductSettings[];
