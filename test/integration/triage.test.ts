@@ -9,6 +9,7 @@ import type { OutMessage } from '../../src/core/message.ts';
 import { formFor } from '../../src/core/tickets/forms.ts';
 import { getTicket } from '../../src/core/tickets/queries.ts';
 import type { Actor } from '../../src/core/tickets/service.ts';
+import { formatMoment } from '../../src/i18n/durations.ts';
 import { t as texts } from '../../src/i18n/index.ts';
 import { productionPlanYaml } from '../fixtures/config.ts';
 import { FakeClock, startTestApp, type TestApp } from '../harness/app.ts';
@@ -432,7 +433,7 @@ describe.each(databaseKinds)('triage, escalation and resolution on %s', (databas
     const n = c.number;
     const created = (await ticketOf(n)).createdAt.getTime();
     expect(fieldsOf(cardOf(n).message)['First response due']).toBe(
-      new Date(created + 4 * hour).toISOString(),
+      formatMoment(new Date(created + 4 * hour)),
     );
 
     const step = async (
@@ -482,7 +483,7 @@ describe.each(databaseKinds)('triage, escalation and resolution on %s', (databas
     // The next update is owed only once the customer has had a first response.
     expect(urgent.nextUpdateDueAt).toBeNull();
     expect(urgent.resolutionDueAt?.getTime()).toBe(created + day);
-    expect(fieldsOf(cardOf(n).message)['First response due']).toBe(new Date(created + hour).toISOString());
+    expect(fieldsOf(cardOf(n).message)['First response due']).toBe(formatMoment(new Date(created + hour)));
     const change = await db.ticketEvent.findFirstOrThrow({
       where: { ticketNumber: n, type: 'field_change' },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],

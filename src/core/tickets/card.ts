@@ -2,6 +2,7 @@
 // channels (seeds 001, 003), the escalation post in a product's maintainers' channel, and the notice
 // of a conversation waiting for a ticket. All are re-rendered from the database and edited in place.
 import type { Db } from '../../db/index.ts';
+import { formatMoment } from '../../i18n/durations.ts';
 import { agentTexts } from '../../i18n/index.ts';
 import type { Button, OutMessage } from '../message.ts';
 import { categoryLabel } from './categories.ts';
@@ -81,10 +82,15 @@ export async function renderCard(db: Db, ticketNumber: number): Promise<OutMessa
   }
   if (ticket.category) fields.push({ label: 'Category', value: categoryLabel[ticket.category] });
   if (ticket.product) fields.push({ label: 'Product', value: ticket.product.name });
-  if (ticket.firstResponseDueAt && !ticket.firstRespondedAt) {
-    fields.push({ label: 'First response due', value: ticket.firstResponseDueAt.toISOString() });
-  } else if (ticket.resolutionDueAt && !isFinished(ticket.status)) {
-    fields.push({ label: 'Resolution due', value: ticket.resolutionDueAt.toISOString() });
+  // The SLA clocks' due times as kept on the ticket (src/core/sla/refresh.ts); a paused or met clock has none.
+  if (!isFinished(ticket.status)) {
+    for (const [label, at] of [
+      ['First response due', ticket.firstResponseDueAt],
+      ['Next update due', ticket.nextUpdateDueAt],
+      ['Resolution due', ticket.resolutionDueAt],
+    ] as const) {
+      if (at) fields.push({ label, value: formatMoment(at) });
+    }
   }
   if (ticket.organisation.infraUrl)
     fields.push({ label: 'Infrastructure', value: ticket.organisation.infraUrl });
