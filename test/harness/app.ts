@@ -42,6 +42,8 @@ export async function startTestApp(
     clock?: Clock;
     config?: string;
     pollMs?: number;
+    /** How often the SLA warning sweep runs by itself (tests that run it themselves set it far off). */
+    slaSweepMs?: number;
     /** Extra environment (e.g. SLACK_* pointing at a fake Slack). */
     env?: Record<string, string>;
     /** Where Relevo logs (default: silent, or TEST_LOG_LEVEL). */
@@ -74,6 +76,7 @@ export async function startTestApp(
     logger,
     clock: opts.clock,
     pollMs: opts.pollMs ?? 200,
+    slaSweepMs: opts.slaSweepMs,
     streamCheckMs: opts.streamCheckMs,
     modules: opts.modules,
   });
