@@ -5,11 +5,20 @@
 // The injectable clock drives time; the tests run the sweep themselves (its own loop is set far off).
 // Urgent tickets on the test plan: first response 1 h, next update 2 h, resolution 1 d.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deliver } from '../../src/core/delivery.ts';
 import type { Mention } from '../../src/core/message.ts';
+import type { OutboxJob } from '../../src/core/outbox.ts';
 import type { Actor } from '../../src/core/tickets/service.ts';
 import { FakeClock } from '../harness/app.ts';
 import { databaseKinds } from '../harness/databases.ts';
 import { eventually } from '../harness/http.ts';
+import {
+  type MattermostTestApp,
+  AGENTS as MM_AGENTS,
+  CUSTOMER as MM_CUSTOMER,
+  SUPPORT as MM_SUPPORT,
+  startMattermostApp,
+} from '../harness/mattermost/mattermost-app.ts';
 import {
   AGENTS,
   MEMORY,
@@ -231,6 +240,47 @@ describe('an SLA warning on Slack', () => {
       .filter((x) => x.ts !== card?.ts && textOf(x).includes(`Ticket #${n}`));
     expect(inThread).toHaveLength(1);
     expect(textOf(inThread[0])).toContain(`<@${ANA}> ⏰ Ticket #${n}: first response due in 15 min`);
+  });
+});
+
+describe('an SLA warning on Mattermost', () => {
+  let mm: MattermostTestApp;
+  beforeAll(async () => {
+    mm = await startMattermostApp('pglite');
+  });
+  afterAll(async () => mm?.stop());
+
+  it('mentions the assignee by the @username looked up from their id, in the card’s thread', async () => {
+    const app = mm.t.app;
+    const said = mm.fake.userPosts(MM_CUSTOMER, MM_SUPPORT, 'Webhooks stopped arriving');
+    await mm.handled(said.id);
+    const { ticketNumber: n } = await app.db.prisma.conversationLink.findFirstOrThrow({
+      where: { thread: said.id },
+    });
+    await app.tickets.assign(n, ana, 'ana');
+    await app.settle();
+    const card = await eventually(
+      async () =>
+        mm.fake.posts(MM_AGENTS).find((p) => (p.props?.attachments as any)?.[0]?.title?.startsWith(`#${n} `)),
+      `ticket #${n}'s card`,
+    );
+    // Delivered as the outbox would, whatever the clock: what is checked here is how Mattermost shows it.
+    const job: OutboxJob = {
+      kind: 'sla_warning',
+      ticketNumber: n,
+      clock: 'firstResponse',
+      share: 0.75,
+      cycle: '0',
+      targetMs: 4 * hour,
+      leftMs: hour,
+      platform: 'mattermost',
+      channel: MM_AGENTS,
+    };
+    await deliver({ db: app.db.prisma, adapters: app.adapters, config: mm.t.config }, job, 'outbox:warn-1');
+    const replies = mm.fake.posts(MM_AGENTS, card.id).filter((p) => p.id !== card.id);
+    expect(replies.map((p) => p.message)).toEqual([
+      `@ana ⏰ Ticket #${n}: first response due in 1 h (75% of 4 h used).`,
+    ]);
   });
 });
 
