@@ -112,6 +112,11 @@ describe.each(databaseKinds)('SLA warnings in chat on %s', (database) => {
     expect(warnings(n)).toEqual([atRisk]);
     await sweep(5);
     expect(warnings(n)).toEqual([atRisk]);
+    // The web chat console is an agents' channel too, without threads or mentions: it names her.
+    const consolePosts = await app().db.prisma.webchatPost.findMany({ where: { channel: 'agents' } });
+    expect(
+      consolePosts.map((p) => (p.message as { text: string }).text).filter((t) => t.includes(`Ticket #${n}:`)),
+    ).toEqual([`@Ana ${atRisk.text}`]);
 
     clock.advance(15 * min); // exactly the target: the breach is owed now, not at the next share
     await sweep();
