@@ -115,7 +115,9 @@ describe.each(databaseKinds)('SLA warnings in chat on %s', (database) => {
     // The web chat console is an agents' channel too, without threads or mentions: it names her.
     const consolePosts = await app().db.prisma.webchatPost.findMany({ where: { channel: 'agents' } });
     expect(
-      consolePosts.map((p) => (p.message as { text: string }).text).filter((t) => t.includes(`Ticket #${n}:`)),
+      consolePosts
+        .map((p) => (p.message as { text: string }).text)
+        .filter((t) => t.includes(`Ticket #${n}:`)),
     ).toEqual([`@Ana ${atRisk.text}`]);
 
     clock.advance(15 * min); // exactly the target: the breach is owed now, not at the next share
@@ -323,7 +325,12 @@ describe('three instances on one PostgreSQL sweeping at once', () => {
     for (let i = 0; i < 6; i++) {
       const subject = `Batch job ${i} is stuck`;
       await chat.say('customer', subject);
-      const { number: n } = await first.t.app.db.prisma.ticket.findFirstOrThrow({ where: { subject } });
+      // Any of the three may take the message from the inbox: wait for whichever did.
+      const { number: n } = await eventually(
+        () => first.t.app.db.prisma.ticket.findFirst({ where: { subject } }).then((x) => x ?? undefined),
+        `the ticket "${subject}"`,
+        30_000,
+      );
       await first.t.app.tickets.setField(n, ana, 'priority', 'urgent');
       if (i % 2 === 0) await first.t.app.tickets.assign(n, ana, 'ana');
       numbers.push(n);
