@@ -42,7 +42,11 @@ export async function startTestApp(
     clock?: Clock;
     config?: string;
     pollMs?: number;
-    /** How often the SLA warning sweep runs by itself (tests that run it themselves set it far off). */
+    /**
+     * How often the SLA warning sweep runs by itself: hourly unless told, so it runs only when a test calls
+     * `app.sweepSlaWarnings()` — run at a random moment, it would post warnings in the agents' channels of
+     * tests whose clocks jump by days, among the messages they count.
+     */
     slaSweepMs?: number;
     /** Extra environment (e.g. SLACK_* pointing at a fake Slack). */
     env?: Record<string, string>;
@@ -76,7 +80,7 @@ export async function startTestApp(
     logger,
     clock: opts.clock,
     pollMs: opts.pollMs ?? 200,
-    slaSweepMs: opts.slaSweepMs,
+    slaSweepMs: opts.slaSweepMs ?? 3_600_000,
     streamCheckMs: opts.streamCheckMs,
     modules: opts.modules,
   });
