@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ClockName } from '../src/core/sla/clocks.ts';
 import { type ClockSummary, slaSummary } from '../src/core/sla/view.ts';
 import { listTickets } from '../src/core/tickets/queries.ts';
-import { formatDuration, formatMoment } from '../src/i18n/durations.ts';
+import { formatMoment, shortDuration } from '../src/i18n/durations.ts';
 import { type Localized, pick } from '../src/i18n/localized.ts';
 import { ticketNumber } from './args.ts';
 import { defineCommand, say } from './command.ts';
@@ -27,15 +27,15 @@ function clockLine(c: ClockSummary, now: Date, language: string): string {
     case 'breached':
       return due
         ? l(
-            `🔴 overdue by ${formatDuration(now.getTime() - due.getTime())} (due ${formatMoment(due)})`,
-            `🔴 vencida hace ${formatDuration(now.getTime() - due.getTime())} (vencía ${formatMoment(due)})`,
+            `🔴 overdue by ${shortDuration(now.getTime() - due.getTime(), language)} (due ${formatMoment(due)})`,
+            `🔴 vencida hace ${shortDuration(now.getTime() - due.getTime(), language)} (vencía ${formatMoment(due)})`,
           )
         : l('🔴 breached', '🔴 incumplida');
     case 'running':
       return due
         ? l(
-            `${c.atRisk ? '🟠' : '🟢'} due in ${formatDuration(due.getTime() - now.getTime())} (${formatMoment(due)})`,
-            `${c.atRisk ? '🟠' : '🟢'} vence en ${formatDuration(due.getTime() - now.getTime())} (${formatMoment(due)})`,
+            `${c.atRisk ? '🟠' : '🟢'} due in ${shortDuration(due.getTime() - now.getTime(), language)} (${formatMoment(due)})`,
+            `${c.atRisk ? '🟠' : '🟢'} vence en ${shortDuration(due.getTime() - now.getTime(), language)} (${formatMoment(due)})`,
           )
         : l('🟢 running', '🟢 en curso');
   }

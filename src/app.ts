@@ -21,6 +21,7 @@ import { IngressGate } from './core/ingress.ts';
 import type { ChatAdapter, Clock, Mailer, Notifier } from './core/ports.ts';
 import { systemClock } from './core/ports.ts';
 import { sweepSeenRequests } from './core/replay.ts';
+import { sweepSlaWarnings } from './core/sla/warnings.ts';
 import { syncCards } from './core/tickets/card-sync.ts';
 import { Conversations } from './core/tickets/conversations.ts';
 import { Escalations } from './core/tickets/escalation.ts';
@@ -49,6 +50,8 @@ export interface AppOptions {
   clock?: Clock;
   /** Background loops poll at this interval (they are also poked right after each commit). */
   pollMs?: number;
+  /** How often the SLA warning sweep looks for tickets due a check (default 30 s). */
+  slaSweepMs?: number;
   /** How often live streams recheck their session (default 25 s, the keep-alive ping). */
   streamCheckMs?: number;
   /**
@@ -71,6 +74,8 @@ export interface App {
   /** Runs the inbox and outbox until both are empty (tests, benchmarks). */
   settle(): Promise<void>;
   resolveUnconfirmed(): Promise<number[]>;
+  /** Runs the SLA warning sweep once now (as its loop does); says how many warnings it raised. */
+  sweepSlaWarnings(): Promise<number>;
   /** The SMTP listener's port once listening (RELEVO_SMTP_LISTEN_PORT=0 picks a free one). */
   smtpPort(): number | undefined;
   listen(): Promise<string>;
@@ -183,11 +188,15 @@ export async function createApp(options: AppOptions): Promise<App> {
     ingress,
     onFailure: (job, failure, item) => noteDeliveryFailure({ db: db.prisma, tickets }, job, failure, item),
     stopping: () => shuttingDown,
-    deliver: (job, key, platforms) => deliver({ db: db.prisma, adapters, platforms }, job, key),
+    deliver: (job, key, platforms) => deliver({ db: db.prisma, adapters, platforms, config: desk }, job, key),
     metrics,
   });
   const outboxLoop = new TaskLoop('outbox', () => outbox.wake(), pollMs, log);
   const confirmLoop = new TaskLoop('confirmations', () => tickets.resolveUnconfirmed(), 60_000, log);
+  // Warnings before and at an SLA breach; each ticket's next check is on its row (Ticket.slaCheckAt).
+  const warnOnce = () =>
+    sweepSlaWarnings({ db: db.prisma, config: desk, clock, notifier, quiet: () => ingress.quiet() });
+  const warningLoop = new TaskLoop('sla warnings', warnOnce, options.slaSweepMs ?? 30_000, log);
 
   const apiToken = await apiTokenFor(env);
   const sessions = new ConsoleSessions(db.prisma, apiToken, clock);
@@ -208,7 +217,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     await sweepCounters(db.prisma);
   };
   const sweepLoop = new TaskLoop('sweep', sweep, 10 * 60_000, log);
-  loops.push(inboxLoop, outboxLoop, confirmLoop, sessionSweep, sweepLoop);
+  loops.push(inboxLoop, outboxLoop, confirmLoop, warningLoop, sessionSweep, sweepLoop);
   if (config.webchat.enabled && !mailer) {
     log.warn(
       'Outgoing mail (RELEVO_SMTP_URL) is not set: web chat visitors cannot verify their address by a mailed code',
@@ -286,6 +295,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       }
     },
     resolveUnconfirmed: () => tickets.resolveUnconfirmed(),
+    sweepSlaWarnings: warnOnce,
     smtpPort: () => parts.map((p) => p.listening?.().smtp).find((port) => port !== undefined),
     async listen() {
       // HTTP first: web chat, the console, the API and Slack's HTTP mode serve while platforms connect.

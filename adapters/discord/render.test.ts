@@ -166,3 +166,23 @@ describe('Discord thread names', () => {
     expect(threadName('x'.repeat(300), 'Support')).toHaveLength(100);
   });
 });
+
+describe('mentions (an SLA warning addressed to its assignee)', () => {
+  it('opens the content with <@id> and lets that person, and only them, be pinged', () => {
+    const body = messageBody({
+      text: '⏰ Ticket #12: first response due in 15 min @everyone',
+      mentions: [{ platformId: '112233445566778899', name: 'Ana' }],
+    });
+    expect(body.content).toBe('<@112233445566778899> ⏰ Ticket #12: first response due in 15 min @everyone');
+    expect(body.allowed_mentions).toEqual({ parse: [], users: ['112233445566778899'] });
+  });
+
+  it('names in bold someone without a Discord id, and pings nobody', () => {
+    const body = messageBody({
+      text: 'Due soon',
+      mentions: [{ name: 'Ben' }, { platformId: 'U0ANA', name: 'Eve' }],
+    });
+    expect(body.content).toBe('**Ben** **Eve** Due soon');
+    expect(body.allowed_mentions).toEqual({ parse: [] });
+  });
+});

@@ -16,7 +16,8 @@ import {
   type RESTPostAPIChannelMessageJSONBody,
   TextInputStyle,
 } from 'discord.js';
-import type { FormField, FormSpec, OutMessage } from '../../src/core/message.ts';
+import type { FormField, FormSpec, Mention, OutMessage } from '../../src/core/message.ts';
+import { leadOf, opened } from '../kit/mentions.ts';
 import { truncate } from '../kit/truncate.ts';
 
 /** Discord's limits (discord.com/developers/docs: message, embed, component and modal limits). */
@@ -97,12 +98,37 @@ export function readModalId(customId: string): ComponentRef | undefined {
  */
 export function messageBodies(m: OutMessage): DiscordMessageBody[] {
   const plain = !m.title && !m.fields?.length && !m.buttons?.length && !m.context;
-  const text = [m.author ? `**${m.author}**` : undefined, m.text].filter(Boolean).join('\n');
+  const text = contentOf(m);
   if (!plain || text.length <= DISCORD_LIMITS.content) return [messageBody(m)];
   return chunks(text, DISCORD_LIMITS.content).map((content) => ({
     content,
-    allowed_mentions: { parse: [] },
+    allowed_mentions: allowedMentions(m),
   }));
+}
+
+/** A Discord user id (a snowflake): only such an id becomes a mention. */
+const SNOWFLAKE = /^\d{1,25}$/;
+
+/** `<@id>` notifies the person; someone Relevo has no Discord id for is named in bold. */
+function discordMention(m: Mention): string {
+  return m.platformId && SNOWFLAKE.test(m.platformId) ? `<@${m.platformId}>` : `**${m.name}**`;
+}
+
+/** The author in bold, then the text opened by its mentions. */
+function contentOf(m: OutMessage): string {
+  const text = opened(leadOf(m.mentions, discordMention), m.text);
+  return [m.author ? `**${m.author}**` : undefined, text].filter(Boolean).join('\n');
+}
+
+/**
+ * Nobody is pinged by what a message quotes (a customer's @everyone stays text), except the people it is
+ * addressed to: they are listed by id, and only they.
+ */
+function allowedMentions(m: OutMessage): DiscordMessageBody['allowed_mentions'] {
+  const users = (m.mentions ?? []).flatMap((x) =>
+    x.platformId && SNOWFLAKE.test(x.platformId) ? [x.platformId] : [],
+  );
+  return users.length ? { parse: [], users: users.slice(0, 100) } : { parse: [] };
 }
 
 function chunks(text: string, max: number): string[] {
@@ -123,10 +149,9 @@ function chunks(text: string, max: number): string[] {
 
 /** An OutMessage as the body of POST /channels/{id}/messages (and of interaction answers). */
 export function messageBody(m: OutMessage): DiscordMessageBody {
-  const text = [m.author ? `**${m.author}**` : undefined, m.text].filter(Boolean).join('\n');
   const body: DiscordMessageBody = {
-    content: truncate(text, DISCORD_LIMITS.content),
-    allowed_mentions: { parse: [] },
+    content: truncate(contentOf(m), DISCORD_LIMITS.content),
+    allowed_mentions: allowedMentions(m),
   };
   const embed = embedOf(m);
   if (embed) body.embeds = [embed];

@@ -27,6 +27,7 @@ export class MattermostAdapter implements ChatAdapter {
   readonly platform = PLATFORM;
   readonly capabilities = { threads: true, privateReplies: true, forms: true } as const;
   private readonly pacer: ChannelPacer;
+  private readonly usernames = new Map<string, { username: string; until: number }>();
 
   constructor(
     private readonly opts: {
@@ -45,10 +46,11 @@ export class MattermostAdapter implements ChatAdapter {
 
   async post(target: ChatTarget, message: OutMessage, idempotencyKey?: string): Promise<MessageRef> {
     return postOnce(this.opts.db, PLATFORM, idempotencyKey, async () => {
+      const usernames = await this.usernamesOf(message);
       const post = await this.call<{ id: string; channel_id: string }>('post', '/posts', {
         channel_id: target.channel,
         ...(target.thread ? { root_id: target.thread } : {}),
-        ...this.opts.renderer.post(message),
+        ...this.opts.renderer.post(message, usernames),
       });
       return `${post.channel_id || target.channel}:${post.id}`;
     });
@@ -74,6 +76,36 @@ export class MattermostAdapter implements ChatAdapter {
         ...this.opts.renderer.post(message),
       },
     });
+  }
+
+  /**
+   * The usernames of the people a message mentions (GET /users/{id}, kept for an hour): Mattermost only
+   * notifies `@username`, and relevo.yaml knows people by id. Best effort: someone whose lookup fails is
+   * named in bold, unnotified, rather than the warning held back.
+   */
+  private async usernamesOf(message: OutMessage): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    for (const { platformId } of message.mentions ?? []) {
+      if (!platformId) continue;
+      const known = this.usernames.get(platformId);
+      if (known && known.until > Date.now()) {
+        found.set(platformId, known.username);
+        continue;
+      }
+      try {
+        const user = await this.call<{ username?: string }>(
+          'get',
+          `/users/${encodeURIComponent(platformId)}`,
+          undefined,
+        );
+        if (!user.username) continue;
+        this.usernames.set(platformId, { username: user.username, until: Date.now() + 3_600_000 });
+        found.set(platformId, user.username);
+      } catch (err) {
+        this.opts.log.warn({ err, user: platformId }, 'Mattermost username lookup failed: naming them');
+      }
+    }
+    return found;
   }
 
   /** A typed failure (errors.ts); a 429 also pauses the bot's pacer for as long as Mattermost asked. */

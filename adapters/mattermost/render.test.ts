@@ -141,3 +141,16 @@ describe('Mattermost dialogs', () => {
     expect(readSubmission('junk')).toEqual({});
   });
 });
+
+describe('Mattermost mentions (an SLA warning addressed to its assignee)', () => {
+  it('opens the message with @username when the adapter found it, else the name in bold', () => {
+    const { r } = renderer();
+    const message = {
+      text: '⏰ Ticket #12: first response due in 15 min',
+      mentions: [{ platformId: 'u1ana', name: 'Ana' }, { platformId: 'u2ben', name: 'Ben' }, { name: 'Mia' }],
+    };
+    const post = r.post(message, new Map([['u1ana', 'ana.garcia']]));
+    expect(post.message).toBe('@ana.garcia **Ben** **Mia** ⏰ Ticket #12: first response due in 15 min');
+    expect(r.post(message).message.startsWith('**Ana** **Ben** **Mia** ⏰')).toBe(true);
+  });
+});

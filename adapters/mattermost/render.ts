@@ -5,7 +5,8 @@
 // what a button or a dialog sends back, so each button's `context` and each dialog's `state` carry a token
 // Relevo signed (kit/signed-context.ts) with its own secret and the time it was issued: a forged or altered
 // one is refused, a very old one is refused as stale.
-import type { FormField, FormSpec, OutMessage } from '../../src/core/message.ts';
+import type { FormField, FormSpec, Mention, OutMessage } from '../../src/core/message.ts';
+import { leadOf, opened } from '../kit/mentions.ts';
 import { readContext, signContext } from '../kit/signed-context.ts';
 import { truncate } from '../kit/truncate.ts';
 
@@ -82,8 +83,17 @@ export class MattermostRenderer {
     return this.opts.now?.() ?? Date.now();
   }
 
-  post(m: OutMessage): MattermostPost {
-    const lines = [m.author ? `**${m.author}**` : undefined, m.text].filter(Boolean).join('\n');
+  /**
+   * `usernames` maps the Mattermost user ids of the message's mentions to their usernames: Mattermost
+   * mentions (and notifies) by `@username`, and someone whose username is not known is named in bold.
+   */
+  post(m: OutMessage, usernames: ReadonlyMap<string, string> = new Map()): MattermostPost {
+    const mention = (x: Mention) => {
+      const username = x.platformId ? usernames.get(x.platformId) : undefined;
+      return username ? `@${username}` : `**${x.name}**`;
+    };
+    const text = opened(leadOf(m.mentions, mention), m.text);
+    const lines = [m.author ? `**${m.author}**` : undefined, text].filter(Boolean).join('\n');
     // @channel, @all and @here in a customer's words must not ping a whole channel of agents.
     const props: Record<string, unknown> = { disable_group_highlight: true };
     if (m.title || m.fields?.length || m.buttons?.length || m.context) {

@@ -187,3 +187,33 @@ describe('button values (value max 2000)', () => {
     expect(() => buttonValue('x'.repeat(2001))).toThrow(/2000/);
   });
 });
+
+describe('mentions (an SLA warning addressed to its assignee)', () => {
+  it('opens the text with <@U…>, which notifies the person, in the section and the notification text', () => {
+    const { blocks, text } = renderMessage({
+      text: '⏰ Ticket #12: first response due in 15 min <soon>',
+      mentions: [{ platformId: 'U0ANA00001', name: 'Ana' }],
+    });
+    const [section] = ofType<SectionBlock>(blocks, 'section');
+    expect(section?.text?.text).toBe(
+      '<@U0ANA00001> ⏰ Ticket #12: first response due in 15 min &lt;soon&gt;',
+    );
+    expect(text.startsWith('<@U0ANA00001> ⏰ Ticket #12')).toBe(true);
+  });
+
+  it('names in bold someone without a Slack id, and never turns a strange id into markup', () => {
+    const { blocks } = renderMessage({
+      text: 'Due soon',
+      mentions: [{ name: 'Ben' }, { platformId: 'U1>|<!channel', name: 'Eve <x>' }],
+    });
+    const [section] = ofType<SectionBlock>(blocks, 'section');
+    expect(section?.text?.text).toBe('*Ben* *Eve &lt;x&gt;* Due soon');
+  });
+
+  it('keeps the section within its limit with the mention in front', () => {
+    const { blocks } = renderMessage({ text: 'x'.repeat(5000), mentions: [{ platformId: 'U1', name: 'A' }] });
+    const [section] = ofType<SectionBlock>(blocks, 'section');
+    expect(section?.text?.text).toHaveLength(SLACK_LIMITS.sectionText);
+    expect(section?.text?.text.startsWith('<@U1> x')).toBe(true);
+  });
+});

@@ -13,7 +13,8 @@ import type {
   SectionBlock,
   Button as SlackButton,
 } from '@slack/types';
-import type { FormField, FormSpec, OutMessage } from '../../src/core/message.ts';
+import type { FormField, FormSpec, Mention, OutMessage } from '../../src/core/message.ts';
+import { leadOf, opened } from '../kit/mentions.ts';
 import { ELLIPSIS, truncate } from '../kit/truncate.ts';
 
 /** Slack's documented limits, each with the page that states it. */
@@ -208,10 +209,26 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
+/**
+ * A person a message is addressed to: `<@U…>` notifies them (it works in `verbatim` text, which only stops
+ * Slack from guessing mentions in plain words); a person Relevo has no Slack id for is named in bold.
+ */
+function slackMention(m: Mention): string {
+  if (m.platformId && /^[A-Z0-9]+$/.test(m.platformId)) return `<@${m.platformId}>`;
+  return `*${fitMrkdwn(m.name.replace(/\*/g, '').trim() || '?', 100)}*`;
+}
+
+/** The mentions, then the text escaped and cut so that both fit in `max`. */
+function addressedText(msg: OutMessage, text: string, max: number): string {
+  const lead = leadOf(msg.mentions, slackMention);
+  return opened(lead, fitMrkdwn(text, max - (lead ? lead.length + 1 : 0)));
+}
+
 function fallbackText(msg: OutMessage): string {
   const parts = [msg.title, msg.text].filter((p): p is string => Boolean(p?.trim()));
   const body = parts.join('\n') || msg.context || 'Relevo';
-  return fitMrkdwn(msg.author ? `${msg.author}: ${body}` : body, SLACK_LIMITS.fallbackText);
+  // The fallback is what a notification shows: the mention is there too, so it names the person.
+  return addressedText(msg, msg.author ? `${msg.author}: ${body}` : body, SLACK_LIMITS.fallbackText);
 }
 
 /**
@@ -246,7 +263,7 @@ export function renderMessage(msg: OutMessage): RenderedMessage {
   if (msg.text.trim()) {
     const section: SectionBlock = {
       type: 'section',
-      text: mrkdwn(fitMrkdwn(msg.text, SLACK_LIMITS.sectionText)),
+      text: mrkdwn(addressedText(msg, msg.text, SLACK_LIMITS.sectionText)),
     };
     blocks.push(section);
   }

@@ -6,6 +6,7 @@ import type { ChatAdapter, ChatTarget, MessageRef } from '../../src/core/ports.t
 import type { Db, Tx } from '../../src/db/index.ts';
 import type { LiveBus } from '../../src/http/live-bus.ts';
 import type { LiveHub } from '../../src/http/live-hub.ts';
+import { leadOf, opened } from '../kit/mentions.ts';
 
 export interface Post {
   id: string;
@@ -72,7 +73,7 @@ export class WebchatAdapter implements ChatAdapter {
       dedupeKey: idempotencyKey ?? null,
       authorKind: message.author ? 'agent' : 'relevo',
       authorName: message.author ?? this.botName,
-      message,
+      message: named(message),
     });
     return String(row.id);
   }
@@ -121,4 +122,17 @@ export class WebchatAdapter implements ChatAdapter {
     });
     return rows.reverse().map(toPost);
   }
+}
+
+/** The console has no mentions that notify: the people a message is addressed to are named before it. */
+function named(message: OutMessage): OutMessage {
+  if (!message.mentions?.length) return message;
+  const { mentions, ...rest } = message;
+  return {
+    ...rest,
+    text: opened(
+      leadOf(mentions, (m) => `@${m.name}`),
+      message.text,
+    ),
+  };
 }

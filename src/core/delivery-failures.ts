@@ -34,7 +34,9 @@ export async function noteDeliveryFailure(
   if (job.kind === 'conversation') return; // a waiting conversation has no ticket yet: the log has it
   const firstRetry = job.kind === 'customer_event' && item.attempts === 1 && !item.dead;
   if (!item.dead && !firstRetry) return;
-  if ((job.kind === 'card' || job.kind === 'escalation') && (await previousDied(deps.db, item))) return;
+  if ((job.kind === 'card' || job.kind === 'escalation') && (await previousDied(deps.db, item, job.kind))) {
+    return;
+  }
   const number = await ticketOf(deps.db, job);
   if (number === undefined) return;
   const ticket = await deps.db.ticket.findUnique({
@@ -53,10 +55,11 @@ export async function noteDeliveryFailure(
   await deps.tickets.note(number, { kind: 'system' }, lines.join('\n'));
 }
 
-async function previousDied(db: Db, item: FailedItem): Promise<boolean> {
+/** The item before this one of its kind in its lane died too (a card's lane also carries SLA warnings). */
+async function previousDied(db: Db, item: FailedItem, kind: string): Promise<boolean> {
   if (!item.lane) return false;
   const previous = await db.outboxItem.findFirst({
-    where: { lane: item.lane, id: { lt: item.id } },
+    where: { lane: item.lane, kind, id: { lt: item.id } },
     orderBy: { id: 'desc' },
     select: { status: true },
   });
@@ -70,6 +73,7 @@ async function ticketOf(
   switch (job.kind) {
     case 'customer_event':
     case 'card':
+    case 'sla_warning':
       return job.ticketNumber;
     case 'escalation':
       return (

@@ -3,11 +3,13 @@
 import type { Db } from '../db/index.ts';
 import { t } from '../i18n/index.ts';
 import { DeliveryFailure } from './chat/failure.ts';
+import type { DeskConfig } from './config.ts';
 import { showLive } from './live-messages/show.ts';
 import { liveSubject } from './live-messages/subjects.ts';
 import type { OutMessage } from './message.ts';
 import type { OutboxJob } from './outbox.ts';
 import type { ChatAdapter } from './ports.ts';
+import { postSlaWarning } from './sla/warning-delivery.ts';
 import { renderCard, renderConversation, renderEscalation } from './tickets/card.ts';
 
 /**
@@ -24,6 +26,8 @@ export class PrivateEventDeliveryError extends DeliveryFailure {
 export interface DeliveryDeps {
   db: Db;
   adapters: ReadonlyMap<string, ChatAdapter>;
+  /** The agents: who an SLA warning addresses, by their id on each platform, in their language. */
+  config: Pick<DeskConfig, 'agents'>;
   /** Collects the platforms a job went to (or tried to), for delivery metrics. */
   platforms?: Set<string>;
 }
@@ -41,6 +45,8 @@ export async function deliver(deps: DeliveryDeps, job: OutboxJob, key: string): 
       return syncConversation(deps, job, key);
     case 'agent_notice':
       return noticeToAgent(deps, job, key);
+    case 'sla_warning':
+      return postSlaWarning(deps.db, deps.config, adapterFor(deps, job.platform), job, key);
   }
 }
 

@@ -29,8 +29,21 @@ export interface Button {
   style?: 'primary' | 'danger';
 }
 
+/**
+ * Someone a message is addressed to. Adapters show mentions before the text, each its own way: a real
+ * mention that notifies them where the platform knows `platformId` (Slack's `<@U…>`, Discord's `<@id>`),
+ * else their name.
+ */
+export interface Mention {
+  /** Their id on the platform the message goes to (relevo.yaml `identities`); absent when unknown. */
+  platformId?: string;
+  name: string;
+}
+
 export interface OutMessage {
   text: string;
+  /** People the message is addressed to (an SLA warning's assignee): shown before the text. */
+  mentions?: Mention[];
   /** Posted on behalf of this person (an agent's reply); unset for Relevo's own messages. */
   author?: string;
   title?: string;

@@ -1,6 +1,7 @@
 // The outbox: work to do after a commit, written in the same transaction as the change it follows.
 // A crash before the commit delivers nothing; a crash after it still delivers.
 import type { Tx } from '../db/index.ts';
+import type { ClockName } from './sla/clocks.ts';
 
 export type OutboxJob =
   /** Show a public ticket event to the customer where they wrote. */
@@ -12,11 +13,30 @@ export type OutboxJob =
   /** Post or edit the "new conversation" message with its Create ticket button in one agents' channel. */
   | { kind: 'conversation'; conversationId: string; platform: string; channel: string }
   /** Show one agent, personally and on one platform, a customer's message on the ticket they hold. */
-  | { kind: 'agent_notice'; eventId: string; agentId: string; platform: string };
+  | { kind: 'agent_notice'; eventId: string; agentId: string; platform: string }
+  /**
+   * Warn agents, in one agents' channel, that a ticket's SLA clock reached `share` of its target (1: the
+   * breach) in its `cycle`. The figures are those of when the sweep raised it (core/sla/warnings.ts).
+   */
+  | {
+      kind: 'sla_warning';
+      ticketNumber: number;
+      clock: ClockName;
+      share: number;
+      cycle: string;
+      targetMs: number;
+      /** The target minus the time counted so far: negative once overdue. */
+      leftMs: number;
+      platform: string;
+      channel: string;
+    };
+
+/** Messages of their own: each one enqueued is delivered, never folded into an equal pending one. */
+const messages = new Set<OutboxJob['kind']>(['customer_event', 'sla_warning']);
 
 export async function enqueue(tx: Tx, job: OutboxJob): Promise<void> {
   const { kind, ...payload } = job;
-  if (kind !== 'customer_event') {
+  if (!messages.has(kind)) {
     // These render the current state when delivered, so one untouched pending sync is enough.
     const pending = await tx.outboxItem.findFirst({
       where: { kind, status: 'pending', attempts: 0, payload: { equals: payload } },
@@ -60,5 +80,8 @@ export function laneOf(job: OutboxJob): string {
       return `conversation:${job.conversationId}:${job.platform}:${job.channel}`;
     case 'agent_notice':
       return `notice:${job.agentId}:${job.platform}`;
+    case 'sla_warning':
+      // The card's own lane: a warning waits for the card's pending post, so it finds the card's thread.
+      return `card:${job.ticketNumber}:${job.platform}:${job.channel}`;
   }
 }

@@ -4,7 +4,7 @@
 import type { FailureCode } from '../core/chat/failure.ts';
 
 /** The jobs that belong to a ticket (a waiting conversation's message belongs to none). */
-export type UndeliveredKind = 'customer_event' | 'card' | 'escalation' | 'agent_notice';
+export type UndeliveredKind = 'customer_event' | 'card' | 'escalation' | 'agent_notice' | 'sla_warning';
 
 export interface DeliveryTexts {
   /** Where it was going, as a sentence reads it: Slack, the mail server… */
@@ -34,6 +34,7 @@ const en: DeliveryTexts = {
     card: (p) => `the ticket's card in the agents' channel (on ${p})`,
     escalation: (p) => `the escalation to the product's maintainers (on ${p})`,
     agent_notice: (p) => `the personal copy of a customer's message to the ticket's agent (through ${p})`,
+    sla_warning: (p) => `a warning to agents about the ticket's SLA (on ${p})`,
   },
   gaveUp: (what, n) =>
     `Relevo gave up delivering ${what} after ${n === 1 ? 'one attempt' : `${n} attempts`}.`,
@@ -62,6 +63,7 @@ const en: DeliveryTexts = {
     card: 'The card catches up at the ticket’s next change once the cause is fixed.',
     escalation: 'The maintainers have not been told: once the cause is fixed, tell them directly.',
     agent_notice: 'The message is on the ticket: the agent can read it there.',
+    sla_warning: 'Agents were not warned there: check the ticket’s due times yourself.',
   },
   detail: (text) => `Detail: ${text}`,
 };
@@ -73,6 +75,7 @@ const es: DeliveryTexts = {
     card: (p) => `la tarjeta del ticket en el canal de agentes (en ${p})`,
     escalation: (p) => `la escalada a los responsables del producto (en ${p})`,
     agent_notice: (p) => `la copia personal de un mensaje del cliente al agente del ticket (vía ${p})`,
+    sla_warning: (p) => `un aviso a los agentes sobre el SLA del ticket (en ${p})`,
   },
   gaveUp: (what, n) =>
     `Relevo dejó de intentar entregar ${what} tras ${n === 1 ? 'un intento' : `${n} intentos`}.`,
@@ -102,6 +105,7 @@ const es: DeliveryTexts = {
     card: 'La tarjeta se pondrá al día con el siguiente cambio del ticket, una vez corregida la causa.',
     escalation: 'Los responsables no han sido avisados: cuando se corrija la causa, avíseles directamente.',
     agent_notice: 'El mensaje está en el ticket: el agente puede leerlo allí.',
+    sla_warning: 'Los agentes no recibieron el aviso allí: revise usted los vencimientos del ticket.',
   },
   detail: (text) => `Detalle: ${text}`,
 };

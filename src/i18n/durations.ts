@@ -1,22 +1,26 @@
-// Durations and moments as agents read them: "1 h 20 min", "2 d 3 h" — the same abbreviations in Spanish
-// and English (h, min, d for días/days).
+// Short human durations for agents' eyes ("1 h 20 min", "2 d 3 h"): how long until an SLA clock is due,
+// how late it is, what its target is. Rounded to the minute; a duration of days drops its minutes, which
+// nobody acts on at that distance.
+import type { Language } from './index.ts';
 
-const MIN = 60_000;
+const MINUTE = 60_000;
 
-/**
- * A duration to the minute, its two largest units: days and hours, or hours and minutes. Under a minute
- * reads "<1 min".
- *
- * @example formatDuration(80 * 60_000) // '1 h 20 min'; formatDuration(51 * 3_600_000) // '2 d 3 h'
- */
-export function formatDuration(ms: number): string {
-  const total = Math.floor(Math.abs(ms) / MIN);
-  if (total < 1) return '<1 min';
-  const d = Math.floor(total / 1440);
-  const h = Math.floor((total % 1440) / 60);
-  const m = total % 60;
-  const parts = d ? [`${d} d`, h ? `${h} h` : ''] : [h ? `${h} h` : '', m ? `${m} min` : ''];
-  return parts.filter(Boolean).join(' ');
+/** `ms` as "2 d 3 h", "1 h 20 min", "5 min"; under half a minute reads as less than a minute. */
+export function shortDuration(ms: number, language: Language | string): string {
+  const minutes = Math.round(Math.max(0, ms) / MINUTE);
+  if (minutes < 1) return language === 'es' ? 'menos de 1 min' : 'less than 1 min';
+  const days = Math.floor(minutes / (24 * 60));
+  const hours = Math.floor((minutes % (24 * 60)) / 60);
+  const mins = minutes % 60;
+  if (days) return hours ? `${days} d ${hours} h` : `${days} d`;
+  if (hours) return mins ? `${hours} h ${mins} min` : `${hours} h`;
+  return `${mins} min`;
+}
+
+/** A share of a target as a percentage, the way each language writes it: "75%", "75 %". */
+export function percent(share: number, language: Language | string): string {
+  const n = Math.round(share * 100);
+  return language === 'es' ? `${n} %` : `${n}%`;
 }
 
 /** A moment as "2026-12-07 13:05 UTC": unambiguous wherever the reader is (the console shows local time). */

@@ -42,6 +42,12 @@ export async function startTestApp(
     clock?: Clock;
     config?: string;
     pollMs?: number;
+    /**
+     * How often the SLA warning sweep runs by itself: hourly unless told, so it runs only when a test calls
+     * `app.sweepSlaWarnings()` — run at a random moment, it would post warnings in the agents' channels of
+     * tests whose clocks jump by days, among the messages they count.
+     */
+    slaSweepMs?: number;
     /** Extra environment (e.g. SLACK_* pointing at a fake Slack). */
     env?: Record<string, string>;
     /** Where Relevo logs (default: silent, or TEST_LOG_LEVEL). */
@@ -74,6 +80,7 @@ export async function startTestApp(
     logger,
     clock: opts.clock,
     pollMs: opts.pollMs ?? 200,
+    slaSweepMs: opts.slaSweepMs ?? 3_600_000,
     streamCheckMs: opts.streamCheckMs,
     modules: opts.modules,
   });

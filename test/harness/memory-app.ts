@@ -1,5 +1,6 @@
 // A Relevo wired to the in-memory chat platform: a support channel of Acme's (tickets at once), one
 // where conversations wait for an agent, the agents' channel and the Platform maintainers' channel.
+import type { Clock } from '../../src/core/ports.ts';
 import { testConfigYaml } from '../fixtures/config.ts';
 import { startTestApp, type TestApp } from './app.ts';
 import type { DatabaseKind } from './databases.ts';
@@ -35,8 +36,39 @@ export interface MemoryTestApp {
   stop(): Promise<void>;
 }
 
-export async function startMemoryApp(database: DatabaseKind = 'pglite'): Promise<MemoryTestApp> {
-  const chat = new MemoryPlatform({
+export interface MemoryAppOptions {
+  /** The business clock (SLA, confirmation windows) the test moves. */
+  clock?: Clock;
+  /** relevo.yaml instead of memoryConfigYaml (which it should extend). */
+  config?: string;
+  /**
+   * Another instance on this app's PostgreSQL database, on the same in-memory platform: what any instance
+   * posts lands in one place, as on a real platform.
+   */
+  sameDatabaseAs?: MemoryTestApp;
+  /** How often the SLA warning sweep runs by itself. */
+  slaSweepMs?: number;
+}
+
+export async function startMemoryApp(
+  database: DatabaseKind = 'pglite',
+  opts: MemoryAppOptions = {},
+): Promise<MemoryTestApp> {
+  const chat = opts.sameDatabaseAs?.chat ?? memoryPlatform();
+  const t = await startTestApp({
+    database,
+    config: opts.config ?? memoryConfigYaml,
+    modules: [chat.module],
+    clock: opts.clock,
+    slaSweepMs: opts.slaSweepMs,
+    sameDatabaseAs: opts.sameDatabaseAs?.t,
+  });
+  chat.settleWith(() => t.app.settle());
+  return { t, chat, stop: () => t.stop() };
+}
+
+function memoryPlatform(): MemoryPlatform {
+  return new MemoryPlatform({
     platform: MEMORY,
     channels: [
       { id: SUPPORT, kind: 'support', organisation: 'acme' },
@@ -52,7 +84,4 @@ export async function startMemoryApp(database: DatabaseKind = 'pglite'): Promise
       stranger: { id: 'M0STRANGER', name: 'Sam Stranger' },
     },
   });
-  const t = await startTestApp({ database, config: memoryConfigYaml, modules: [chat.module] });
-  chat.settleWith(() => t.app.settle());
-  return { t, chat, stop: () => t.stop() };
 }

@@ -79,8 +79,9 @@ describe('live messages across two instances on one PostgreSQL', () => {
     const before = { ...viaB.did };
     // Delivered directly, so which instance delivers is certain: B, through its own database connections.
     const job: OutboxJob = { kind: 'card', ticketNumber: n, platform: 'slack', channel: 'agents-slack' };
-    await deliver({ db: b.app.db.prisma, adapters: b.app.adapters }, job, 'outbox:instance-b-1');
-    await deliver({ db: b.app.db.prisma, adapters: b.app.adapters }, job, 'outbox:instance-b-2');
+    const viaInstanceB = { db: b.app.db.prisma, adapters: b.app.adapters, config: b.config };
+    await deliver(viaInstanceB, job, 'outbox:instance-b-1');
+    await deliver(viaInstanceB, job, 'outbox:instance-b-2');
     expect(viaB.did).toEqual({ posts: before.posts, updates: before.updates + 2 });
     expect(cards(n)).toHaveLength(1);
     expect(cards(n)[0]?.edits).toBe(2);

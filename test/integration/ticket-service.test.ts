@@ -186,7 +186,7 @@ describe.each(databaseKinds)('ticket service on %s', (database) => {
     expect(pending.some((p) => (p.payload as any).eventId === noteId)).toBe(false);
     await expect(
       deliver(
-        { db: t.app.db.prisma, adapters: t.app.adapters },
+        { db: t.app.db.prisma, adapters: t.app.adapters, config: t.config },
         { kind: 'customer_event', eventId: noteId, ticketNumber: n },
         'forged',
       ),

@@ -42,6 +42,11 @@ export interface ClockView {
   cycleStart: Date | null;
   /** Why a paused clock is not running: the customer owes an answer, or the clock has not started. */
   pausedBy?: 'customer' | 'not_started';
+  /**
+   * When the clock stopped for good in this cycle (the first reply, a proposed solution, the end of the
+   * ticket): a breached clock that stopped was answered late, and nobody needs warning about it any more.
+   */
+  stoppedAt?: Date;
 }
 
 export type SlaClocks = Record<ClockName, ClockView>;
@@ -137,6 +142,7 @@ export function computeClocks(h: TicketHistory, targets: Targets, t: BusinessTim
       elapsedMs: m.elapsed,
       cycleStart,
       ...(state === 'paused' ? { pausedBy: 'customer' as const } : {}),
+      ...(stoppedAt ? { stoppedAt } : {}),
     };
   };
 

@@ -67,7 +67,13 @@ export async function clocksOf(
   };
 }
 
-/** The warnings a clock owes now: each share reached in its current cycle (a breached clock: the breach only). */
+/**
+ * The warnings a clock owes now: each share reached in its current cycle (a breached clock: the breach only).
+ * A running clock at exactly its target (computeClocks calls that running, not yet breached) owes the
+ * breach too: nothing would look at the ticket again otherwise, since its last share is not in the future.
+ * A clock that stopped owes none, even breached: the reply or solution came late, but it came, and an
+ * "overdue" warning after it would be false (the sweep can lag the breach by one of its turns).
+ */
 export function warningsDue(
   clocks: SlaClocks,
   shares: readonly number[],
@@ -76,10 +82,9 @@ export function warningsDue(
   for (const clock of clockNames) {
     const c = clocks[clock];
     const cycle = String(c.cycleStart?.getTime() ?? 0);
-    if (c.state === 'breached') out.push({ clock, share: 1, cycle });
+    if (c.state === 'breached' && !c.stoppedAt) out.push({ clock, share: 1, cycle });
     else if (c.state === 'running') {
-      for (const share of shares)
-        if (share < 1 && c.elapsedMs >= c.targetMs * share) out.push({ clock, share, cycle });
+      for (const share of shares) if (c.elapsedMs >= c.targetMs * share) out.push({ clock, share, cycle });
     }
   }
   return out;
@@ -89,8 +94,15 @@ export function warningsDue(
  * Recomputes a ticket's clocks and writes their summary. `slaCheckAt` is the earliest of: a warning owed
  * and not yet posted (now), or the next share a running clock will reach.
  */
-export async function refreshSla(tx: Tx, config: DeskConfig, number: number, now: Date): Promise<void> {
-  const found = await clocksOf(tx, config, number, now);
+export async function refreshSla(
+  tx: Tx,
+  config: DeskConfig,
+  number: number,
+  now: Date,
+  /** The ticket's clocks at `now`, when the caller has just read them (the warning sweep): not read twice. */
+  known?: { clocks: SlaClocks; time: BusinessTime },
+): Promise<void> {
+  const found = known ?? (await clocksOf(tx, config, number, now));
   if (!found) return;
   const { clocks, time } = found;
   const shares = warningShares(config);

@@ -2,6 +2,7 @@
 // Over HTTP (signed requests to /slack/events) by default, or in Socket Mode: SLACK_APP_TOKEN and no
 // signing secret, Relevo then dials the fake Socket Mode endpoint found through apps.connections.open.
 
+import type { Clock } from '../../../src/core/ports.ts';
 import { chatPlatformYaml } from '../../fixtures/config.ts';
 import { startTestApp, type TestApp } from '../app.ts';
 import type { DatabaseKind, TestDatabase } from '../databases.ts';
@@ -51,6 +52,10 @@ export interface SlackAppOptions {
   config?: string;
   /** A second instance on this app's PostgreSQL database (with a fake Slack of its own). */
   sameDatabaseAs?: SlackTestApp;
+  /** The business clock (SLA, confirmation windows) the test moves. */
+  clock?: Clock;
+  /** How often the SLA warning sweep runs by itself. */
+  slaSweepMs?: number;
   /** Runs once the fakes are up, before Relevo starts (e.g. to make Slack fail at boot). */
   beforeStart?: (fake: FakeSlack, socket?: FakeSocketMode) => void | Promise<void>;
 }
@@ -97,6 +102,8 @@ export async function startSlackApp(
       database,
       sameDatabaseAs: opts.sameDatabaseAs?.t,
       config: opts.config ?? slackConfigYaml,
+      clock: opts.clock,
+      slaSweepMs: opts.slaSweepMs,
       env: { SLACK_BOT_TOKEN: fake.botToken, SLACK_API_URL: fake.url, ...transport, ...opts.env },
     });
   } catch (err) {
