@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applicationCommand } from '../../adapters/discord/application-command.ts';
 import { messageCommandBodies } from '../../adapters/discord/message-commands.ts';
+import { commandList } from '../../commands/index.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const APP = '123456789012345678';
@@ -159,7 +160,9 @@ describe('relevo discord register', () => {
     expect(ticket?.options.map((o) => o.name)).toContain('reply');
     expect(run.stdout).toMatch(
       new RegExp(
-        `^Installed /ticket \\(command \\d{17,20}; 12 subcommands: new, create, show, .*, help\\) on server ${GUILD}\\.\\nIt shows there at once\\.`,
+        `^Installed /ticket \\(command \\d{17,20}; ${commandList().length} subcommands: ${commandList()
+          .map((c) => c.name)
+          .join(', ')}\\) on server ${GUILD}\\.\\nIt shows there at once\\.`,
       ),
     );
   }, 60_000);
