@@ -63,7 +63,7 @@ try {
       INSERT INTO "Ticket" (subject, status, priority, source, "requesterId", "organisationId", "createdAt",
         "updatedAt", "statusChangedAt", "slaCheckAt")
       SELECT 'Ticket ' || g, 'open'::"TicketStatus", 'normal'::"Priority", 'email', 'c1', 'acme', ${now}, ${now}, ${now},
-        ${now}::timestamp + (((g * 7919) % 604800) + 60) * interval '1 second'
+        ${now}::timestamp + (((g::bigint * 7919) % 604800) + 60) * interval '1 second'
       FROM generate_series(${from}::int, ${to}::int) AS g`;
   }
   console.log(`seeded in ${((performance.now() - seeding) / 1000).toFixed(1)} s`);
