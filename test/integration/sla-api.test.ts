@@ -104,6 +104,15 @@ describe.each(databaseKinds)('SLA in the API on %s', (database) => {
       state: 'running',
       dueAt: new Date(clock.now().getTime() + 23 * HOUR).toISOString(),
     });
+    // A note shared with the customer is an update too: the next-update cycle starts again (urgent: 2 h).
+    clock.advance(30 * MIN);
+    const noteId = await t.app.tickets.note(n, ana, 'The export job is fixed on our side.');
+    await t.app.tickets.shareWithCustomer(n, ana, noteId);
+    const dueAt = new Date(clock.now().getTime() + 2 * HOUR);
+    expect((await sla(n)).nextUpdate).toMatchObject({ state: 'running', dueAt: dueAt.toISOString() });
+    // Kept on the ticket too, where the list's filter and the warning sweep read it.
+    const row = await t.app.db.prisma.ticket.findUniqueOrThrow({ where: { number: n } });
+    expect(row.nextUpdateDueAt).toEqual(dueAt);
   });
 
   it('/ticket sla shows one ticket’s clocks, or the tickets at risk and breached', async () => {

@@ -189,7 +189,6 @@ export class TicketService {
         data: { firstRespondedAt: ticket.firstRespondedAt ?? now },
       });
       if (ticket.status === 'new') await this.transition(tx, ticket, 'open', 'agent', actor);
-      else await refreshSla(tx, this.config, number, now);
       return event.id;
     });
   }
@@ -634,6 +633,8 @@ export class TicketService {
     const type = by === 'customer' ? 'customer_message' : 'public_reply';
     const event = await this.event(tx, number, type, { ...authorOf(actor), ...fields });
     await this.emit({ type: 'ticket.replied', ...this.about(tx, number, actor, event), by });
+    // An agent's public word (a reply, a shared note) answers the first response and restarts the next update.
+    if (actor.kind === 'agent') await refreshSla(tx, this.config, number, this.deps.clock.now());
     return event;
   }
 
