@@ -10,6 +10,7 @@ import { parseConfigFile } from '../src/config/file.ts';
 import { syncDirectory } from '../src/core/directory.ts';
 import { sweepSlaWarnings } from '../src/core/sla/warnings.ts';
 import { openDatabase } from '../src/db/index.ts';
+import { productionPlanYaml } from '../test/fixtures/config.ts';
 import { openDatabaseEnv } from './lib/database.ts';
 import { environmentLine, ms, pct } from './lib/stats.ts';
 
@@ -20,15 +21,7 @@ const runs = Number(process.env.BENCH_SLA_RUNS ?? 10);
 const DUE = 100;
 
 const config = parseConfigFile(
-  `
-plans:
-  production:
-    name: Production
-    sla:
-      urgent: { firstResponse: 1h, nextUpdate: 2h, resolution: 1d }
-      high: { firstResponse: 2h, nextUpdate: 4h, resolution: 2d }
-      normal: { firstResponse: 4h, nextUpdate: 1d, resolution: 5d }
-      low: { firstResponse: 1d, nextUpdate: 2d, resolution: 10d }
+  `${productionPlanYaml}
 organisations:
   - { id: acme, name: Acme, plan: production, language: en, emailDomains: [example.com] }
 agents:
