@@ -50,6 +50,21 @@ export async function enqueue(tx: Tx, job: OutboxJob): Promise<void> {
 }
 
 /**
+ * Several messages of their own (never folded, see `messages`) in one statement: the SLA sweep's batch.
+ * Each gets its lane and platform as `enqueue` would give it.
+ */
+export async function enqueueMany(tx: Tx, jobs: readonly OutboxJob[]): Promise<void> {
+  if (!jobs.length) return;
+  const data = [];
+  for (const job of jobs) {
+    if (!messages.has(job.kind)) throw new Error(`enqueueMany takes messages only, not "${job.kind}" syncs`);
+    const { kind, ...payload } = job;
+    data.push({ kind, payload, lane: laneOf(job), platform: await platformOf(tx, job) });
+  }
+  await tx.outboxItem.createMany({ data });
+}
+
+/**
  * The platform(s) a job goes to, comma-joined: the worker drains each apart (one down never holds
  * another), and dead items are counted by it. A message to a customer goes to every conversation the
  * ticket has with them, as they are now; null when there is none (it is delivered nowhere).

@@ -35,36 +35,59 @@ export function targetsOf(config: DeskConfig, plan: string, priority: Priority):
     : undefined;
 }
 
+type Found = { clocks: SlaClocks; time: BusinessTime };
+
 /** A ticket's clocks now, with the arithmetic of its plan; undefined when its plan promises nothing. */
 export async function clocksOf(
   tx: Tx | Db,
   config: DeskConfig,
   number: number,
   now: Date,
-): Promise<{ clocks: SlaClocks; time: BusinessTime } | undefined> {
-  const ticket = await tx.ticket.findUniqueOrThrow({
-    where: { number },
-    select: { createdAt: true, priority: true, organisation: { select: { plan: true } } },
+): Promise<Found | undefined> {
+  return (await clocksOfMany(tx, config, [number], now)).get(number);
+}
+
+/**
+ * Several tickets' clocks, read in two statements whatever their number (the warning sweep's batch); a
+ * ticket whose plan promises nothing maps to undefined.
+ */
+export async function clocksOfMany(
+  tx: Tx | Db,
+  config: DeskConfig,
+  numbers: readonly number[],
+  now: Date,
+): Promise<Map<number, Found | undefined>> {
+  const tickets = await tx.ticket.findMany({
+    where: { number: { in: [...numbers] } },
+    select: { number: true, createdAt: true, priority: true, organisation: { select: { plan: true } } },
   });
-  const targets = targetsOf(config, ticket.organisation.plan, ticket.priority);
-  if (!targets) return undefined;
   const events = await tx.ticketEvent.findMany({
     where: {
-      ticketNumber: number,
+      ticketNumber: { in: [...numbers] },
       OR: [{ type: 'status_change' }, { type: 'public_reply', authorKind: 'agent' }],
     },
     orderBy: { createdAt: 'asc' },
-    select: { type: true, createdAt: true, data: true },
+    select: { ticketNumber: true, type: true, createdAt: true, data: true },
   });
-  const statuses = events
-    .filter((e) => e.type === 'status_change')
-    .map((e) => ({ at: e.createdAt, to: String((e.data as { to?: string } | null)?.to ?? '') }));
-  const replies = events.filter((e) => e.type === 'public_reply').map((e) => e.createdAt);
-  const time = businessTimeFor(config, ticket.organisation.plan);
-  return {
-    clocks: computeClocks({ createdAt: ticket.createdAt, statuses, replies }, targets, time, now),
-    time,
-  };
+  const out = new Map<number, Found | undefined>();
+  for (const ticket of tickets) {
+    const targets = targetsOf(config, ticket.organisation.plan, ticket.priority);
+    if (!targets) {
+      out.set(ticket.number, undefined);
+      continue;
+    }
+    const own = events.filter((e) => e.ticketNumber === ticket.number);
+    const statuses = own
+      .filter((e) => e.type === 'status_change')
+      .map((e) => ({ at: e.createdAt, to: String((e.data as { to?: string } | null)?.to ?? '') }));
+    const replies = own.filter((e) => e.type === 'public_reply').map((e) => e.createdAt);
+    const time = businessTimeFor(config, ticket.organisation.plan);
+    out.set(ticket.number, {
+      clocks: computeClocks({ createdAt: ticket.createdAt, statuses, replies }, targets, time, now),
+      time,
+    });
+  }
+  return out;
 }
 
 /**
@@ -100,13 +123,15 @@ export async function refreshSla(
   number: number,
   now: Date,
   /** The ticket's clocks at `now`, when the caller has just read them (the warning sweep): not read twice. */
-  known?: { clocks: SlaClocks; time: BusinessTime },
+  known?: Found,
+  /** Its warnings posted so far, when the caller has them (the sweep reads a whole batch's at once). */
+  postedKnown?: readonly { clock: string; cycle: string; share: number }[],
 ): Promise<void> {
   const found = known ?? (await clocksOf(tx, config, number, now));
   if (!found) return;
   const { clocks, time } = found;
   const shares = warningShares(config);
-  const posted = await tx.slaWarning.findMany({ where: { ticketNumber: number } });
+  const posted = postedKnown ?? (await tx.slaWarning.findMany({ where: { ticketNumber: number } }));
   const owed = warningsDue(clocks, shares).some(
     (w) => !posted.some((p) => p.clock === w.clock && p.cycle === w.cycle && p.share === w.share),
   );

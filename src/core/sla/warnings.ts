@@ -6,10 +6,10 @@
 // finds the row and enqueues nothing.
 import type { Db, Tx } from '../../db/index.ts';
 import { agentChannels, type DeskConfig } from '../config.ts';
-import { enqueue } from '../outbox.ts';
+import { enqueueMany, type OutboxJob } from '../outbox.ts';
 import type { Clock, Notifier } from '../ports.ts';
-import type { SlaClocks } from './clocks.ts';
-import { clocksOf, refreshSla, warningShares, warningsDue } from './refresh.ts';
+import type { ClockName, SlaClocks } from './clocks.ts';
+import { clocksOfMany, refreshSla, warningShares, warningsDue } from './refresh.ts';
 
 export interface WarningSweepDeps {
   db: Db;
@@ -39,8 +39,14 @@ export async function sweepSlaWarnings(deps: WarningSweepDeps): Promise<number> 
       const due = await tx.$queryRaw<{ number: number }[]>`
         SELECT number FROM "Ticket" WHERE "slaCheckAt" <= ${now}
         ORDER BY "slaCheckAt" LIMIT ${batch} FOR UPDATE SKIP LOCKED`;
-      let warned = 0;
-      for (const { number } of due) warned += await checkTicket(tx, deps.config, number, now);
+      const warned = due.length
+        ? await checkTickets(
+            tx,
+            deps.config,
+            due.map((d) => d.number),
+            now,
+          )
+        : 0;
       return { seen: due.length, warned };
     });
     raised += warned;
@@ -50,45 +56,66 @@ export async function sweepSlaWarnings(deps: WarningSweepDeps): Promise<number> 
   return raised;
 }
 
-/** Raises the warnings one ticket owes now, then moves its next check on. */
-async function checkTicket(tx: Tx, config: DeskConfig, number: number, now: Date): Promise<number> {
-  const found = await clocksOf(tx, config, number, now);
-  if (!found) {
-    // Its plan promises nothing (any more): nothing to check until a change gives it clocks again.
-    await tx.ticket.update({ where: { number }, data: { slaCheckAt: null } });
-    return 0;
+/**
+ * Raises the warnings a batch of tickets owes now, then moves each one's next check on. Histories, posted
+ * warnings, new warnings and their messages are each read or written in one statement for the batch; only
+ * the tickets' summaries are written one by one.
+ */
+async function checkTickets(tx: Tx, config: DeskConfig, numbers: number[], now: Date): Promise<number> {
+  const found = await clocksOfMany(tx, config, numbers, now);
+  const shares = warningShares(config);
+  const posted = await tx.slaWarning.findMany({
+    where: { ticketNumber: { in: numbers } },
+    select: { ticketNumber: true, clock: true, cycle: true, share: true },
+  });
+  const owed = numbers.flatMap((number) => {
+    const f = found.get(number);
+    return f ? warningsDue(f.clocks, shares).map((w) => ({ ticketNumber: number, ...w })) : [];
+  });
+  // Rows already there (another sweep, before a restart) are skipped, and only the rows inserted now get
+  // their messages: each warning is posted once.
+  const inserted = owed.length
+    ? await tx.slaWarning.createManyAndReturn({
+        data: owed.map((w) => ({ ...w, createdAt: now })),
+        skipDuplicates: true,
+      })
+    : [];
+  const jobs = inserted.flatMap((w) => {
+    const f = found.get(w.ticketNumber) as NonNullable<ReturnType<typeof found.get>>;
+    return warningJobs(config, w.ticketNumber, f.clocks, {
+      clock: w.clock as ClockName,
+      share: w.share,
+      cycle: w.cycle,
+    });
+  });
+  await enqueueMany(tx, jobs);
+  for (const number of numbers) {
+    const f = found.get(number);
+    if (!f) {
+      // Its plan promises nothing (any more): nothing to check until a change gives it clocks again.
+      await tx.ticket.update({ where: { number }, data: { slaCheckAt: null } });
+      continue;
+    }
+    const own = [...posted, ...inserted].filter((p) => p.ticketNumber === number);
+    await refreshSla(tx, config, number, now, f, own);
   }
-  let warned = 0;
-  for (const warning of warningsDue(found.clocks, warningShares(config))) {
-    const inserted = await tx.$executeRaw`
-      INSERT INTO "SlaWarning" ("ticketNumber", clock, cycle, share, "createdAt")
-      VALUES (${number}, ${warning.clock}, ${warning.cycle}, ${warning.share}, ${now})
-      ON CONFLICT DO NOTHING`;
-    if (inserted !== 1) continue;
-    await enqueueWarning(tx, config, number, found.clocks, warning);
-    warned++;
-  }
-  await refreshSla(tx, config, number, now, found);
-  return warned;
+  return inserted.length;
 }
 
 /** One message per agents' channel, each in its ticket card's thread there (core/delivery.ts). */
-async function enqueueWarning(
-  tx: Tx,
+function warningJobs(
   config: DeskConfig,
   ticketNumber: number,
   clocks: SlaClocks,
   warning: ReturnType<typeof warningsDue>[number],
-) {
+): OutboxJob[] {
   const { targetMs, elapsedMs } = clocks[warning.clock];
-  for (const place of agentChannels(config)) {
-    await enqueue(tx, {
-      kind: 'sla_warning',
-      ticketNumber,
-      ...warning,
-      targetMs,
-      leftMs: targetMs - elapsedMs,
-      ...place,
-    });
-  }
+  return agentChannels(config).map((place) => ({
+    kind: 'sla_warning' as const,
+    ticketNumber,
+    ...warning,
+    targetMs,
+    leftMs: targetMs - elapsedMs,
+    ...place,
+  }));
 }
