@@ -76,3 +76,26 @@ export const exited = (child: ChildProcess) =>
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
     child.once('exit', () => resolve());
   });
+
+/**
+ * A `relevo` command line run to its end without blocking this process (a fake server in the test may
+ * have to answer it), with only the given environment besides PATH and HOME.
+ *
+ * @example const run = await relevoCommand({ DISCORD_APPLICATION_ID: '…' }, 'discord', 'invite');
+ */
+export function relevoCommand(
+  env: Record<string, string>,
+  ...args: string[]
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('bin/relevo.mjs', args, {
+      cwd: root,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}

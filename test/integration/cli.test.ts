@@ -1,11 +1,12 @@
 // The command line as a person runs it: a real `node bin/relevo.mjs` process, its output and exit code.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { mattermostConfigYaml, startMattermostFake } from '../harness/mattermost/mattermost-app.ts';
+import { relevoCommand } from '../harness/process.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const relevo = (...args: string[]) => relevoWith({}, ...args);
@@ -112,21 +113,6 @@ describe('relevo slack manifest', () => {
   });
 });
 
-/** The command line run without blocking this process (a fake server here must answer it). */
-function relevoAsync(env: Record<string, string>, ...args: string[]) {
-  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn('bin/relevo.mjs', args, {
-      cwd: root,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
-
 describe('relevo mattermost', () => {
   it('asks for the server and the bot token first', () => {
     const run = relevo('mattermost', 'check');
@@ -157,13 +143,13 @@ describe('relevo mattermost', () => {
       RELEVO_PUBLIC_URL: 'https://support.example.com',
     };
     try {
-      const check = await relevoAsync(env, 'mattermost', 'check');
+      const check = await relevoCommand(env, 'mattermost', 'check');
       expect(check.status).toBe(1);
       expect(check.stdout).toContain('Signed in to Mattermost as @relevo');
       expect(check.stdout).toMatch(/ok +support +~acme-support: the bot can read and post/);
       expect(check.stdout).toMatch(/FAIL +agents +~town-hall: the bot is not a member/);
 
-      const wrong = await relevoAsync(
+      const wrong = await relevoCommand(
         { ...env, MATTERMOST_BOT_TOKEN: 'notthebotstoken00000000000' },
         'mattermost',
         'check',
@@ -171,12 +157,12 @@ describe('relevo mattermost', () => {
       expect(wrong.status).toBe(78);
       expect(wrong.stderr).toMatch(/MATTERMOST_BOT_TOKEN/);
 
-      const register = await relevoAsync(env, 'mattermost', 'register', '--team', fake.teamName);
+      const register = await relevoCommand(env, 'mattermost', 'register', '--team', fake.teamName);
       expect(register.stderr).toBe('');
       expect(register.stdout).toMatch(/^Created \/ticket on team support-team/);
       expect(register.stdout).toContain('https://support.example.com/mattermost/command');
       expect(fake.commands()).toHaveLength(1);
-      const again = await relevoAsync(env, 'mattermost', 'register', '--team', fake.teamName);
+      const again = await relevoCommand(env, 'mattermost', 'register', '--team', fake.teamName);
       expect(again.stdout).toMatch(/^Updated \/ticket/);
     } finally {
       await fake.stop();

@@ -1,34 +1,17 @@
 // `relevo discord invite` and `relevo discord register` as a person runs them: a real `bin/relevo.mjs`
 // process against a small Discord on 127.0.0.1 that speaks Discord's wire format for exactly the routes
 // `register` uses (bulk overwrite of global and guild commands).
-import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applicationCommand } from '../../adapters/discord/application-command.ts';
 import { messageCommandBodies } from '../../adapters/discord/message-commands.ts';
 import { commandList } from '../../commands/index.ts';
+import { relevoCommand } from '../harness/process.ts';
 
-const root = path.resolve(import.meta.dirname, '../..');
 const APP = '123456789012345678';
 const GUILD = '876543210987654321';
 const TOKEN = `MTIzNDU2Nzg5MDEyMzQ1Njc4.GxYz12.${'a1B2c3D4e5'.repeat(4)}`;
-
-/** The command line run without blocking this process (the fake Discord here must answer it). */
-function relevo(env: Record<string, string>, ...args: string[]) {
-  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn('bin/relevo.mjs', args, {
-      cwd: root,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 interface Received {
   method: string;
@@ -94,7 +77,7 @@ async function startFakeDiscord() {
 
 describe('relevo discord invite', () => {
   it('prints the invite link and the intent to switch on, with only the application id', async () => {
-    const run = await relevo({ DISCORD_APPLICATION_ID: APP }, 'discord', 'invite');
+    const run = await relevoCommand({ DISCORD_APPLICATION_ID: APP }, 'discord', 'invite');
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toContain(
@@ -108,10 +91,10 @@ describe('relevo discord invite', () => {
   });
 
   it('names the variable it needs, or what it should look like', async () => {
-    const none = await relevo({}, 'discord', 'invite');
+    const none = await relevoCommand({}, 'discord', 'invite');
     expect(none.status).toBe(78);
     expect(none.stderr).toMatch(/^Set DISCORD_APPLICATION_ID first/);
-    const wrong = await relevo({ DISCORD_APPLICATION_ID: 'relevo-bot' }, 'discord', 'invite');
+    const wrong = await relevoCommand({ DISCORD_APPLICATION_ID: 'relevo-bot' }, 'discord', 'invite');
     expect(wrong.status).toBe(78);
     expect(wrong.stderr).toContain('DISCORD_APPLICATION_ID="relevo-bot": expected the application\'s id');
   });
@@ -119,13 +102,17 @@ describe('relevo discord invite', () => {
 
 describe('relevo help', () => {
   it('lists both, and explains each without doing anything', async () => {
-    expect((await relevo({}, 'help')).stdout).toMatch(/\n {2}discord invite +.*\n {2}discord register +/);
-    const register = await relevo({}, 'discord', 'register', '--help');
+    expect((await relevoCommand({}, 'help')).stdout).toMatch(
+      /\n {2}discord invite +.*\n {2}discord register +/,
+    );
+    const register = await relevoCommand({}, 'discord', 'register', '--help');
     expect(register.status).toBe(0);
     expect(register.stdout).toMatch(/^Usage: relevo discord register \[--guild <server id>\]/);
     expect(register.stdout).toContain('up to an hour');
-    expect((await relevo({}, 'discord', 'invite', '--help')).stdout).toMatch(/^Usage: relevo discord invite/);
-    const badGuild = await relevo({}, 'discord', 'register', '--guild', 'support');
+    expect((await relevoCommand({}, 'discord', 'invite', '--help')).stdout).toMatch(
+      /^Usage: relevo discord invite/,
+    );
+    const badGuild = await relevoCommand({}, 'discord', 'register', '--guild', 'support');
     expect(badGuild.status).toBe(2);
     expect(badGuild.stderr).toContain("--guild needs a server's id");
   }, 60_000);
@@ -141,7 +128,7 @@ describe('relevo discord register', () => {
   afterAll(() => discord?.stop());
 
   it('installs /ticket on one server by bulk overwrite, and says it shows at once', async () => {
-    const run = await relevo(env, 'discord', 'register', '--guild', GUILD);
+    const run = await relevoCommand(env, 'discord', 'register', '--guild', GUILD);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     const request = discord.received.at(-1);
@@ -168,7 +155,7 @@ describe('relevo discord register', () => {
   }, 60_000);
 
   it('installs it for every server, and says Discord may take up to an hour', async () => {
-    const run = await relevo(env, 'discord', 'register');
+    const run = await relevoCommand(env, 'discord', 'register');
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(discord.received.at(-1)).toMatchObject({
@@ -182,7 +169,7 @@ describe('relevo discord register', () => {
 
   it('turns a wrong token into what to do, with no stack trace', async () => {
     const wrongToken = `${TOKEN.slice(0, -4)}zzzz`;
-    const run = await relevo(
+    const run = await relevoCommand(
       { ...env, DISCORD_BOT_TOKEN: wrongToken },
       'discord',
       'register',
@@ -198,22 +185,22 @@ describe('relevo discord register', () => {
   }, 60_000);
 
   it('says how to add the bot to a server it is not in', async () => {
-    const run = await relevo(env, 'discord', 'register', '--guild', '111111111111111111');
+    const run = await relevoCommand(env, 'discord', 'register', '--guild', '111111111111111111');
     expect(run.status).toBe(78);
     expect(run.stderr).toMatch(/refused \/ticket on server 111111111111111111 \(403: Missing Access\)/);
     expect(run.stderr).toContain('relevo discord invite');
   }, 60_000);
 
   it('names the missing variables, and says when Discord cannot be reached', async () => {
-    const none = await relevo({}, 'discord', 'register');
+    const none = await relevoCommand({}, 'discord', 'register');
     expect(none.status).toBe(78);
     expect(none.stderr).toMatch(/^Set DISCORD_BOT_TOKEN .* and DISCORD_APPLICATION_ID .* first\./);
-    const half = await relevo({ DISCORD_BOT_TOKEN: TOKEN }, 'discord', 'register');
+    const half = await relevoCommand({ DISCORD_BOT_TOKEN: TOKEN }, 'discord', 'register');
     expect(half.status).toBe(78);
     expect(half.stderr).toContain('DISCORD_APPLICATION_ID: required with DISCORD_BOT_TOKEN');
     const closed = await startFakeDiscord();
     await closed.stop();
-    const away = await relevo({ ...env, DISCORD_API_URL: closed.url }, 'discord', 'register');
+    const away = await relevoCommand({ ...env, DISCORD_API_URL: closed.url }, 'discord', 'register');
     expect(away.status).toBe(78);
     expect(away.stderr).toContain(`Could not reach Discord at ${closed.url} (ECONNREFUSED)`);
     expect(away.stderr).toContain('DISCORD_API_URL');
