@@ -47,6 +47,7 @@ import {
   measure,
   ms,
   pct,
+  positiveEnv,
   printTable,
   ratio,
   secs,
@@ -54,15 +55,10 @@ import {
 } from './lib/stats.ts';
 import { reach, until } from './lib/wait.ts';
 
-const num = (name: string, fallback: number) => {
-  const v = Number(process.env[name] ?? fallback);
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`${name} must be a positive number`);
-  return v;
-};
-const N = num('BENCH_DISCORD_N', 300);
-const RATE = num('BENCH_DISCORD_RATE', 20);
-const MESSAGES = num('BENCH_DISCORD_MESSAGES', 1000);
-const MESSAGE_RATE = num('BENCH_DISCORD_MESSAGE_RATE', 20);
+const N = positiveEnv('BENCH_DISCORD_N', 300);
+const RATE = positiveEnv('BENCH_DISCORD_RATE', 20);
+const MESSAGES = positiveEnv('BENCH_DISCORD_MESSAGES', 1000);
+const MESSAGE_RATE = positiveEnv('BENCH_DISCORD_MESSAGE_RATE', 20);
 const DB = process.env.BENCH_DISCORD_DB ?? 'dir';
 const PG_URL = process.env.BENCH_DISCORD_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const ONLY = process.env.BENCH_DISCORD_ONLY;

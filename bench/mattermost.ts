@@ -35,6 +35,7 @@ import {
   measure,
   ms,
   pct,
+  positiveEnv,
   printTable as printRows,
   ratio,
   secs,
@@ -47,18 +48,13 @@ import type { LoadResult, LoadRun, Sample } from './mattermost-load.ts';
 /** Polls a count until it reaches the target: when (Date.now), or undefined once it stalled STALL_MS. */
 const reach = (count: () => Promise<number>, target: number) => reachOr(count, target, STALL_MS);
 
-const num = (name: string, fallback: number) => {
-  const v = Number(process.env[name] ?? fallback);
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`${name} must be a positive number`);
-  return v;
-};
-const N = num('BENCH_MM_N', 1000);
-const RATE = num('BENCH_MM_RATE', 100);
-const POSTS = num('BENCH_MM_POSTS', 1000);
-const POST_RATE = num('BENCH_MM_POST_RATE', 25);
-const REFUSED_POSTS = Math.min(num('BENCH_MM_REFUSED_POSTS', 100), POSTS);
-const CHANNELS = num('BENCH_MM_CHANNELS', 20);
-const RETRY_MS = num('BENCH_MM_RETRY_MS', 1000);
+const N = positiveEnv('BENCH_MM_N', 1000);
+const RATE = positiveEnv('BENCH_MM_RATE', 100);
+const POSTS = positiveEnv('BENCH_MM_POSTS', 1000);
+const POST_RATE = positiveEnv('BENCH_MM_POST_RATE', 25);
+const REFUSED_POSTS = Math.min(positiveEnv('BENCH_MM_REFUSED_POSTS', 100), POSTS);
+const CHANNELS = positiveEnv('BENCH_MM_CHANNELS', 20);
+const RETRY_MS = positiveEnv('BENCH_MM_RETRY_MS', 1000);
 const DB = process.env.BENCH_MM_DB ?? 'dir';
 const ONLY = process.env.BENCH_MM_ONLY;
 if (ONLY && ONLY !== 'acks' && ONLY !== 'reconnect')

@@ -122,3 +122,10 @@ export function printTable(rows: TableRow[], width = 11): void {
     );
   }
 }
+
+/** A positive number from the environment (a bench's setting), else `fallback`; anything else stops the bench. */
+export const positiveEnv = (name: string, fallback: number): number => {
+  const v = Number(process.env[name] ?? fallback);
+  if (!Number.isFinite(v) || v <= 0) throw new Error(`${name} must be a positive number`);
+  return v;
+};
