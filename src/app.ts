@@ -74,6 +74,8 @@ export interface App {
   /** Runs the inbox and outbox until both are empty (tests, benchmarks). */
   settle(): Promise<void>;
   resolveUnconfirmed(): Promise<number[]>;
+  /** Rejects the tickets that waited too long for requested information, once now (as its loop does). */
+  rejectIncomplete(): Promise<number[]>;
   /** Runs the SLA warning sweep once now (as its loop does); says how many warnings it raised. */
   sweepSlaWarnings(): Promise<number>;
   /** The SMTP listener's port once listening (RELEVO_SMTP_LISTEN_PORT=0 picks a free one). */
@@ -193,6 +195,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   const outboxLoop = new TaskLoop('outbox', () => outbox.wake(), pollMs, log);
   const confirmLoop = new TaskLoop('confirmations', () => tickets.resolveUnconfirmed(), 60_000, log);
+  // Tickets that waited too long for the information they were asked for (tickets.rejectIncompleteAfter).
+  const incompleteLoop = new TaskLoop('incomplete tickets', () => tickets.rejectIncomplete(), 60_000, log);
   // Warnings before and at an SLA breach; each ticket's next check is on its row (Ticket.slaCheckAt).
   const warnOnce = () =>
     sweepSlaWarnings({ db: db.prisma, config: desk, clock, notifier, quiet: () => ingress.quiet() });
@@ -217,7 +221,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     await sweepCounters(db.prisma);
   };
   const sweepLoop = new TaskLoop('sweep', sweep, 10 * 60_000, log);
-  loops.push(inboxLoop, outboxLoop, confirmLoop, warningLoop, sessionSweep, sweepLoop);
+  loops.push(inboxLoop, outboxLoop, confirmLoop, incompleteLoop, warningLoop, sessionSweep, sweepLoop);
   if (config.webchat.enabled && !mailer) {
     log.warn(
       'Outgoing mail (RELEVO_SMTP_URL) is not set: web chat visitors cannot verify their address by a mailed code',
@@ -295,6 +299,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       }
     },
     resolveUnconfirmed: () => tickets.resolveUnconfirmed(),
+    rejectIncomplete: () => tickets.rejectIncomplete(),
     sweepSlaWarnings: warnOnce,
     smtpPort: () => parts.map((p) => p.listening?.().smtp).find((port) => port !== undefined),
     async listen() {

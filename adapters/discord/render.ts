@@ -224,9 +224,11 @@ function labelOf(f: FormField): APILabelComponent {
     label: truncate(f.label, DISCORD_LIMITS.label),
     ...(long ? { description: truncate(f.label, DISCORD_LIMITS.labelDescription) } : {}),
   };
-  if (f.kind === 'select') {
-    const options = f.options ?? [];
+  if (f.kind === 'select' || f.kind === 'choices') {
+    // Several choices are a select that takes several values, the options ticked at first its defaults.
+    const options = (f.options ?? []).slice(0, DISCORD_LIMITS.selectOptions);
     if (options.length === 0) throw new Error(`Form field "${f.id}" is a select with no options.`);
+    const several = f.kind === 'choices';
     return {
       ...head,
       component: {
@@ -234,11 +236,12 @@ function labelOf(f: FormField): APILabelComponent {
         custom_id: f.id,
         required: Boolean(f.required),
         min_values: f.required ? 1 : 0,
-        max_values: 1,
+        max_values: several ? options.length : 1,
         ...placeholder,
-        options: options.slice(0, DISCORD_LIMITS.selectOptions).map((o) => ({
+        options: options.map((o) => ({
           label: truncate(o.label, DISCORD_LIMITS.optionLabel),
           value: o.value,
+          ...(several && f.initial?.includes(o.value) ? { default: true } : {}),
         })),
       },
     };
@@ -275,7 +278,8 @@ export function readModalValues(components: unknown): Record<string, string> {
     if (o.component) visit(o.component);
     if (Array.isArray(o.components)) o.components.forEach(visit);
     if (typeof o.custom_id !== 'string') return;
-    const v = Array.isArray(o.values) ? o.values[0] : o.value;
+    // A select answers with its chosen values (one, or several for a `choices` field).
+    const v = Array.isArray(o.values) ? o.values.join(',') : o.value;
     if (typeof v === 'string' && v !== '') out[o.custom_id] = v;
   };
   if (Array.isArray(components)) components.forEach(visit);

@@ -7,6 +7,7 @@ import {
   MessageType,
 } from 'discord.js';
 import type { ChatEvent } from '../../src/core/chat/events.ts';
+import { fileLine } from '../../src/core/tickets/required-info.ts';
 import { PLATFORM } from './platform.ts';
 
 /** Where a channel id sits among the channels Relevo serves: itself, a thread of one, or neither. */
@@ -36,7 +37,7 @@ export function messageEvent(
 ): ChatEvent | undefined {
   if (m.author.bot || m.webhook_id) return undefined;
   if (m.type !== MessageType.Default && m.type !== MessageType.Reply) return undefined;
-  const files = (m.attachments ?? []).map((a) => `📎 ${a.filename}: ${a.url}`);
+  const files = (m.attachments ?? []).map((a) => fileLine(a.filename, a.url));
   const text = [m.content, ...files].filter(Boolean).join('\n');
   const thread = at.thread ?? m.id;
   return {

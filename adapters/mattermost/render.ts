@@ -140,7 +140,7 @@ export class MattermostRenderer {
       submit_label: truncate(form.submitLabel, MATTERMOST_LIMITS.submitLabel),
       notify_on_cancel: false,
       state: this.sign('form', { ...ref, field: form.fields[0]?.id }),
-      elements: form.fields.map(element),
+      elements: form.fields.flatMap(elements),
     };
   }
 
@@ -168,6 +168,26 @@ export class MattermostRenderer {
   }
 }
 
+/**
+ * A form field as dialog elements. Mattermost's dialogs have no group of checkboxes: each of a `choices`
+ * field's options is a `bool` element of its own, named `<field>:<value>`, which readSubmission gathers.
+ */
+function elements(f: FormField): Record<string, unknown>[] {
+  if (f.kind !== 'choices') return [element(f)];
+  const options = f.options ?? [];
+  if (options.length === 0) throw new Error(`Form field "${f.id}" offers no choices.`);
+  return options.map((o, i) => ({
+    name: `${f.id}:${o.value}`,
+    display_name: truncate(o.label, MATTERMOST_LIMITS.elementDisplayName),
+    type: 'bool',
+    optional: true,
+    // The text beside the box: the option whole, and the field's question above the first one.
+    placeholder: truncate(o.label, MATTERMOST_LIMITS.elementHelpText),
+    ...(i === 0 ? { help_text: truncate(f.label, MATTERMOST_LIMITS.elementHelpText) } : {}),
+    default: f.initial?.includes(o.value) ? 'true' : 'false',
+  }));
+}
+
 function element(f: FormField): Record<string, unknown> {
   // A label longer than Mattermost shows is cut there and given whole as the help text.
   const long = f.label.length > MATTERMOST_LIMITS.elementDisplayName;
@@ -193,9 +213,18 @@ function element(f: FormField): Record<string, unknown> {
 export function readSubmission(submission: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (!submission || typeof submission !== 'object') return out;
+  const ticked: Record<string, string[]> = {};
   for (const [k, v] of Object.entries(submission as Record<string, unknown>)) {
     if (v === null || v === undefined || v === '') continue;
+    // A `choices` option's box (see elements): ticked ones join their field's answer.
+    const [field, choice] = k.split(/:(.*)/s);
+    if (choice !== undefined && field) {
+      ticked[field] ??= [];
+      if (v === true || v === 'true') ticked[field].push(choice);
+      continue;
+    }
     out[k] = typeof v === 'string' ? v : String(v);
   }
+  for (const [field, values] of Object.entries(ticked)) if (values.length) out[field] = values.join(',');
   return out;
 }

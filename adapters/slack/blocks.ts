@@ -60,6 +60,8 @@ export const SLACK_LIMITS = {
   // options; https://docs.slack.dev/reference/block-kit/composition-objects/option-object — option text 75,
   // option value 150.
   selectOptions: 100,
+  // https://docs.slack.dev/reference/block-kit/block-elements/checkboxes-element — at most 10 options.
+  checkboxOptions: 10,
   optionText: 75,
   optionValue: 150,
 } as const;

@@ -4,6 +4,7 @@
 // so any Relevo instance can handle it: Slack may deliver the submission to a different process than the
 // one that opened the modal.
 import type {
+  Checkboxes,
   InputBlock,
   KnownBlock,
   ModalView,
@@ -31,7 +32,15 @@ export interface SlackViewSubmission {
   state: {
     values: Record<
       string,
-      Record<string, { type: string; value?: string | null; selected_option?: { value: string } | null }>
+      Record<
+        string,
+        {
+          type: string;
+          value?: string | null;
+          selected_option?: { value: string } | null;
+          selected_options?: { value: string }[];
+        }
+      >
     >;
   };
 }
@@ -61,8 +70,23 @@ function input(field: FormField): InputBlock {
         },
       }
     : {};
-  let element: PlainTextInput | StaticSelect;
-  if (field.kind === 'select') {
+  let element: PlainTextInput | StaticSelect | Checkboxes;
+  if (field.kind === 'choices') {
+    const options = (field.options ?? []).map(optionOf(field));
+    if (options.length === 0 || options.length > SLACK_LIMITS.checkboxOptions) {
+      throw new Error(
+        `Form field "${field.id}" has ${options.length} options; Slack checkboxes hold 1 to ` +
+          `${SLACK_LIMITS.checkboxOptions}.`,
+      );
+    }
+    const initial = options.filter((o) => field.initial?.includes(o.value));
+    element = {
+      type: 'checkboxes',
+      action_id: field.id,
+      options,
+      ...(initial.length ? { initial_options: initial } : {}),
+    };
+  } else if (field.kind === 'select') {
     const options = field.options ?? [];
     if (options.length === 0 || options.length > SLACK_LIMITS.selectOptions) {
       throw new Error(
@@ -73,18 +97,7 @@ function input(field: FormField): InputBlock {
     element = {
       type: 'static_select',
       action_id: field.id,
-      options: options.map((o) => {
-        if (o.value.length > SLACK_LIMITS.optionValue) {
-          throw new Error(
-            `Option value "${o.value.slice(0, 40)}…" of field "${field.id}" is longer than Slack's ` +
-              `${SLACK_LIMITS.optionValue}.`,
-          );
-        }
-        return {
-          text: { type: 'plain_text', text: truncate(o.label.trim() || o.value, SLACK_LIMITS.optionText) },
-          value: o.value,
-        };
-      }),
+      options: options.map(optionOf(field)),
       ...placeholder,
     };
   } else {
@@ -105,6 +118,22 @@ function input(field: FormField): InputBlock {
     element,
   };
 }
+
+/** An option of a select or checkboxes; a value Slack cannot hold whole is refused, not cut. */
+const optionOf =
+  (field: FormField) =>
+  (o: { value: string; label: string }): { text: { type: 'plain_text'; text: string }; value: string } => {
+    if (o.value.length > SLACK_LIMITS.optionValue) {
+      throw new Error(
+        `Option value "${o.value.slice(0, 40)}…" of field "${field.id}" is longer than Slack's ` +
+          `${SLACK_LIMITS.optionValue}.`,
+      );
+    }
+    return {
+      text: { type: 'plain_text', text: truncate(o.label.trim() || o.value, SLACK_LIMITS.optionText) },
+      value: o.value,
+    };
+  };
 
 /**
  * The modal for a form, with `callback_id` `relevo:<action>` and `private_metadata`
@@ -168,6 +197,7 @@ const elementStateSchema = z.object({
   type: z.string(),
   value: z.string().nullable().optional(),
   selected_option: z.object({ value: z.string() }).nullable().optional(),
+  selected_options: z.array(z.object({ value: z.string() })).optional(),
 });
 
 const viewSchema = z.object({
@@ -221,6 +251,8 @@ export function readSubmission(view: SlackViewSubmission): FormSubmission {
     let answer: string | null | undefined;
     if (element.type === 'plain_text_input') answer = element.value;
     else if (element.type === 'static_select') answer = element.selected_option?.value;
+    else if (element.type === 'checkboxes')
+      answer = (element.selected_options ?? []).map((o) => o.value).join(',');
     else invalid(`block "${blockId}" holds a ${element.type}, which Relevo forms never use`);
     if (answer) form[blockId] = answer;
   }

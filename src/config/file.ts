@@ -4,6 +4,7 @@ import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import type { DeskConfig } from '../core/config.ts';
 import { weekdays } from '../core/sla/calendar.ts';
+import { infoItems } from '../core/tickets/required-info.ts';
 import { ConfigError } from './config-error.ts';
 import { canonicalTimeZone, isCalendarDate, parseOpeningHours } from './opening-hours.ts';
 
@@ -59,8 +60,14 @@ const slaTarget = z.strictObject({
   resolution: duration,
 });
 
+/** What a request must carry (README "Required information"); Relevo checks the items it can tell. */
+const requires = z
+  .array(z.enum(infoItems, { error: `expected items among ${infoItems.join(', ')}` }))
+  .default([]);
+
 const plan = z.strictObject({
   name: z.string().min(1),
+  requires,
   /** A key of `calendars`: the plan's durations are then business time. Omitted: around the clock. */
   calendar: id.optional(),
   sla: z.strictObject(
@@ -132,6 +139,7 @@ const organisation = z.strictObject({
 const product = z.strictObject({
   id,
   name: z.string().min(1),
+  requires,
   maintainersChannel: z.string().min(1).optional(),
 });
 
@@ -203,6 +211,11 @@ export const fileSchema = z
         generalContact: z.string().min(3).optional(),
         /** The share of an SLA clock's target at which agents are warned it is at risk (then again at the breach). */
         slaWarningShare: z.number().gt(0).lt(1).default(0.75),
+        /**
+         * A ticket waiting this long (business time on its plan's calendar) for information it was asked for
+         * is rejected with the reason (seed 002). Unset: it waits until an agent acts.
+         */
+        rejectIncompleteAfter: duration.optional(),
       })
       .prefault({}),
   })

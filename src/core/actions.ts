@@ -6,9 +6,10 @@ import { type Localized, pick } from '../i18n/localized.ts';
 import { OPEN_CONVERSATION } from './chat/intake-form.ts';
 import type { DeskConfig } from './config.ts';
 import { ForbiddenError, NotFoundError, refusal, UserError } from './errors.ts';
-import type { ActionInvocation } from './message.ts';
+import { type ActionInvocation, ticked } from './message.ts';
 import type { Conversations } from './tickets/conversations.ts';
 import type { Escalations } from './tickets/escalation.ts';
+import { isInfoItem } from './tickets/required-info.ts';
 import { type Actor, fieldNameEs, type TicketField, type TicketService } from './tickets/service.ts';
 
 export interface ActionDeps {
@@ -143,10 +144,10 @@ const handlers: Record<string, Handler> = {
         .map((p) => `${x.initialResponse[p]}:\n${form[p]?.trim()}`)
         .join('\n\n');
       await d.tickets.reply(n, actor, body, undefined, tx);
-      // Missing required information: the ticket waits on the customer (seeds 001, 002).
-      // Asking again while it already waits (a follow-up) keeps it waiting.
-      if (form.required?.trim() && ticket.status !== 'waiting_on_customer') {
-        await d.tickets.setStatus(n, actor, 'waiting_on_customer', undefined, tx);
+      // Missing required information: the ticket waits on the customer (seeds 001, 002), with what
+      // the intake found missing still shown; asking again while it already waits keeps it waiting.
+      if (form.required?.trim()) {
+        await d.tickets.waitForInformation(tx, n, actor, ticket.infoMissing.filter(isInfoItem));
       }
     });
     return form.required?.trim()
@@ -155,6 +156,22 @@ const handlers: Record<string, Handler> = {
           es: `Ticket #${n}: respuesta inicial enviada; a la espera del cliente.`,
         }
       : { en: `Ticket #${n}: initial response sent.`, es: `Ticket #${n}: respuesta inicial enviada.` };
+  },
+  'ticket.ask_info': async (d, actor, n, form) => {
+    agentOnly(actor);
+    const items = ticked(form.items);
+    const unknown = items.find((i) => !isInfoItem(i));
+    if (unknown) {
+      throw new UserError({
+        en: `"${unknown}" is not something Relevo asks for.`,
+        es: `«${unknown}» no es algo que Relevo pida.`,
+      });
+    }
+    await d.tickets.requestInformation(n, actor, { items: items.filter(isInfoItem), other: form.other });
+    return {
+      en: `Ticket #${n}: the customer was asked for the information; the ticket waits on them.`,
+      es: `Ticket #${n}: se ha pedido la información al cliente; el ticket queda a la espera de su respuesta.`,
+    };
   },
   'ticket.reject': async (d, actor, n, form) => {
     const reason = form.reason?.trim() ?? '';

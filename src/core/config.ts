@@ -2,6 +2,7 @@
 // satisfies it structurally, and the composition root adds what platforms contribute (the web chat's
 // channels), so the core never learns about the file, its format or any platform in particular.
 import type { CalendarSettings } from './sla/calendar.ts';
+import type { InfoItem } from './tickets/required-info.ts';
 import type { SlaPlan } from './tickets/sla.ts';
 
 /** A support plan: its name and its SLA targets per priority, in minutes. */
@@ -9,6 +10,8 @@ export interface PlanSettings extends SlaPlan {
   readonly name: string;
   /** A key of `DeskConfig.calendars`: the targets are then business time. Unset: around the clock. */
   readonly calendar?: string;
+  /** What its customers' requests must carry; checked at intake (tickets/required-info.ts). */
+  readonly requires?: readonly InfoItem[];
 }
 
 export interface OrganisationSettings {
@@ -30,6 +33,8 @@ export interface ProductSettings {
   readonly name: string;
   /** The id of a channel of kind `maintainers`: where the product's escalations go. */
   readonly maintainersChannel?: string;
+  /** What a request about this product must carry, besides what the plan requires. */
+  readonly requires?: readonly InfoItem[];
 }
 
 export interface AgentSettings {
@@ -77,6 +82,8 @@ export interface TicketSettings {
   readonly notePrefix: string;
   /** Where "Meant for a person" sends customers when that person's address is not known. */
   readonly generalContact?: string;
+  /** Minutes (business time) a ticket waits for requested information before it is rejected; unset: never. */
+  readonly rejectIncompleteAfter?: number;
 }
 
 export interface DeskConfig {

@@ -4,11 +4,24 @@
 export interface FormField {
   id: string;
   label: string;
-  kind: 'text' | 'textarea' | 'select';
+  /**
+   * `choices`: any number of `options` may be ticked (checkboxes, or a multiple select where a platform has
+   * no checkboxes); the submission carries the ticked values joined by commas, in the options' order.
+   */
+  kind: 'text' | 'textarea' | 'select' | 'choices';
   required?: boolean;
   options?: { value: string; label: string }[];
+  /** The values of `options` ticked when the form opens (`choices`). */
+  initial?: readonly string[];
   placeholder?: string;
 }
+
+/** The values ticked in a `choices` field's answer (the values never hold commas). */
+export const ticked = (answer: string | undefined): string[] =>
+  (answer ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
 
 /**
  * A form the platform shows when a button is pressed (a Slack modal, a web dialog...). Buttons do not carry

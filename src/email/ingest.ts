@@ -193,6 +193,7 @@ export async function ingestEmail(tx: Tx, raw: Buffer, deps: EmailIngestDeps): P
         force: !finished,
         subject: texts.followUp(ticket.number, baseSubject(email.subject) || ticket.subject),
         silent: !ackOk,
+        files: email.attachments.length,
       },
     );
     const n = outcome.kind === 'ignored_greeting' ? ticket.number : outcome.ticketNumber;
@@ -219,6 +220,7 @@ export async function ingestEmail(tx: Tx, raw: Buffer, deps: EmailIngestDeps): P
       force: true,
       subject: (forward ? baseSubject(forward.originalSubject) : baseSubject(email.subject)) || shown,
       silent: !acknowledged,
+      files: email.attachments.length,
     },
   );
   if (outcome.kind === 'ignored_greeting') return keep('empty');

@@ -88,6 +88,25 @@ export function openForm(spec, onSubmit) {
       required: f.required,
       placeholder: f.placeholder,
     };
+    if (f.kind === 'choices') {
+      // A group of checkboxes: its answer is the ticked values joined by commas (core/message.ts).
+      const boxes = (f.options ?? []).map((o) =>
+        el(
+          'label',
+          { class: 'choice' },
+          el('input', {
+            type: 'checkbox',
+            name: f.id,
+            value: o.value,
+            'data-testid': `form-${f.id}-${o.value}`,
+            checked: (f.initial ?? []).includes(o.value),
+          }),
+          ` ${o.label}`,
+        ),
+      );
+      form.append(el('fieldset', { class: 'choices', id }, el('legend', {}, f.label), ...boxes));
+      continue;
+    }
     let input;
     if (f.kind === 'textarea') input = el('textarea', { ...common, rows: 4 });
     else if (f.kind === 'select') {
@@ -118,7 +137,11 @@ export function openForm(spec, onSubmit) {
   dialog.addEventListener('close', () => dialog.remove());
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    const values = Object.fromEntries(spec.fields.map((f) => [f.id, form.elements.namedItem(f.id).value]));
+    const valueOf = (f) =>
+      f.kind === 'choices'
+        ? [...form.querySelectorAll(`input[name="${f.id}"]:checked`)].map((box) => box.value).join(',')
+        : form.elements.namedItem(f.id).value;
+    const values = Object.fromEntries(spec.fields.map((f) => [f.id, valueOf(f)]));
     dialog.close();
     onSubmit(values);
   });

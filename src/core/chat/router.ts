@@ -318,10 +318,10 @@ export class ChatRouter {
         text,
       },
       undefined,
-      { force: true, subject },
+      // The product chosen in the form is the ticket's from the start: the intake checks count it.
+      { force: true, subject, ...(product ? { productId: product.id } : {}) },
     );
     if (outcome.kind === 'ignored_greeting') throw new Error('a forced intake opened no ticket');
-    if (product) await tickets.setField(outcome.ticketNumber, { kind: 'system' }, 'product', product.id);
     await respond.reply({ text: intakeTexts.opened(outcome.ticketNumber, language) });
   }
 

@@ -4,9 +4,11 @@
 import type { Db } from '../../db/index.ts';
 import { formatMoment } from '../../i18n/durations.ts';
 import { agentTexts } from '../../i18n/index.ts';
+import { labelList } from '../../i18n/required-info.ts';
 import type { Button, OutMessage } from '../message.ts';
 import { categoryLabel } from './categories.ts';
 import { isFinished, label } from './lifecycle.ts';
+import { isInfoItem } from './required-info.ts';
 
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
@@ -63,6 +65,7 @@ export async function renderCard(db: Db, ticketNumber: number): Promise<OutMessa
     b('ticket.category', 'Category…');
     if (products) b('ticket.product', 'Product…');
     b('ticket.initial_response', 'Initial response…');
+    if (resolvable) b('ticket.ask_info', 'Ask for information…');
     if (resolvable) b('ticket.resolve', 'Resolve…');
     b('ticket.reject', 'Reject…');
   }
@@ -81,6 +84,13 @@ export async function renderCard(db: Db, ticketNumber: number): Promise<OutMessa
     });
   }
   if (ticket.category) fields.push({ label: 'Category', value: categoryLabel[ticket.category] });
+  // What the intake or an agent's request found missing and the customer has not sent yet.
+  if (!isFinished(ticket.status) && ticket.infoMissing.length) {
+    fields.push({
+      label: ticket.infoRequestedAt ? 'Asked for' : 'Missing information',
+      value: labelList(ticket.infoMissing.filter(isInfoItem), 'en'),
+    });
+  }
   if (ticket.product) fields.push({ label: 'Product', value: ticket.product.name });
   // The SLA clocks' due times as kept on the ticket (src/core/sla/refresh.ts); a paused or met clock has none.
   if (!isFinished(ticket.status)) {

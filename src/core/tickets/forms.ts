@@ -1,9 +1,11 @@
 // The forms behind the card's buttons (seed 003): what a choice needs the agent to write.
 import type { Db } from '../../db/index.ts';
+import { requiredInfoTexts } from '../../i18n/required-info.ts';
 import { intakeForm, OPEN_CONVERSATION } from '../chat/intake-form.ts';
 import type { FormField, FormSpec } from '../message.ts';
 import { categories, categoryLabel } from './categories.ts';
 import { certaintyLevels } from './escalation.ts';
+import { type InfoItem, infoItems, isInfoItem } from './required-info.ts';
 
 const textarea = (id: string, label: string, required = false): FormField => ({
   id,
@@ -62,6 +64,25 @@ export const initialResponseForm: FormSpec = {
     textarea('workaround', 'Workaround meanwhile'),
   ],
 };
+
+/** Seed 001/002's list as boxes, those the intake found missing already ticked, and the agent's own words. */
+export function askInfoForm(missing: readonly InfoItem[]): FormSpec {
+  const x = requiredInfoTexts('en');
+  return {
+    title: x.formTitle,
+    submitLabel: x.formSubmit,
+    fields: [
+      {
+        id: 'items',
+        label: x.itemsLabel,
+        kind: 'choices',
+        options: infoItems.map((i) => ({ value: i, label: x.label[i] })),
+        initial: missing,
+      },
+      textarea('other', x.otherLabel),
+    ],
+  };
+}
 
 export const rejectForm: FormSpec = {
   title: 'Reject ticket',
@@ -204,6 +225,12 @@ const formsByAction: Record<string, FormSource> = {
     return t && productForm(t.products);
   },
   'ticket.initial_response': () => initialResponseForm,
+  'ticket.ask_info': async (db, value) => {
+    const number = Number(value);
+    if (!Number.isInteger(number) || number <= 0) return undefined;
+    const ticket = await db.ticket.findUnique({ where: { number }, select: { infoMissing: true } });
+    return ticket ? askInfoForm(ticket.infoMissing.filter(isInfoItem)) : undefined;
+  },
   'ticket.resolve': () => resolveForm,
   'ticket.reject': () => rejectForm,
   'escalation.diagnose': () => diagnosisForm,

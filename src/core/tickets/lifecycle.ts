@@ -27,7 +27,11 @@ export type TransitionReason =
   | 'customer_confirmed'
   | 'customer_still_broken'
   | 'confirmation_window_elapsed'
-  | 'reopen';
+  | 'reopen'
+  /** Relevo asked for required information at intake (the ticket waits on the customer). */
+  | 'information_missing'
+  /** The requested information did not come within tickets.rejectIncompleteAfter. */
+  | 'information_timeout';
 
 const active: Status[] = ['new', 'open', 'waiting_on_customer', 'on_hold'];
 

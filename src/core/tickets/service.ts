@@ -6,6 +6,7 @@ import type { EventType } from '../../db/generated/enums.ts';
 import type { Db, Tx } from '../../db/index.ts';
 import { agentTexts, t } from '../../i18n/index.ts';
 import { both } from '../../i18n/localized.ts';
+import { askList, labelList, requiredInfoTexts } from '../../i18n/required-info.ts';
 import type { Actor } from '../actor.ts';
 import type { DeskConfig } from '../config.ts';
 import { ForbiddenError, NotFoundError, refusal, UserError } from '../errors.ts';
@@ -13,10 +14,13 @@ import type { DomainEvent, DomainEventPayloads, DomainEvents } from '../events.t
 import { enqueue } from '../outbox.ts';
 import type { Clock, Notifier } from '../ports.ts';
 import { refreshSla } from '../sla/refresh.ts';
+import { businessTimeFor } from '../sla/time.ts';
 import { codePointName, isBlank, textProblem } from '../text.ts';
 import { categories } from './categories.ts';
 import { lockConversation } from './conversation-lock.ts';
+import { missingOf, stillMissing } from './info-requests.ts';
 import { assertTransition, isFinished, type Status, type TransitionReason } from './lifecycle.ts';
+import { type InfoItem, isInfoItem } from './required-info.ts';
 import type { Priority } from './sla.ts';
 import { attachTranscript } from './transcript.ts';
 
@@ -95,7 +99,15 @@ export class TicketService {
   async intake(
     msg: CustomerMessage,
     outer?: Tx,
-    options: { force?: boolean; subject?: string; silent?: boolean } = {},
+    options: {
+      force?: boolean;
+      subject?: string;
+      silent?: boolean;
+      /** Files that came with the message, kept on the ticket after this (an email's attachments). */
+      files?: number;
+      /** The product the customer chose (a ticket panel's form). */
+      productId?: string;
+    } = {},
   ): Promise<IntakeOutcome> {
     this.checkLength(msg.text);
     const actor: Actor = { kind: 'contact', contactId: msg.contactId };
@@ -117,6 +129,15 @@ export class TicketService {
           ticket.status === 'waiting_on_customer' ||
           (ticket.status === 'awaiting_confirmation' && (await this.mayAnswer(tx, ticket, msg.contactId)));
         if (reopens) await this.transition(tx, ticket, 'open', 'customer_message', actor);
+        if (ticket.infoMissing.length || ticket.infoRequestedAt) {
+          await tx.ticket.update({
+            where: { number: ticket.number },
+            data: {
+              infoMissing: await stillMissing(tx, ticket.infoMissing, ticket.number, options.files),
+              infoRequestedAt: null,
+            },
+          });
+        }
         return { kind: 'appended', ticketNumber: ticket.number };
       }
       // An agent asking for a ticket (force) overrides the greeting rule.
@@ -129,6 +150,7 @@ export class TicketService {
           requesterId: msg.contactId,
           source: msg.platform,
           channelRef: msg.channelRef,
+          productId: options.productId,
         },
         actor,
       );
@@ -151,6 +173,7 @@ export class TicketService {
       if (!options.silent) {
         await this.publicSystemMessage(tx, ticket.number, t(org.language).ack(ticket.number, within));
       }
+      await this.checkRequiredInfo(tx, ticket, org.language, options);
       return { kind: 'created', ticketNumber: ticket.number };
     });
   }
@@ -499,6 +522,142 @@ export class TicketService {
     return numbers;
   }
 
+  /**
+   * Asks the customer for information (the *Ask for information…* form): the listed items and the agent's
+   * own words, in the organisation's language, as the agent's reply; then the ticket waits on the customer.
+   */
+  async requestInformation(
+    number: number,
+    actor: Actor,
+    request: { items: readonly InfoItem[]; other?: string },
+    outer?: Tx,
+  ) {
+    this.requireAgent(actor);
+    const other = request.other?.trim() ?? '';
+    if (!request.items.length && !other) {
+      throw new UserError({
+        en: 'Tick what is missing, or write what to ask.',
+        es: 'Marque lo que falta, o escriba qué preguntar.',
+      });
+    }
+    return this.tx(outer, async (tx) => {
+      const ticket = await this.load(tx, number);
+      this.requireAskable(ticket);
+      const org = await tx.organisation.findUniqueOrThrow({ where: { id: ticket.organisationId } });
+      const text = requiredInfoTexts(org.language).agentAsk(
+        number,
+        askList(request.items, org.language),
+        other,
+      );
+      await this.reply(number, actor, text, undefined, tx);
+      await this.waitForInformation(tx, number, actor, request.items);
+    });
+  }
+
+  /**
+   * The ticket waits on its customer for information just asked for (the request form, an initial
+   * response's "required" part): its clocks pause, the card shows what is missing, and after
+   * tickets.rejectIncompleteAfter it is rejected.
+   */
+  async waitForInformation(tx: Tx, number: number, actor: Actor, items: readonly InfoItem[]) {
+    const ticket = await this.load(tx, number);
+    this.requireAskable(ticket);
+    if (ticket.status !== 'waiting_on_customer') {
+      await this.transition(
+        tx,
+        ticket,
+        'waiting_on_customer',
+        actor.kind === 'system' ? 'information_missing' : 'agent',
+        actor,
+      );
+    }
+    await tx.ticket.update({
+      where: { number },
+      data: { infoMissing: [...items], infoRequestedAt: this.deps.clock.now() },
+    });
+  }
+
+  /** Information can be asked for while the ticket is being worked on, not once a solution is proposed. */
+  private requireAskable(ticket: Ticket) {
+    if (ticket.status === 'awaiting_confirmation' || isFinished(ticket.status)) {
+      throw new UserError({
+        en: `Ticket #${ticket.number} is not being worked on; reopen it before asking the customer for information.`,
+        es: `El ticket #${ticket.number} no está en curso; reábralo antes de pedir información al cliente.`,
+      });
+    }
+  }
+
+  /**
+   * At intake: what the plan and product require and the first message does not show is asked for at once,
+   * precisely, and the ticket waits for it. An auto-reply or a bounce (silent) is not asked anything; its
+   * card still shows what is missing.
+   */
+  private async checkRequiredInfo(
+    tx: Tx,
+    ticket: Ticket,
+    language: string,
+    options: { silent?: boolean; files?: number },
+  ) {
+    const missing = await missingOf(tx, this.config, ticket.number, options.files);
+    if (!missing.length) return;
+    if (options.silent) {
+      await tx.ticket.update({ where: { number: ticket.number }, data: { infoMissing: missing } });
+      return;
+    }
+    const texts = requiredInfoTexts(language);
+    await this.publicSystemMessage(
+      tx,
+      ticket.number,
+      texts.intakeAsk(ticket.number, askList(missing, language)),
+    );
+    await this.waitForInformation(tx, ticket.number, { kind: 'system' }, missing);
+  }
+
+  /**
+   * Rejects, with the reason, the tickets that waited tickets.rejectIncompleteAfter (business time on their
+   * plan's calendar) for information they were asked for (seed 002). Safe to run on every instance.
+   */
+  async rejectIncomplete(): Promise<number[]> {
+    const after = this.config.tickets.rejectIncompleteAfter;
+    if (!after) return [];
+    const now = this.deps.clock.now();
+    // Business time never runs faster than the wall clock: this bound finds every candidate.
+    const cutoff = new Date(now.getTime() - after * 60_000);
+    const due = await this.deps.db.ticket.findMany({
+      where: { status: 'waiting_on_customer', infoRequestedAt: { lte: cutoff } },
+      orderBy: { infoRequestedAt: 'asc' },
+      select: { number: true },
+      take: 200,
+    });
+    const rejected: number[] = [];
+    for (const { number } of due) {
+      await this.tx(undefined, async (tx) => {
+        // Locked: two instances never both reject (and both tell the customer).
+        await tx.$queryRaw`SELECT number FROM "Ticket" WHERE number = ${number} FOR UPDATE`;
+        const ticket = await this.load(tx, number);
+        if (ticket.status !== 'waiting_on_customer' || !ticket.infoRequestedAt) return;
+        const org = await tx.organisation.findUniqueOrThrow({ where: { id: ticket.organisationId } });
+        const waited = businessTimeFor(this.config, org.plan).between(ticket.infoRequestedAt, now);
+        if (waited < after * 60_000) return;
+        const reason = requiredInfoTexts(org.language).rejectReason(
+          t(org.language).duration(after),
+          labelList(ticket.infoMissing.filter(isInfoItem), org.language),
+        );
+        await this.publicSystemMessage(tx, number, t(org.language).rejected(number, reason));
+        await this.transition(
+          tx,
+          ticket,
+          'rejected',
+          'information_timeout',
+          { kind: 'system' },
+          'required information not received',
+        );
+        rejected.push(number);
+      });
+    }
+    return rejected;
+  }
+
   /** Resolves tickets whose confirmation window passed without an answer. Safe to run on every instance. */
   async resolveUnconfirmed(): Promise<number[]> {
     const now = this.deps.clock.now();
@@ -598,6 +757,8 @@ export class TicketService {
         awaitingConfirmationSince: to === 'awaiting_confirmation' ? now : null,
         resolvedAt: to === 'resolved' ? now : to === 'open' ? null : undefined,
         closedAt: to === 'closed' ? now : to === 'open' ? null : undefined,
+        // A pending request for information ends when the ticket stops waiting for it.
+        ...(to === 'waiting_on_customer' ? {} : { infoRequestedAt: null }),
       },
     });
     const from = ticket.status;
