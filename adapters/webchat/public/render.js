@@ -137,11 +137,11 @@ export function openForm(spec, onSubmit) {
   dialog.addEventListener('close', () => dialog.remove());
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    const valueOf = (f) =>
+    const answerOf = (f) =>
       f.kind === 'choices'
         ? [...form.querySelectorAll(`input[name="${f.id}"]:checked`)].map((box) => box.value).join(',')
         : form.elements.namedItem(f.id).value;
-    const values = Object.fromEntries(spec.fields.map((f) => [f.id, valueOf(f)]));
+    const values = Object.fromEntries(spec.fields.map((f) => [f.id, answerOf(f)]));
     dialog.close();
     onSubmit(values);
   });
