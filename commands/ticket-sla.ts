@@ -56,6 +56,8 @@ export default defineCommand({
     return {
       title: say(ctx, { en: 'SLA: tickets needing attention', es: 'SLA: tickets que requieren atención' }),
       text: '',
+      // Coloured like the cards: red while anything is breached, else orange.
+      tone: breached.length ? 'danger' : 'warning',
       fields: [
         ...(breached.length
           ? [{ label: say(ctx, { en: '🔴 Breached', es: '🔴 Incumplidos' }), value: lines(breached) }]
