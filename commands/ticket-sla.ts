@@ -1,45 +1,10 @@
 import { z } from 'zod';
-import type { ClockName } from '../src/core/sla/clocks.ts';
-import { type ClockSummary, slaSummary } from '../src/core/sla/view.ts';
+import { slaSummary } from '../src/core/sla/view.ts';
+import { clockLabel, clockLine } from '../src/core/sla/wording.ts';
 import { listTickets } from '../src/core/tickets/queries.ts';
-import { formatMoment, shortDuration } from '../src/i18n/durations.ts';
-import { type Localized, pick } from '../src/i18n/localized.ts';
+import { pick } from '../src/i18n/localized.ts';
 import { ticketNumber } from './args.ts';
 import { defineCommand, say } from './command.ts';
-
-const clockLabel: Record<ClockName, Localized> = {
-  firstResponse: { en: 'First response', es: 'Primera respuesta' },
-  nextUpdate: { en: 'Next update', es: 'Próxima actualización' },
-  resolution: { en: 'Resolution', es: 'Resolución' },
-};
-
-/** One clock as a line agents read at a glance. */
-function clockLine(c: ClockSummary, now: Date, language: string): string {
-  const due = c.dueAt ? new Date(c.dueAt) : undefined;
-  const l = (en: string, es: string) => pick({ en, es }, language);
-  switch (c.state) {
-    case 'met':
-      return l('✅ met', '✅ cumplida');
-    case 'paused':
-      return c.pausedBy === 'not_started'
-        ? l('⏸ starts with the first response', '⏸ empieza con la primera respuesta')
-        : l('⏸ paused: waiting on the customer', '⏸ en pausa: esperando al cliente');
-    case 'breached':
-      return due
-        ? l(
-            `🔴 overdue by ${shortDuration(now.getTime() - due.getTime(), language)} (due ${formatMoment(due)})`,
-            `🔴 vencida hace ${shortDuration(now.getTime() - due.getTime(), language)} (vencía ${formatMoment(due)})`,
-          )
-        : l('🔴 breached', '🔴 incumplida');
-    case 'running':
-      return due
-        ? l(
-            `${c.atRisk ? '🟠' : '🟢'} due in ${shortDuration(due.getTime() - now.getTime(), language)} (${formatMoment(due)})`,
-            `${c.atRisk ? '🟠' : '🟢'} vence en ${shortDuration(due.getTime() - now.getTime(), language)} (${formatMoment(due)})`,
-          )
-        : l('🟢 running', '🟢 en curso');
-  }
-}
 
 export default defineCommand({
   name: 'sla',
@@ -91,6 +56,8 @@ export default defineCommand({
     return {
       title: say(ctx, { en: 'SLA: tickets needing attention', es: 'SLA: tickets que requieren atención' }),
       text: '',
+      // Coloured like the cards: red while anything is breached, else orange.
+      tone: breached.length ? 'danger' : 'warning',
       fields: [
         ...(breached.length
           ? [{ label: say(ctx, { en: '🔴 Breached', es: '🔴 Incumplidos' }), value: lines(breached) }]

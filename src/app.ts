@@ -190,7 +190,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     ingress,
     onFailure: (job, failure, item) => noteDeliveryFailure({ db: db.prisma, tickets }, job, failure, item),
     stopping: () => shuttingDown,
-    deliver: (job, key, platforms) => deliver({ db: db.prisma, adapters, platforms, config: desk }, job, key),
+    deliver: (job, key, platforms) =>
+      deliver({ db: db.prisma, adapters, platforms, config: desk, clock }, job, key),
     metrics,
   });
   const outboxLoop = new TaskLoop('outbox', () => outbox.wake(), pollMs, log);

@@ -186,3 +186,25 @@ describe('mentions (an SLA warning addressed to its assignee)', () => {
     expect(body.allowed_mentions).toEqual({ parse: [] });
   });
 });
+
+describe('SLA clocks on a card', () => {
+  it('colour the embed red when overdue and use live Discord timestamps', async () => {
+    const { slaCard, overdueUnix } = await import('../../test/fixtures/sla-card.ts');
+    const [embed] = messageBody(slaCard()).embeds ?? [];
+    expect(embed?.color).toBe(0xd62d20);
+    expect(embed?.fields).toContainEqual(
+      expect.objectContaining({
+        name: 'First response due',
+        value: `🔴 overdue: was due <t:${overdueUnix}:R> (<t:${overdueUnix}:f>)`,
+      }),
+    );
+    expect(embed?.fields).toContainEqual(
+      expect.objectContaining({ name: 'Next update due', value: '⏸ paused: waiting on the customer' }),
+    );
+  });
+
+  it('an at-risk card is orange', async () => {
+    const { slaCard } = await import('../../test/fixtures/sla-card.ts');
+    expect(messageBody({ ...slaCard(), tone: 'warning' }).embeds?.[0]?.color).toBe(0xe8912d);
+  });
+});

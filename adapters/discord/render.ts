@@ -16,8 +16,9 @@ import {
   type RESTPostAPIChannelMessageJSONBody,
   TextInputStyle,
 } from 'discord.js';
-import type { FormField, FormSpec, Mention, OutMessage } from '../../src/core/message.ts';
+import type { Field, FormField, FormSpec, Mention, OutMessage } from '../../src/core/message.ts';
 import { leadOf, opened } from '../kit/mentions.ts';
+import { fillTime, NEUTRAL_COLOR, toneColorInt } from '../kit/tone.ts';
 import { truncate } from '../kit/truncate.ts';
 
 /** Discord's limits (discord.com/developers/docs: message, embed, component and modal limits). */
@@ -159,6 +160,16 @@ export function messageBody(m: OutMessage): DiscordMessageBody {
   return body;
 }
 
+/**
+ * A timed field with Discord's own timestamps, which each reader's client renders in their zone and
+ * language and keeps counting: `<t:UNIX:R>` ("in 2 hours", "25 minutes ago") and `<t:UNIX:f>` (date and
+ * time) — https://discord.com/developers/docs/reference#message-formatting-timestamp-styles.
+ */
+export function fieldValue(f: Field): string {
+  if (!f.when) return f.value || '—';
+  return fillTime(f.when.relative, f.when, { moment: (u) => `<t:${u}:f>`, relative: (u) => `<t:${u}:R>` });
+}
+
 function embedOf(m: OutMessage): APIEmbed | undefined {
   if (!m.title && !m.fields?.length && !m.context) return undefined;
   // The fields are cut to the embed's total: a card with a long diagnosis still posts.
@@ -168,7 +179,9 @@ function embedOf(m: OutMessage): APIEmbed | undefined {
     budget -= cut.length;
     return cut;
   };
-  const embed: APIEmbed = { color: 0x1f6feb };
+  const embed: APIEmbed = {
+    color: m.tone ? toneColorInt(m.tone) : Number.parseInt(NEUTRAL_COLOR.slice(1), 16),
+  };
   if (m.title) embed.title = take(m.title, DISCORD_LIMITS.embedTitle);
   if (m.context) embed.footer = { text: take(m.context, DISCORD_LIMITS.footer) };
   const fields = (m.fields ?? []).slice(0, DISCORD_LIMITS.embedFields);
@@ -176,7 +189,7 @@ function embedOf(m: OutMessage): APIEmbed | undefined {
   for (const f of fields) {
     if (budget < 20) break;
     const name = take(f.label || '·', DISCORD_LIMITS.fieldName);
-    const value = take(f.value || '—', DISCORD_LIMITS.fieldValue);
+    const value = take(fieldValue(f), DISCORD_LIMITS.fieldValue);
     embed.fields.push({ name, value, inline: f.value.length <= 40 });
   }
   if (embed.fields.length === 0) delete embed.fields;

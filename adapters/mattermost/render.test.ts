@@ -154,3 +154,27 @@ describe('Mattermost mentions (an SLA warning addressed to its assignee)', () =>
     expect(r.post(message).message.startsWith('**Ana** **Ben** **Mia** ⏰')).toBe(true);
   });
 });
+
+describe('SLA clocks on a card', () => {
+  it('colour the attachment red when overdue and show the value as of rendering', async () => {
+    const { slaCard } = await import('../../test/fixtures/sla-card.ts');
+    const { r } = renderer();
+    const [attachment] = r.post(slaCard()).props.attachments as {
+      color: string;
+      fields: { title: string; value: string }[];
+    }[];
+    expect(attachment?.color).toBe('#D62D20');
+    expect(attachment?.fields).toContainEqual(
+      expect.objectContaining({
+        title: 'First response due',
+        value: '🔴 overdue by 25 min (due 2026-12-07 13:05 UTC)',
+      }),
+    );
+  });
+
+  it('keeps Relevo blue without a tone', () => {
+    const { r } = renderer();
+    const [attachment] = r.post({ text: 'x', title: 'y' }).props.attachments as { color: string }[];
+    expect(attachment?.color).toBe('#1f6feb');
+  });
+});

@@ -8,6 +8,7 @@
 import type { FormField, FormSpec, Mention, OutMessage } from '../../src/core/message.ts';
 import { leadOf, opened } from '../kit/mentions.ts';
 import { readContext, signContext } from '../kit/signed-context.ts';
+import { NEUTRAL_COLOR, toneColor } from '../kit/tone.ts';
 import { truncate } from '../kit/truncate.ts';
 
 /** Mattermost's limits (developers.mattermost.com: interactive messages and dialogs; posts). */
@@ -100,7 +101,10 @@ export class MattermostRenderer {
       props.attachments = [
         {
           fallback: truncate(m.title ?? m.text, 300),
-          color: '#1f6feb',
+          // The attachment's bar turns orange or red with the card's SLA clocks. Mattermost renders no
+          // live times, so timed fields show their value as of rendering: the absolute moment plus
+          // "due in 30 min", kept honest by the card's re-rendering at every change and SLA threshold.
+          color: m.tone ? toneColor[m.tone] : NEUTRAL_COLOR,
           ...(m.title ? { title: truncate(m.title, 300) } : {}),
           ...(m.fields?.length
             ? {

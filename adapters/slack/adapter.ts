@@ -53,6 +53,7 @@ export class SlackAdapter implements ChatAdapter {
           ...(target.thread ? { thread_ts: target.thread } : {}),
           text: rendered.text,
           blocks: rendered.blocks,
+          ...(rendered.attachments.length ? { attachments: rendered.attachments } : {}),
           // An agent's reply shows under the agent's name (chat:write.customize).
           ...(message.author ? { username: message.author } : {}),
           unfurl_links: false,
@@ -67,7 +68,14 @@ export class SlackAdapter implements ChatAdapter {
     const rendered = renderMessage(message);
     await this.pacer.take(channel);
     await this.call(channel, 'chat.update', () =>
-      this.opts.client.chat.update({ channel, ts, text: rendered.text, blocks: rendered.blocks }),
+      this.opts.client.chat.update({
+        channel,
+        ts,
+        text: rendered.text,
+        blocks: rendered.blocks,
+        // Sent even when empty: a card whose clocks are all met must lose its old coloured strip.
+        attachments: rendered.attachments,
+      }),
     );
   }
 
@@ -86,7 +94,13 @@ export class SlackAdapter implements ChatAdapter {
   async whisper(channel: string, user: string, message: OutMessage): Promise<void> {
     const rendered = renderMessage(message);
     await this.call(channel, 'chat.postEphemeral', () =>
-      this.opts.client.chat.postEphemeral({ channel, user, text: rendered.text, blocks: rendered.blocks }),
+      this.opts.client.chat.postEphemeral({
+        channel,
+        user,
+        text: rendered.text,
+        blocks: rendered.blocks,
+        ...(rendered.attachments.length ? { attachments: rendered.attachments } : {}),
+      }),
     );
   }
 

@@ -217,3 +217,27 @@ describe('mentions (an SLA warning addressed to its assignee)', () => {
     expect(section?.text?.text.startsWith('<@U1> x')).toBe(true);
   });
 });
+
+describe('SLA clocks on a card', () => {
+  it('go in a red attachment when overdue, with Slack date tokens for the due time', async () => {
+    const { slaCard, overdueUnix } = await import('../../test/fixtures/sla-card.ts');
+    const { blocks, attachments } = renderMessage(slaCard());
+    // The untimed fields stay in the message's own blocks.
+    expect(JSON.stringify(blocks)).toContain('*Status*');
+    expect(JSON.stringify(blocks)).not.toContain('overdue');
+    expect(attachments).toHaveLength(1);
+    const [strip] = attachments;
+    expect(strip?.color).toBe('#D62D20');
+    const section = strip?.blocks?.[0] as SectionBlock;
+    expect(section.fields?.[0]?.text).toBe(
+      `*First response due*\n🔴 overdue by 25 min (due <!date^${overdueUnix}^{date_short_pretty} {time}|2026-12-07 13:05 UTC>)`,
+    );
+    expect(section.fields?.[1]?.text).toMatch(/^\*Resolution due\*\n🟠 due in 1 h 20 min \(<!date\^\d+\^/);
+  });
+
+  it('leave no attachment on a card without clocks, so chat.update clears an old one', () => {
+    expect(renderMessage({ text: 'hi', fields: [{ label: 'Status', value: 'New' }] }).attachments).toEqual(
+      [],
+    );
+  });
+});

@@ -9,12 +9,15 @@ import type {
   ContextBlock,
   HeaderBlock,
   KnownBlock,
+  MessageAttachment,
   MrkdwnElement,
   SectionBlock,
   Button as SlackButton,
 } from '@slack/types';
-import type { FormField, FormSpec, Mention, OutMessage } from '../../src/core/message.ts';
+import type { Field, FormField, FormSpec, Mention, OutMessage } from '../../src/core/message.ts';
+import { formatMoment } from '../../src/i18n/durations.ts';
 import { leadOf, opened } from '../kit/mentions.ts';
+import { fillTime, toneColor } from '../kit/tone.ts';
 import { ELLIPSIS, truncate } from '../kit/truncate.ts';
 
 /** Slack's documented limits, each with the page that states it. */
@@ -197,12 +200,40 @@ export interface RenderedMessage {
   /** Notification and screen-reader fallback; Slack shows the blocks in the channel. */
   text: string;
   blocks: KnownBlock[];
+  /**
+   * The message's times (its SLA clocks), in one legacy attachment: the only way a Slack app colours part
+   * of a message (https://docs.slack.dev/legacy/legacy-messaging/legacy-secondary-message-attachments:
+   * `color`, and `blocks` inside). Empty when there are none; chat.update must still send `[]` then, or
+   * Slack keeps the previous attachments ("If you don't include this field, the message's previous
+   * attachments will be retained").
+   */
+  attachments: MessageAttachment[];
 }
 
-function fieldText(label: string, value: string): string {
-  const name = label.replace(/\*/g, '').trim();
+/**
+ * A moment in the reader's own time zone and clock format: `<!date^UNIX^{date_short_pretty} {time}|fallback>`
+ * (https://docs.slack.dev/messaging/formatting-message-text#date-formatting); the fallback, UTC, is what
+ * a client that cannot render it shows.
+ */
+export function slackDate(unix: number): string {
+  return `<!date^${unix}^{date_short_pretty} {time}|${escapeMrkdwn(formatMoment(new Date(unix * 1000)))}>`;
+}
+
+/**
+ * A field's value as mrkdwn. A timed field shows its moment with Slack's date token (live in the reader's
+ * zone) and its relative part as of rendering: Slack has no token that counts down, so the card's
+ * re-rendering at every change and SLA threshold keeps that part honest.
+ */
+function fieldValue(f: Field, max: number): string {
+  if (!f.when) return fitMrkdwn(f.value || '—', max);
+  const live = fillTime(f.when.absolute, f.when, { moment: slackDate }, escapeMrkdwn);
+  return live.length <= max ? live : fitMrkdwn(f.value, max);
+}
+
+function fieldText(f: Field): string {
+  const name = f.label.replace(/\*/g, '').trim();
   const head = name ? `*${fitMrkdwn(name, 200)}*\n` : '';
-  return head + fitMrkdwn(value || '—', SLACK_LIMITS.sectionFieldText - head.length);
+  return head + fieldValue(f, SLACK_LIMITS.sectionFieldText - head.length);
 }
 
 function chunk<T>(items: readonly T[], size: number): T[][] {
@@ -270,13 +301,23 @@ export function renderMessage(msg: OutMessage): RenderedMessage {
     blocks.push(section);
   }
 
-  for (const group of chunk(msg.fields ?? [], SLACK_LIMITS.sectionFields)) {
-    const section: SectionBlock = {
-      type: 'section',
-      fields: group.map((f) => mrkdwn(fieldText(f.label, f.value))),
-    };
-    blocks.push(section);
-  }
+  // Timed or toned fields (SLA clocks) go in the coloured attachment below; the rest stay here.
+  const timed = (f: Field) => Boolean(f.when || f.tone);
+  const sections = (fields: Field[]) =>
+    chunk(fields, SLACK_LIMITS.sectionFields).map(
+      (group): SectionBlock => ({ type: 'section', fields: group.map((f) => mrkdwn(fieldText(f))) }),
+    );
+  blocks.push(...sections((msg.fields ?? []).filter((f) => !timed(f))));
+  const clockFields = (msg.fields ?? []).filter(timed);
+  const attachments: MessageAttachment[] = clockFields.length
+    ? [
+        {
+          ...(msg.tone ? { color: toneColor[msg.tone] } : {}),
+          fallback: truncate(clockFields.map((f) => `${f.label}: ${f.value}`).join('\n'), 300),
+          blocks: sections(clockFields),
+        },
+      ]
+    : [];
 
   const seen = new Map<string, number>();
   const elements = (msg.buttons ?? []).map((b): SlackButton => {
@@ -315,5 +356,5 @@ export function renderMessage(msg: OutMessage): RenderedMessage {
     blocks.splice(0, blocks.length, ...kept, notice);
   }
 
-  return { text: fallbackText(msg), blocks };
+  return { text: fallbackText(msg), blocks, attachments };
 }

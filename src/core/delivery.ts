@@ -8,7 +8,7 @@ import { showLive } from './live-messages/show.ts';
 import { liveSubject } from './live-messages/subjects.ts';
 import type { OutMessage } from './message.ts';
 import type { OutboxJob } from './outbox.ts';
-import type { ChatAdapter } from './ports.ts';
+import type { ChatAdapter, Clock } from './ports.ts';
 import { postSlaWarning } from './sla/warning-delivery.ts';
 import { renderCard, renderConversation, renderEscalation } from './tickets/card.ts';
 
@@ -26,8 +26,13 @@ export class PrivateEventDeliveryError extends DeliveryFailure {
 export interface DeliveryDeps {
   db: Db;
   adapters: ReadonlyMap<string, ChatAdapter>;
-  /** The agents: who an SLA warning addresses, by their id on each platform, in their language. */
-  config: Pick<DeskConfig, 'agents'>;
+  /**
+   * The agents (who an SLA warning addresses, by their id on each platform, in their language) and the
+   * plans (a card's SLA clocks).
+   */
+  config: DeskConfig;
+  /** The desk's clock, which a card's SLA clocks are read at; the system's when left out. */
+  clock?: Clock;
   /** Collects the platforms a job went to (or tried to), for delivery metrics. */
   platforms?: Set<string>;
 }
@@ -63,7 +68,8 @@ function adapterFor({ adapters, platforms }: DeliveryDeps, platform: string): Ch
 
 async function syncCard(deps: DeliveryDeps, job: Extract<OutboxJob, { kind: 'card' }>, key: string) {
   const adapter = adapterFor(deps, job.platform);
-  const message = await renderCard(deps.db, job.ticketNumber);
+  const now = deps.clock?.now() ?? new Date();
+  const message = await renderCard(deps.db, job.ticketNumber, { config: deps.config, now });
   await showLive(
     deps.db,
     adapter,

@@ -53,6 +53,36 @@ export interface Mention {
   name: string;
 }
 
+/** How urgent something looks: orange for a warning (an SLA clock at risk), red for danger (overdue). */
+export type Tone = 'warning' | 'danger';
+
+/**
+ * A moment a field counts toward or from (an SLA clock's due time), for the platforms that render times
+ * themselves in the reader's zone and language, and keep a relative one current without a re-render.
+ * A platform that cannot shows `value` instead, as of rendering (the card is re-rendered at each change
+ * and each SLA threshold, which keeps that honest).
+ *
+ * @example
+ *   { at: '2026-12-07T13:05:00.000Z', absolute: '🟠 due in 30 min ({moment})',
+ *     relative: '🟠 due {relative} ({moment})' }
+ */
+export interface FieldTime {
+  /** ISO 8601. */
+  at: string;
+  /** The value with `{moment}` (the absolute time) left to the platform. */
+  absolute: string;
+  /** The value with `{relative}` ("in 2 hours", "25 minutes ago") and `{moment}` left to the platform. */
+  relative: string;
+}
+
+export interface Field {
+  label: string;
+  /** The whole value as of rendering: what every platform can show. */
+  value: string;
+  tone?: Tone;
+  when?: FieldTime;
+}
+
 export interface OutMessage {
   text: string;
   /** People the message is addressed to (an SLA warning's assignee): shown before the text. */
@@ -60,7 +90,9 @@ export interface OutMessage {
   /** Posted on behalf of this person (an agent's reply); unset for Relevo's own messages. */
   author?: string;
   title?: string;
-  fields?: { label: string; value: string }[];
+  fields?: Field[];
+  /** The message's colour where the platform has one (the card of an at-risk or overdue ticket). */
+  tone?: Tone;
   buttons?: Button[];
   /** Footer / context line. */
   context?: string;

@@ -1,5 +1,5 @@
 // Agent console: the triage-card feed on the left, one ticket on the right, all kept live over SSE.
-import { api, el, formatTime, linkify, openForm, renderMessage } from '/static/render.js';
+import { api, el, formatTime, linkify, openForm, renderMessage, tickTimes } from '/static/render.js';
 
 const $ = (selector) => document.querySelector(selector);
 const cardList = $('[data-testid="cards"]');
@@ -106,6 +106,7 @@ function showLogin() {
 
 function enterApp(agent) {
   me = agent;
+  tickTimes(); // the cards' SLA countdowns
   $('#me').textContent = `${agent.name} · ${agent.role}`;
   $('#login').hidden = true;
   $('#logout').hidden = false;

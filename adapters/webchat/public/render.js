@@ -41,14 +41,17 @@ export function linkify(text) {
  * twice. A button that needs a form learns so from the server's answer (see console.js onAction).
  */
 export function renderMessage(message, onAction) {
-  const root = el('div', { class: 'msg' });
+  const root = el('div', { class: message.tone ? `msg tone-${message.tone}` : 'msg' });
   if (message.title) root.append(el('div', { class: 'msg-title' }, message.title));
   if (message.text) root.append(el('div', { class: 'msg-text' }, linkify(message.text)));
   if (message.fields?.length) {
     const list = el('dl', { class: 'msg-fields' });
     for (const f of message.fields) {
       const isUrl = /^https?:\/\/\S+$/.test(f.value);
-      list.append(el('div', {}, el('dt', {}, f.label), el('dd', {}, isUrl ? link(f.value) : f.value)));
+      const dd = f.when
+        ? timedValue(f)
+        : el('dd', { class: f.tone ? `tone-${f.tone}` : null }, isUrl ? link(f.value) : f.value);
+      list.append(el('div', {}, el('dt', {}, f.label), dd));
     }
     root.append(list);
   }
@@ -59,6 +62,56 @@ export function renderMessage(message, onAction) {
   }
   if (message.context) root.append(el('div', { class: 'msg-context' }, message.context));
   return root;
+}
+
+// ---- Live times ----------------------------------------------------------------------------------
+// A card is re-rendered only when its ticket changes or an SLA clock crosses a threshold, so a field
+// with a due time (Field.when in src/core/message.ts) counts on here in the browser: its relative part
+// is recomputed each minute from the ISO time, and once that time passes the field turns red
+// (`tone-danger`) without waiting for the server.
+
+/** "in 20 minutes", "3 hours ago", in the page's language (Intl: English and Spanish alike). */
+export function relativeTime(iso, now = Date.now()) {
+  const lang = document.documentElement.lang || navigator.language || undefined;
+  const format = new Intl.RelativeTimeFormat(lang, { numeric: 'always' });
+  const minutes = Math.round((new Date(iso).getTime() - now) / 60_000);
+  const abs = Math.abs(minutes);
+  if (abs < 90) return format.format(minutes, 'minute');
+  if (abs < 48 * 60) return format.format(Math.round(minutes / 60), 'hour');
+  return format.format(Math.round(minutes / (24 * 60)), 'day');
+}
+
+function fillTimed(dd) {
+  const { at, template, tone } = dd.dataset;
+  dd.textContent = template.replaceAll('{relative}', relativeTime(at)).replaceAll('{moment}', formatTime(at));
+  const overdue = Date.now() >= new Date(at).getTime();
+  const shown = overdue ? 'danger' : tone;
+  dd.className = shown ? `timed tone-${shown}` : 'timed';
+  dd.dataset.overdue = String(overdue);
+  // The whole card goes red with it, as the server would colour it at its next rendering.
+  if (overdue) dd.closest('.msg')?.classList.add('tone-danger');
+}
+
+function timedValue(field) {
+  const dd = el('dd', {
+    'data-testid': 'timed',
+    'data-at': field.when.at,
+    'data-template': field.when.relative,
+    'data-tone': field.tone,
+    title: field.value,
+  });
+  fillTimed(dd);
+  return dd;
+}
+
+let ticking = false;
+/** Starts the once-a-minute refresh of every timed field on the page (idempotent). */
+export function tickTimes() {
+  if (ticking) return;
+  ticking = true;
+  setInterval(() => {
+    for (const dd of document.querySelectorAll('dd[data-at]')) fillTimed(dd);
+  }, 60_000);
 }
 
 function actionButton(button, onAction) {

@@ -14,6 +14,8 @@ export interface ClockSummary {
   /** Counted time so far (this cycle, for nextUpdate), in minutes. */
   elapsedMinutes: number;
   pausedBy?: 'customer' | 'not_started';
+  /** When a breached clock stopped anyway (the reply or solution came late): it is no longer overdue. */
+  stoppedAt?: string;
 }
 
 export type SlaSummary = Record<ClockName, ClockSummary> & {
@@ -51,6 +53,7 @@ export async function slaSummary(
       targetMinutes: minutes(c.targetMs),
       elapsedMinutes: minutes(c.elapsedMs),
       ...(c.pausedBy ? { pausedBy: c.pausedBy } : {}),
+      ...(c.state === 'breached' && c.stoppedAt ? { stoppedAt: c.stoppedAt.toISOString() } : {}),
     };
   }
   return out;

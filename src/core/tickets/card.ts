@@ -2,17 +2,27 @@
 // channels (seeds 001, 003), the escalation post in a product's maintainers' channel, and the notice
 // of a conversation waiting for a ticket. All are re-rendered from the database and edited in place.
 import type { Db } from '../../db/index.ts';
-import { formatMoment } from '../../i18n/durations.ts';
 import { agentTexts } from '../../i18n/index.ts';
 import { labelList } from '../../i18n/required-info.ts';
-import type { Button, OutMessage } from '../message.ts';
+import type { DeskConfig } from '../config.ts';
+import type { Button, Field, OutMessage, Tone } from '../message.ts';
+import { slaSummary } from '../sla/view.ts';
+import { clockField } from '../sla/wording.ts';
 import { categoryLabel } from './categories.ts';
 import { isFinished, label } from './lifecycle.ts';
 import { isInfoItem } from './required-info.ts';
 
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
-export async function renderCard(db: Db, ticketNumber: number): Promise<OutMessage> {
+/**
+ * The triage card of ticket `ticketNumber`. With `sla`, it shows the SLA clocks as they stand at `sla.now`
+ * (delivery always passes it; a test about other fields may leave it out).
+ */
+export async function renderCard(
+  db: Db,
+  ticketNumber: number,
+  sla?: { config: DeskConfig; now: Date },
+): Promise<OutMessage> {
   const ticket = await db.ticket.findUniqueOrThrow({
     where: { number: ticketNumber },
     include: {
@@ -69,7 +79,7 @@ export async function renderCard(db: Db, ticketNumber: number): Promise<OutMessa
     if (resolvable) b('ticket.resolve', 'Resolve…');
     b('ticket.reject', 'Reject…');
   }
-  const fields = [
+  const fields: Field[] = [
     { label: 'Status', value: label[ticket.status] },
     { label: 'Priority', value: ticket.priority },
     { label: 'Organisation', value: ticket.organisation.name },
@@ -92,14 +102,22 @@ export async function renderCard(db: Db, ticketNumber: number): Promise<OutMessa
     });
   }
   if (ticket.product) fields.push({ label: 'Product', value: ticket.product.name });
-  // The SLA clocks' due times as kept on the ticket (src/core/sla/refresh.ts); a paused or met clock has none.
-  if (!isFinished(ticket.status)) {
-    for (const [label, at] of [
-      ['First response due', ticket.firstResponseDueAt],
-      ['Next update due', ticket.nextUpdateDueAt],
-      ['Resolution due', ticket.resolutionDueAt],
+  // The SLA clocks as /ticket sla reads them (core/sla/view.ts, from the ticket's history): the kept
+  // due-time columns cannot tell at risk from running, nor overdue from answered late.
+  let tone: Tone | undefined;
+  if (sla && !isFinished(ticket.status)) {
+    const clocks = await slaSummary(db, sla.config, ticket.number, sla.now);
+    for (const [name, label] of [
+      ['firstResponse', 'First response due'],
+      ['nextUpdate', 'Next update due'],
+      ['resolution', 'Resolution due'],
     ] as const) {
-      if (at) fields.push({ label, value: formatMoment(at) });
+      const clock = clocks?.[name];
+      // A met clock, or one not started yet, asks nothing of anyone: left off the card.
+      if (!clock || clock.state === 'met' || clock.pausedBy === 'not_started') continue;
+      const field = clockField(label, clock, sla.now, ticket.organisation.language);
+      fields.push(field);
+      if (field.tone === 'danger' || (field.tone && !tone)) tone = field.tone;
     }
   }
   if (ticket.organisation.infraUrl)
@@ -132,6 +150,7 @@ export async function renderCard(db: Db, ticketNumber: number): Promise<OutMessa
     fields,
     buttons,
     context: `via ${ticket.source} · opened ${ticket.createdAt.toISOString()}`,
+    ...(tone ? { tone } : {}),
   };
 }
 
