@@ -111,8 +111,9 @@ it('reads every post of a long outage page by page, and no old post that was onl
     fake.dropSockets();
     await fake.waitForSockets(0);
     const reply = fake.userPosts(CUSTOMER, SUPPORT, 'Still waiting on this one', old.id);
-    // More than the 1,000 posts Mattermost answers `since` with (a stranger's chatter: read, then ignored).
-    const many = Array.from({ length: 1100 }, (_, i) => fake.userPosts(STRANGER, AGENTS, `chatter ${i}`));
+    // More than the 1,000 posts Mattermost answers `since` with (a stranger's chatter: read, then ignored):
+    // a second page is needed, and no more than that, since each post is stored on a shared, slow machine.
+    const many = Array.from({ length: 1010 }, (_, i) => fake.userPosts(STRANGER, AGENTS, `chatter ${i}`));
     fake.refuseSockets(false);
     await fake.waitForSockets(1, 10_000);
     await app.handled(reply.id);
@@ -120,7 +121,7 @@ it('reads every post of a long outage page by page, and no old post that was onl
     await eventually(
       async () => (await db.inboundEvent.count({ where: { key: { in: keys } } })) === many.length,
       'every post of the outage to be stored',
-      60_000,
+      240_000,
     );
     // (How long the catch-up holds the event loop is measured by npm run bench:mattermost, not asserted.)
     expect(await db.inboundEvent.findUnique({ where: { key: `mattermost:post:${old.id}` } })).toBeNull();
@@ -133,4 +134,4 @@ it('reads every post of a long outage page by page, and no old post that was onl
     await app.stop();
     await fake.stop();
   }
-}, 120_000);
+}, 300_000);
