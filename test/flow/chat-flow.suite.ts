@@ -158,6 +158,29 @@ export function chatFlowSuite(platform: FlowPlatform) {
       expect(recorded).toHaveLength(1);
     });
 
+    it('“Ask for information…” asks the customer for each ticked item and the agent’s words; the ticket waits until they answer', async () => {
+      const answer = await d.press('agent', await cardOf(main.n), 'Ask for information…', {
+        items: 'environment_url,evidence',
+        other: 'Which printer model exactly?',
+      });
+      expect(answer.text).toMatch(/waits on them/);
+      expect(await ticket(main.n)).toMatchObject({
+        status: 'waiting_on_customer',
+        infoMissing: ['environment_url', 'evidence'],
+      });
+      const asked = (await texts(main.c)).at(-1) ?? '';
+      expect(asked).toContain('the URL of the environment where it happens');
+      expect(asked).toContain('evidence: a screenshot, the error message or the log');
+      expect(asked).toContain('Which printer model exactly?');
+      expect(asked).not.toContain('how we can access');
+
+      await d.customerReplies(
+        main.c,
+        'It is https://printers.acme.example, and the log says ERROR fuser at 230C',
+      );
+      expect(await ticket(main.n)).toMatchObject({ status: 'open', infoRequestedAt: null });
+    });
+
     // Seed 003's choices that end a ticket, each on a fresh one: what the ticket becomes, and what the
     // customer reads (nothing, for spam).
     const endings = [

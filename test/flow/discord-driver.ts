@@ -125,14 +125,14 @@ export function discordFlow(database: DatabaseKind): FlowPlatform {
           if (answer.message) {
             return { text: readMessage(answer.message).text };
           }
-          const modal = answer.modal as { title: string; custom_id: string };
+          const modal = answer.modal as { title: string; custom_id: string; components: ModalLabel[] };
           if (!values) return { text: '', form: modal.title };
           const submitted = await answerOf(
             fake.submitModal({
               userId: users[who],
               channelId: (on.native as APIMessage).channel_id,
               customId: modal.custom_id,
-              values,
+              values: modalValues(modal.components, values),
               messageId: on.id,
             }),
           );
@@ -163,4 +163,21 @@ export function discordFlow(database: DatabaseKind): FlowPlatform {
       };
     },
   };
+}
+
+interface ModalLabel {
+  component?: { custom_id?: string; max_values?: number };
+}
+
+/** The answers as Discord submits them: a select that takes several values gets the ticked ones as a list. */
+function modalValues(
+  labels: ModalLabel[],
+  values: Record<string, string>,
+): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [field, value] of Object.entries(values)) {
+    const select = labels.find((l) => l.component?.custom_id === field)?.component;
+    out[field] = (select?.max_values ?? 1) > 1 ? value.split(',').filter(Boolean) : value;
+  }
+  return out;
 }

@@ -99,7 +99,8 @@ export function mattermostFlow(database: DatabaseKind): FlowPlatform {
           const form = dialog.dialog.title as string;
           if (!values) return { text: '', form };
           const toldBeforeSubmit = ephemeralsFor(user).length;
-          const submitted = await fake.submitDialog({ dialog, userId: user, submission: values });
+          const submission = dialogSubmission(dialog.dialog.elements as DialogElement[], values);
+          const submitted = await fake.submitDialog({ dialog, userId: user, submission });
           if (submitted.status !== 200)
             throw new Error(`the "${form}" dialog was answered ${submitted.status}`);
           const errors = (submitted.body as { errors?: Record<string, string> } | undefined)?.errors;
@@ -141,4 +142,30 @@ export function mattermostFlow(database: DatabaseKind): FlowPlatform {
       };
     },
   };
+}
+
+interface DialogElement {
+  name: string;
+  type: string;
+}
+
+/**
+ * The answers as Mattermost submits them: text as given, and a field of several choices as one box per
+ * option (`<field>:<value>`), each true or false.
+ */
+function dialogSubmission(
+  elements: DialogElement[],
+  values: Record<string, string>,
+): Record<string, string | boolean> {
+  const out: Record<string, string | boolean> = {};
+  for (const [field, value] of Object.entries(values)) {
+    const boxes = elements.filter((e) => e.type === 'bool' && e.name.startsWith(`${field}:`));
+    if (!boxes.length) {
+      out[field] = value;
+      continue;
+    }
+    const ticked = value.split(',');
+    for (const box of boxes) out[box.name] = ticked.includes(box.name.slice(field.length + 1));
+  }
+  return out;
 }

@@ -38,7 +38,15 @@ function stateOf(view: { blocks: any[] }, values: Record<string, string>): State
       [actionId]:
         type === 'static_select'
           ? { type, selected_option: { text: { type: 'plain_text', text: value }, value } }
-          : { type, value },
+          : type === 'checkboxes'
+            ? {
+                type,
+                selected_options: value
+                  .split(',')
+                  .filter(Boolean)
+                  .map((v) => ({ text: { type: 'plain_text', text: v }, value: v })),
+              }
+            : { type, value },
     };
   }
   return state;
