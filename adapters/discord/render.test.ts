@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FormSpec, OutMessage } from '../../src/core/message.ts';
-import { assignForm, rejectForm } from '../../src/core/tickets/forms.ts';
+import { askInfoForm, assignForm, rejectForm } from '../../src/core/tickets/forms.ts';
 import {
   buttonId,
   DISCORD_LIMITS,
@@ -137,6 +137,24 @@ describe('Discord modals', () => {
     expect(label.label.length).toBeLessThanOrEqual(DISCORD_LIMITS.label);
     expect(label.description).toMatch(/^Information the customer MUST still send/);
     expect(label.component.style).toBe(2);
+  });
+
+  it('show a field of several choices as a select taking several values, what is missing chosen already', () => {
+    const modal = modalOf(askInfoForm(['evidence']), { action: 'ticket.ask_info', value: '4' });
+    const select = (modal.components[0] as { component: Record<string, any> }).component;
+    expect(select).toMatchObject({ type: 3, custom_id: 'items', min_values: 0, max_values: 6 });
+    expect(
+      select.options.filter((o: { default?: boolean }) => o.default).map((o: { value: string }) => o.value),
+    ).toEqual(['evidence']);
+    expect(
+      readModalValues([
+        {
+          type: 18,
+          id: 1,
+          component: { type: 3, id: 2, custom_id: 'items', values: ['access', 'evidence'] },
+        },
+      ]),
+    ).toEqual({ items: 'access,evidence' });
   });
 
   it('read a submission in Label form and in the older action-row form', () => {

@@ -136,6 +136,52 @@ describe('Mattermost dialogs', () => {
     });
   });
 
+  it('shows a field of several choices as one box each, what is missing ticked, and reads the ticked ones', () => {
+    const { r } = renderer();
+    const choices: FormSpec = {
+      title: 'Ask for information',
+      submitLabel: 'Ask',
+      fields: [
+        {
+          id: 'items',
+          label: 'What is missing',
+          kind: 'choices',
+          options: [
+            { value: 'environment_url', label: 'environment URL' },
+            { value: 'evidence', label: 'evidence (screenshot, log)' },
+          ],
+          initial: ['evidence'],
+        },
+        { id: 'other', label: 'Anything else', kind: 'textarea' },
+      ],
+    };
+    const d = r.dialog(choices, { action: 'ticket.ask_info', value: '4', channel: 'c1' });
+    expect(d.elements.slice(0, 2)).toEqual([
+      {
+        name: 'items:environment_url',
+        display_name: 'environment URL',
+        type: 'bool',
+        optional: true,
+        placeholder: 'environment URL',
+        help_text: 'What is missing',
+        default: 'false',
+      },
+      {
+        name: 'items:evidence',
+        display_name: 'evidence (screenshot, l…',
+        type: 'bool',
+        optional: true,
+        placeholder: 'evidence (screenshot, log)',
+        default: 'true',
+      },
+    ]);
+    expect(readSubmission({ 'items:environment_url': true, 'items:evidence': false, other: 'x' })).toEqual({
+      items: 'environment_url',
+      other: 'x',
+    });
+    expect(readSubmission({ 'items:environment_url': false, 'items:evidence': false })).toEqual({});
+  });
+
   it('reads a submission’s answered fields as text', () => {
     expect(readSubmission({ a: 'x', b: '', c: null, d: true, e: 3 })).toEqual({ a: 'x', d: 'true', e: '3' });
     expect(readSubmission('junk')).toEqual({});

@@ -156,6 +156,7 @@ export function clampForm(form: FormSpec): FormSpec {
       options: f.options.map((o) => ({ value: o.value, label: truncate(o.label, SLACK_LIMITS.optionText) })),
     }),
     ...(f.placeholder !== undefined && { placeholder: truncate(f.placeholder, SLACK_LIMITS.placeholder) }),
+    ...(f.initial && { initial: f.initial }),
   });
   return {
     title: truncate(form.title, SLACK_LIMITS.modalTitle),

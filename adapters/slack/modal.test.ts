@@ -155,6 +155,60 @@ describe('renderModal (docs.slack.dev/reference/views/modal-views)', () => {
   });
 });
 
+describe('a field of several choices', () => {
+  const form: FormSpec = {
+    title: 'Ask for information',
+    submitLabel: 'Ask',
+    fields: [
+      {
+        id: 'items',
+        label: 'What is missing',
+        kind: 'choices',
+        options: [
+          { value: 'environment_url', label: 'environment URL' },
+          { value: 'evidence', label: 'evidence' },
+          { value: 'steps', label: 'steps' },
+        ],
+        initial: ['evidence'],
+      },
+    ],
+  };
+
+  it('is a checkboxes element with what is missing ticked, read back as the ticked values', () => {
+    const view = renderModal(form, { action: 'ticket.ask_info', value: '4' });
+    const el = inputs(view)[0]?.element as { type: string; options: unknown[]; initial_options: unknown[] };
+    expect(el.type).toBe('checkboxes');
+    expect(el.options).toHaveLength(3);
+    expect(el.initial_options).toEqual([
+      { text: { type: 'plain_text', text: 'evidence' }, value: 'evidence' },
+    ]);
+    const submitted = readSubmission({
+      callback_id: view.callback_id as string,
+      private_metadata: view.private_metadata as string,
+      state: {
+        values: {
+          items: {
+            items: {
+              type: 'checkboxes',
+              selected_options: [{ value: 'environment_url' }, { value: 'steps' }],
+            },
+          },
+        },
+      },
+    });
+    expect(submitted.form).toEqual({ items: 'environment_url,steps' });
+  });
+
+  it('refuses more than the 10 boxes Slack shows', () => {
+    const many = Array.from({ length: 11 }, (_, i) => ({ value: `v${i}`, label: `V${i}` }));
+    const tooMany: FormSpec = {
+      ...form,
+      fields: [{ id: 'items', label: 'x', kind: 'choices', options: many }],
+    };
+    expect(() => renderModal(tooMany, { action: 'a', value: '1' })).toThrow(/1 to 10/);
+  });
+});
+
 describe('readSubmission', () => {
   it('maps a Slack-shaped submission back to the action, value, answers and context', () => {
     const view = renderModal(form, { action: 'ticket.resolve', value: '12', context: { channel: 'C1' } });
