@@ -121,6 +121,30 @@ describe('web chat and agent console in a browser', () => {
       .poll(() => agent.getByTestId('ticket-assignee').textContent(), { timeout: 15_000 })
       .toContain(agentName);
 
+    // Ask the customer for information: the form's boxes, the agent's words; the customer reads both.
+    await card.getByRole('button', { name: 'Ask for information…' }).click();
+    await agent.getByTestId('form-items-environment_url').check();
+    await agent.getByTestId('form-items-evidence').check();
+    await agent.getByTestId('form-other').fill('Which printer model is it?');
+    await agent.getByTestId('form-submit').click();
+    const question = customer.locator('[data-testid="chat-message"]', {
+      hasText: 'Which printer model is it?',
+    });
+    await question.waitFor();
+    expect(await question.textContent()).toContain('the URL of the environment where it happens');
+    expect(await question.textContent()).toContain('evidence: a screenshot');
+    expect(await question.textContent()).not.toContain('how we can access');
+    await customer.getByTestId('chat-input').fill('An HP LaserJet at https://printers.example.com');
+    await customer.getByTestId('chat-input').press('Enter');
+    await expect
+      .poll(
+        async () => (await app.app.db.prisma.ticket.findUniqueOrThrow({ where: { number: ticket } })).status,
+        {
+          timeout: 15_000,
+        },
+      )
+      .toBe('open');
+
     // Resolve from the card, through its form.
     await card.getByRole('button', { name: 'Resolve…' }).click();
     await agent.getByTestId('form-message').fill('Replaced the fuse');
