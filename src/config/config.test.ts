@@ -104,6 +104,22 @@ describe('configuration', () => {
     expect(() => parseConfigFile(`${demo}\nunknownKey: 1\n`, 'relevo.yaml')).toThrow(/unknownKey/);
   });
 
+  it('says which required information it knows, and wants a duration before rejecting incomplete tickets', () => {
+    const requiring = demo.replace(
+      '    name: Production subscription\n',
+      '    name: Production subscription\n    requires: [environment_url, passwords]\n',
+    );
+    expect(requiring).not.toBe(demo);
+    expect(() => parseConfigFile(requiring, 'relevo.yaml')).toThrow(
+      /plans\.production\.requires\.1: expected items among project, environment_url, access, description, evidence, steps/,
+    );
+    expect(() =>
+      parseConfigFile(`${demo}\ntickets:\n  rejectIncompleteAfter: soon\n`, 'relevo.yaml'),
+    ).toThrow(/tickets\.rejectIncompleteAfter: expected a duration/);
+    const ok = parseConfigFile(`${demo}\ntickets:\n  rejectIncompleteAfter: 3d\n`, 'relevo.yaml');
+    expect(ok.tickets.rejectIncompleteAfter).toBe(3 * 24 * 60);
+  });
+
   it('reads unquoted Discord ids exactly, and numbers as numbers', () => {
     // 1234567890123456789 is past 2^53: read as a number it would become …6800, another channel.
     const yaml = `${demo}\nchannels:\n  - { platform: discord, id: 1234567890123456789, kind: agents }\n`;
