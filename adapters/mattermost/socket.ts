@@ -213,7 +213,7 @@ export class MattermostSocket {
   /** Stores a person's post in a served channel (by its id: a second delivery is a no-op). */
   private async storePost(post: MattermostPostData, advance = true): Promise<void> {
     if (!this.opts.channels().includes(post.channel_id)) return;
-    const event = messageEvent(post, await this.opts.botUserId());
+    const event = messageEvent(post, await this.opts.botUserId(), this.opts.url);
     if (event) await storeChatEvent(this.opts.db, this.opts.notifier, `${PLATFORM}:post:${post.id}`, event);
     if (advance && post.create_at)
       await advanceCursor(this.opts.db, cursorKey(post.channel_id), post.create_at);

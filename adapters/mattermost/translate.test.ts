@@ -30,6 +30,24 @@ describe('Mattermost events in the core’s words', () => {
     expect(reply).toMatchObject({ thread: 'p'.repeat(26), messageId: 'r'.repeat(26), inThread: true });
   });
 
+  it('a post’s files, one line each, linked on the server: what tells Relevo evidence was sent', () => {
+    const withFile = post({
+      message: 'Here is the screen',
+      metadata: { files: [{ id: 'f'.repeat(26), name: 'banner.png' }] },
+    });
+    const text = (p: unknown, server: string) => {
+      const e = messageEvent(p as never, 'bot', server);
+      return e?.kind === 'message' ? e.text : undefined;
+    };
+    expect(text(withFile, 'https://chat.example.com/')).toBe(
+      `Here is the screen\n📎 banner.png: https://chat.example.com/api/v4/files/${'f'.repeat(26)}`,
+    );
+    const onlyFile = post({ message: '', metadata: { files: [{ id: 'g'.repeat(26), name: 'log.txt' }] } });
+    expect(text(onlyFile, 'https://chat.example.com')).toBe(
+      `📎 log.txt: https://chat.example.com/api/v4/files/${'g'.repeat(26)}`,
+    );
+  });
+
   it('ignores system posts, Relevo’s own, other bots’ and webhooks’, and what cannot be read', () => {
     expect(messageEvent(post({ type: 'system_join_channel' }) as never, 'bot')).toBeUndefined();
     expect(messageEvent(post({ user_id: 'bot' }) as never, 'bot')).toBeUndefined();

@@ -2,6 +2,7 @@
 // events, a 🎫 (:ticket:) reaction a reaction event. Nothing here decides what they mean for tickets
 // (core/chat/router.ts does).
 import type { ChatEvent } from '../../src/core/chat/events.ts';
+import { fileLine } from '../../src/core/tickets/required-info.ts';
 
 /** The parts of a Mattermost Post that Relevo reads (REST v4 Post). */
 export interface MattermostPostData {
@@ -13,6 +14,8 @@ export interface MattermostPostData {
   type?: string;
   create_at?: number;
   props?: Record<string, unknown>;
+  /** The files attached to the post (REST v4 PostMetadata.files: FileInfo). */
+  metadata?: { files?: { id?: string; name?: string }[] };
 }
 
 /** A WebSocket event as Mattermost sends it (`posted`'s data.post is a JSON-encoded string). */
@@ -40,7 +43,12 @@ export function postOf(e: MattermostSocketEvent): MattermostPostData | undefined
  * A post → the message event Relevo keeps; undefined for what carries no person's words: system posts
  * (joins, header changes: a non-empty `type`), Relevo's own posts, other bots' and webhooks' posts.
  */
-export function messageEvent(post: MattermostPostData, botUserId: string | undefined): ChatEvent | undefined {
+export function messageEvent(
+  post: MattermostPostData,
+  botUserId: string | undefined,
+  /** The server's address: a file's link is `<server>/api/v4/files/<id>` (agents open it signed in). */
+  server = '',
+): ChatEvent | undefined {
   if (post.type || !post.user_id || post.user_id === botUserId) return undefined;
   if (post.props?.from_bot === 'true' || post.props?.from_webhook === 'true') return undefined;
   return {
@@ -51,8 +59,15 @@ export function messageEvent(post: MattermostPostData, botUserId: string | undef
     messageId: post.id,
     inThread: Boolean(post.root_id),
     person: { platformId: post.user_id },
-    text: post.message ?? '',
+    text: [post.message ?? '', ...filesOf(post, server)].filter(Boolean).join('\n'),
   };
+}
+
+/** The post's files, one line each as the core reads them. */
+function filesOf(post: MattermostPostData, server: string): string[] {
+  return (post.metadata?.files ?? [])
+    .filter((f) => f.id)
+    .map((f) => fileLine(f.name || 'file', `${server.replace(/\/+$/, '')}/api/v4/files/${f.id}`));
 }
 
 /** A `reaction_added` event with the :ticket: emoji → the reaction event; undefined otherwise. */

@@ -2,6 +2,7 @@
 // become a channel and thread. Nothing here decides what they mean for tickets (core/chat/router.ts does).
 import type { ChatEvent } from '../../src/core/chat/events.ts';
 import type { MessageAt } from '../../src/core/chat/router.ts';
+import { fileLine } from '../../src/core/tickets/required-info.ts';
 
 interface MessageEvent {
   type: 'message';
@@ -12,6 +13,8 @@ interface MessageEvent {
   thread_ts?: string;
   subtype?: string;
   bot_id?: string;
+  /** A `file_share` message's files (https://docs.slack.dev/reference/objects/file-object). */
+  files?: { name?: string; title?: string; permalink?: string }[];
 }
 interface ReactionEvent {
   type: 'reaction_added';
@@ -27,6 +30,13 @@ export const unescapeSlack = (text: string) =>
 /** Message subtypes that carry a person's words; edits, joins and bot posts are not new messages. */
 const wordsSubtypes = new Set([undefined, 'file_share', 'thread_broadcast']);
 
+/** The files a customer shared, one line each as the core reads them (agents follow the link in Slack). */
+function filesOf(e: MessageEvent): string[] {
+  return (e.files ?? [])
+    .filter((f) => f.permalink)
+    .map((f) => fileLine(f.name || f.title || 'file', f.permalink as string));
+}
+
 /** An Events API envelope → the event Relevo keeps; undefined for what carries nothing for Relevo. */
 export function slackChatEvent(envelope: unknown): ChatEvent | undefined {
   const e = (envelope as { event?: MessageEvent | ReactionEvent } | null)?.event;
@@ -40,7 +50,7 @@ export function slackChatEvent(envelope: unknown): ChatEvent | undefined {
       messageId: e.ts,
       inThread: Boolean(e.thread_ts),
       person: { platformId: e.user },
-      text: unescapeSlack(e.text ?? ''),
+      text: [unescapeSlack(e.text ?? ''), ...filesOf(e)].filter(Boolean).join('\n'),
     };
   }
   if (e?.type === 'reaction_added') {
