@@ -73,6 +73,8 @@ export interface FieldTime {
   absolute: string;
   /** The value with `{relative}` ("in 2 hours", "25 minutes ago") and `{moment}` left to the platform. */
   relative: string;
+  /** The language the templates are written in: a platform filling `{relative}` writes it in the same. */
+  language?: string;
 }
 
 export interface Field {

@@ -11,6 +11,22 @@ import { agentClient, type Client } from '../harness/http.ts';
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 
+/** Globex on a faster plan than Acme's. */
+const twoPlansYaml = testConfigYaml
+  .replace(
+    'products:\n',
+    `  express:
+    name: Express
+    sla:
+      urgent: { firstResponse: 10m, nextUpdate: 1h, resolution: 4h }
+      high: { firstResponse: 20m, nextUpdate: 2h, resolution: 8h }
+      normal: { firstResponse: 30m, nextUpdate: 4h, resolution: 1d }
+      low: { firstResponse: 1h, nextUpdate: 8h, resolution: 2d }
+products:
+`,
+  )
+  .replace('    name: Globex\n    plan: production', '    name: Globex\n    plan: express');
+
 describe.each(databaseKinds)('SLA in the API on %s', (database) => {
   let t: TestApp;
   let api: Client;
@@ -18,7 +34,7 @@ describe.each(databaseKinds)('SLA in the API on %s', (database) => {
   const ana = { kind: 'agent' as const, agentId: 'ana' };
 
   beforeAll(async () => {
-    t = await startTestApp({ database, clock, config: testConfigYaml, pollMs: 60_000 });
+    t = await startTestApp({ database, clock, config: twoPlansYaml, pollMs: 60_000 });
     api = agentClient(t.url, t.apiToken);
   });
   afterAll(async () => t?.stop());
@@ -113,6 +129,35 @@ describe.each(databaseKinds)('SLA in the API on %s', (database) => {
     // Kept on the ticket too, where the list's filter and the warning sweep read it.
     const row = await t.app.db.prisma.ticket.findUniqueOrThrow({ where: { number: n } });
     expect(row.nextUpdateDueAt).toEqual(dueAt);
+  });
+
+  it('a visitor proven to belong to another organisation takes its plan: the kept due times follow', async () => {
+    const db = t.app.db.prisma;
+    const visitor = await db.contact.create({
+      data: { organisationId: 'acme', name: 'Vic Visitor', verified: false, claimedEmail: 'vic@globex.es' },
+    });
+    const proven = await db.contact.create({ data: { organisationId: 'globex', name: 'Vic Visitor' } });
+    const n = await t.app.tickets.create(
+      { subject: 'Cannot sign in', body: 'Cannot sign in', requesterId: visitor.id, source: 'webchat' },
+      ana,
+    );
+    // Acme's production plan: normal first response in 4 h.
+    expect((await db.ticket.findUniqueOrThrow({ where: { number: n } })).firstResponseDueAt).toEqual(
+      new Date(clock.now().getTime() + 4 * HOUR),
+    );
+    await db.$transaction((tx) =>
+      t.app.tickets.adoptVisitor(tx, {
+        from: visitor.id,
+        to: proven.id,
+        email: 'vic@globex.es',
+        how: 'code',
+      }),
+    );
+    // Globex's express plan: 30 min.
+    expect((await db.ticket.findUniqueOrThrow({ where: { number: n } })).firstResponseDueAt).toEqual(
+      new Date(clock.now().getTime() + 30 * MIN),
+    );
+    expect((await sla(n)).firstResponse.dueAt).toBe(new Date(clock.now().getTime() + 30 * MIN).toISOString());
   });
 
   it('/ticket sla shows one ticket’s clocks, or the tickets at risk and breached', async () => {

@@ -70,9 +70,12 @@ export function renderMessage(message, onAction) {
 // is recomputed each minute from the ISO time, and once that time passes the field turns red
 // (`tone-danger`) without waiting for the server.
 
-/** "in 20 minutes", "3 hours ago", in the page's language (Intl: English and Spanish alike). */
-export function relativeTime(iso, now = Date.now()) {
-  const lang = document.documentElement.lang || navigator.language || undefined;
+/**
+ * "in 20 minutes", "3 hours ago" (Intl: English and Spanish alike), in `language` — the words around it are
+ * written in that one — else the page's.
+ */
+export function relativeTime(iso, now = Date.now(), language = undefined) {
+  const lang = language || document.documentElement.lang || navigator.language || undefined;
   const format = new Intl.RelativeTimeFormat(lang, { numeric: 'always' });
   const minutes = Math.round((new Date(iso).getTime() - now) / 60_000);
   const abs = Math.abs(minutes);
@@ -82,8 +85,10 @@ export function relativeTime(iso, now = Date.now()) {
 }
 
 function fillTimed(dd) {
-  const { at, template, tone } = dd.dataset;
-  dd.textContent = template.replaceAll('{relative}', relativeTime(at)).replaceAll('{moment}', formatTime(at));
+  const { at, template, tone, language } = dd.dataset;
+  dd.textContent = template
+    .replaceAll('{relative}', relativeTime(at, Date.now(), language))
+    .replaceAll('{moment}', formatTime(at));
   const overdue = Date.now() >= new Date(at).getTime();
   const shown = overdue ? 'danger' : tone;
   dd.className = shown ? `timed tone-${shown}` : 'timed';
@@ -97,6 +102,7 @@ function timedValue(field) {
     'data-testid': 'timed',
     'data-at': field.when.at,
     'data-template': field.when.relative,
+    'data-language': field.when.language,
     'data-tone': field.tone,
     title: field.value,
   });

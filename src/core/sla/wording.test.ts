@@ -12,6 +12,7 @@ describe('an SLA clock as a card field', () => {
           at: '2026-12-07T13:05:00.000Z',
           absolute: '🔴 overdue by 25 min (due {moment})',
           relative: '🔴 overdue: was due {relative} ({moment})',
+          language: 'en',
         },
       },
       {
@@ -22,6 +23,7 @@ describe('an SLA clock as a card field', () => {
           at: '2026-12-07T14:50:00.000Z',
           absolute: '🟠 due in 1 h 20 min ({moment})',
           relative: '🟠 due {relative} ({moment})',
+          language: 'en',
         },
       },
       { label: 'Next update due', value: '⏸ paused: waiting on the customer' },

@@ -89,7 +89,7 @@ export function clockField(label: string, c: ClockSummary, now: Date, language: 
     value: w.line,
     ...(tone ? { tone } : {}),
     ...(c.dueAt && w.absolute && w.relative
-      ? { when: { at: c.dueAt, absolute: w.absolute, relative: w.relative } }
+      ? { when: { at: c.dueAt, absolute: w.absolute, relative: w.relative, language } }
       : {}),
   };
 }

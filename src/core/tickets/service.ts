@@ -506,6 +506,8 @@ export class TicketService {
     });
     const org = await tx.organisation.findUniqueOrThrow({ where: { id: target.organisationId } });
     for (const { number } of tickets) {
+      // Another organisation may mean another plan: the clocks are recomputed from the history.
+      await refreshSla(tx, this.config, number, this.deps.clock.now());
       await this.privateNote(
         tx,
         number,
