@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
+import { alertSources } from '../core/alerts/batch.ts';
 import type { DeskConfig } from '../core/config.ts';
 import { weekdays } from '../core/sla/calendar.ts';
 import { infoItems } from '../core/tickets/required-info.ts';
@@ -169,8 +170,43 @@ const channel = z.strictObject({
   panel: z.boolean().default(false),
 });
 
+/** A monitoring system that posts alerts to Relevo (README "Monitoring alerts"). */
+const monitor = z.strictObject({
+  id,
+  source: z.enum(alertSources),
+  /**
+   * The shared secret the sender presents (Authorization: Bearer, or basic auth's password); `env:NAME`
+   * reads it from the environment at start-up, so relevo.yaml can be committed without it.
+   */
+  token: z.string().min(16, 'expected a secret of at least 16 characters, or env:NAME'),
+  /** The source's own API (Alertmanager's, for silences); unset: the address its payloads give. */
+  url: z.url().optional(),
+});
+
+const alertRoute = z.strictObject({
+  /** Labels an alert must carry, all of them, e.g. { customer: acme }. */
+  match: z.record(z.string(), z.string()).refine((m) => Object.keys(m).length > 0, {
+    error: 'expected at least one label to match, such as { customer: acme }',
+  }),
+  organisation: id,
+});
+
 export const fileSchema = z
   .strictObject({
+    monitors: z.array(monitor).default([]),
+    alerts: z
+      .strictObject({
+        /** First match wins: an alert's organisation. */
+        routes: z.array(alertRoute).default([]),
+        /**
+         * A firing alert of one of these severities, for a customer on one of these plans, opens a ticket by
+         * itself, once per group. Empty severities: never.
+         */
+        autoTicket: z
+          .strictObject({ severities: z.array(z.string()).default([]), plans: z.array(id).default([]) })
+          .prefault({}),
+      })
+      .prefault({}),
     calendars: z.record(id, calendar).default({}),
     plans: z.record(id, plan),
     organisations: z.array(organisation).min(1),
@@ -273,11 +309,22 @@ export const fileSchema = z
       }
     });
     check(['webchat', 'defaultOrganisation'], cfg.webchat.defaultOrganisation);
+    cfg.alerts.routes.forEach((r, i) => check(['alerts', 'routes', i, 'organisation'], r.organisation));
+    cfg.alerts.autoTicket.plans.forEach((p, i) => {
+      if (!(p in cfg.plans)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['alerts', 'autoTicket', 'plans', i],
+          message: `expected one of the plans defined under "plans" (${Object.keys(cfg.plans).join(', ')})`,
+        });
+      }
+    });
     check(['email', 'defaultOrganisation'], cfg.email.defaultOrganisation);
     for (const [kind, list] of [
       ['organisation', cfg.organisations.map((o) => o.id)],
       ['product', cfg.products.map((p) => p.id)],
       ['agent', cfg.agents.map((a) => a.id)],
+      ['monitor', cfg.monitors.map((m) => m.id)],
     ] as const) {
       const seen = new Set<string>();
       for (const value of list) {

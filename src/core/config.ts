@@ -1,6 +1,7 @@
 // What the core reads of the configuration, and nothing else. relevo.yaml's schema (src/config/file.ts)
 // satisfies it structurally, and the composition root adds what platforms contribute (the web chat's
 // channels), so the core never learns about the file, its format or any platform in particular.
+import type { AlertSource } from './alerts/batch.ts';
 import type { CalendarSettings } from './sla/calendar.ts';
 import type { InfoItem } from './tickets/required-info.ts';
 import type { SlaPlan } from './tickets/sla.ts';
@@ -86,6 +87,26 @@ export interface TicketSettings {
   readonly rejectIncompleteAfter?: number;
 }
 
+/** A monitoring system that posts alerts (relevo.yaml `monitors`). */
+export interface MonitorSettings {
+  readonly id: string;
+  readonly source: AlertSource;
+  /** The shared secret, or `env:NAME` (resolved at start-up, src/alerts). */
+  readonly token: string;
+  /** The source's API (Alertmanager's, for silences); unset: the address its payloads give. */
+  readonly url?: string;
+}
+
+export interface AlertSettings {
+  /** Labels → organisation, first match wins. */
+  readonly routes: readonly {
+    readonly match: Readonly<Record<string, string>>;
+    readonly organisation: string;
+  }[];
+  /** Firing alerts of these severities for customers on these plans open a ticket by themselves. */
+  readonly autoTicket: { readonly severities: readonly string[]; readonly plans: readonly string[] };
+}
+
 export interface DeskConfig {
   /** Business calendars by id (see src/core/sla/calendar.ts), named by plans. */
   readonly calendars: Readonly<Record<string, CalendarSettings>>;
@@ -96,6 +117,8 @@ export interface DeskConfig {
   /** Every channel: the configured ones and those platforms provide (see `withChannels`). */
   readonly channels: readonly ChannelSettings[];
   readonly tickets: TicketSettings;
+  readonly monitors: readonly MonitorSettings[];
+  readonly alerts: AlertSettings;
 }
 
 /**
