@@ -309,7 +309,9 @@ export const fileSchema = z
       }
     });
     check(['webchat', 'defaultOrganisation'], cfg.webchat.defaultOrganisation);
-    cfg.alerts.routes.forEach((r, i) => check(['alerts', 'routes', i, 'organisation'], r.organisation));
+    cfg.alerts.routes.forEach((r, i) => {
+      check(['alerts', 'routes', i, 'organisation'], r.organisation);
+    });
     cfg.alerts.autoTicket.plans.forEach((p, i) => {
       if (!(p in cfg.plans)) {
         ctx.addIssue({
