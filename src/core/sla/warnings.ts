@@ -9,7 +9,7 @@ import { agentChannels, type DeskConfig } from '../config.ts';
 import { enqueueMany, type OutboxJob } from '../outbox.ts';
 import type { Clock, Notifier } from '../ports.ts';
 import type { ClockName, SlaClocks } from './clocks.ts';
-import { clocksOfMany, refreshSla, warningShares, warningsDue } from './refresh.ts';
+import { byTicket, clocksOfMany, keptSla, warningShares, warningsDue, writeKeptSla } from './refresh.ts';
 
 export interface WarningSweepDeps {
   db: Db;
@@ -58,8 +58,8 @@ export async function sweepSlaWarnings(deps: WarningSweepDeps): Promise<number> 
 
 /**
  * Raises the warnings a batch of tickets owes now, then moves each one's next check on. Histories, posted
- * warnings, new warnings and their messages are each read or written in one statement for the batch; only
- * the tickets' summaries are written one by one.
+ * warnings, new warnings, their messages and the tickets' summaries are each read
+ * or written in one statement for the whole batch.
  */
 async function checkTickets(tx: Tx, config: DeskConfig, numbers: number[], now: Date): Promise<number> {
   const found = await clocksOfMany(tx, config, numbers, now);
@@ -89,16 +89,14 @@ async function checkTickets(tx: Tx, config: DeskConfig, numbers: number[], now: 
     });
   });
   await enqueueMany(tx, jobs);
-  for (const number of numbers) {
-    const f = found.get(number);
-    if (!f) {
-      // Its plan promises nothing (any more): nothing to check until a change gives it clocks again.
-      await tx.ticket.update({ where: { number }, data: { slaCheckAt: null } });
-      continue;
-    }
-    const own = [...posted, ...inserted].filter((p) => p.ticketNumber === number);
-    await refreshSla(tx, config, number, now, f, own);
-  }
+  const postedOf = byTicket([...posted, ...inserted]);
+  await writeKeptSla(
+    tx,
+    numbers.map((number) => ({
+      number,
+      kept: keptSla(found.get(number), shares, postedOf.get(number) ?? [], now),
+    })),
+  );
   return inserted.length;
 }
 
