@@ -14,6 +14,7 @@ import {
   type SlaClocks,
   type Targets,
 } from './clocks.ts';
+import { valuesList } from './sql-values.ts';
 import { businessTimeFor } from './time.ts';
 
 /** Warnings at these shares of a clock's target: at risk, then breached. */
@@ -188,28 +189,22 @@ const keptColumns = [
 ] as const satisfies readonly (keyof KeptSla)[];
 
 /**
- * Writes many tickets' summaries in one statement: one round trip for a batch instead of one per ticket.
- * Every value is cast to the column's type (TIMESTAMP(3)), so a batch of nulls is typed too, on PGlite
- * as on PostgreSQL. `updatedAt` is left alone on purpose: recomputing what is derived from a ticket's
+ * Writes many tickets' summaries in one statement: one round trip for a batch instead of one per ticket
+ * (the pkey index finds each row, see bench/sla-sweep.ts). `updatedAt` is left alone on purpose: recomputing what is derived from a ticket's
  * history is no change to the ticket, and must not reorder the list (sorted by it) under a reader.
  */
 export async function writeKeptSla(tx: Tx | Db, rows: readonly { number: number; kept: KeptSla }[]) {
   if (!rows.length) return;
-  const params: unknown[] = [];
-  const bind = (value: unknown, type: string) => {
-    params.push(value);
-    return `$${params.length}::${type}`;
-  };
-  const values = rows.map(
-    ({ number, kept }) =>
-      `(${[bind(number, 'int'), ...keptColumns.map((c) => bind(kept[c], 'timestamp(3)'))].join(', ')})`,
+  const values = valuesList(
+    rows.map(({ number, kept }) => [number, ...keptColumns.map((c) => kept[c])]),
+    ['int', ...keptColumns.map(() => 'timestamp(3)')],
   );
   const set = keptColumns.map((c) => `"${c}" = v."${c}"`).join(', ');
   const names = ['number', ...keptColumns].map((c) => `"${c}"`).join(', ');
   // Built from the fixed column names above; every value is a bound parameter.
   await tx.$executeRawUnsafe(
-    `UPDATE "Ticket" AS t SET ${set} FROM (VALUES ${values.join(', ')}) AS v(${names}) WHERE t.number = v.number`,
-    ...params,
+    `UPDATE "Ticket" AS t SET ${set} FROM (VALUES ${values.sql}) AS v(${names}) WHERE t.number = v.number`,
+    ...values.params,
   );
 }
 

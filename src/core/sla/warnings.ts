@@ -10,6 +10,7 @@ import { enqueueMany, type OutboxJob } from '../outbox.ts';
 import type { Clock, Notifier } from '../ports.ts';
 import type { ClockName, SlaClocks } from './clocks.ts';
 import { byTicket, clocksOfMany, keptSla, warningShares, warningsDue, writeKeptSla } from './refresh.ts';
+import { valuesList } from './sql-values.ts';
 
 export interface WarningSweepDeps {
   db: Db;
@@ -74,12 +75,7 @@ async function checkTickets(tx: Tx, config: DeskConfig, numbers: number[], now: 
   });
   // Rows already there (another sweep, before a restart) are skipped, and only the rows inserted now get
   // their messages: each warning is posted once.
-  const inserted = owed.length
-    ? await tx.slaWarning.createManyAndReturn({
-        data: owed.map((w) => ({ ...w, createdAt: now })),
-        skipDuplicates: true,
-      })
-    : [];
+  const inserted = await insertWarnings(tx, owed, now);
   const jobs = inserted.flatMap((w) => {
     const f = found.get(w.ticketNumber) as NonNullable<ReturnType<typeof found.get>>;
     return warningJobs(config, w.ticketNumber, f.clocks, {
@@ -98,6 +94,24 @@ async function checkTickets(tx: Tx, config: DeskConfig, numbers: number[], now: 
     })),
   );
   return inserted.length;
+}
+
+/** The warnings not yet on record, inserted in one statement; returns those it inserted. */
+async function insertWarnings(
+  tx: Tx,
+  owed: readonly { ticketNumber: number; clock: ClockName; share: number; cycle: string }[],
+  now: Date,
+): Promise<{ ticketNumber: number; clock: string; share: number; cycle: string }[]> {
+  if (!owed.length) return [];
+  const values = valuesList(
+    owed.map((w) => [w.ticketNumber, w.clock, w.cycle, w.share, now]),
+    ['int', 'text', 'text', 'float8', 'timestamp(3)'],
+  );
+  return tx.$queryRawUnsafe(
+    `INSERT INTO "SlaWarning" ("ticketNumber", clock, cycle, share, "createdAt") VALUES ${values.sql}
+     ON CONFLICT DO NOTHING RETURNING "ticketNumber", clock, cycle, share`,
+    ...values.params,
+  );
 }
 
 /** One message per agents' channel, each in its ticket card's thread there (core/delivery.ts). */
