@@ -8,6 +8,7 @@ import type { Db, Tx } from '../../db/index.ts';
 import { agentChannels, type DeskConfig } from '../config.ts';
 import { enqueueMany, type OutboxJob } from '../outbox.ts';
 import type { Clock, Notifier } from '../ports.ts';
+import { enqueueCardSyncs } from './card-syncs.ts';
 import type { ClockName, SlaClocks } from './clocks.ts';
 import { byTicket, clocksOfMany, keptSla, warningShares, warningsDue, writeKeptSla } from './refresh.ts';
 import { valuesList } from './sql-values.ts';
@@ -59,7 +60,7 @@ export async function sweepSlaWarnings(deps: WarningSweepDeps): Promise<number> 
 
 /**
  * Raises the warnings a batch of tickets owes now, then moves each one's next check on. Histories, posted
- * warnings, new warnings, their messages and the tickets' summaries are each read
+ * warnings, new warnings, their messages, the cards to re-render and the tickets' summaries are each read
  * or written in one statement for the whole batch.
  */
 async function checkTickets(tx: Tx, config: DeskConfig, numbers: number[], now: Date): Promise<number> {
@@ -85,6 +86,9 @@ async function checkTickets(tx: Tx, config: DeskConfig, numbers: number[], now: 
     });
   });
   await enqueueMany(tx, jobs);
+  // A clock that crossed a share or its target shows it on the card (at risk, overdue): re-rendered once
+  // per ticket, however many of its warnings this batch raised.
+  await enqueueCardSyncs(tx, config, [...new Set(inserted.map((w) => w.ticketNumber))]);
   const postedOf = byTicket([...posted, ...inserted]);
   await writeKeptSla(
     tx,
