@@ -195,6 +195,15 @@ const keptColumns = [
  */
 export async function writeKeptSla(tx: Tx | Db, rows: readonly { number: number; kept: KeptSla }[]) {
   if (!rows.length) return;
+  const { sql, params } = keptSlaUpdate(rows);
+  await tx.$executeRawUnsafe(sql, ...params);
+}
+
+/** The statement `writeKeptSla` runs (the bench shows its plan). */
+export function keptSlaUpdate(rows: readonly { number: number; kept: KeptSla }[]): {
+  sql: string;
+  params: unknown[];
+} {
   const values = valuesList(
     rows.map(({ number, kept }) => [number, ...keptColumns.map((c) => kept[c])]),
     ['int', ...keptColumns.map(() => 'timestamp(3)')],
@@ -202,10 +211,10 @@ export async function writeKeptSla(tx: Tx | Db, rows: readonly { number: number;
   const set = keptColumns.map((c) => `"${c}" = v."${c}"`).join(', ');
   const names = ['number', ...keptColumns].map((c) => `"${c}"`).join(', ');
   // Built from the fixed column names above; every value is a bound parameter.
-  await tx.$executeRawUnsafe(
-    `UPDATE "Ticket" AS t SET ${set} FROM (VALUES ${values.sql}) AS v(${names}) WHERE t.number = v.number`,
-    ...values.params,
-  );
+  return {
+    sql: `UPDATE "Ticket" AS t SET ${set} FROM (VALUES ${values.sql}) AS v(${names}) WHERE t.number = v.number`,
+    params: values.params,
+  };
 }
 
 /** Several tickets' summaries, recomputed now and written at once (a start-up recompute's batch). */
