@@ -129,7 +129,9 @@ try {
   const writePlan = (
     await p.$queryRawUnsafe<{ 'QUERY PLAN': string }[]>(`EXPLAIN ANALYZE ${write.sql}`, ...write.params)
   ).map((r) => r['QUERY PLAN']);
-  console.log(`batch write (${DUE} tickets), EXPLAIN ANALYZE:\n  ${writePlan.join('\n  ')}`);
+  // The primary key's list of numbers is long: cut for the screen (the JSON line keeps it whole).
+  const cut = (line: string) => (line.length > 150 ? `${line.slice(0, 150)}…` : line);
+  console.log(`batch write (${DUE} tickets), EXPLAIN ANALYZE:\n  ${writePlan.map(cut).join('\n  ')}`);
   const rows = await p.slaWarning.count();
   const queued = await p.outboxItem.count({ where: { kind: 'sla_warning' } });
   const cards = await p.outboxItem.count({ where: { kind: 'card' } });

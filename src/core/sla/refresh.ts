@@ -210,9 +210,14 @@ export function keptSlaUpdate(rows: readonly { number: number; kept: KeptSla }[]
   );
   const set = keptColumns.map((c) => `"${c}" = v."${c}"`).join(', ');
   const names = ['number', ...keptColumns].map((c) => `"${c}"`).join(', ');
+  // The numbers again, as a list on the table itself (the same parameters): without it PGlite's planner
+  // scanned every ticket into a hash join (34 ms of 10,000), with it each is found by the primary key.
+  const width = keptColumns.length + 1;
+  const numbers = rows.map((_, i) => `$${i * width + 1}::int`).join(', ');
   // Built from the fixed column names above; every value is a bound parameter.
   return {
-    sql: `UPDATE "Ticket" AS t SET ${set} FROM (VALUES ${values.sql}) AS v(${names}) WHERE t.number = v.number`,
+    sql: `UPDATE "Ticket" AS t SET ${set} FROM (VALUES ${values.sql}) AS v(${names})
+      WHERE t.number = v.number AND t.number IN (${numbers})`,
     params: values.params,
   };
 }
