@@ -139,10 +139,12 @@ describe.each(databaseKinds)('SLA warnings in chat on %s', (database) => {
 
   it('re-renders the triage card once when a clock crosses a share, and not on sweeps that raise nothing', async () => {
     const { n, card } = await openTicket('Password reset mails never arrive', 'ana');
+    // The card syncs enqueued for this ticket so far, oldest first (delivered ones are kept too).
     const cardSyncs = async () =>
       (
         await app().db.prisma.outboxItem.findMany({
           where: { kind: 'card', payload: { path: ['ticketNumber'], equals: n } },
+          orderBy: { id: 'asc' },
           select: { lane: true },
         })
       ).map((x) => x.lane);
