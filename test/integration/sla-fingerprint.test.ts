@@ -1,8 +1,9 @@
-// What makes the start-up recompute run: any setting the clocks depend on, and nothing else.
+// What makes the start-up SLA recompute run (src/core/sla/recompute.ts): any setting the clocks depend on,
+// and nothing else. Here, not beside it: it reads relevo.yaml, which the core never imports.
 import { describe, expect, it } from 'vitest';
-import { testConfigYaml } from '../../../test/fixtures/config.ts';
-import { parseConfigFile } from '../../config/file.ts';
-import { slaFingerprint } from './recompute.ts';
+import { parseConfigFile } from '../../src/config/file.ts';
+import { slaFingerprint } from '../../src/core/sla/recompute.ts';
+import { testConfigYaml } from '../fixtures/config.ts';
 
 const fingerprint = (yaml: string) => slaFingerprint(parseConfigFile(yaml, 'test'));
 const base = fingerprint(testConfigYaml);
