@@ -1,13 +1,15 @@
 // The SLA warning sweep at scale (issue 13): N open tickets — 1,000,000 on PostgreSQL, 10,000 on PGlite —
 // of which 100 owe a warning now. Prints the time of a sweep that finds the 100 and raises their warnings
-// (history read, SlaWarning rows, outbox messages, next check), of a sweep that finds nothing, the bare
-// locking SELECT beside them as the baseline, and the query plan (it must use the slaCheckAt index).
+// (history read, SlaWarning rows, outbox messages, card syncs, next check), of a sweep that finds nothing,
+// the bare locking SELECT beside them as the baseline, and the query plans: the SELECT must use the slaCheckAt
+// index, the batch's one UPDATE of the kept clocks the primary key's.
 //
 //   npx tsx bench/sla-sweep.ts                      # PGlite, 10,000 tickets
 //   BENCH_SLA_DB=postgres npx tsx bench/sla-sweep.ts   # PostgreSQL on 127.0.0.1:5432, 1,000,000 tickets
 //   BENCH_SLA_TICKETS=…  BENCH_SLA_RUNS=…
 import { parseConfigFile } from '../src/config/file.ts';
 import { syncDirectory } from '../src/core/directory.ts';
+import { keptSlaUpdate } from '../src/core/sla/refresh.ts';
 import { sweepSlaWarnings } from '../src/core/sla/warnings.ts';
 import { openDatabase } from '../src/db/index.ts';
 import { productionPlanYaml } from '../test/fixtures/config.ts';
@@ -110,13 +112,34 @@ try {
   row('bare SELECT … LIMIT 100 FOR UPDATE SKIP LOCKED', bare);
   row(`sweep, ${DUE} tickets due (warnings raised)`, withDue);
   row('sweep, nothing due', empty);
+  // The sweep's batch write, as it ran: the last 100 tickets' summaries written back (the same values).
+  const last = await p.ticket.findMany({
+    orderBy: { number: 'desc' },
+    take: DUE,
+    select: {
+      number: true,
+      firstResponseDueAt: true,
+      nextUpdateDueAt: true,
+      resolutionDueAt: true,
+      slaRiskAt: true,
+      slaCheckAt: true,
+    },
+  });
+  const write = keptSlaUpdate(last.map(({ number, ...kept }) => ({ number, kept })));
+  const writePlan = (
+    await p.$queryRawUnsafe<{ 'QUERY PLAN': string }[]>(`EXPLAIN ANALYZE ${write.sql}`, ...write.params)
+  ).map((r) => r['QUERY PLAN']);
+  // The primary key's list of numbers is long: cut for the screen (the JSON line keeps it whole).
+  const cut = (line: string) => (line.length > 150 ? `${line.slice(0, 150)}…` : line);
+  console.log(`batch write (${DUE} tickets), EXPLAIN ANALYZE:\n  ${writePlan.map(cut).join('\n  ')}`);
   const rows = await p.slaWarning.count();
   const queued = await p.outboxItem.count({ where: { kind: 'sla_warning' } });
+  const cards = await p.outboxItem.count({ where: { kind: 'card' } });
   console.log(
-    `warnings raised ${raised} (expected ${DUE * runs}); SlaWarning rows ${rows}; outbox sla_warning items ${queued}`,
+    `warnings raised ${raised} (expected ${DUE * runs}); SlaWarning rows ${rows}; outbox sla_warning items ${queued}, card syncs ${cards}`,
   );
   console.log(
-    `JSON ${JSON.stringify({ database: target.description, tickets, due: DUE, runs, plan, bareMedianMs: pct(bare, 50), dueMedianMs: pct(withDue, 50), dueMaxMs: Math.max(...withDue), emptyMedianMs: pct(empty, 50), raised })}`,
+    `JSON ${JSON.stringify({ database: target.description, tickets, due: DUE, runs, plan, writePlan, bareMedianMs: pct(bare, 50), dueMedianMs: pct(withDue, 50), dueMaxMs: Math.max(...withDue), emptyMedianMs: pct(empty, 50), raised })}`,
   );
 } finally {
   await db.close();

@@ -21,6 +21,7 @@ import { IngressGate } from './core/ingress.ts';
 import type { ChatAdapter, Clock, Mailer, Notifier } from './core/ports.ts';
 import { systemClock } from './core/ports.ts';
 import { sweepSeenRequests } from './core/replay.ts';
+import { slaRecomputeTask } from './core/sla/recompute.ts';
 import { sweepSlaWarnings } from './core/sla/warnings.ts';
 import { syncCards } from './core/tickets/card-sync.ts';
 import { Conversations } from './core/tickets/conversations.ts';
@@ -202,6 +203,22 @@ export async function createApp(options: AppOptions): Promise<App> {
   const warnOnce = () =>
     sweepSlaWarnings({ db: db.prisma, config: desk, clock, notifier, quiet: () => ingress.quiet() });
   const warningLoop = new TaskLoop('sla warnings', warnOnce, options.slaSweepMs ?? 30_000, log);
+  // Once at start, in the background: open tickets' kept clocks follow relevo.yaml's edited promises.
+  loops.push(
+    new TaskLoop(
+      'sla recompute',
+      slaRecomputeTask({
+        db: db.prisma,
+        config: desk,
+        clock,
+        log,
+        quiet: () => ingress.quiet(),
+        stopping: () => shuttingDown,
+      }),
+      60_000,
+      log,
+    ),
+  );
 
   const apiToken = await apiTokenFor(env);
   const sessions = new ConsoleSessions(db.prisma, apiToken, clock);

@@ -137,6 +137,36 @@ describe.each(databaseKinds)('SLA warnings in chat on %s', (database) => {
     expect(ticket.slaCheckAt).toEqual(new Date(start + 0.75 * day));
   });
 
+  it('re-renders the triage card once when a clock crosses a share, and not on sweeps that raise nothing', async () => {
+    const { n, card } = await openTicket('Password reset mails never arrive', 'ana');
+    // The card syncs enqueued for this ticket so far, oldest first (delivered ones are kept too).
+    const cardSyncs = async () =>
+      (
+        await app().db.prisma.outboxItem.findMany({
+          where: { kind: 'card', payload: { path: ['ticketNumber'], equals: n } },
+          orderBy: { id: 'asc' },
+          select: { lane: true },
+        })
+      ).map((x) => x.lane);
+    const syncsBefore = await cardSyncs();
+    const editsBefore = card.edits;
+
+    clock.advance(44 * min);
+    await sweep(3);
+    expect(await cardSyncs()).toEqual(syncsBefore);
+
+    clock.advance(min); // 75% of the first response's hour
+    await sweep();
+    // One sync per agents' channel (this platform's and the web chat console's), each enqueued once.
+    const added = (await cardSyncs()).slice(syncsBefore.length);
+    expect(added).toContain(`card:${n}:${MEMORY}:${AGENTS}`);
+    expect(new Set(added).size).toBe(added.length);
+    await eventually(async () => card.edits === editsBefore + 1, `ticket #${n}'s card edited`, 30_000);
+    await sweep(3);
+    expect(await cardSyncs()).toHaveLength(syncsBefore.length + added.length);
+    expect(card.edits).toBe(editsBefore + 1);
+  });
+
   it('warns the team in the agents’ channel itself when nobody holds the ticket', async () => {
     const { n } = await openTicket('Invoices are missing from the portal');
     clock.advance(45 * min);

@@ -8,8 +8,10 @@ import type { Db, Tx } from '../../db/index.ts';
 import { agentChannels, type DeskConfig } from '../config.ts';
 import { enqueueMany, type OutboxJob } from '../outbox.ts';
 import type { Clock, Notifier } from '../ports.ts';
+import { enqueueCardSyncs } from './card-syncs.ts';
 import type { ClockName, SlaClocks } from './clocks.ts';
-import { clocksOfMany, refreshSla, warningShares, warningsDue } from './refresh.ts';
+import { byTicket, clocksOfMany, keptSla, warningShares, warningsDue, writeKeptSla } from './refresh.ts';
+import { valuesList } from './sql-values.ts';
 
 export interface WarningSweepDeps {
   db: Db;
@@ -58,8 +60,8 @@ export async function sweepSlaWarnings(deps: WarningSweepDeps): Promise<number> 
 
 /**
  * Raises the warnings a batch of tickets owes now, then moves each one's next check on. Histories, posted
- * warnings, new warnings and their messages are each read or written in one statement for the batch; only
- * the tickets' summaries are written one by one.
+ * warnings, new warnings, their messages, the cards to re-render and the tickets' summaries are each read
+ * or written in one statement for the whole batch.
  */
 async function checkTickets(tx: Tx, config: DeskConfig, numbers: number[], now: Date): Promise<number> {
   const found = await clocksOfMany(tx, config, numbers, now);
@@ -74,12 +76,7 @@ async function checkTickets(tx: Tx, config: DeskConfig, numbers: number[], now: 
   });
   // Rows already there (another sweep, before a restart) are skipped, and only the rows inserted now get
   // their messages: each warning is posted once.
-  const inserted = owed.length
-    ? await tx.slaWarning.createManyAndReturn({
-        data: owed.map((w) => ({ ...w, createdAt: now })),
-        skipDuplicates: true,
-      })
-    : [];
+  const inserted = await insertWarnings(tx, owed, now);
   const jobs = inserted.flatMap((w) => {
     const f = found.get(w.ticketNumber) as NonNullable<ReturnType<typeof found.get>>;
     return warningJobs(config, w.ticketNumber, f.clocks, {
@@ -89,17 +86,36 @@ async function checkTickets(tx: Tx, config: DeskConfig, numbers: number[], now: 
     });
   });
   await enqueueMany(tx, jobs);
-  for (const number of numbers) {
-    const f = found.get(number);
-    if (!f) {
-      // Its plan promises nothing (any more): nothing to check until a change gives it clocks again.
-      await tx.ticket.update({ where: { number }, data: { slaCheckAt: null } });
-      continue;
-    }
-    const own = [...posted, ...inserted].filter((p) => p.ticketNumber === number);
-    await refreshSla(tx, config, number, now, f, own);
-  }
+  // A clock that crossed a share or its target shows it on the card (at risk, overdue): re-rendered once
+  // per ticket, however many of its warnings this batch raised.
+  await enqueueCardSyncs(tx, config, [...new Set(inserted.map((w) => w.ticketNumber))]);
+  const postedOf = byTicket([...posted, ...inserted]);
+  await writeKeptSla(
+    tx,
+    numbers.map((number) => ({
+      number,
+      kept: keptSla(found.get(number), shares, postedOf.get(number) ?? [], now),
+    })),
+  );
   return inserted.length;
+}
+
+/** The warnings not yet on record, inserted in one statement; returns those it inserted. */
+async function insertWarnings(
+  tx: Tx,
+  owed: readonly { ticketNumber: number; clock: ClockName; share: number; cycle: string }[],
+  now: Date,
+): Promise<{ ticketNumber: number; clock: string; share: number; cycle: string }[]> {
+  if (!owed.length) return [];
+  const values = valuesList(
+    owed.map((w) => [w.ticketNumber, w.clock, w.cycle, w.share, now]),
+    ['int', 'text', 'text', 'float8', 'timestamp(3)'],
+  );
+  return tx.$queryRawUnsafe(
+    `INSERT INTO "SlaWarning" ("ticketNumber", clock, cycle, share, "createdAt") VALUES ${values.sql}
+     ON CONFLICT DO NOTHING RETURNING "ticketNumber", clock, cycle, share`,
+    ...values.params,
+  );
 }
 
 /** One message per agents' channel, each in its ticket card's thread there (core/delivery.ts). */
