@@ -51,17 +51,28 @@ export async function enqueue(tx: Tx, job: OutboxJob): Promise<void> {
 
 /**
  * Several messages of their own (never folded, see `messages`) in one statement: the SLA sweep's batch.
- * Each gets its lane and platform as `enqueue` would give it.
+ * Each gets its lane and platform as `enqueue` would give it. Written in SQL: Prisma's createMany took
+ * ~40–60 ms for 100 rows where the same INSERT takes ~10 (bench/sla-sweep.ts); every value is bound.
  */
 export async function enqueueMany(tx: Tx, jobs: readonly OutboxJob[]): Promise<void> {
   if (!jobs.length) return;
-  const data = [];
+  // Dated by this process's clock, as Prisma dates the rows `enqueue` writes.
+  const params: unknown[] = [new Date()];
+  const bind = (value: unknown, type: string) => `$${params.push(value)}::${type}`;
+  const rows: string[] = [];
   for (const job of jobs) {
     if (!messages.has(job.kind)) throw new Error(`enqueueMany takes messages only, not "${job.kind}" syncs`);
     const { kind, ...payload } = job;
-    data.push({ kind, payload, lane: laneOf(job), platform: await platformOf(tx, job) });
+    const platform = await platformOf(tx, job);
+    rows.push(
+      `(${bind(kind, 'text')}, ${bind(JSON.stringify(payload), 'jsonb')}, ${bind(laneOf(job), 'text')}, ${bind(platform, 'text')}, 'pending', 0, $1::timestamp(3), $1::timestamp(3))`,
+    );
   }
-  await tx.outboxItem.createMany({ data });
+  await tx.$executeRawUnsafe(
+    `INSERT INTO "OutboxItem" (kind, payload, lane, platform, status, attempts, "nextAttemptAt", "createdAt")
+     VALUES ${rows.join(', ')}`,
+    ...params,
+  );
 }
 
 /**
