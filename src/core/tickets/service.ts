@@ -13,7 +13,7 @@ import { ForbiddenError, NotFoundError, refusal, UserError } from '../errors.ts'
 import type { DomainEvent, DomainEventPayloads, DomainEvents } from '../events.ts';
 import { enqueue } from '../outbox.ts';
 import type { Clock, Notifier } from '../ports.ts';
-import { refreshSla } from '../sla/refresh.ts';
+import { refreshSla, refreshSlaMany } from '../sla/refresh.ts';
 import { businessTimeFor } from '../sla/time.ts';
 import { codePointName, isBlank, textProblem } from '../text.ts';
 import { categories } from './categories.ts';
@@ -505,9 +505,14 @@ export class TicketService {
       data: { authorContactId: input.to },
     });
     const org = await tx.organisation.findUniqueOrThrow({ where: { id: target.organisationId } });
+    // Another organisation may mean another plan: the clocks are recomputed from the history.
+    await refreshSlaMany(
+      tx,
+      this.config,
+      tickets.map((x) => x.number),
+      this.deps.clock.now(),
+    );
     for (const { number } of tickets) {
-      // Another organisation may mean another plan: the clocks are recomputed from the history.
-      await refreshSla(tx, this.config, number, this.deps.clock.now());
       await this.privateNote(
         tx,
         number,
