@@ -146,6 +146,7 @@ function makeDaemon(s: {
         await killGroup(s.child);
         // The watchdog would race us to the same cleanup; it only matters if we never get here.
         if (watchdog?.pid) signalGroup(watchdog.pid, 'SIGKILL');
+        watchdog?.stdin?.destroy();
         await rm(s.dir, { recursive: true, force: true, maxRetries: 3 });
       })();
       return stopping;
@@ -195,9 +196,10 @@ function ensureExitHook(): void {
 function startWatchdog(pid: number, dir: string): ChildProcess | undefined {
   const script = [
     'while read -r _; do :; done',
-    'kill -TERM -- "-$1" 2>/dev/null',
-    'i=0; while kill -0 -- "-$1" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done',
-    'kill -KILL -- "-$1" 2>/dev/null',
+    // dash's kill takes no '--', and a negative pid (the group) only after the signal option.
+    'kill -TERM "-$1" 2>/dev/null',
+    'i=0; while kill -0 "-$1" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done',
+    'kill -KILL "-$1" 2>/dev/null',
     'rm -rf "$2"',
   ].join('\n');
   try {
