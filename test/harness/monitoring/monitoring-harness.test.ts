@@ -17,6 +17,8 @@ import { startMonitoring, startPrometheus, startWebhookSink } from './index.ts';
 const TOKEN = 'relevo-test-alertmanager-token';
 const ALERT = 'RelevoTestDiskFull';
 const WAIT_MS = 60_000;
+// The waits' own ceilings, not vitest's 30 s default, decide when a slow CI machine has failed.
+const TEST_TIMEOUT_MS = 5 * WAIT_MS;
 
 describe('monitoring harness: real Prometheus -> Alertmanager -> webhook', () => {
   let sink: WebhookSink;
@@ -40,7 +42,7 @@ describe('monitoring harness: real Prometheus -> Alertmanager -> webhook', () =>
       ],
     });
     readyAt = Date.now();
-  });
+  }, TEST_TIMEOUT_MS);
 
   afterAll(async () => {
     await mon?.stop();
@@ -163,7 +165,7 @@ describe('monitoring harness: real Prometheus -> Alertmanager -> webhook', () =>
       await save('alertmanager-partly-resolved.json', partly);
       await save('alertmanager-resolved.json', resolved);
     }
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('fails to start with the process log in the error when the config is wrong', async () => {
     const err = await startPrometheus({
