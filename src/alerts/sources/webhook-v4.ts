@@ -39,7 +39,7 @@ export function readWebhookV4(payload: unknown, ctx: ReadContext, o: WebhookV4Op
     throw new PayloadError(
       version === undefined
         ? `version: missing; ${sourceName[o.source]} webhooks say "version": "${o.version}"`
-        : `version: "${String(version).slice(0, 20)}" is not a ${sourceName[o.source]} webhook version Relevo reads (it reads "${o.version}")${elsewhere ? `; this looks like ${elsewhere}` : ''}`,
+        : `version: "${String(version).slice(0, 20)}" is not a webhook version Relevo reads from ${sourceName[o.source]} (it reads "${o.version}")${elsewhere ? `; this looks like ${elsewhere}` : ''}`,
     );
   }
   const groupKey = text(body.groupKey, 'groupKey');
