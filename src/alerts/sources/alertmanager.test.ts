@@ -26,7 +26,7 @@ describe('Alertmanager webhook (version 4)', () => {
     });
     const [alert] = batch.alerts;
     expect(alert).toMatchObject({
-      fingerprint: '1000000000000000',
+      fingerprint: 'a1b2c3d400000000',
       status: 'firing',
       labels: { customer: 'acme', severity: 'critical' },
       endsAt: null,
