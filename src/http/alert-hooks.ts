@@ -2,7 +2,7 @@
 // monitor's own secret; stored in the inbox before the 2xx (src/alerts/accept.ts). Answers:
 //   202 { stored: true|false, … }  accepted (false: the same delivery was accepted before)
 //   200 { ignored: "why" }         understood, but nothing to keep (a test button, a pending beat)
-//   400 malformed JSON · 401 missing or wrong secret · 413 over 5 MiB · 415 not JSON
+//   400 malformed JSON · 401 missing or wrong secret · 413 over 10 MiB · 415 not JSON
 //   422 JSON of the wrong shape for this source, naming the field
 import type { FastifyInstance } from 'fastify';
 import { acceptDelivery } from '../alerts/accept.ts';
@@ -13,8 +13,11 @@ import { type AlertSource, alertSources } from '../core/alerts/batch.ts';
 import type { HttpContext } from './context.ts';
 import { addressOf } from './limits.ts';
 
-/** A 10,000-alert Alertmanager group is ~3 MB of JSON: room for it, not for anything much bigger. */
-export const HOOK_BODY_LIMIT = 5 * 1024 * 1024;
+/**
+ * A 10,000-alert Alertmanager group with a handful of labels and annotations each is ~5.3 MB of JSON:
+ * room for it, not for anything much bigger (the rest of the API takes 1 MiB).
+ */
+export const HOOK_BODY_LIMIT = 10 * 1024 * 1024;
 
 export function registerAlertHooks(
   app: FastifyInstance,
