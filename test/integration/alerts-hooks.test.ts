@@ -12,6 +12,7 @@ import {
 } from '../fixtures/alerts.ts';
 import { startTestApp, type TestApp, testConfigYaml } from '../harness/app.ts';
 import { databaseKinds } from '../harness/databases.ts';
+import { capturingLogger } from '../harness/logs.ts';
 
 const TOKENS = {
   alertmanager: 'prometheus-token-0123456789',
@@ -61,8 +62,9 @@ async function alertsApi(t: TestApp, query = '') {
 
 describe.each(databaseKinds)('monitoring webhooks (%s)', (kind) => {
   let t: TestApp;
+  const log = capturingLogger();
   beforeAll(async () => {
-    t = await startTestApp({ database: kind, config: alertsConfigYaml, env });
+    t = await startTestApp({ database: kind, config: alertsConfigYaml, env, logger: log.logger });
   });
   afterAll(() => t?.stop());
 
@@ -79,6 +81,12 @@ describe.each(databaseKinds)('monitoring webhooks (%s)', (kind) => {
     expect(refused).toMatchObject({ status: 401, body: { error: { code: 'unauthorized' } } });
     expect(JSON.stringify(refused.body)).not.toContain(TOKENS.alertmanager);
     expect(await inboundCount(t)).toBe(before);
+    // Each refusal is logged, and no secret ever is.
+    expect(
+      log.lines.filter((l) => l.includes('alert webhook refused: missing or wrong secret')),
+    ).toHaveLength(4);
+    for (const secret of [...Object.values(TOKENS), 'wrong-token-0123456789'])
+      expect(log.text()).not.toContain(secret);
   });
 
   it('Alertmanager: stored before the answer, applied into one group; a retry changes nothing', async () => {
@@ -224,6 +232,12 @@ describe.each(databaseKinds)('monitoring webhooks (%s)', (kind) => {
       all.body.groups.map((g: { id: string }) => g.id),
     );
     expect((await alertsApi(t, '?status=burning')).status).toBe(400);
+    const doc = (await (await fetch(`${t.url}/api/openapi.json`)).json()) as any;
+    expect(doc.paths['/api/v1/alerts'].get.parameters.map((p: { name: string }) => p.name)).toEqual([
+      'status',
+      'limit',
+      'cursor',
+    ]);
     expect((await alertsApi(t, '?cursor=nope')).status).toBe(400);
   });
 });
