@@ -92,4 +92,15 @@ describe('applyAlertBatch', () => {
     expect(await apply(alertmanagerPayload({ count: 600 }), 'big')).toMatchObject({ changed: true });
     expect((await group('big')).truncated).toBe(100);
   });
+
+  it('a fingerprint twice in one delivery is one alert, its last status kept', async () => {
+    const p = alertmanagerPayload({ count: 2 });
+    const twice = {
+      ...p,
+      alerts: [p.alerts[0], { ...p.alerts[0], status: 'resolved', endsAt: '2026-12-06T03:20:00Z' }],
+    };
+    await apply(twice, 'twice');
+    const g = await group('twice');
+    expect(g.alerts.map((a) => a.status)).toEqual(['resolved']);
+  });
 });
