@@ -6,8 +6,11 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import { runCommandLine } from '../commands/index.ts';
+import { alertsInbox } from './alerts/inbox.ts';
+import { resolveMonitors } from './alerts/tokens.ts';
 import type { Env, FileConfig } from './config/index.ts';
 import type { ActionDeps } from './core/actions.ts';
+import { AlertEvents } from './core/alerts/events.ts';
 import { chatInbox } from './core/chat/inbox.ts';
 import { ChatRouter } from './core/chat/router.ts';
 import { withChannels } from './core/config.ts';
@@ -30,6 +33,7 @@ import { tellLivePages } from './core/tickets/live-pages.ts';
 import { TicketService } from './core/tickets/service.ts';
 import { openConfiguredDatabase } from './db/configured.ts';
 import type { Database } from './db/index.ts';
+import { registerAlertHooks } from './http/alert-hooks.ts';
 import type { HttpContext } from './http/context.ts';
 import { sweepCounters } from './http/limits.ts';
 import { LiveBus } from './http/live-bus.ts';
@@ -60,6 +64,11 @@ export interface AppOptions {
    * platform joins Relevo this way, through the same kit as Slack or the web chat.
    */
   modules?: ChannelModule[];
+  /**
+   * Where relevo.yaml's `env:NAME` secrets (monitors' tokens) are read: the process environment unless
+   * told (tests pass their own).
+   */
+  environment?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface App {
@@ -67,6 +76,11 @@ export interface App {
   tickets: TicketService;
   /** The ticket service's domain events: subscribe to follow every ticket's changes. */
   events: DomainEvents;
+  /**
+   * "An alert group changed", emitted in the transaction that applied each accepted monitoring delivery
+   * (also when it changed nothing: `applied.changed` says). Subscribe to post chat messages, open tickets.
+   */
+  alertEvents: AlertEvents;
   /** Buttons, forms, escalations and waiting conversations, as every channel reaches them. */
   actions: ActionDeps;
   http: FastifyInstance;
@@ -117,6 +131,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   const clock = options.clock ?? systemClock;
   const pollMs = options.pollMs ?? 2000;
   const log = logger;
+  // Before anything starts: a monitor whose env:NAME secret is missing stops start-up, named.
+  const monitors = resolveMonitors(config.monitors, options.environment ?? process.env);
 
   const db = await openConfiguredDatabase(env, (message) => log.info(message));
   // The embedded database serves one query at a time: bursts of senders go before background work.
@@ -158,6 +174,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   const chat = chatInbox(router);
   const inboxHandlers: Record<string, InboundHandler> = { ...chat.handlers };
   const inboxPreparers: Record<string, InboundPreparer> = { ...chat.preparers };
+  // Monitoring deliveries accepted by /hooks/* are applied here, and told to whoever subscribed.
+  const alertEvents = new AlertEvents();
+  Object.assign(inboxHandlers, alertsInbox({ config: desk, events: alertEvents, clock }));
   const moduleContext: ModuleContext = {
     env,
     config,
@@ -277,6 +296,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     requestTimeoutMs: env.RELEVO_HTTP_REQUEST_TIMEOUT_MS,
   });
   for (const part of parts) part.routes?.(http, ctx);
+  registerAlertHooks(http, ctx, monitors);
   let started = false;
   let shuttingDown = false;
   registerOpsRoutes(http, {
@@ -302,6 +322,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     db,
     tickets,
     events,
+    alertEvents,
     actions,
     http,
     apiToken,

@@ -2,6 +2,7 @@
 // into the OpenAPI document served at /api/openapi.json.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { listAlertGroups, parseAlertCursor } from '../alerts/queries.ts';
 import { findOrCreateContact, organisationForEmail } from '../core/directory.ts';
 import { ForbiddenError, NotFoundError, UserError } from '../core/errors.ts';
 import { slaSummary } from '../core/sla/view.ts';
@@ -62,6 +63,26 @@ class FileResult {
 const idParam = z.object({ id: z.string().min(1).max(100) });
 
 export const apiRoutes: Route[] = [
+  route({
+    method: 'GET',
+    url: '/api/v1/alerts',
+    summary:
+      'List monitoring alert groups (firing by default), most recently changed first, with their alerts, source, monitor, organisation, severity, acknowledgement, silence and ticket',
+    query: z.strictObject({
+      status: z.enum(['firing', 'resolved', 'all']).default('firing'),
+      limit: z.coerce.number().int().min(1).max(200).optional(),
+      cursor: z.string().optional().describe('nextCursor from the previous page'),
+    }),
+    async handler(ctx, { query }) {
+      const cursor = query.cursor ? parseAlertCursor(query.cursor) : undefined;
+      if (query.cursor && !cursor)
+        throw new UserError({
+          en: 'The cursor is not valid: pass nextCursor from the previous page.',
+          es: 'El cursor no es válido: pase el nextCursor de la página anterior.',
+        });
+      return listAlertGroups(ctx.db, { status: query.status, limit: query.limit, cursor });
+    },
+  }),
   route({
     method: 'GET',
     url: '/api/v1/tickets',

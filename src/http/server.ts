@@ -107,7 +107,7 @@ export async function createHttpServer(
       return reply.code(413).send({
         error: {
           code: 'too_large',
-          message: `The request is too large (the limit is ${BODY_LIMIT / 1024} KiB).`,
+          message: `The request is too large (the limit is ${(req.routeOptions.bodyLimit ?? BODY_LIMIT) / 1024} KiB).`,
         },
       });
     }

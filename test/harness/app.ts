@@ -83,6 +83,8 @@ export async function startTestApp(
     slaSweepMs: opts.slaSweepMs ?? 3_600_000,
     streamCheckMs: opts.streamCheckMs,
     modules: opts.modules,
+    // relevo.yaml's env:NAME secrets see the test's extra environment too.
+    environment: { ...process.env, ...opts.env },
   });
   const url = await app.listen();
   // Idempotent: a test may stop Relevo itself (to watch a platform lose it) before its harness does.
