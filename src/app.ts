@@ -8,6 +8,9 @@ import type { Logger as PinoLogger } from 'pino';
 import { runCommandLine } from '../commands/index.ts';
 import type { Env, FileConfig } from './config/index.ts';
 import type { ActionDeps } from './core/actions.ts';
+import { autoTickets } from './core/alerts/auto-ticket.ts';
+import { AlertEvents } from './core/alerts/events.ts';
+import { alertMessageSync, syncAlertMessages } from './core/alerts/message-sync.ts';
 import { chatInbox } from './core/chat/inbox.ts';
 import { ChatRouter } from './core/chat/router.ts';
 import { withChannels } from './core/config.ts';
@@ -66,6 +69,11 @@ export interface App {
   tickets: TicketService;
   /** The ticket service's domain events: subscribe to follow every ticket's changes. */
   events: DomainEvents;
+  /**
+   * "An alert group changed", emitted by whoever applies a delivery of alerts in that transaction: the
+   * monitor channels' messages and automatic tickets follow it.
+   */
+  alertEvents: AlertEvents;
   /** Buttons, forms, escalations and waiting conversations, as every channel reaches them. */
   actions: ActionDeps;
   http: FastifyInstance;
@@ -151,6 +159,11 @@ export async function createApp(options: AppOptions): Promise<App> {
   const escalations = new Escalations({ db: db.prisma, config: desk, tickets, events });
   const conversations = new Conversations({ db: db.prisma, config: desk, tickets, clock });
   const actions: ActionDeps = { db: db.prisma, config: desk, tickets, escalations, conversations };
+  // What follows an alert group's change, in the delivery's transaction: its message in every monitor
+  // channel, then a ticket of its own when its severity and customer's plan call for one.
+  const alertEvents = new AlertEvents();
+  alertEvents.subscribe(syncAlertMessages(desk));
+  alertEvents.subscribe(autoTickets(desk, { tickets, syncMessages: alertMessageSync(desk) }));
 
   const adapters = new Map<string, ChatAdapter>();
   const router = new ChatRouter({ actions, log, adapters, runCommand: runCommandLine });
@@ -285,6 +298,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     db,
     tickets,
     events,
+    alertEvents,
     actions,
     http,
     apiToken,

@@ -15,6 +15,7 @@ describe('the web chat’s channels', () => {
     expect(webchatChannels({ enabled: true }).map((c) => [c.id, c.kind])).toEqual([
       ['support', 'support'],
       ['agents', 'agents'],
+      ['monitor', 'monitor'],
     ]);
     expect(webchatChannels({ enabled: false })).toEqual([]);
   });

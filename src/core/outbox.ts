@@ -12,6 +12,8 @@ export type OutboxJob =
   | { kind: 'escalation'; escalationId: string; platform: string; channel: string }
   /** Post or edit the "new conversation" message with its Create ticket button in one agents' channel. */
   | { kind: 'conversation'; conversationId: string; platform: string; channel: string }
+  /** Post or edit an alert group's message in one monitor channel, rendered from the group as it is then. */
+  | { kind: 'alert_message'; groupId: string; platform: string; channel: string }
   /** Show one agent, personally and on one platform, a customer's message on the ticket they hold. */
   | { kind: 'agent_notice'; eventId: string; agentId: string; platform: string }
   /**
@@ -93,6 +95,8 @@ export function laneOf(job: OutboxJob): string {
       return `escalation:${job.escalationId}:${job.platform}:${job.channel}`;
     case 'conversation':
       return `conversation:${job.conversationId}:${job.platform}:${job.channel}`;
+    case 'alert_message':
+      return `alert:${job.groupId}:${job.platform}:${job.channel}`;
     case 'agent_notice':
       return `notice:${job.agentId}:${job.platform}`;
     case 'sla_warning':

@@ -1,6 +1,7 @@
 // The forms behind the card's buttons (seed 003): what a choice needs the agent to write.
 import type { Db } from '../../db/index.ts';
 import { requiredInfoTexts } from '../../i18n/required-info.ts';
+import { silenceForm } from '../alerts/actions.ts';
 import { intakeForm, OPEN_CONVERSATION } from '../chat/intake-form.ts';
 import type { FormField, FormSpec } from '../message.ts';
 import { categories, categoryLabel } from './categories.ts';
@@ -234,6 +235,7 @@ const formsByAction: Record<string, FormSource> = {
   'ticket.resolve': () => resolveForm,
   'ticket.reject': () => rejectForm,
   'escalation.diagnose': () => diagnosisForm,
+  'alert.silence': () => silenceForm,
   // A ticket panel's button: its value is the channel's organisation (core/chat/intake-form.ts).
   [OPEN_CONVERSATION]: async (db, value) => {
     const org = await db.organisation.findUnique({ where: { id: value } });
