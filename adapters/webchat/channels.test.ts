@@ -41,6 +41,7 @@ describe('the web chat’s channels', () => {
     expect(desk.channels.filter((c) => c.platform === 'webchat').map((c) => c.id)).toEqual([
       'agents',
       'support',
+      'monitor',
     ]);
   });
 });

@@ -13,6 +13,8 @@ export const SUPPORT = 'mem-support';
 export const SUPPORT_ON_REQUEST = 'mem-help';
 export const AGENTS = 'mem-agents';
 export const MAINTAINERS = 'mem-maintainers';
+/** Where alert groups' messages appear (core/alerts). */
+export const MONITOR = 'mem-monitor';
 
 /** The test config plus Mia (a maintainer) and the people's ids on the in-memory platform. */
 export const memoryConfigYaml = testConfigYaml
@@ -75,6 +77,7 @@ function memoryPlatform(): MemoryPlatform {
       { id: SUPPORT_ON_REQUEST, kind: 'support', organisation: 'acme', ticketOn: 'agent_request' },
       { id: AGENTS, kind: 'agents' },
       { id: MAINTAINERS, kind: 'maintainers' },
+      { id: MONITOR, kind: 'monitor' },
     ],
     people: {
       customer: { id: 'M0CUSTOMER', name: 'Carla Customer', email: 'carla@example.com' },

@@ -47,12 +47,15 @@ export async function createAlertmanagerSilence(
 ): Promise<string> {
   const url = `${req.baseUrl.replace(/\/+$/, '')}/api/v2/silences`;
   const body = {
-    matchers: Object.entries(req.matchers).map(([name, value]) => ({
-      name,
-      value,
-      isRegex: false,
-      isEqual: true,
-    })),
+    // Sorted by name: the stored labels come back in PostgreSQL's jsonb order, not the sender's.
+    matchers: Object.entries(req.matchers)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, value]) => ({
+        name,
+        value,
+        isRegex: false,
+        isEqual: true,
+      })),
     startsAt: req.startsAt.toISOString(),
     endsAt: req.endsAt.toISOString(),
     createdBy: req.createdBy,
