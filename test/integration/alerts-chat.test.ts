@@ -6,8 +6,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { messageBody } from '../../adapters/discord/render.ts';
+import { MattermostRenderer } from '../../adapters/mattermost/render.ts';
+import { renderMessage } from '../../adapters/slack/blocks.ts';
+import type { OutMessage } from '../../src/core/message.ts';
 import { alertBatch, alertsYaml, deliverAlerts } from '../harness/alerts.ts';
 import { FakeClock } from '../harness/app.ts';
+import { type FakeElement, withFakeDom } from '../harness/fake-dom.ts';
 import { type MemoryTestApp, MONITOR, memoryConfigYaml, startMemoryApp } from '../harness/memory-app.ts';
 
 const min = 60_000;
@@ -255,6 +260,62 @@ describe('alert groups in the monitor channel', () => {
     expect(
       await m.t.app.db.prisma.ticket.count({ where: { source: 'monitor', organisationId: 'acme' } }),
     ).toBe(1);
+  });
+
+  it('renders labels and annotations with markup harmlessly on Slack, Mattermost, Discord and the console', async () => {
+    const evil = '<!channel> @everyone <script>alert(1)</script>';
+    await deliver({
+      groupKey: 'evil',
+      title: 'Evil <!here> @here',
+      groupLabels: { alertname: 'Evil', customer: 'globex' },
+      alerts: [
+        {
+          fingerprint: 'e1',
+          labels: { severity: 'warning', instance: evil },
+          annotations: { summary: '[click](javascript:alert(1)) @ana <@123456789012345678> <#C0GENERAL>' },
+          links: { runbook: 'javascript:alert(1)', generator: 'http://prometheus.test/graph' },
+        },
+      ],
+    });
+    const message = shown('Evil')[0]?.message as OutMessage;
+    expect(message).toBeDefined();
+    const all = JSON.stringify(message);
+    expect(all).not.toContain('javascript:alert(1)"'); // the runbook link is dropped
+    expect(all).not.toMatch(/@(everyone|here|ana)/); // every @ is broken apart
+    expect(all).not.toContain('](javascript');
+
+    // Slack: mrkdwn escapes <, > and &, so no <!channel>/<!here> ping nor <#C…> link can form; the header
+    // is plain_text, which Slack shows as typed and never parses.
+    const mrkdwn: string[] = [];
+    JSON.stringify(renderMessage(message).blocks, (_k, v) => {
+      if (v?.type === 'mrkdwn') mrkdwn.push(v.text);
+      return v;
+    });
+    expect(mrkdwn.join('\n')).not.toMatch(/<!(channel|here)>|<#C0GENERAL>|<script>/);
+    expect(mrkdwn.join('\n')).toContain('&lt;!channel&gt;');
+
+    // Mattermost: group mentions off, and @-mentions and Markdown links broken apart.
+    const mm = new MattermostRenderer({ secret: 's'.repeat(32), publicUrl: 'https://relevo.test' }).post(
+      message,
+    );
+    expect(mm.props.disable_group_highlight).toBe(true);
+    const mmText = JSON.stringify(mm);
+    expect(mmText).not.toMatch(/@(everyone|here|channel|ana)\b|\]\(javascript/);
+
+    // Discord: nobody is pinged by what the message quotes, and no <@id> mention can form.
+    const discord = messageBody(message);
+    expect(discord.allowed_mentions).toEqual({ parse: [] });
+    expect(JSON.stringify(discord)).not.toMatch(/<@\d|@everyone|@here|\]\(javascript/);
+
+    // The console: text nodes only, links only to http(s).
+    const render = (await import('../../adapters/webchat/public/render.js' as string)) as {
+      renderMessage: (m: OutMessage, onAction: () => void) => FakeElement;
+    };
+    const root = await withFakeDom(async () => render.renderMessage(message, () => undefined));
+    expect(root.all().some((e) => e.tag === 'script')).toBe(false);
+    const hrefs = root.all().flatMap((e) => (e.tag === 'a' ? [e.attrs.href ?? ''] : []));
+    expect(hrefs.every((h) => /^https?:/.test(h))).toBe(true);
+    expect(root.textContent).toContain('<script>alert(1)</script>');
   });
 
   it('/ticket alerts lists the firing groups', async () => {
