@@ -51,10 +51,11 @@ export async function openAlertTicket(
   }
   const org = await tx.organisation.findUniqueOrThrow({ where: { id: group.organisationId } });
   const requesterId = monitoringContactId(org.id);
-  await tx.contact.upsert({
-    where: { id: requesterId },
-    create: { id: requesterId, organisationId: org.id, name: 'Monitoring' },
-    update: {},
+  // ON CONFLICT DO NOTHING: two groups of one customer may open their first tickets at once (another
+  // instance, another group's row lock), and Prisma's upsert would then fail on the unique id.
+  await tx.contact.createMany({
+    data: [{ id: requesterId, organisationId: org.id, name: 'Monitoring' }],
+    skipDuplicates: true,
   });
   const number = await deps.tickets.create(
     {
