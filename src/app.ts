@@ -55,6 +55,8 @@ export interface AppOptions {
   pollMs?: number;
   /** How often the SLA warning sweep looks for tickets due a check (default 30 s). */
   slaSweepMs?: number;
+  /** The shortest time between two edits of one alert group's message (default 10 s; tests: 0). */
+  alertEditGapMs?: number;
   /** How often live streams recheck their session (default 25 s, the keep-alive ping). */
   streamCheckMs?: number;
   /**
@@ -162,8 +164,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   // What follows an alert group's change, in the delivery's transaction: its message in every monitor
   // channel, then a ticket of its own when its severity and customer's plan call for one.
   const alertEvents = new AlertEvents();
-  alertEvents.subscribe(syncAlertMessages(desk));
-  alertEvents.subscribe(autoTickets(desk, { tickets, syncMessages: alertMessageSync(desk) }));
+  const alertSync = { minEditGapMs: options.alertEditGapMs };
+  alertEvents.subscribe(syncAlertMessages(desk, alertSync));
+  alertEvents.subscribe(autoTickets(desk, { tickets, syncMessages: alertMessageSync(desk, alertSync) }));
 
   const adapters = new Map<string, ChatAdapter>();
   const router = new ChatRouter({ actions, log, adapters, runCommand: runCommandLine });

@@ -36,7 +36,12 @@ export type OutboxJob =
 /** Messages of their own: each one enqueued is delivered, never folded into an equal pending one. */
 const messages = new Set<OutboxJob['kind']>(['customer_event', 'sla_warning']);
 
-export async function enqueue(tx: Tx, job: OutboxJob): Promise<void> {
+export async function enqueue(
+  tx: Tx,
+  job: OutboxJob,
+  /** Not delivered before this moment (an alert message's edits are spaced, core/alerts/message-sync.ts). */
+  options: { notBefore?: Date } = {},
+): Promise<void> {
   const { kind, ...payload } = job;
   if (!messages.has(kind)) {
     // These render the current state when delivered, so one untouched pending sync is enough.
@@ -47,7 +52,13 @@ export async function enqueue(tx: Tx, job: OutboxJob): Promise<void> {
     if (pending) return;
   }
   await tx.outboxItem.create({
-    data: { kind, payload, lane: laneOf(job), platform: await platformOf(tx, job) },
+    data: {
+      kind,
+      payload,
+      lane: laneOf(job),
+      platform: await platformOf(tx, job),
+      ...(options.notBefore ? { nextAttemptAt: options.notBefore } : {}),
+    },
   });
 }
 

@@ -50,6 +50,8 @@ export interface MemoryAppOptions {
   sameDatabaseAs?: MemoryTestApp;
   /** How often the SLA warning sweep runs by itself. */
   slaSweepMs?: number;
+  /** Alert messages' edit spacing (0 in tests unless told; the product's default is 10 s). */
+  alertEditGapMs?: number;
 }
 
 export async function startMemoryApp(
@@ -63,6 +65,7 @@ export async function startMemoryApp(
     modules: [chat.module],
     clock: opts.clock,
     slaSweepMs: opts.slaSweepMs,
+    alertEditGapMs: opts.alertEditGapMs,
     sameDatabaseAs: opts.sameDatabaseAs?.t,
   });
   chat.settleWith(() => t.app.settle());

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messageBody } from '../../adapters/discord/render.ts';
 import { MattermostRenderer } from '../../adapters/mattermost/render.ts';
 import { renderMessage } from '../../adapters/slack/blocks.ts';
+import { alertMessageSync } from '../../src/core/alerts/message-sync.ts';
 import type { OutMessage } from '../../src/core/message.ts';
 import { alertBatch, alertsYaml, deliverAlerts } from '../harness/alerts.ts';
 import { FakeClock } from '../harness/app.ts';
@@ -316,6 +317,28 @@ describe('alert groups in the monitor channel', () => {
     const hrefs = root.all().flatMap((e) => (e.tag === 'a' ? [e.attrs.href ?? ''] : []));
     expect(hrefs.every((h) => /^https?:/.test(h))).toBe(true);
     expect(root.textContent).toContain('<script>alert(1)</script>');
+  });
+
+  it('spaces a message’s edits: a sync after a recent edit waits out the gap, and later changes fold into it', async () => {
+    const group = await m.t.app.db.prisma.alertGroup.findFirstOrThrow({ where: { groupKey: 'disk' } });
+    const live = await m.t.app.db.prisma.liveMessage.findFirstOrThrow({
+      where: { subject: `alert:${group.id}` },
+    });
+    const sync = alertMessageSync(m.t.app.actions.config, { minEditGapMs: 600_000 });
+    for (let i = 0; i < 3; i++) await m.t.app.db.prisma.$transaction((tx) => sync(tx, group.id));
+    const pending = await m.t.app.db.prisma.outboxItem.findMany({
+      where: { kind: 'alert_message', status: 'pending', lane: { startsWith: `alert:${group.id}:` } },
+    });
+    expect(pending).toHaveLength(1);
+    expect(pending[0]?.nextAttemptAt.getTime()).toBe(live.updatedAt.getTime() + 600_000);
+    // Not this test's business to wait ten minutes: the item goes now, and the message is edited once.
+    await m.t.app.db.prisma.outboxItem.updateMany({
+      where: { id: { in: pending.map((p) => p.id) } },
+      data: { nextAttemptAt: new Date(0) },
+    });
+    const before = shown('DiskFull')[0]?.edits ?? 0;
+    await m.t.app.settle();
+    expect(shown('DiskFull')[0]?.edits).toBe(before + 1);
   });
 
   it('/ticket alerts lists the firing groups', async () => {
