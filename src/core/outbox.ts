@@ -47,9 +47,16 @@ export async function enqueue(
     // These render the current state when delivered, so one untouched pending sync is enough.
     const pending = await tx.outboxItem.findFirst({
       where: { kind, status: 'pending', attempts: 0, payload: { equals: payload } },
-      select: { id: true },
+      select: { id: true, nextAttemptAt: true },
     });
-    if (pending) return;
+    if (pending) {
+      // A sync wanted now folds into one held back for later (an alert message's spaced edit), and brings
+      // it forward: an agent's acknowledgement shows at once, not when the spacing would allow.
+      if (!options.notBefore && pending.nextAttemptAt.getTime() > Date.now()) {
+        await tx.outboxItem.update({ where: { id: pending.id }, data: { nextAttemptAt: new Date() } });
+      }
+      return;
+    }
   }
   await tx.outboxItem.create({
     data: {

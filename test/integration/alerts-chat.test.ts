@@ -327,15 +327,18 @@ describe('alert groups in the monitor channel', () => {
     const sync = alertMessageSync(m.t.app.actions.config, { minEditGapMs: 600_000 });
     for (let i = 0; i < 3; i++) await m.t.app.db.prisma.$transaction((tx) => sync(tx, group.id));
     const pending = await m.t.app.db.prisma.outboxItem.findMany({
-      where: { kind: 'alert_message', status: 'pending', lane: { startsWith: `alert:${group.id}:` } },
+      where: { kind: 'alert_message', status: 'pending', lane: `alert:${group.id}:memory:${MONITOR}` },
     });
     expect(pending).toHaveLength(1);
     expect(pending[0]?.nextAttemptAt.getTime()).toBe(live.updatedAt.getTime() + 600_000);
-    // Not this test's business to wait ten minutes: the item goes now, and the message is edited once.
-    await m.t.app.db.prisma.outboxItem.updateMany({
-      where: { id: { in: pending.map((p) => p.id) } },
-      data: { nextAttemptAt: new Date(0) },
+    // An agent's change (a button) wants the edit now: it folds into the held-back sync and brings it forward.
+    const immediate = alertMessageSync(m.t.app.actions.config, { minEditGapMs: 0 });
+    await m.t.app.db.prisma.$transaction((tx) => immediate(tx, group.id));
+    const after = await m.t.app.db.prisma.outboxItem.findMany({
+      where: { kind: 'alert_message', status: 'pending', lane: `alert:${group.id}:memory:${MONITOR}` },
     });
+    expect(after.map((p) => p.id)).toEqual(pending.map((p) => p.id));
+    expect(after[0]?.nextAttemptAt.getTime()).toBeLessThanOrEqual(Date.now());
     const before = shown('DiskFull')[0]?.edits ?? 0;
     await m.t.app.settle();
     expect(shown('DiskFull')[0]?.edits).toBe(before + 1);

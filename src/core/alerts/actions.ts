@@ -1,6 +1,7 @@
 // The buttons of an alert group's message: Acknowledge, Silence… (its form is silenceForm) and Open
 // ticket. Each value is the group's id; agents only (actions.ts mayRun). Every change enqueues the
-// message's edit in its own transaction, so the message shows who acknowledged, the silence, the ticket.
+// message's edit in its own transaction, so the message shows who acknowledged, the silence, the ticket —
+// at once: an agent's own change is not spaced like a flapping group's (message-sync.ts).
 
 import { alertTexts } from '../../i18n/alerts.ts';
 import { formatMoment } from '../../i18n/durations.ts';
@@ -20,6 +21,9 @@ type AlertHandler = (
   groupId: string,
   form: Record<string, string>,
 ) => Promise<Localized>;
+
+/** The message's edit, wanted now. */
+const showNow = (deps: ActionDeps) => alertMessageSync(deps.config, { minEditGapMs: 0 });
 
 const agentOf = (actor: Actor): string => {
   if (actor.kind !== 'agent') throw new ForbiddenError(refusal.agentsOnly);
@@ -65,7 +69,7 @@ const acknowledge: AlertHandler = async (deps, actor, groupId) => {
       where: { id: groupId },
       data: { acknowledgedById: agentId, acknowledgedAt: now },
     });
-    await alertMessageSync(deps.config)(tx, groupId);
+    await showNow(deps)(tx, groupId);
     return { en: `Acknowledged: ${group.title}.`, es: `Reconocida: ${group.title}.` };
   });
 };
@@ -125,7 +129,7 @@ const silence: AlertHandler = async (deps, actor, groupId, form) => {
   });
   await deps.db.$transaction(async (tx) => {
     await tx.alertGroup.update({ where: { id: groupId }, data: { silenceId: id, silencedUntil: endsAt } });
-    await alertMessageSync(deps.config)(tx, groupId);
+    await showNow(deps)(tx, groupId);
   });
   return {
     en: `Silenced until ${formatMoment(endsAt)} (silence ${id}).`,
@@ -135,7 +139,7 @@ const silence: AlertHandler = async (deps, actor, groupId, form) => {
 
 const openTicket: AlertHandler = async (deps, actor, groupId) => {
   agentOf(actor);
-  const sync = alertMessageSync(deps.config);
+  const sync = showNow(deps);
   const { number, created } = await deps.db.$transaction((tx) =>
     openAlertTicket(tx, { tickets: deps.tickets, syncMessages: sync }, groupId, actor),
   );
