@@ -203,6 +203,44 @@ describe('alert groups in the monitor channel', () => {
     expect(fieldOf('NetDown', 'Silence')).toBeUndefined();
   });
 
+  it('Silence… on a Grafana group answers with Grafana’s own silence page, without a form', async () => {
+    const batch = alertBatch({
+      groupKey: 'grafana-cpu',
+      title: 'GrafanaCpu',
+      groupLabels: { alertname: 'GrafanaCpu', customer: 'globex' },
+      alerts: [
+        {
+          fingerprint: 'g1',
+          labels: { severity: 'warning' },
+          links: { silence: 'https://grafana.test/alerting/silence/new?matcher=alertname%3DGrafanaCpu' },
+        },
+      ],
+      at: clock.now(),
+    });
+    await deliverAlerts(m.t.app, { ...batch, source: 'grafana', monitorId: 'grafana' }, clock.now());
+    await m.t.app.settle();
+    const [msg] = shown('GrafanaCpu');
+    if (!msg) throw new Error('no message');
+    const pressed = await m.chat.press('ana', msg, 'Silence…');
+    expect(pressed.form).toBeUndefined();
+    expect(pressed.text).toContain(
+      'https://grafana.test/alerting/silence/new?matcher=alertname%3DGrafanaCpu',
+    );
+  });
+
+  it('shows the groups in the web console’s monitor channel too', async () => {
+    const res = await fetch(`${m.t.url}/console/api/messages`, {
+      headers: { authorization: `Bearer ${m.t.apiToken}` },
+    });
+    const { messages } = (await res.json()) as { messages: { channel: string; message: OutMessage }[] };
+    const alerts = messages.filter((p) => p.channel === 'monitor');
+    expect(alerts.map((p) => p.message.title)).toContain('🔥 MemoryHigh');
+    expect(alerts.find((p) => p.message.title === '🔥 MemoryHigh')?.message.fields).toContainEqual({
+      label: 'Acknowledged',
+      value: 'Ana, 2026-03-02 09:42 UTC',
+    });
+  });
+
   it('Open ticket opens one for the group’s customer, with the alert as its first message, linked both ways', async () => {
     const base = {
       groupKey: 'api',

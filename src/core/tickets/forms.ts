@@ -235,7 +235,12 @@ const formsByAction: Record<string, FormSource> = {
   'ticket.resolve': () => resolveForm,
   'ticket.reject': () => rejectForm,
   'escalation.diagnose': () => diagnosisForm,
-  'alert.silence': () => silenceForm,
+  // Only Alertmanager's silences are made here: for other sources the button answers at once with the
+  // source's own silence page (core/alerts/actions.ts), rather than after a form filled in for nothing.
+  'alert.silence': async (db, value) => {
+    const group = await db.alertGroup.findUnique({ where: { id: value }, select: { source: true } });
+    return group?.source === 'alertmanager' ? silenceForm : undefined;
+  },
   // A ticket panel's button: its value is the channel's organisation (core/chat/intake-form.ts).
   [OPEN_CONVERSATION]: async (db, value) => {
     const org = await db.organisation.findUnique({ where: { id: value } });
