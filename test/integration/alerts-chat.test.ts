@@ -10,6 +10,7 @@ import { messageBody } from '../../adapters/discord/render.ts';
 import { MattermostRenderer } from '../../adapters/mattermost/render.ts';
 import { renderMessage } from '../../adapters/slack/blocks.ts';
 import { alertMessageSync } from '../../src/core/alerts/message-sync.ts';
+import { renderAlertGroup } from '../../src/core/alerts/render.ts';
 import type { OutMessage } from '../../src/core/message.ts';
 import { alertBatch, alertsYaml, deliverAlerts } from '../harness/alerts.ts';
 import { FakeClock } from '../harness/app.ts';
@@ -380,6 +381,21 @@ describe('alert groups in the monitor channel', () => {
     const before = shown('DiskFull')[0]?.edits ?? 0;
     await m.t.app.settle();
     expect(shown('DiskFull')[0]?.edits).toBe(before + 1);
+  });
+
+  it('speaks Spanish to a Spanish-speaking team', async () => {
+    const group = await m.t.app.db.prisma.alertGroup.findFirstOrThrow({ where: { groupKey: 'mem' } });
+    const es = await renderAlertGroup(m.t.app.db.prisma, group.id, { language: 'es', now: clock.now() });
+    expect(es.text).toContain('🔥 Activa desde 2026-03-02 09:42 UTC');
+    expect(es.fields?.map((f) => f.label)).toEqual([
+      'Gravedad',
+      'Alertas',
+      'MemoryHigh',
+      'Enlaces',
+      'Cliente',
+      'Reconocida',
+    ]);
+    expect(es.buttons?.map((b) => b.label)).toEqual(['Silenciar…', 'Abrir ticket']);
   });
 
   it('/ticket alerts lists the firing groups', async () => {

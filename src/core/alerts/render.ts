@@ -84,7 +84,8 @@ export async function renderAlertGroup(
       ),
     });
   }
-  if (group.silenceId && group.silencedUntil) {
+  // A silence that ended no longer hides anything: not shown.
+  if (group.silenceId && group.silencedUntil && group.silencedUntil > now) {
     fields.push({
       label: say(x.silence),
       value: say(x.silencedUntil(inert(group.silenceId, 60), formatMoment(group.silencedUntil))),
