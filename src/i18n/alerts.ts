@@ -37,11 +37,14 @@ export const alertTexts = {
   acknowledge: l('Acknowledge', 'Reconocer'),
   silenceButton: l('Silence…', 'Silenciar…'),
   openTicket: l('Open ticket', 'Abrir ticket'),
-  // Forms (the button's form opens in the clicking agent's platform; English labels like the card's forms).
-  silenceFormTitle: 'Silence alerts',
-  silenceFormSubmit: 'Silence',
-  durationLabel: 'For how long (1h, 4h, 1d, 1w or e.g. 2h30m)',
-  commentLabel: 'Why (Alertmanager keeps it with the silence)',
+  // The Silence… form, in the language of the agent who pressed the button.
+  silenceFormTitle: l('Silence alerts', 'Silenciar alertas'),
+  silenceFormSubmit: l('Silence', 'Silenciar'),
+  durationLabel: l('For how long', 'Durante cuánto tiempo'),
+  // Short: Mattermost cuts a dialog element's name at 24 characters.
+  otherDurationLabel: l('Or type one (e.g. 2h30m)', 'O escriba otra (2h30m)'),
+  commentLabel: l('Why', 'Motivo'),
+  commentPlaceholder: l('Alertmanager keeps it with the silence', 'Alertmanager lo guarda con el silencio'),
   // Notes on the ticket an alert opened.
   ticketNote: (group: string, monitor: string): Localized =>
     l(

@@ -168,6 +168,7 @@ describe('alert groups in the monitor channel', () => {
     if (!msg) throw new Error('no message');
     const opened = await m.chat.press('ana', msg, 'Silence…');
     expect(opened.form?.fields.map((f) => f.id)).toEqual(['duration', 'other', 'comment']);
+    expect(opened.form?.title).toBe('Silence alerts');
     const bad = await m.chat.submit('ana', { duration: '1h', other: 'soon', comment: 'x' });
     expect(bad.text ?? bad.formError).toContain('"soon" is not a duration');
     await m.chat.press('ana', msg, 'Silence…');

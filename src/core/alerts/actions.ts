@@ -5,7 +5,7 @@
 
 import { alertTexts } from '../../i18n/alerts.ts';
 import { formatMoment } from '../../i18n/durations.ts';
-import type { Localized } from '../../i18n/localized.ts';
+import { type Localized, pick } from '../../i18n/localized.ts';
 import type { ActionDeps } from '../actions.ts';
 import type { Actor } from '../actor.ts';
 import { ForbiddenError, NotFoundError, refusal, UserError } from '../errors.ts';
@@ -36,21 +36,30 @@ const gone = () =>
 export const silenceDurations = ['1h', '4h', '1d', '1w'] as const;
 
 /** The Silence… button's form: a duration (a choice, or typed) and a comment Alertmanager keeps. */
-export const silenceForm: FormSpec = {
-  title: alertTexts.silenceFormTitle,
-  submitLabel: alertTexts.silenceFormSubmit,
-  fields: [
-    {
-      id: 'duration',
-      label: alertTexts.durationLabel,
-      kind: 'select',
-      required: true,
-      options: silenceDurations.map((d) => ({ value: d, label: d })),
-    },
-    { id: 'other', label: 'Or another duration (e.g. 2h30m)', kind: 'text', placeholder: '2h30m' },
-    { id: 'comment', label: alertTexts.commentLabel, kind: 'textarea', required: true },
-  ],
-};
+export function silenceForm(language: string): FormSpec {
+  const say = (t: Localized) => pick(t, language);
+  return {
+    title: say(alertTexts.silenceFormTitle),
+    submitLabel: say(alertTexts.silenceFormSubmit),
+    fields: [
+      {
+        id: 'duration',
+        label: say(alertTexts.durationLabel),
+        kind: 'select',
+        required: true,
+        options: silenceDurations.map((d) => ({ value: d, label: d })),
+      },
+      { id: 'other', label: say(alertTexts.otherDurationLabel), kind: 'text', placeholder: '2h30m' },
+      {
+        id: 'comment',
+        label: say(alertTexts.commentLabel),
+        kind: 'textarea',
+        required: true,
+        placeholder: say(alertTexts.commentPlaceholder),
+      },
+    ],
+  };
+}
 
 const acknowledge: AlertHandler = async (deps, actor, groupId) => {
   const agentId = agentOf(actor);
