@@ -63,7 +63,9 @@ describe('alert groups on Discord', () => {
     expect(posted?.embeds?.[0]?.color).toBe(0xd62d20);
     const post = d.fake.callsTo('POST', new RegExp(`/channels/${MONITOR}/messages$`));
     expect(post).toHaveLength(1);
-    expect((post[0]?.body as { allowed_mentions?: unknown }).allowed_mentions).toEqual({ parse: [] });
+    expect((post[0]?.body as { allowed_mentions?: unknown } | undefined)?.allowed_mentions).toEqual({
+      parse: [],
+    });
     expect(JSON.stringify(posted)).not.toContain('@everyone');
 
     await deliverAlerts(
