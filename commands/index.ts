@@ -3,6 +3,7 @@ import { UserError } from '../src/core/errors.ts';
 import type { OutMessage } from '../src/core/message.ts';
 import { tokenize } from './args.ts';
 import type { CommandContext, CommandDefinition } from './command.ts';
+import alerts from './ticket-alerts.ts';
 import assign from './ticket-assign.ts';
 import cc from './ticket-cc.ts';
 import create from './ticket-create.ts';
@@ -30,6 +31,7 @@ const commands: CommandDefinition[] = [
   resolve,
   reopen,
   sla,
+  alerts,
   help,
 ];
 

@@ -10,7 +10,9 @@ import { alertsInbox } from './alerts/inbox.ts';
 import { resolveMonitors } from './alerts/tokens.ts';
 import type { Env, FileConfig } from './config/index.ts';
 import type { ActionDeps } from './core/actions.ts';
+import { autoTickets } from './core/alerts/auto-ticket.ts';
 import { AlertEvents } from './core/alerts/events.ts';
+import { alertMessageSync, syncAlertMessages } from './core/alerts/message-sync.ts';
 import { chatInbox } from './core/chat/inbox.ts';
 import { ChatRouter } from './core/chat/router.ts';
 import { withChannels } from './core/config.ts';
@@ -57,6 +59,8 @@ export interface AppOptions {
   pollMs?: number;
   /** How often the SLA warning sweep looks for tickets due a check (default 30 s). */
   slaSweepMs?: number;
+  /** The shortest time between two edits of one alert group's message (default 10 s; tests: 0). */
+  alertEditGapMs?: number;
   /** How often live streams recheck their session (default 25 s, the keep-alive ping). */
   streamCheckMs?: number;
   /**
@@ -77,8 +81,8 @@ export interface App {
   /** The ticket service's domain events: subscribe to follow every ticket's changes. */
   events: DomainEvents;
   /**
-   * "An alert group changed", emitted in the transaction that applied each accepted monitoring delivery
-   * (also when it changed nothing: `applied.changed` says). Subscribe to post chat messages, open tickets.
+   * "An alert group changed", emitted by whoever applies a delivery of alerts in that transaction: the
+   * monitor channels' messages and automatic tickets follow it.
    */
   alertEvents: AlertEvents;
   /** Buttons, forms, escalations and waiting conversations, as every channel reaches them. */
@@ -168,14 +172,19 @@ export async function createApp(options: AppOptions): Promise<App> {
   const escalations = new Escalations({ db: db.prisma, config: desk, tickets, events });
   const conversations = new Conversations({ db: db.prisma, config: desk, tickets, clock });
   const actions: ActionDeps = { db: db.prisma, config: desk, tickets, escalations, conversations };
+  // What follows an alert group's change, in the delivery's transaction: its message in every monitor
+  // channel, then a ticket of its own when its severity and customer's plan call for one.
+  const alertEvents = new AlertEvents();
+  const alertSync = { minEditGapMs: options.alertEditGapMs };
+  alertEvents.subscribe(syncAlertMessages(desk, alertSync));
+  alertEvents.subscribe(autoTickets(desk, { tickets, syncMessages: alertMessageSync(desk, alertSync) }));
 
   const adapters = new Map<string, ChatAdapter>();
   const router = new ChatRouter({ actions, log, adapters, runCommand: runCommandLine });
   const chat = chatInbox(router);
   const inboxHandlers: Record<string, InboundHandler> = { ...chat.handlers };
   const inboxPreparers: Record<string, InboundPreparer> = { ...chat.preparers };
-  // Monitoring deliveries accepted by /hooks/* are applied here, and told to whoever subscribed.
-  const alertEvents = new AlertEvents();
+  // Monitoring deliveries accepted by /hooks/* are applied here, and told to the subscribers above.
   Object.assign(inboxHandlers, alertsInbox({ config: desk, events: alertEvents, clock }));
   const moduleContext: ModuleContext = {
     env,

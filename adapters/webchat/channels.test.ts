@@ -15,6 +15,7 @@ describe('the web chat’s channels', () => {
     expect(webchatChannels({ enabled: true }).map((c) => [c.id, c.kind])).toEqual([
       ['support', 'support'],
       ['agents', 'agents'],
+      ['monitor', 'monitor'],
     ]);
     expect(webchatChannels({ enabled: false })).toEqual([]);
   });
@@ -40,6 +41,7 @@ describe('the web chat’s channels', () => {
     expect(desk.channels.filter((c) => c.platform === 'webchat').map((c) => c.id)).toEqual([
       'agents',
       'support',
+      'monitor',
     ]);
   });
 });

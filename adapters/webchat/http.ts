@@ -489,7 +489,9 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
 
   app.get('/console/api/messages', async (req) => {
     await agentActor(ctx, req);
-    return { messages: await chat.history('agents') };
+    // The console's list holds its agents' channel and its monitor channel (alert groups), oldest first.
+    const posts = [...(await chat.history('agents')), ...(await chat.history('monitor'))];
+    return { messages: posts.sort((a, b) => Number(a.id) - Number(b.id)) };
   });
 
   app.get('/console/api/stream', async (req, reply) => {
@@ -497,7 +499,7 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
     // One sign-in (its cookie) is one session; API-token callers share their agent's.
     const signIn = parseCookies(req.headers.cookie)[CONSOLE_COOKIE];
     const session = signIn ? `console:${hashToken(signIn)}` : `agent:${actor.agentId}`;
-    await stream(ctx, req, reply, ['agents', 'tickets'], session, () =>
+    await stream(ctx, req, reply, ['agents', 'monitor', 'tickets'], session, () =>
       agentActor(ctx, req).then(
         () => true,
         (err) => {

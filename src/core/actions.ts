@@ -3,6 +3,7 @@
 import type { Db, Tx } from '../db/index.ts';
 import { t } from '../i18n/index.ts';
 import { type Localized, pick } from '../i18n/localized.ts';
+import { alertHandlers } from './alerts/actions.ts';
 import { OPEN_CONVERSATION } from './chat/intake-form.ts';
 import type { DeskConfig } from './config.ts';
 import { ForbiddenError, NotFoundError, refusal, UserError } from './errors.ts';
@@ -221,7 +222,12 @@ const handlers: Record<string, Handler> = {
 const customerActions = new Set(['ticket.confirm_yes', 'ticket.confirm_no', OPEN_CONVERSATION]);
 
 /** Actions whose value is not a ticket number. */
-const special: Record<string, (deps: ActionDeps, actor: Actor, value: string) => Promise<Localized>> = {
+const special: Record<
+  string,
+  (deps: ActionDeps, actor: Actor, value: string, form: Record<string, string>) => Promise<Localized>
+> = {
+  // An alert group's buttons (core/alerts/actions.ts): the value is the group's id.
+  ...alertHandlers,
   'conversation.create': async (d, actor, id) => {
     const n = await d.conversations.createTicket(id, actor);
     return {
@@ -265,7 +271,7 @@ export async function runAction(
 
 async function confirmation(deps: ActionDeps, actor: Actor, inv: ActionInvocation): Promise<Localized> {
   const other = special[inv.action];
-  if (other) return other(deps, actor, inv.value);
+  if (other) return other(deps, actor, inv.value, inv.form ?? {});
   const handler = handlers[inv.action];
   if (!handler) {
     throw new UserError(

@@ -140,3 +140,12 @@ export function agentChannels(config: Pick<DeskConfig, 'channels'>): { platform:
     .filter((c) => c.kind === 'agents')
     .map((c) => ({ platform: c.platform, channel: c.id }));
 }
+
+/** The monitor channels on every platform: each shows one live message per alert group. */
+export function monitorChannels(
+  config: Pick<DeskConfig, 'channels'>,
+): { platform: string; channel: string }[] {
+  return config.channels
+    .filter((c) => c.kind === 'monitor')
+    .map((c) => ({ platform: c.platform, channel: c.id }));
+}

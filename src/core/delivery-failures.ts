@@ -31,7 +31,8 @@ export async function noteDeliveryFailure(
   failure: DeliveryFailure,
   item: FailedItem,
 ): Promise<void> {
-  if (job.kind === 'conversation') return; // a waiting conversation has no ticket yet: the log has it
+  // A waiting conversation has no ticket yet, and an alert group's message belongs to none: the log has it.
+  if (job.kind === 'conversation' || job.kind === 'alert_message') return;
   const firstRetry = job.kind === 'customer_event' && item.attempts === 1 && !item.dead;
   if (!item.dead && !firstRetry) return;
   if ((job.kind === 'card' || job.kind === 'escalation') && (await previousDied(deps.db, item, job.kind))) {
@@ -68,7 +69,7 @@ async function previousDied(db: Db, item: FailedItem, kind: string): Promise<boo
 
 async function ticketOf(
   db: Db,
-  job: Exclude<OutboxJob, { kind: 'conversation' }>,
+  job: Exclude<OutboxJob, { kind: 'conversation' | 'alert_message' }>,
 ): Promise<number | undefined> {
   switch (job.kind) {
     case 'customer_event':

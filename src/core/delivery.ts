@@ -2,6 +2,7 @@
 // public event: it is the single road to a customer, so a private note cannot take it.
 import type { Db } from '../db/index.ts';
 import { t } from '../i18n/index.ts';
+import { renderAlertGroup } from './alerts/render.ts';
 import { DeliveryFailure } from './chat/failure.ts';
 import type { DeskConfig } from './config.ts';
 import { showLive } from './live-messages/show.ts';
@@ -9,7 +10,7 @@ import { liveSubject } from './live-messages/subjects.ts';
 import type { OutMessage } from './message.ts';
 import type { OutboxJob } from './outbox.ts';
 import type { ChatAdapter, Clock } from './ports.ts';
-import { postSlaWarning } from './sla/warning-delivery.ts';
+import { postSlaWarning, teamLanguage } from './sla/warning-delivery.ts';
 import { renderCard, renderConversation, renderEscalation } from './tickets/card.ts';
 
 /**
@@ -48,6 +49,8 @@ export async function deliver(deps: DeliveryDeps, job: OutboxJob, key: string): 
       return syncEscalation(deps, job, key);
     case 'conversation':
       return syncConversation(deps, job, key);
+    case 'alert_message':
+      return syncAlertMessage(deps, job, key);
     case 'agent_notice':
       return noticeToAgent(deps, job, key);
     case 'sla_warning':
@@ -123,6 +126,25 @@ async function syncConversation(
     deps.db,
     adapter,
     { subject: liveSubject.conversation(job.conversationId), platform: job.platform, channel: job.channel },
+    message,
+    key,
+  );
+}
+
+/** An alert group's message in a monitor channel, in the team's language (read by the whole team). */
+async function syncAlertMessage(
+  deps: DeliveryDeps,
+  job: Extract<OutboxJob, { kind: 'alert_message' }>,
+  key: string,
+) {
+  const adapter = adapterFor(deps, job.platform);
+  const now = deps.clock?.now() ?? new Date();
+  const language = teamLanguage(deps.config.agents);
+  const message = await renderAlertGroup(deps.db, job.groupId, { language, now });
+  await showLive(
+    deps.db,
+    adapter,
+    { subject: liveSubject.alert(job.groupId), platform: job.platform, channel: job.channel },
     message,
     key,
   );

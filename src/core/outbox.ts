@@ -12,6 +12,8 @@ export type OutboxJob =
   | { kind: 'escalation'; escalationId: string; platform: string; channel: string }
   /** Post or edit the "new conversation" message with its Create ticket button in one agents' channel. */
   | { kind: 'conversation'; conversationId: string; platform: string; channel: string }
+  /** Post or edit an alert group's message in one monitor channel, rendered from the group as it is then. */
+  | { kind: 'alert_message'; groupId: string; platform: string; channel: string }
   /** Show one agent, personally and on one platform, a customer's message on the ticket they hold. */
   | { kind: 'agent_notice'; eventId: string; agentId: string; platform: string }
   /**
@@ -34,18 +36,36 @@ export type OutboxJob =
 /** Messages of their own: each one enqueued is delivered, never folded into an equal pending one. */
 const messages = new Set<OutboxJob['kind']>(['customer_event', 'sla_warning']);
 
-export async function enqueue(tx: Tx, job: OutboxJob): Promise<void> {
+export async function enqueue(
+  tx: Tx,
+  job: OutboxJob,
+  /** Not delivered before this moment (an alert message's edits are spaced, core/alerts/message-sync.ts). */
+  options: { notBefore?: Date } = {},
+): Promise<void> {
   const { kind, ...payload } = job;
   if (!messages.has(kind)) {
     // These render the current state when delivered, so one untouched pending sync is enough.
     const pending = await tx.outboxItem.findFirst({
       where: { kind, status: 'pending', attempts: 0, payload: { equals: payload } },
-      select: { id: true },
+      select: { id: true, nextAttemptAt: true },
     });
-    if (pending) return;
+    if (pending) {
+      // A sync wanted now folds into one held back for later (an alert message's spaced edit), and brings
+      // it forward: an agent's acknowledgement shows at once, not when the spacing would allow.
+      if (!options.notBefore && pending.nextAttemptAt.getTime() > Date.now()) {
+        await tx.outboxItem.update({ where: { id: pending.id }, data: { nextAttemptAt: new Date() } });
+      }
+      return;
+    }
   }
   await tx.outboxItem.create({
-    data: { kind, payload, lane: laneOf(job), platform: await platformOf(tx, job) },
+    data: {
+      kind,
+      payload,
+      lane: laneOf(job),
+      platform: await platformOf(tx, job),
+      ...(options.notBefore ? { nextAttemptAt: options.notBefore } : {}),
+    },
   });
 }
 
@@ -104,6 +124,8 @@ export function laneOf(job: OutboxJob): string {
       return `escalation:${job.escalationId}:${job.platform}:${job.channel}`;
     case 'conversation':
       return `conversation:${job.conversationId}:${job.platform}:${job.channel}`;
+    case 'alert_message':
+      return `alert:${job.groupId}:${job.platform}:${job.channel}`;
     case 'agent_notice':
       return `notice:${job.agentId}:${job.platform}`;
     case 'sla_warning':

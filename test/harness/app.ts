@@ -48,6 +48,8 @@ export async function startTestApp(
      * tests whose clocks jump by days, among the messages they count.
      */
     slaSweepMs?: number;
+    /** Alert messages' edit spacing (core/alerts/message-sync.ts); tests edit at once unless told. */
+    alertEditGapMs?: number;
     /** Extra environment (e.g. SLACK_* pointing at a fake Slack). */
     env?: Record<string, string>;
     /** Where Relevo logs (default: silent, or TEST_LOG_LEVEL). */
@@ -81,6 +83,7 @@ export async function startTestApp(
     clock: opts.clock,
     pollMs: opts.pollMs ?? 200,
     slaSweepMs: opts.slaSweepMs ?? 3_600_000,
+    alertEditGapMs: opts.alertEditGapMs ?? 0,
     streamCheckMs: opts.streamCheckMs,
     modules: opts.modules,
     // relevo.yaml's env:NAME secrets see the test's extra environment too.

@@ -13,6 +13,8 @@ export const SUPPORT = 'mem-support';
 export const SUPPORT_ON_REQUEST = 'mem-help';
 export const AGENTS = 'mem-agents';
 export const MAINTAINERS = 'mem-maintainers';
+/** Where alert groups' messages appear (core/alerts). */
+export const MONITOR = 'mem-monitor';
 
 /** The test config plus Mia (a maintainer) and the people's ids on the in-memory platform. */
 export const memoryConfigYaml = testConfigYaml
@@ -48,6 +50,8 @@ export interface MemoryAppOptions {
   sameDatabaseAs?: MemoryTestApp;
   /** How often the SLA warning sweep runs by itself. */
   slaSweepMs?: number;
+  /** Alert messages' edit spacing (0 in tests unless told; the product's default is 10 s). */
+  alertEditGapMs?: number;
 }
 
 export async function startMemoryApp(
@@ -61,6 +65,7 @@ export async function startMemoryApp(
     modules: [chat.module],
     clock: opts.clock,
     slaSweepMs: opts.slaSweepMs,
+    alertEditGapMs: opts.alertEditGapMs,
     sameDatabaseAs: opts.sameDatabaseAs?.t,
   });
   chat.settleWith(() => t.app.settle());
@@ -75,6 +80,7 @@ function memoryPlatform(): MemoryPlatform {
       { id: SUPPORT_ON_REQUEST, kind: 'support', organisation: 'acme', ticketOn: 'agent_request' },
       { id: AGENTS, kind: 'agents' },
       { id: MAINTAINERS, kind: 'maintainers' },
+      { id: MONITOR, kind: 'monitor' },
     ],
     people: {
       customer: { id: 'M0CUSTOMER', name: 'Carla Customer', email: 'carla@example.com' },

@@ -15,7 +15,7 @@ import { type ChannelModule, defineModule, type ModuleContext } from '../../src/
 
 export interface MemoryChannel {
   id: string;
-  kind: 'support' | 'agents' | 'maintainers';
+  kind: 'support' | 'agents' | 'maintainers' | 'monitor';
   organisation?: string;
   ticketOn?: 'first_message' | 'agent_request';
 }

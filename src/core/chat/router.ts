@@ -222,7 +222,7 @@ export class ChatRouter {
         return;
       }
       if (i.kind === 'button') {
-        const form = await formFor(db, i.action, i.value);
+        const form = await formFor(db, i.action, i.value, language);
         if (form) {
           if (!respond.openForm) {
             await respond.reply({ text: texts.noFormsHere(form.title) });

@@ -8,4 +8,6 @@ export const liveSubject = {
   escalation: (escalationId: string) => `escalation:${escalationId}`,
   /** The notice of a conversation waiting for an agent to open its ticket. */
   conversation: (conversationId: string) => `conversation:${conversationId}`,
+  /** An alert group's message in a monitor channel (core/alerts/message-sync.ts). */
+  alert: (groupId: string) => `alert:${groupId}`,
 };

@@ -58,7 +58,7 @@ async function cardThread(db: Db, adapter: ChatAdapter, job: WarningJob): Promis
  * The language a warning to the whole team is written in: Spanish when every agent reads Spanish, else
  * English (relevo.yaml has no desk-wide language; English is what anyone unset reads).
  */
-function teamLanguage(agents: readonly AgentSettings[]): string {
+export function teamLanguage(agents: readonly AgentSettings[]): string {
   const team = agents.filter((a) => a.role !== 'maintainer');
   return team.length > 0 && team.every((a) => a.language === 'es') ? 'es' : 'en';
 }

@@ -1,6 +1,7 @@
 // The forms behind the card's buttons (seed 003): what a choice needs the agent to write.
 import type { Db } from '../../db/index.ts';
 import { requiredInfoTexts } from '../../i18n/required-info.ts';
+import { silenceForm } from '../alerts/actions.ts';
 import { intakeForm, OPEN_CONVERSATION } from '../chat/intake-form.ts';
 import type { FormField, FormSpec } from '../message.ts';
 import { categories, categoryLabel } from './categories.ts';
@@ -183,7 +184,7 @@ export const diagnosisForm: FormSpec = {
   ],
 };
 
-type FormSource = (db: Db, value: string) => FormSpec | Promise<FormSpec | undefined>;
+type FormSource = (db: Db, value: string, language: string) => FormSpec | Promise<FormSpec | undefined>;
 
 /** The ticket a button's value names, with what its forms offer (its organisation's products). */
 async function ticketProducts(db: Db, value: string) {
@@ -234,6 +235,12 @@ const formsByAction: Record<string, FormSource> = {
   'ticket.resolve': () => resolveForm,
   'ticket.reject': () => rejectForm,
   'escalation.diagnose': () => diagnosisForm,
+  // Only Alertmanager's silences are made here: for other sources the button answers at once with the
+  // source's own silence page (core/alerts/actions.ts), rather than after a form filled in for nothing.
+  'alert.silence': async (db, value, language) => {
+    const group = await db.alertGroup.findUnique({ where: { id: value }, select: { source: true } });
+    return group?.source === 'alertmanager' ? silenceForm(language) : undefined;
+  },
   // A ticket panel's button: its value is the channel's organisation (core/chat/intake-form.ts).
   [OPEN_CONVERSATION]: async (db, value) => {
     const org = await db.organisation.findUnique({ where: { id: value } });
@@ -254,8 +261,14 @@ const formsByAction: Record<string, FormSource> = {
  *
  * @example await formFor(db, 'ticket.assign', '12') // → { title: 'Assign ticket', fields: [agent select] }
  */
-export async function formFor(db: Db, action: string, value: string): Promise<FormSpec | undefined> {
-  return formsByAction[action]?.(db, value);
+export async function formFor(
+  db: Db,
+  action: string,
+  value: string,
+  /** The language of the person who pressed the button (the alert forms speak it; the card's are English). */
+  language = 'en',
+): Promise<FormSpec | undefined> {
+  return formsByAction[action]?.(db, value, language);
 }
 
 /** Whether pressing `action` opens a form, without reading one (tests driving a platform use it). */
