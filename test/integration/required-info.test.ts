@@ -184,11 +184,20 @@ describe('required information, three instances on one PostgreSQL', () => {
     const first = apps[0] as MemoryTestApp;
     const roots: MemoryMessage[] = [];
     for (let i = 0; i < 5; i++) roots.push(await first.chat.say('customer', `Broken thing number ${i}`));
+    // Any instance's inbox may take a message in: wait until all five were asked and wait.
+    await eventually(
+      async () =>
+        (await first.t.app.db.prisma.ticket.count({
+          where: { status: 'waiting_on_customer', infoRequestedAt: { not: null } },
+        })) === 5,
+      'the five tickets to wait for their information',
+      60_000,
+    );
     clock.advance(2 * day + min);
     const rejected = (await Promise.all(apps.map((a) => a.t.app.rejectIncomplete()))).flat();
     expect(rejected).toHaveLength(5);
     expect(new Set(rejected).size).toBe(5);
-    await first.t.app.settle();
+    for (const a of apps) await a.t.app.settle();
     for (const root of roots) {
       const told = first.chat
         .seen(SUPPORT, root.id)
