@@ -120,3 +120,8 @@ export function visibleText(text: string): VisibleText {
   const fallback = unquoted(lines);
   return { visible: fallback, quotedHistory: lines.some(isQuoted), signature: null };
 }
+
+/** What the sender wrote this time, from the HTML part when there is one. */
+export function readVisible(email: { text: string; html?: string | null }): VisibleText {
+  return visibleText(email.text);
+}
