@@ -155,6 +155,15 @@ export function visibleText(text: string): VisibleText {
   return { visible: fallback, quotedHistory: lines.some(isQuoted), signature: null };
 }
 
+/** A DOM over crafted HTML can fail (stack depth of deep nesting): the text part is still there. */
+function safely<T>(read: () => T): T | null {
+  try {
+    return read();
+  } catch {
+    return null;
+  }
+}
+
 /**
  * What the sender wrote this time, read from the HTML part when there is one: clients mark the quote
  * there (Gmail's gmail_quote, Outlook's divRplyFwdMsg and header border, blockquote type=cite), which
@@ -162,7 +171,7 @@ export function visibleText(text: string): VisibleText {
  * HTML leaves nothing, the text part is read.
  */
 export function readVisible(email: { text: string; html?: string | null }): VisibleText {
-  const fromHtml = email.html ? htmlWithoutQuotes(email.html) : null;
+  const fromHtml = email.html ? safely(() => htmlWithoutQuotes(email.html ?? '')) : null;
   if (fromHtml) {
     const own = ownText(normaliseText(fromHtml.text).split('\n'));
     if (own.visible) return { ...own, quotedHistory: own.quotedHistory || fromHtml.cut };
