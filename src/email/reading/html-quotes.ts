@@ -64,7 +64,7 @@ export function htmlWithoutQuotes(html: string): HtmlReading | null {
   const body = document.body as unknown as Node | null;
   if (!body) return null;
   let cut = false;
-  const outlook = [...document.querySelectorAll('div[style]')].find((el) =>
+  const outlook = Array.from(document.querySelectorAll('div[style]')).find((el) =>
     OUTLOOK_BORDER.test(el.getAttribute('style') ?? ''),
   );
   const history = document.querySelector(HISTORY_FROM) ?? outlook;
@@ -72,7 +72,7 @@ export function htmlWithoutQuotes(html: string): HtmlReading | null {
     cutFrom(history as unknown as Node, body);
     cut = true;
   }
-  for (const el of document.querySelectorAll(QUOTE_ELEMENTS)) {
+  for (const el of Array.from(document.querySelectorAll(QUOTE_ELEMENTS))) {
     if (el.isConnected) el.remove();
     cut = true;
   }
