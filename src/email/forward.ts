@@ -6,7 +6,7 @@ import { hideLongLines } from './long-lines.ts';
 import type { Address, EmbeddedMessage, ParsedEmail } from './parse.ts';
 import { baseSubject } from './reference.ts';
 import { cleanAddress, cleanDisplayName, cleanHeaderText } from './sanitize.ts';
-import { normaliseText, visibleText } from './visible-text.ts';
+import { normaliseText, ownVisibleText, visibleText } from './visible-text.ts';
 
 export interface ForwardInfo {
   originalFrom: Address;
@@ -56,10 +56,14 @@ function tidy(text: string): string {
   );
 }
 
-/** The forwarder's own words: no trailing rule line, no signature. */
+/**
+ * The forwarder's own words: no trailing rule line, no signature, and '' when the library left only the
+ * forward's own marker or header lines (it splits on the From line, so a Thunderbird "Subject/Date"
+ * above it, or a marker in a language it lacks, stays in its "message").
+ */
 function noteOf(message: string | null): string {
   const withoutRule = tidy(message ?? '').replace(/\n\s*(?:_{10,}|-{10,})\s*$/, '');
-  return withoutRule ? visibleText(withoutRule).visible : '';
+  return withoutRule ? ownVisibleText(withoutRule) : '';
 }
 
 function readInline(text: string, subject: string, forwardLike: boolean): ForwardInfo | null {

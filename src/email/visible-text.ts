@@ -1,9 +1,10 @@
-// What the sender wrote this time: the reply without the quoted history below it and without the
+// What the sender wrote this time: the reply without the quoted history around it and without the
 // signature. email-reply-parser does the work; the rules in ./history-rules.ts run around it for what
-// its regex list (v2.3.9) lacks.
+// its regex list (v2.3.7) lacks, and ./reading/html-quotes.ts first drops what HTML marks as quoted.
 import EmailReplyParser from 'email-reply-parser';
-import { historyStart, isAttribution, signatureStart } from './history-rules.ts';
+import { attributionAt, findHistory, isAttribution, isTagline, signatureStart } from './history-rules.ts';
 import { hideLongLines } from './long-lines.ts';
+import { htmlWithoutQuotes } from './reading/html-quotes.ts';
 
 export interface VisibleText {
   visible: string;
@@ -66,6 +67,8 @@ function stripDelimiter(signature: string): string {
   return tidy(lines.join('\n'));
 }
 
+const firstLine = (text: string) => text.trimStart().split('\n', 1)[0] ?? '';
+
 interface Split {
   body: string;
   signatures: string[];
@@ -80,7 +83,9 @@ function withLibrary(head: string): Split {
   let quoted = false;
   for (const f of fragments) {
     const content = restore(f.getContent());
-    if (!f.isHidden()) body.push(content);
+    // Its signature rule takes any line starting "Sent from "; a sentence that does is the reply.
+    const prose = f.isSignature() && !isTagline(firstLine(content)) && /^\s*sent from /i.test(content);
+    if (!f.isHidden() || prose) body.push(content);
     else if (f.isSignature()) signatures.push(content);
     else if (f.isQuoted() && content.trim()) quoted = true;
   }
@@ -101,10 +106,30 @@ function withoutLibrary(head: string): Split {
   return { body: kept.reverse().join('\n'), signatures: [], quoted: lines.some(isQuoted) };
 }
 
-export function visibleText(text: string): VisibleText {
-  const lines = normaliseText(text).split('\n');
-  const cut = historyStart(lines);
-  const head = (cut >= 0 ? lines.slice(0, cut) : lines).join('\n');
+/**
+ * A reply written below the quote (bottom-posting): what follows the quoted block, without the quoted
+ * lines and their attribution lines. Also answers written between quoted lines.
+ */
+function belowQuote(lines: readonly string[], from: number): string[] {
+  const kept: string[] = [];
+  for (let i = from; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    if (isQuoted(line)) continue;
+    const span = attributionAt(lines, i);
+    if (span > 0) i += span - 1;
+    else kept.push(line);
+  }
+  return kept;
+}
+
+/** The sender's own text, possibly '' (a forward without a note, a message that is only a quote). */
+function ownText(lines: readonly string[]): VisibleText {
+  const history = findHistory(lines);
+  const cut = history?.start ?? -1;
+  let headLines = cut >= 0 ? lines.slice(0, cut) : lines;
+  if (history?.kind === 'reply' && !headLines.some((l) => l.trim()))
+    headLines = belowQuote(lines, history.start);
+  const head = headLines.join('\n');
   const split = head.length <= LIBRARY_LIMIT ? withLibrary(head) : withoutLibrary(head);
 
   const bodyLines = tidy(split.body).split('\n');
@@ -112,11 +137,44 @@ export function visibleText(text: string): VisibleText {
   const ownSignature = sigAt > 0 ? bodyLines.slice(sigAt).join('\n') : '';
   const visible = tidy((sigAt > 0 ? bodyLines.slice(0, sigAt) : bodyLines).join('\n'));
   const signature = [ownSignature, ...split.signatures].map(stripDelimiter).filter(Boolean).join('\n\n');
-  const quotedHistory = cut >= 0 || split.quoted;
+  return { visible, quotedHistory: cut >= 0 || split.quoted, signature: signature || null };
+}
 
-  if (visible) return { visible, quotedHistory, signature: signature || null };
+/** What the sender wrote this time, or '' when nothing is their own (the forwarder's note, say). */
+export function ownVisibleText(text: string): string {
+  return ownText(normaliseText(text).split('\n')).visible;
+}
+
+export function visibleText(text: string): VisibleText {
+  const lines = normaliseText(text).split('\n');
+  const own = ownText(lines);
+  if (own.visible) return own;
   // Never answer "nothing" while the sender did write something: a message that is only a signature,
   // or a forward without a note, keeps its unquoted text.
   const fallback = unquoted(lines);
   return { visible: fallback, quotedHistory: lines.some(isQuoted), signature: null };
+}
+
+/** A DOM over crafted HTML can fail (stack depth of deep nesting): the text part is still there. */
+function safely<T>(read: () => T): T | null {
+  try {
+    return read();
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * What the sender wrote this time, read from the HTML part when there is one: clients mark the quote
+ * there (Gmail's gmail_quote, Outlook's divRplyFwdMsg and header border, blockquote type=cite), which
+ * the text part has lost. What is left goes through the same text rules; without HTML, or when the
+ * HTML leaves nothing, the text part is read.
+ */
+export function readVisible(email: { text: string; html?: string | null }): VisibleText {
+  const fromHtml = email.html ? safely(() => htmlWithoutQuotes(email.html ?? '')) : null;
+  if (fromHtml) {
+    const own = ownText(normaliseText(fromHtml.text).split('\n'));
+    if (own.visible) return { ...own, quotedHistory: own.quotedHistory || fromHtml.cut };
+  }
+  return visibleText(email.text);
 }
