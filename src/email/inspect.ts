@@ -6,7 +6,7 @@ import { autoReplyVerdict } from './loop-guard.ts';
 import { type Address, parseEmail } from './parse.ts';
 import { ticketNumberInSubject } from './reference.ts';
 import { tokensReferenced } from './reply-token.ts';
-import { visibleText } from './visible-text.ts';
+import { readVisible } from './visible-text.ts';
 
 export interface EmailInspection {
   messageId: string | null;
@@ -48,7 +48,7 @@ export interface InspectOptions {
 export async function inspectEmail(raw: Buffer | string, opts: InspectOptions): Promise<EmailInspection> {
   const email = await parseEmail(raw, { maxAttachmentBytes: opts.maxAttachmentBytes });
   const forward = readForward(email);
-  const shown = visibleText(email.text);
+  const shown = readVisible(email);
   const verdict = autoReplyVerdict(email, { ownAddresses: opts.ownAddresses });
   const server = trustedAuthenticationResults(email.fields, opts.trustedAuthservIds ?? []);
   const fromDomain = email.from?.address.split('@')[1] ?? '';
