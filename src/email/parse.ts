@@ -67,6 +67,8 @@ export interface ParsedEmail {
   references: string[];
   text: string;
   html: string | null;
+  /** The sender sent no text part: `text` is Relevo's rendering of `html` (an HTML-only mail). */
+  textFromHtml?: boolean;
   attachments: ParsedAttachment[];
   embeddedMessages: EmbeddedMessage[];
   /** Lower-case names, first occurrence, one line each. */
@@ -175,11 +177,16 @@ async function htmlToText(html: string): Promise<string> {
   return mail?.text ?? '';
 }
 
-async function bodyText(mail: ParsedMail): Promise<{ text: string; html: string | null }> {
+async function bodyText(
+  mail: ParsedMail,
+): Promise<{ text: string; html: string | null; textFromHtml: boolean }> {
   const html = typeof mail.html === 'string' && mail.html ? repairMojibake(mail.html) : null;
   let text = typeof mail.text === 'string' ? mail.text : '';
+  // mailparser renders an HTML-only message's text itself; a text part of the sender's own is what counts.
+  const topType = (mail.headers.get('content-type') as { value?: string } | undefined)?.value ?? '';
+  const textFromHtml = html !== null && (!text.trim() || topType.toLowerCase() === 'text/html');
   if (!text.trim() && html) text = await htmlToText(html);
-  return { text: cleanBody(text), html };
+  return { text: cleanBody(text), html, textFromHtml };
 }
 
 /**
@@ -216,7 +223,9 @@ async function fromMail(
 ): Promise<ParsedEmail> {
   const headers = headersFromLines(mail.headerLines ?? []);
   const messageId = firstMessageId(headers['message-id']);
-  const { text, html } = isEmpty(mail) ? { text: rawBodyText(bytes), html: null } : await bodyText(mail);
+  const { text, html, textFromHtml } = isEmpty(mail)
+    ? { text: rawBodyText(bytes), html: null, textFromHtml: false }
+    : await bodyText(mail);
   const attachments: ParsedAttachment[] = [];
   const embeddedMessages: EmbeddedMessage[] = [];
   for (const a of mail.attachments) {
@@ -251,6 +260,7 @@ async function fromMail(
     references: messageIds(headers.references),
     text,
     html,
+    ...(textFromHtml ? { textFromHtml } : {}),
     attachments,
     embeddedMessages,
     headers,

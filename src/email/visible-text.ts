@@ -165,16 +165,26 @@ function safely<T>(read: () => T): T | null {
 }
 
 /**
- * What the sender wrote this time, read from the HTML part when there is one: clients mark the quote
- * there (Gmail's gmail_quote, Outlook's divRplyFwdMsg and header border, blockquote type=cite), which
- * the text part has lost. What is left goes through the same text rules; without HTML, or when the
- * HTML leaves nothing, the text part is read.
+ * What the sender wrote this time. The text part is read as always; the HTML part is read too when there
+ * is one, because clients mark the quote there (Gmail's gmail_quote, Outlook's divRplyFwdMsg and header
+ * border, blockquote type=cite) where the text part may have lost it. The HTML's reading wins when the
+ * text part says nothing, or when the HTML cut a quote and leaves less than the text's reading did (the
+ * text rules missed that quote), and always for an HTML-only mail; otherwise the text part's wrapping and
+ * wording stand, as the sender's client wrote them for plain readers.
  */
-export function readVisible(email: { text: string; html?: string | null }): VisibleText {
+export function readVisible(email: {
+  text: string;
+  html?: string | null;
+  textFromHtml?: boolean;
+}): VisibleText {
+  const fromText = visibleText(email.text);
   const fromHtml = email.html ? safely(() => htmlWithoutQuotes(email.html ?? '')) : null;
-  if (fromHtml) {
-    const own = ownText(normaliseText(fromHtml.text).split('\n'));
-    if (own.visible) return { ...own, quotedHistory: own.quotedHistory || fromHtml.cut };
-  }
-  return visibleText(email.text);
+  if (!fromHtml) return fromText;
+  const own = ownText(normaliseText(fromHtml.text).split('\n'));
+  if (!own.visible) return fromText;
+  const html = { ...own, quotedHistory: own.quotedHistory || fromHtml.cut };
+  if (email.textFromHtml || !email.text.trim()) return html;
+  const size = (t: string) => t.replace(/\s+/g, '').length;
+  if (fromHtml.cut && size(html.visible) < size(fromText.visible)) return html;
+  return { ...fromText, quotedHistory: fromText.quotedHistory || fromHtml.cut };
 }
