@@ -25,7 +25,7 @@ import { type ParsedEmail, parseEmail } from './parse.ts';
 import { isOnThread, isOwnAddress } from './participants.ts';
 import { baseSubject, ticketNumberInSubject } from './reference.ts';
 import { findReplyTokens, type ReplyTokenRow, tokensReferenced } from './reply-token.ts';
-import { visibleText } from './visible-text.ts';
+import { readVisible } from './visible-text.ts';
 
 export const EMAIL_CHANNEL = 'mail';
 
@@ -82,7 +82,7 @@ export async function ingestEmail(tx: Tx, raw: Buffer, deps: EmailIngestDeps): P
   const found = forwarder ? readForward(email) : null;
   const forward = found?.originalFrom.address ? found : null;
   const shown = fit(
-    visibleText(email.text).visible ||
+    readVisible(email).visible ||
       email.subject ||
       (email.attachments.length ? `(${email.attachments.map((a) => a.filename).join(', ')})` : '(no text)'),
     deps.config.tickets.maxMessageLength,
