@@ -84,9 +84,13 @@ export async function drainInbox(
         const rows = await tx.$queryRaw<
           { id: string; key: string; source: string; payload: unknown; blob: string | null }[]
         >`
-          SELECT id, key, source, payload, encode(blob, 'base64') AS blob FROM "InboundEvent"
-          WHERE "processedAt" IS NULL AND "nextAttemptAt" <= now()
-          ORDER BY "receivedAt", id LIMIT 1 FOR UPDATE SKIP LOCKED`;
+          -- Claim first, encode after: in one query the sort would encode every pending row's bytes.
+          WITH next AS (
+            SELECT id FROM "InboundEvent"
+            WHERE "processedAt" IS NULL AND "nextAttemptAt" <= now()
+            ORDER BY "receivedAt", id LIMIT 1 FOR UPDATE SKIP LOCKED)
+          SELECT e.id, e.key, e.source, e.payload, encode(e.blob, 'base64') AS blob
+          FROM "InboundEvent" e JOIN next ON next.id = e.id`;
         const row = rows[0];
         if (!row) return false;
         claimedId = row.id;
