@@ -1,8 +1,11 @@
 // npm run bench:email — issue 4's ingest throughput: 1,000 mixed real-shaped messages (the .eml fixtures,
 // each given its own Message-ID) sent by nodemailer through Relevo's SMTP listener into tickets, against
 // bare mailparser parsing the same 1,000 messages in the same run. Prints figures; asserts nothing.
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+//   npm run bench:email                          # PGlite in a new temp data directory
+//   BENCH_EMAIL_DB=postgres npm run bench:email  # a throw-away database on PostgreSQL 127.0.0.1:5432
+//   BENCH_EMAIL_N=…  BENCH_EMAIL_PG_URL=…
+import { readdir, readFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import nodemailer from 'nodemailer';
@@ -12,8 +15,11 @@ import { parseEnv } from '../src/config/env.ts';
 import { parseConfigFile } from '../src/config/file.ts';
 import { testConfigYaml } from '../test/fixtures/config.ts';
 import { startSmtpSink } from '../test/harness/email/smtp-sink.ts';
+import { openDatabaseEnv } from './lib/database.ts';
 
 const N = Number(process.env.BENCH_EMAIL_N ?? 1000);
+const DB = process.env.BENCH_EMAIL_DB ?? 'dir';
+const PG_URL = process.env.BENCH_EMAIL_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const SUPPORT = 'support@relevo.test';
 const fixtures = path.resolve('test/fixtures/email');
 
@@ -41,10 +47,11 @@ async function main() {
   for (const m of messages) await simpleParser(m);
   const parseMs = performance.now() - p0;
 
-  const dir = await mkdtemp(path.join(tmpdir(), 'relevo-bench-email-'));
+  const database = await openDatabaseEnv(DB, PG_URL, 'email');
+  console.log(`database: ${database.description}`);
   const sink = await startSmtpSink();
   const env = parseEnv({
-    RELEVO_DATA_DIR: dir,
+    ...database.env,
     PORT: '0',
     RELEVO_API_TOKEN: 'bench-token-0123456789',
     LOG_LEVEL: 'silent',
@@ -93,7 +100,7 @@ async function main() {
   transport.close();
   await app.stop();
   await sink.close();
-  await rm(dir, { recursive: true, force: true });
+  await database.drop();
 
   const rate = (ms: number) => (N / (ms / 1000)).toFixed(0);
   console.log(`bare mailparser (simpleParser):          ${parseMs.toFixed(0)} ms  → ${rate(parseMs)} msg/s`);

@@ -71,9 +71,11 @@ export class EmailAdapter implements ChatAdapter, Mailer {
     const { requester, copies } = await threadParticipants(db, ticket.number, this.own());
     if (!requester) throw new Error(`the requester of ticket #${ticket.number} has no email address`);
 
+    // Only the ids: the stored originals' bytes are not needed to thread a reply.
     const history = await db.emailMessage.findMany({
       where: { ticketNumber: ticket.number },
       orderBy: { createdAt: 'asc' },
+      select: { messageId: true, direction: true },
     });
     const copy = new Set(copies);
     if (this.opts.groupAddress) copy.add(this.opts.groupAddress.toLowerCase());

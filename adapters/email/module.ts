@@ -46,9 +46,11 @@ export const emailModule = defineModule({
       log.warn('RELEVO_SMTP_URL is not set: replies to email tickets cannot be sent until it is');
     }
 
+    // One acceptor for both sources: messages arriving together are stored in one commit.
+    const acceptor = new emailIn.EmailAcceptor(db, ingress);
     const acceptMail = async (raw: Buffer, via: 'smtp' | 'imap') => {
       const arrived = performance.now();
-      if (await emailIn.acceptEmail(db, raw, via, ingress)) notifier.inboxWritten();
+      if (await acceptor.accept(raw, via)) notifier.inboxWritten();
       // The SMTP listener times DATA → 250 itself; for IMAP, stored is the acknowledgement.
       if (via === 'imap') metrics.ackLatency('email', 'imap', (performance.now() - arrived) / 1000);
     };

@@ -16,12 +16,41 @@ export interface InboundEventInput {
 
 /** Stores the event unless one with the same key exists. Returns false for a duplicate. */
 export async function acceptInbound(tx: Tx | Db, event: InboundEventInput): Promise<boolean> {
-  const rows = await tx.$executeRaw`
-    INSERT INTO "InboundEvent" (id, key, source, payload, blob)
-    VALUES (${crypto.randomUUID()}, ${event.key}, ${event.source}, ${JSON.stringify(event.payload)}::jsonb,
-            ${event.blob ? new Uint8Array(event.blob) : null})
-    ON CONFLICT (key) DO NOTHING`;
-  return rows === 1;
+  return (await acceptInboundBatch(tx, [event])).has(event.key);
+}
+
+/**
+ * Stores several events in one statement — one commit for all (group commit: each sender is answered
+ * once it has returned). Returns the keys that were new; an event whose key exists, or repeats an
+ * earlier one in the batch, is a duplicate.
+ *
+ * Raw bytes travel as base64 text, decoded by the database: the embedded database's driver would turn
+ * a bytea parameter into hex one byte at a time in JavaScript (~10 ms for a 50 KB email).
+ */
+export async function acceptInboundBatch(
+  tx: Tx | Db,
+  events: readonly InboundEventInput[],
+): Promise<Set<string>> {
+  const unique = [...new Map(events.map((e) => [e.key, e] as const)).values()];
+  if (unique.length === 0) return new Set();
+  const values: unknown[] = [];
+  const rows = unique.map((e) => {
+    const at = values.push(
+      crypto.randomUUID(),
+      e.key,
+      e.source,
+      JSON.stringify(e.payload),
+      e.blob ? e.blob.toString('base64') : null,
+    );
+    return `($${at - 4}, $${at - 3}, $${at - 2}, $${at - 1}::jsonb, decode($${at}::text, 'base64'))`;
+  });
+  // Placeholders only: every value is a parameter.
+  const inserted = await tx.$queryRawUnsafe<{ key: string }[]>(
+    `INSERT INTO "InboundEvent" (id, key, source, payload, blob) VALUES ${rows.join(', ')}
+     ON CONFLICT (key) DO NOTHING RETURNING key`,
+    ...values,
+  );
+  return new Set(inserted.map((r) => r.key));
 }
 
 export type InboundHandler = (tx: Tx, payload: unknown, key: string, blob: Buffer | null) => Promise<void>;
@@ -53,17 +82,21 @@ export async function drainInbox(
     try {
       const done = await db.$transaction(async (tx) => {
         const rows = await tx.$queryRaw<
-          { id: string; key: string; source: string; payload: unknown; blob: Uint8Array | null }[]
+          { id: string; key: string; source: string; payload: unknown; blob: string | null }[]
         >`
-          SELECT id, key, source, payload, blob FROM "InboundEvent"
-          WHERE "processedAt" IS NULL AND "nextAttemptAt" <= now()
-          ORDER BY "receivedAt", id LIMIT 1 FOR UPDATE SKIP LOCKED`;
+          -- Claim first, encode after: in one query the sort would encode every pending row's bytes.
+          WITH next AS (
+            SELECT id FROM "InboundEvent"
+            WHERE "processedAt" IS NULL AND "nextAttemptAt" <= now()
+            ORDER BY "receivedAt", id LIMIT 1 FOR UPDATE SKIP LOCKED)
+          SELECT e.id, e.key, e.source, e.payload, encode(e.blob, 'base64') AS blob
+          FROM "InboundEvent" e JOIN next ON next.id = e.id`;
         const row = rows[0];
         if (!row) return false;
         claimedId = row.id;
         const handler = handlers[row.source];
         if (!handler) throw new Error(`no handler for inbound source "${row.source}"`);
-        await handler(tx, row.payload, row.key, row.blob ? Buffer.from(row.blob) : null);
+        await handler(tx, row.payload, row.key, row.blob ? Buffer.from(row.blob, 'base64') : null);
         await tx.$executeRaw`UPDATE "InboundEvent" SET "processedAt" = now(), blob = NULL WHERE id = ${row.id}`;
         return true;
       });

@@ -1,7 +1,7 @@
 // Accepting a raw message from the SMTP listener or the IMAP mailbox: stored in the inbox under its
 // Message-ID (or a hash of its bytes) before the sender is told "250 OK" / the IMAP copy is moved, so a
 // crash loses nothing and a second delivery of the same message is a no-op.
-import { acceptInbound } from '../core/inbox.ts';
+import { acceptInboundBatch } from '../core/inbox.ts';
 import type { IngressGate } from '../core/ingress.ts';
 import type { Db } from '../db/index.ts';
 import { firstMessageId } from './headers.ts';
@@ -23,14 +23,87 @@ export async function acceptEmail(
   via: 'smtp' | 'imap',
   ingress: IngressGate,
 ): Promise<boolean> {
-  return ingress.run(() =>
-    acceptInbound(db, {
-      key: emailInboxKey(raw),
-      source: EMAIL_INBOX_SOURCE,
-      payload: { via },
-      blob: raw,
-    }),
-  );
+  return new EmailAcceptor(db, ingress).accept(raw, via);
+}
+
+interface Waiting {
+  key: string;
+  raw: Buffer;
+  via: 'smtp' | 'imap';
+  done: (fresh: boolean) => void;
+  fail: (err: unknown) => void;
+}
+
+/**
+ * Group commit: messages arriving while a write is in flight are stored together in the next one, one
+ * statement and one commit for all of them, and each sender is answered only after that commit. An
+ * idle listener writes a lone message at once (no timer, no added latency); under a storm the cost of a
+ * commit is shared by every message that arrived meanwhile.
+ */
+export class EmailAcceptor {
+  private waiting: Waiting[] = [];
+  private writing = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly ingress: IngressGate,
+    private readonly limits = { messages: 100, bytes: 16 * 1024 * 1024 },
+  ) {}
+
+  /** Resolves once stored: true when the message was new, false for a message accepted before. */
+  accept(raw: Buffer, via: 'smtp' | 'imap'): Promise<boolean> {
+    return new Promise((done, fail) => {
+      this.waiting.push({ key: emailInboxKey(raw), raw, via, done, fail });
+      if (!this.writing) void this.writeAll();
+    });
+  }
+
+  private async writeAll() {
+    this.writing = true;
+    try {
+      while (this.waiting.length) await this.writeBatch(this.takeBatch());
+    } finally {
+      this.writing = false;
+    }
+  }
+
+  private takeBatch(): Waiting[] {
+    let bytes = 0;
+    let n = 0;
+    while (n < this.waiting.length && n < this.limits.messages) {
+      bytes += this.waiting[n]?.raw.length ?? 0;
+      if (n > 0 && bytes > this.limits.bytes) break;
+      n++;
+    }
+    return this.waiting.splice(0, n);
+  }
+
+  private async writeBatch(batch: Waiting[]) {
+    try {
+      const fresh = await this.ingress.run(() =>
+        acceptInboundBatch(
+          this.db,
+          batch.map((m) => ({
+            key: m.key,
+            source: EMAIL_INBOX_SOURCE,
+            payload: { via: m.via },
+            blob: m.raw,
+          })),
+        ),
+      );
+      // The same message twice in one batch: the first is new, the second a duplicate.
+      for (const m of batch) {
+        m.done(fresh.delete(m.key));
+      }
+    } catch (err) {
+      if (batch.length === 1) {
+        batch[0]?.fail(err);
+        return;
+      }
+      // One bad message (say, a Message-ID too long to index) must not refuse the others with it.
+      for (const m of batch) await this.writeBatch([m]);
+    }
+  }
 }
 
 export function rawFromPayload(payload: unknown, blob: Buffer | null): Buffer {

@@ -1,0 +1,64 @@
+// Group commit of accepted mail: messages arriving together share one write, each answered only once it
+// is stored, duplicates (earlier or in the same batch) told apart, one bad message refusing only itself.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestDatabase } from '../../test/harness/databases.ts';
+import { IngressGate } from '../core/ingress.ts';
+import type { Database } from '../db/index.ts';
+import { EmailAcceptor } from './accept.ts';
+
+const message = (id: string, body = 'hello') =>
+  Buffer.from(`Message-ID: <${id}@accept.test>\r\nFrom: a@example.com\r\nSubject: x\r\n\r\n${body}\r\n`);
+
+describe('EmailAcceptor', () => {
+  let db: Database;
+  let close: () => Promise<void>;
+  beforeAll(async () => {
+    ({ db, close } = await openTestDatabase('pglite'));
+  });
+  afterAll(() => close());
+
+  it('stores a burst in few writes, every byte intact, each sender told new or duplicate', async () => {
+    const acceptor = new EmailAcceptor(db.prisma, new IngressGate());
+    const binary = Buffer.concat([message('bin'), Buffer.from([0, 255, 128, 13, 10])]);
+    const burst = [
+      message('a'),
+      message('b'),
+      message('a'),
+      binary,
+      ...Array.from({ length: 30 }, (_, i) => message(`n${i}`)),
+    ];
+    const results = await Promise.all(burst.map((raw) => acceptor.accept(raw, 'smtp')));
+    expect(results.slice(0, 4)).toEqual([true, true, false, true]);
+    expect(results.slice(4).every(Boolean)).toBe(true);
+    expect(await acceptor.accept(message('b'), 'imap')).toBe(false);
+    const stored = await db.prisma.inboundEvent.findUniqueOrThrow({
+      where: { key: 'email:<bin@accept.test>' },
+    });
+    expect(Buffer.from(stored.blob as Uint8Array).equals(binary)).toBe(true);
+    expect(await db.prisma.inboundEvent.count()).toBe(33);
+  });
+
+  it('a message the database refuses fails alone; the rest of its batch is stored', async () => {
+    // A stand-in database that refuses any write containing the poison message.
+    const writes: number[] = [];
+    const fake = {
+      async $queryRawUnsafe(_sql: string, ...values: unknown[]) {
+        const keys = values.filter((v): v is string => typeof v === 'string' && v.startsWith('email:'));
+        writes.push(keys.length);
+        if (keys.includes('email:<poison@accept.test>')) throw new Error('index row size exceeds maximum');
+        return keys.map((key) => ({ key }));
+      },
+    } as unknown as Database['prisma'];
+    const acceptor = new EmailAcceptor(fake, new IngressGate());
+    const [first, bad, good] = await Promise.allSettled([
+      acceptor.accept(message('solo'), 'smtp'),
+      acceptor.accept(message('poison'), 'smtp'),
+      acceptor.accept(message('neighbour'), 'smtp'),
+    ]);
+    expect(first).toEqual({ status: 'fulfilled', value: true });
+    expect(bad?.status).toBe('rejected');
+    expect(good).toEqual({ status: 'fulfilled', value: true });
+    // The lone first message, then the two that arrived meanwhile together, then each alone.
+    expect(writes).toEqual([1, 2, 1, 1]);
+  });
+});

@@ -1,0 +1,172 @@
+// What decideEmail needs to know from the database, read up front and only as far as the message needs:
+// who sent it, which ticket it names and where that ticket stands, the loop guard's counts. Reads only;
+// apply.ts writes.
+import type { FileConfig } from '../config/file.ts';
+import type { Status } from '../core/tickets/lifecycle.ts';
+import type { Tx } from '../db/index.ts';
+import {
+  type EmailFacts,
+  forwardOf,
+  joinsByIdentity,
+  type KnownIdentity,
+  type TicketFacts,
+} from './decide.ts';
+import type { ParsedEmail } from './parse.ts';
+import { isOnThread } from './participants.ts';
+import { ticketNumberInSubject } from './reference.ts';
+import { findReplyTokens, type ReplyTokenRow, tokensReferenced } from './reply-token.ts';
+
+export interface FactsDeps {
+  config: FileConfig;
+  ownAddresses: readonly string[];
+  agentCopies: boolean;
+  now: () => Date;
+}
+
+export async function readEmailFacts(tx: Tx, email: ParsedEmail, deps: FactsDeps): Promise<EmailFacts> {
+  const none: EmailFacts = {
+    duplicate: false,
+    sender: null,
+    forwardedFrom: null,
+    tokens: [],
+    ticket: null,
+    autoRepliesLastHour: 0,
+    agentAddresses: new Set(),
+  };
+  if (await tx.emailMessage.findUnique({ where: { messageId: email.dedupeKey }, select: { id: true } }))
+    return { ...none, duplicate: true };
+  const sender = email.from?.address;
+  if (!sender) return none;
+  const identity = await knownIdentity(tx, sender);
+  const forward = forwardOf(email, identity, deps.config);
+  const forwardedFrom =
+    forward && forward.originalFrom.address !== sender
+      ? await knownIdentity(tx, forward.originalFrom.address)
+      : null;
+  const tokens = await findReplyTokens(tx, tokensReferenced([email.inReplyTo, ...email.references]));
+  const ticket = forward ? null : await ticketFacts(tx, email, tokens, identity, deps);
+  const agent = identity?.agentId;
+  const requester = forward?.originalFrom.address ?? sender;
+  return {
+    duplicate: false,
+    sender: identity,
+    forwardedFrom,
+    tokens,
+    ticket,
+    autoRepliesLastHour: agent && ticket ? 0 : await autoRepliesLastHour(tx, requester, deps.now()),
+    agentAddresses: agent && ticket ? await agentAddresses(tx) : new Set(),
+  };
+}
+
+async function knownIdentity(tx: Tx, address: string): Promise<KnownIdentity | null> {
+  const row = await tx.identity.findUnique({
+    where: { platform_externalId: { platform: 'email', externalId: address } },
+    select: {
+      agentId: true,
+      agent: { select: { active: true } },
+      contact: { select: { id: true, organisationId: true } },
+    },
+  });
+  if (!row) return null;
+  return { agentId: row.agentId, agentActive: row.agent?.active ?? false, contact: row.contact };
+}
+
+/**
+ * The ticket a message refers to: by the Message-IDs it replies to (Relevo's stored mail, then the
+ * personal mails whose tokens it carries), else by the [#n] token.
+ */
+async function referencedNumber(tx: Tx, email: ParsedEmail, tokens: readonly ReplyTokenRow[]) {
+  const ids = [email.inReplyTo, ...email.references].filter((x): x is string => Boolean(x));
+  if (ids.length) {
+    const known = await tx.emailMessage.findFirst({
+      where: { messageId: { in: ids }, ticketNumber: { not: null } },
+      orderBy: { createdAt: 'desc' },
+      select: { ticketNumber: true },
+    });
+    if (known?.ticketNumber) return known.ticketNumber;
+  }
+  // findReplyTokens keeps the order of the references: In-Reply-To, the direct parent, first.
+  return tokens[0]?.ticketNumber ?? ticketNumberInSubject(email.subject);
+}
+
+async function ticketFacts(
+  tx: Tx,
+  email: ParsedEmail,
+  tokens: readonly ReplyTokenRow[],
+  identity: KnownIdentity | null,
+  deps: FactsDeps,
+): Promise<TicketFacts | null> {
+  const number = await referencedNumber(tx, email, tokens);
+  if (!number) return null;
+  const row = await tx.ticket.findUnique({
+    where: { number },
+    select: {
+      number: true,
+      status: true,
+      requesterId: true,
+      organisationId: true,
+      subject: true,
+      organisation: { select: { language: true } },
+      contact: {
+        select: { identities: { where: { platform: 'email' }, select: { externalId: true }, take: 1 } },
+      },
+      assignee: {
+        select: {
+          id: true,
+          active: true,
+          identities: { where: { platform: 'email' }, select: { id: true } },
+        },
+      },
+      links: { where: { platform: 'email', kind: 'customer' }, orderBy: { createdAt: 'asc' }, take: 1 },
+    },
+  });
+  if (!row) return null;
+  const sender = email.from?.address ?? '';
+  const agent = Boolean(identity?.agentId);
+  const senderMayJoin =
+    agent ||
+    joinsByIdentity(row, sender, identity, deps.config) ||
+    (await isOnThread(tx, row.number, sender, deps.ownAddresses));
+  const contactId = identity?.contact?.id;
+  const senderMayAnswer =
+    contactId !== undefined &&
+    (contactId === row.requesterId ||
+      (await tx.ticketParticipant.findUnique({
+        where: { ticketNumber_contactId: { ticketNumber: row.number, contactId } },
+        select: { contactId: true },
+      })) !== null);
+  const assignee = row.assignee;
+  return {
+    number: row.number,
+    status: row.status as Status,
+    requesterId: row.requesterId,
+    organisationId: row.organisationId,
+    subject: row.subject,
+    language: row.organisation.language,
+    senderMayJoin,
+    senderMayAnswer,
+    emailThread: row.links[0]?.thread ?? null,
+    requesterAddress: row.contact.identities[0]?.externalId ?? null,
+    assigneeForCopies:
+      deps.agentCopies && assignee?.active && assignee.identities.length > 0 ? assignee.id : null,
+  };
+}
+
+async function agentAddresses(tx: Tx): Promise<Set<string>> {
+  const rows = await tx.identity.findMany({
+    where: { platform: 'email', agentId: { not: null } },
+    select: { externalId: true },
+  });
+  return new Set(rows.map((r) => r.externalId.toLowerCase()));
+}
+
+/** Automatic replies (system messages) on the tickets of whoever has this address, in the last hour. */
+function autoRepliesLastHour(tx: Tx, address: string, now: Date): Promise<number> {
+  return tx.ticketEvent.count({
+    where: {
+      type: 'system',
+      createdAt: { gte: new Date(now.getTime() - 3_600_000) },
+      ticket: { contact: { identities: { some: { platform: 'email', externalId: address } } } },
+    },
+  });
+}
