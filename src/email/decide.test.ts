@@ -98,6 +98,20 @@ describe('decideEmail: new mail', () => {
     });
   });
 
+  it('reads an HTML-only reply with the quote its client marked left out (Outlook’s header border)', async () => {
+    const html =
+      '<div><p>It still fails after the restart.</p><div id="divRplyFwdMsg"><b>From:</b> Support<br>' +
+      '<b>Sent:</b> Monday<br><b>Subject:</b> RE: [#7] Printer on fire</div><p>Did you restart it?</p></div>';
+    const parsed = await parseEmail(
+      `${[...REPLY_BOB, `To: ${SUPPORT}`].join('\r\n')}\r\nContent-Type: text/html; charset=utf-8\r\n\r\n${html}\r\n`,
+    );
+    const d = only(
+      decideEmail(parsed, facts({ sender: contact('c-bob'), ticket: ticket() }), cfg()),
+      'intake',
+    );
+    expect(d.text).toBe('It still fails after the restart.');
+  });
+
   it('credits a known contact', async () => {
     const d = only(decideEmail(await mail(FROM_BOB), facts({ sender: contact('c-bob') }), cfg()), 'intake');
     expect(d.requester).toEqual({ contactId: 'c-bob' });
