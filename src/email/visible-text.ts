@@ -2,6 +2,7 @@
 // signature. email-reply-parser does the work; the rules in ./history-rules.ts run around it for what
 // its regex list (v2.3.7) lacks, and ./reading/html-quotes.ts first drops what HTML marks as quoted.
 import EmailReplyParser from 'email-reply-parser';
+import { stripControls } from '../core/text.ts';
 import { attributionAt, findHistory, isAttribution, isTagline, signatureStart } from './history-rules.ts';
 import { hideLongLines } from './long-lines.ts';
 import { htmlWithoutQuotes } from './reading/html-quotes.ts';
@@ -180,7 +181,8 @@ export function readVisible(email: {
   const fromText = visibleText(email.text);
   const fromHtml = email.html ? safely(() => htmlWithoutQuotes(email.html ?? '')) : null;
   if (!fromHtml) return fromText;
-  const own = ownText(normaliseText(fromHtml.text).split('\n'));
+  // The HTML's text is cleaned as the text part is (parse.ts): no NUL or control character reaches a ticket.
+  const own = ownText(normaliseText(stripControls(fromHtml.text)).split('\n'));
   if (!own.visible) return fromText;
   const html = { ...own, quotedHistory: own.quotedHistory || fromHtml.cut };
   if (email.textFromHtml || !email.text.trim()) return html;

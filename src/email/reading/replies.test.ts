@@ -27,6 +27,14 @@ describe.each(['quote-header', 'bottom-post', 'forward', 'signature', 'html-mark
 });
 
 describe('readVisible', () => {
+  it('cleans the HTML’s text as the text part is: no NUL or control character comes out', () => {
+    const got = readVisible({
+      text: 'Yes\u0000.',
+      html: '<div>Yes\u0000\u0007.</div><blockquote type="cite">Q</blockquote>',
+    });
+    expect(got.visible).not.toMatch(/[\u0000-\u0008]/);
+  });
+
   it('reads the text part when there is no HTML', () => {
     const text = 'Fixed.\n\nOn Mon, 3 Mar 2025 at 10:15, A <a@x.example> wrote:\n> old';
     expect(readVisible({ text })).toEqual(visibleText(text));
