@@ -32,7 +32,7 @@ describe('readVisible', () => {
       text: 'Yes\u0000.',
       html: '<div>Yes\u0000\u0007.</div><blockquote type="cite">Q</blockquote>',
     });
-    expect(got.visible).not.toMatch(/[\u0000-\u0008]/);
+    expect(got.visible).toBe('Yes.');
   });
 
   it('reads the text part when there is no HTML', () => {
