@@ -1,4 +1,4 @@
-// npx tsx bench/email-hostile.ts [n] (npm run bench:hostile): visibleText and readForward on the crafted
+// npx tsx bench/email-hostile.ts [n] (npm run bench:hostile): visibleText, readVisible and readForward on the crafted
 // inputs of test/fixtures/email/hostile.ts at n, 2n, 4n and 8n characters (n = 16,000 by default), beside
 // the same functions on ordinary prose of the same size, measured in the same run as the baseline.
 // Linear growth shows as t(8n)/t(n) near 8, like the baseline's (quadratic would be 64, cubic 512), and
@@ -6,7 +6,7 @@
 // given, which src/email/visible-text.test.ts and forward.test.ts check. Prints figures; asserts nothing.
 import { readForward } from '../src/email/forward.ts';
 import { type ParsedEmail, parseEmail } from '../src/email/parse.ts';
-import { visibleText } from '../src/email/visible-text.ts';
+import { readVisible, visibleText } from '../src/email/visible-text.ts';
 import { benignText, forwardOf, HOSTILE, HOSTILE_NAMES } from '../test/fixtures/email/hostile.ts';
 
 const n = Number(process.argv[2] ?? 16_000);
@@ -41,6 +41,17 @@ interface Subject {
 
 const SUBJECTS: Subject[] = [
   { fn: 'visibleText', prepare: async (body) => () => visibleText(body) },
+  {
+    // The HTML reader (DOM, quote markers, conversion): each crafted line as an HTML block.
+    fn: 'readVisible, as HTML',
+    prepare: async (body) => {
+      const html = body
+        .split('\n')
+        .map((l) => `<div>${l.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</div>`)
+        .join('');
+      return () => readVisible({ text: 'x', html });
+    },
+  },
   {
     fn: 'readForward, inline forward',
     prepare: async (body) => {
