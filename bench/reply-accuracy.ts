@@ -1,13 +1,12 @@
 // npx tsx bench/reply-accuracy.ts [-v] (npm run bench:reply): how often each reader finds exactly what the
 // person wrote this time, per class of test/fixtures/email/replies/cases.ts, in one run:
-// - Relevo before: the reader as it was before the HTML-aware work (frozen copy in bench/reply-before/);
 // - email-reply-parser 2.3.7 alone (getVisibleText on the text part);
 // - planer 1.2.0 alone (extractFromHtml with a jsdom document when there is HTML, else extractFromPlain);
 // - Relevo now: readVisible, and for forwards readForward's note.
 // A case counts when the output equals the expected text once each line is trimmed, inner runs of
 // spaces are single and blank lines are dropped (sameText): layout differences of HTML conversion do not
 // count, a word too many or too few does. For forwards the expected text is the forwarder's own note;
-// the Relevo columns answer with readForward's note when they recognise a forward (what a ticket shows),
+// the Relevo column answers with readForward's note when they recognise a forward (what a ticket shows),
 // the libraries with their visible text. -v prints each miss.
 import EmailReplyParser from 'email-reply-parser';
 import { convert } from 'html-to-text';
@@ -23,8 +22,6 @@ import {
   type ReplyCase,
   sameText,
 } from '../test/fixtures/email/replies/cases.ts';
-import { readForward as readForwardBefore } from './reply-before/forward.ts';
-import { visibleText as visibleTextBefore } from './reply-before/visible-text.ts';
 
 const verbose = process.argv.includes('-v');
 const document = new JSDOM('').window.document;
@@ -32,13 +29,6 @@ const document = new JSDOM('').window.document;
 type Reader = (c: ReplyCase, email: ParsedEmail) => string;
 
 const READERS: [string, Reader][] = [
-  [
-    'Relevo before',
-    (c, email) => {
-      const note = c.cls === 'forward' ? readForwardBefore(email)?.forwarderNote : undefined;
-      return note ?? visibleTextBefore(email.text).visible;
-    },
-  ],
   ['email-reply-parser', (_c, email) => new EmailReplyParser().read(email.text).getVisibleText()],
   [
     'planer',
