@@ -1,6 +1,7 @@
 // A throw-away Dovecot IMAP server for tests: its own temp directory (config, passwd file, maildirs,
 // sockets, pid file, log), 127.0.0.1 on a free port, plain-text login without TLS. Starts in well
 // under a second; see TOOLCHAIN.md (Email) for why a real server rather than a fake.
+
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { ImapFlow, type ImapFlowOptions } from 'imapflow';
+import { spawnWatchdog } from '../watchdog.ts';
 
 const execFileAsync = promisify(execFile);
 
@@ -368,20 +370,7 @@ function startWatchdog(dir: string, pidFile: string): ChildProcess | undefined {
     'i=0; while [ -e "$2" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done',
     'rm -rf "$1"',
   ].join('\n');
-  try {
-    const child = spawn('/bin/sh', ['-c', script, 'relevo-dovecot-watchdog', dir, pidFile], {
-      detached: true,
-      stdio: ['pipe', 'ignore', 'ignore'],
-    });
-    child.on('error', () => {});
-    child.stdin?.on('error', () => {});
-    // Neither the process nor its pipe may keep the test process alive.
-    child.unref();
-    (child.stdin as unknown as net.Socket | null)?.unref();
-    return child;
-  } catch {
-    return undefined;
-  }
+  return spawnWatchdog(script, 'relevo-dovecot-watchdog', [dir, pidFile]);
 }
 
 async function killAndWait(pid: number): Promise<void> {

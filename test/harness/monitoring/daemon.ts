@@ -1,6 +1,7 @@
 // One throw-away Prometheus or Alertmanager process: a plain child (not daemonized) in its own process
 // group, its config, data and log in a temp directory, listening on 127.0.0.1 on a free port. Shared by
 // prometheus.ts and alertmanager.ts, which only differ in their flags and config.
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
@@ -8,6 +9,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { spawnWatchdog } from '../watchdog.ts';
 
 export const HOST = '127.0.0.1';
 /** Start-up on a loaded two-core CI machine can be slow (TSDB open, Go runtime); never the normal case. */
@@ -202,20 +204,7 @@ function startWatchdog(pid: number, dir: string): ChildProcess | undefined {
     'kill -KILL "-$1" 2>/dev/null',
     'rm -rf "$2"',
   ].join('\n');
-  try {
-    const child = spawn('/bin/sh', ['-c', script, 'relevo-monitoring-watchdog', String(pid), dir], {
-      detached: true,
-      stdio: ['pipe', 'ignore', 'ignore'],
-    });
-    child.on('error', () => {});
-    child.stdin?.on('error', () => {});
-    // Neither the process nor its pipe may keep the test process alive.
-    child.unref();
-    (child.stdin as unknown as net.Socket | null)?.unref();
-    return child;
-  } catch {
-    return undefined;
-  }
+  return spawnWatchdog(script, 'relevo-monitoring-watchdog', [String(pid), dir]);
 }
 
 export function freePort(): Promise<number> {
