@@ -10,6 +10,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from './generated/client.ts';
 import { applyMigrations, type MigrationResult, type SqlConnection } from './migrate.ts';
 import { type Listening, type ListenOptions, listenPostgres } from './pg-listener.ts';
+import { mergeParsersOnce } from './pglite-parsers-once.ts';
 import { pgliteConf } from './pglite-settings.ts';
 
 export type { Prisma } from './generated/client.ts';
@@ -91,7 +92,7 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
       onProgress,
     );
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(lite) });
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(mergeParsersOnce(lite)) });
   const conn: SqlConnection = {
     query: async (sql, params) => ({ rows: (await lite.query(sql, params)).rows as never[] }),
     exec: (sql) => lite.exec(sql),
