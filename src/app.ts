@@ -141,7 +141,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   const db = await openConfiguredDatabase(env, (message) => log.info(message));
   // The embedded database serves one query at a time: bursts of senders go before background work.
   const ingress = new IngressGate(
-    db.kind === 'pglite' ? { busyGapMs: 25, maxWaitMs: 1000 } : { busyGapMs: 0, maxWaitMs: 100 },
+    db.kind === 'pglite'
+      ? { busyGapMs: 25, maxWaitMs: 1000, oneConnection: true }
+      : { busyGapMs: 0, maxWaitMs: 100 },
   );
   const migrated = await db.migrate();
   if (migrated.applied.length) log.info({ applied: migrated.applied }, 'database migrations applied');

@@ -64,8 +64,29 @@ export type InboundPreparer = (payload: unknown) => Promise<void>;
 const MAX_ATTEMPTS = 8;
 
 /**
- * Processes pending inbound events one by one until none is due. Each event's effect and its
- * "processed" mark commit together; `FOR UPDATE SKIP LOCKED` lets several instances share the work.
+ * How much one transaction takes on. Each event in a batch saves a transaction's fixed statements (begin,
+ * claim, mark, commit); the time bound keeps the embedded database's single connection from being held
+ * long from senders waiting to be answered.
+ */
+export interface InboxBatch {
+  events: number;
+  ms: number;
+}
+const DEFAULT_BATCH: InboxBatch = { events: 25, ms: 150 };
+
+interface Claimed {
+  id: string;
+  key: string;
+  source: string;
+  payload: unknown;
+  size: number | null;
+}
+
+/**
+ * Processes pending inbound events until none is due: in order, several to a transaction, each event's
+ * effect and its "processed" mark committing together. `FOR UPDATE SKIP LOCKED` lets several instances
+ * share the work. When an event fails, its batch rolls back and each of its events is processed again in
+ * a transaction of its own, so only the failing one is counted as an attempt and retried later.
  */
 export async function drainInbox(
   db: Db,
@@ -73,57 +94,151 @@ export async function drainInbox(
   log: Logger,
   ingress?: IngressGate,
   preparers: Record<string, InboundPreparer> = {},
+  batch: InboxBatch = DEFAULT_BATCH,
 ): Promise<number> {
   let processed = 0;
   for (;;) {
     await (ingress ? ingress.quiet() : yieldTurn());
-    if (Object.keys(preparers).length) await prepareNext(db, preparers, log);
-    let claimedId: string | undefined;
+    if (Object.keys(preparers).length) await prepareDue(db, preparers, log, batch.events);
+    let claimed: Claimed[] = [];
     try {
       const done = await db.$transaction(async (tx) => {
-        const rows = await tx.$queryRaw<
-          { id: string; key: string; source: string; payload: unknown; blob: string | null }[]
-        >`
-          -- Claim first, encode after: in one query the sort would encode every pending row's bytes.
-          WITH next AS (
-            SELECT id FROM "InboundEvent"
-            WHERE "processedAt" IS NULL AND "nextAttemptAt" <= now()
-            ORDER BY "receivedAt", id LIMIT 1 FOR UPDATE SKIP LOCKED)
-          SELECT e.id, e.key, e.source, e.payload, encode(e.blob, 'base64') AS blob
-          FROM "InboundEvent" e JOIN next ON next.id = e.id`;
-        const row = rows[0];
-        if (!row) return false;
-        claimedId = row.id;
-        const handler = handlers[row.source];
-        if (!handler) throw new Error(`no handler for inbound source "${row.source}"`);
-        await handler(tx, row.payload, row.key, row.blob ? Buffer.from(row.blob, 'base64') : null);
-        await tx.$executeRaw`UPDATE "InboundEvent" SET "processedAt" = now(), blob = NULL WHERE id = ${row.id}`;
-        return true;
+        claimed = await claim(tx, batch.events);
+        const started = performance.now();
+        const handled: string[] = [];
+        const reader = new BatchReader(tx, claimed);
+        for (const [index, event] of claimed.entries()) {
+          // Past the time bound, or with a sender waiting on the one connection, the rest stay claimed
+          // only until this commits; the next batch takes them.
+          const enough = performance.now() - started > batch.ms || ingress?.senderWaiting();
+          if (handled.length && enough) break;
+          await reader.handle(handlers, index);
+          handled.push(event.id);
+        }
+        if (handled.length) await markProcessed(tx, handled);
+        return handled.length;
       });
       if (!done) return processed;
-      processed++;
+      processed += done;
     } catch (err) {
-      if (!claimedId) throw err;
-      const row = await db.inboundEvent.update({
-        where: { id: claimedId },
-        data: { attempts: { increment: 1 }, lastError: String((err as Error).message ?? err).slice(0, 2000) },
-      });
-      const giveUp = row.attempts >= MAX_ATTEMPTS;
-      const delay = giveUp ? 365 * 24 * 3600_000 : 1000 * 2 ** row.attempts;
-      await db.$executeRaw`
-        UPDATE "InboundEvent" SET "nextAttemptAt" = now() + make_interval(secs => ${delay / 1000}) WHERE id = ${claimedId}`;
-      log.error({ err, inboundEventId: claimedId, attempts: row.attempts, giveUp }, 'inbound event failed');
+      if (!claimed.length) throw err;
+      if (claimed.length === 1) {
+        await recordFailure(db, claimed[0] as Claimed, err, log);
+        continue;
+      }
+      for (const event of claimed) processed += await drainOne(db, handlers, log, event.id);
     }
   }
 }
 
-/** Runs the preparer of the next due event, if it has one; a failure only means the handler does the work. */
-async function prepareNext(db: Db, preparers: Record<string, InboundPreparer>, log: Logger) {
-  const [next] = await db.$queryRaw<{ source: string; payload: unknown }[]>`
-    SELECT source, payload FROM "InboundEvent"
+/** One claimed event again, alone in its transaction (after its batch failed); 1 if it was processed. */
+async function drainOne(
+  db: Db,
+  handlers: Record<string, InboundHandler>,
+  log: Logger,
+  id: string,
+): Promise<number> {
+  let event: Claimed | undefined;
+  try {
+    return await db.$transaction(async (tx) => {
+      const one = await claimOne(tx, id);
+      event = one[0];
+      if (!event) return 0; // taken and processed meanwhile by another instance
+      await new BatchReader(tx, one).handle(handlers, 0);
+      await markProcessed(tx, [event.id]);
+      return 1;
+    });
+  } catch (err) {
+    if (!event) throw err;
+    await recordFailure(db, event, err, log);
+    return 0;
+  }
+}
+
+/** The next due events, locked for this transaction; their bytes are read apart (readBlobs). */
+function claim(tx: Tx, limit: number): Promise<Claimed[]> {
+  return tx.$queryRaw<Claimed[]>`
+    SELECT id, key, source, payload, octet_length(blob) AS size FROM "InboundEvent"
     WHERE "processedAt" IS NULL AND "nextAttemptAt" <= now()
-    ORDER BY "receivedAt", id LIMIT 1`;
-  const prepare = next && preparers[next.source];
-  if (!prepare) return;
-  await prepare(next.payload).catch((err: unknown) => log.warn({ err }, 'inbound preparation failed'));
+    ORDER BY seq LIMIT ${limit} FOR UPDATE SKIP LOCKED`;
+}
+
+/** One event, again due and unprocessed, locked for this transaction. */
+function claimOne(tx: Tx, id: string): Promise<Claimed[]> {
+  return tx.$queryRaw<Claimed[]>`
+    SELECT id, key, source, payload, octet_length(blob) AS size FROM "InboundEvent"
+    WHERE id = ${id} AND "processedAt" IS NULL AND "nextAttemptAt" <= now() FOR UPDATE SKIP LOCKED`;
+}
+
+/** Up to this many bytes of events' raw bytes are read in one statement. */
+const BLOB_READ_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Hands each event to its handler in order, reading raw bytes for several events at once (one statement
+ * instead of one each), but never more than BLOB_READ_BYTES ahead.
+ */
+class BatchReader {
+  private blobs = new Map<string, Buffer>();
+
+  constructor(
+    private readonly tx: Tx,
+    private readonly events: readonly Claimed[],
+  ) {}
+
+  async handle(handlers: Record<string, InboundHandler>, index: number) {
+    const event = this.events[index] as Claimed;
+    const handler = handlers[event.source];
+    if (!handler) throw new Error(`no handler for inbound source "${event.source}"`);
+    let blob: Buffer | null = null;
+    if (event.size !== null) {
+      if (!this.blobs.has(event.id)) await this.readFrom(index);
+      blob = this.blobs.get(event.id) ?? null;
+      this.blobs.delete(event.id);
+    }
+    await handler(this.tx, event.payload, event.key, blob);
+  }
+
+  private async readFrom(index: number) {
+    const ids: string[] = [];
+    let bytes = 0;
+    for (const event of this.events.slice(index)) {
+      if (event.size === null) continue;
+      if (ids.length && bytes + event.size > BLOB_READ_BYTES) break;
+      ids.push(event.id);
+      bytes += event.size;
+    }
+    // base64 text: the embedded database's driver decodes a bytea result one byte at a time in JavaScript.
+    const rows = await this.tx.$queryRaw<{ id: string; blob: string }[]>`
+      SELECT id, encode(blob, 'base64') AS blob FROM "InboundEvent" WHERE id = ANY(${ids}::text[])`;
+    for (const row of rows) this.blobs.set(row.id, Buffer.from(row.blob, 'base64'));
+  }
+}
+
+async function markProcessed(tx: Tx, ids: string[]) {
+  await tx.$executeRaw`UPDATE "InboundEvent" SET "processedAt" = now(), blob = NULL WHERE id = ANY(${ids}::text[])`;
+}
+
+async function recordFailure(db: Db, event: Claimed, err: unknown, log: Logger) {
+  const row = await db.inboundEvent.update({
+    where: { id: event.id },
+    data: { attempts: { increment: 1 }, lastError: String((err as Error).message ?? err).slice(0, 2000) },
+  });
+  const giveUp = row.attempts >= MAX_ATTEMPTS;
+  const delay = giveUp ? 365 * 24 * 3600_000 : 1000 * 2 ** row.attempts;
+  await db.$executeRaw`
+    UPDATE "InboundEvent" SET "nextAttemptAt" = now() + make_interval(secs => ${delay / 1000}) WHERE id = ${event.id}`;
+  log.error({ err, inboundEventId: event.id, attempts: row.attempts, giveUp }, 'inbound event failed');
+}
+
+/** Runs the preparers of the next due events; a failure only means the handler does the work. */
+async function prepareDue(db: Db, preparers: Record<string, InboundPreparer>, log: Logger, limit: number) {
+  const due = await db.$queryRaw<{ source: string; payload: unknown }[]>`
+    SELECT source, payload FROM "InboundEvent"
+    WHERE "processedAt" IS NULL AND "nextAttemptAt" <= now() AND source = ANY(${Object.keys(preparers)}::text[])
+    ORDER BY seq LIMIT ${limit}`;
+  for (const next of due) {
+    const prepare = preparers[next.source];
+    if (prepare)
+      await prepare(next.payload).catch((err: unknown) => log.warn({ err }, 'inbound preparation failed'));
+  }
 }

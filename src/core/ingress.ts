@@ -10,6 +10,11 @@
 export interface IngressPolicy {
   busyGapMs: number;
   maxWaitMs: number;
+  /**
+   * One connection serves everyone (the embedded database): background work that batches several items
+   * in a transaction ends its batch as soon as a sender waits (see `senderWaiting`).
+   */
+  oneConnection?: boolean;
 }
 
 export class IngressGate {
@@ -31,6 +36,14 @@ export class IngressGate {
     } finally {
       this.inFlight--;
     }
+  }
+
+  /**
+   * A sender is waiting on the one connection: a batch in progress should commit now rather than take
+   * its next item. Always false where senders have connections of their own.
+   */
+  senderWaiting(): boolean {
+    return Boolean(this.policy.oneConnection) && this.inFlight > 0;
   }
 
   /** Resolves when background work may start a transaction; always yields the event loop first. */
