@@ -67,7 +67,8 @@ export const emailModule = defineModule({
       readiness,
       inboxHandlers: {
         [emailIn.EMAIL_INBOX_SOURCE]: async (tx, payload, key, blob) => {
-          const outcome = await ingestEmail(tx, emailIn.rawFromPayload(payload, blob), ingestDeps);
+          const raw = emailIn.rawFromPayload(payload, blob);
+          const outcome = await ingestEmail(tx, { raw, inboxKey: key }, ingestDeps);
           log.info({ key, ...outcome }, 'email processed');
         },
       },

@@ -30,13 +30,13 @@ export interface ApplyDeps {
 export async function applyDecision(
   tx: Tx,
   email: ParsedEmail,
-  raw: Buffer,
+  inboxKey: string,
   decision: Decision,
   deps: ApplyDeps,
 ): Promise<IngestOutcome> {
   for (const line of decision.logs ?? []) deps.log[line.level](line.fields, line.msg);
   const store = (record: RecordSpec, ticketNumber?: number, eventId?: string) =>
-    storeOriginal(tx, email, raw, record, ticketNumber, eventId);
+    storeOriginal(tx, email, inboxKey, record, ticketNumber, eventId);
   switch (decision.kind) {
     case 'duplicate':
       return { kind: 'duplicate' };
@@ -75,14 +75,14 @@ export async function applyDecision(
       await store(decision.record, decision.ticketNumber);
       return { kind: 'confirmed', ticketNumber: decision.ticketNumber };
     case 'intake':
-      return intake(tx, email, raw, decision, deps);
+      return intake(tx, email, inboxKey, decision, deps);
   }
 }
 
 async function intake(
   tx: Tx,
   email: ParsedEmail,
-  raw: Buffer,
+  inboxKey: string,
   d: Extract<Decision, { kind: 'intake' }>,
   deps: ApplyDeps,
 ): Promise<IngestOutcome> {
@@ -113,13 +113,13 @@ async function intake(
     { force: d.force, subject: d.subject, silent: !d.acknowledge, files: email.attachments.length },
   );
   if (outcome.kind === 'ignored_greeting' && !d.ticket) {
-    await storeOriginal(tx, email, raw, { verdict: d.record.verdict, note: 'empty' });
+    await storeOriginal(tx, email, inboxKey, { verdict: d.record.verdict, note: 'empty' });
     logKept(deps, email, 'empty');
     return { kind: 'kept', reason: 'empty' };
   }
   const n = outcome.kind === 'ignored_greeting' ? (d.ticket?.number as number) : outcome.ticketNumber;
   if (d.forwardNote) await addNote(tx, n, d.forwardNote, deps);
-  await storeOriginal(tx, email, raw, d.record, n);
+  await storeOriginal(tx, email, inboxKey, d.record, n);
   await attach(tx, email, n);
   if (outcome.kind === 'appended' && d.copyTo) await copyToAssignee(tx, n, d.copyTo, email);
   if (d.ticket) {
@@ -176,35 +176,31 @@ async function copyToAssignee(tx: Tx, ticketNumber: number, agentId: string, ema
   await enqueue(tx, { kind: 'agent_notice', eventId: event.id, agentId, platform: 'email' });
 }
 
+/**
+ * The message as received, kept with what Relevo made of it. Its bytes are copied inside the database from
+ * the inbox row they were stored in before "250 OK" (written once from Node, never sent back): one
+ * statement. Events stored before raw bytes had a column of their own carry them base64 in the payload.
+ */
 async function storeOriginal(
   tx: Tx,
   email: ParsedEmail,
-  raw: Buffer,
+  inboxKey: string,
   record: RecordSpec,
   ticketNumber?: number,
   eventId?: string,
 ) {
-  const row = await tx.emailMessage.create({
-    data: {
-      messageId: email.dedupeKey,
-      direction: 'inbound',
-      ticketNumber: ticketNumber ?? null,
-      eventId: eventId ?? null,
-      fromAddress: email.from?.address ?? '',
-      toAddresses: email.to.map((a) => a.address),
-      ccAddresses: email.cc.map((a) => a.address),
-      subject: email.subject,
-      counterparty: record.counterparty ?? email.from?.address ?? '',
-      loopVerdict: record.verdict.allowed ? null : record.verdict.reason,
-      error: record.note ?? null,
-      agentId: record.agentId ?? null,
-      agentAuth: record.agentAuth ?? null,
-    },
-    select: { id: true },
-  });
-  // Bytes as base64 text, decoded by the database: the embedded database's driver would hex-encode a
-  // bytea parameter one byte at a time in JavaScript (~10 ms for a 50 KB email).
-  await tx.$executeRaw`UPDATE "EmailMessage" SET raw = decode(${raw.toString('base64')}, 'base64') WHERE id = ${row.id}`;
+  const stored = await tx.$executeRaw`
+    INSERT INTO "EmailMessage" (id, "messageId", direction, "ticketNumber", "eventId", "fromAddress",
+      "toAddresses", "ccAddresses", subject, counterparty, "loopVerdict", error, "agentId", "agentAuth",
+      raw, "createdAt")
+    SELECT ${crypto.randomUUID()}, ${email.dedupeKey}, 'inbound'::"EmailDirection", ${ticketNumber ?? null}::int,
+      ${eventId ?? null}::text, ${email.from?.address ?? ''}, ${email.to.map((a) => a.address)}::text[],
+      ${email.cc.map((a) => a.address)}::text[], ${email.subject}, ${record.counterparty ?? email.from?.address ?? ''},
+      ${record.verdict.allowed ? null : record.verdict.reason}::text, ${record.note ?? null}::text,
+      ${record.agentId ?? null}::text, ${record.agentAuth ?? null}::text,
+      coalesce(e.blob, decode(e.payload->>'raw', 'base64')), ${new Date()}::timestamp(3)
+    FROM "InboundEvent" e WHERE e.key = ${inboxKey}`;
+  if (stored !== 1) throw new Error(`the inbox holds no message under ${inboxKey}`);
 }
 
 async function attach(tx: Tx, email: ParsedEmail, ticketNumber: number) {

@@ -32,19 +32,29 @@ export interface EmailIngestDeps {
   agentCopies: boolean;
 }
 
-export async function ingestEmail(tx: Tx, raw: Buffer, deps: EmailIngestDeps): Promise<IngestOutcome> {
-  const email = await parseEmail(raw, { maxAttachmentBytes: deps.attachmentMaxBytes });
-  return ingestParsed(tx, email, raw, deps);
+/** A message as the inbox holds it: its bytes, and the key its row is stored under (its original's source). */
+export interface InboxMessage {
+  raw: Buffer;
+  inboxKey: string;
+}
+
+export async function ingestEmail(
+  tx: Tx,
+  message: InboxMessage,
+  deps: EmailIngestDeps,
+): Promise<IngestOutcome> {
+  const email = await parseEmail(message.raw, { maxAttachmentBytes: deps.attachmentMaxBytes });
+  return ingestParsed(tx, email, message.inboxKey, deps);
 }
 
 /** The same, for a message already parsed. */
 export async function ingestParsed(
   tx: Tx,
   email: ParsedEmail,
-  raw: Buffer,
+  inboxKey: string,
   deps: EmailIngestDeps,
 ): Promise<IngestOutcome> {
   const facts = await readEmailFacts(tx, email, deps);
   const decision = decideEmail(email, facts, deps);
-  return applyDecision(tx, email, raw, decision, deps);
+  return applyDecision(tx, email, inboxKey, decision, deps);
 }
