@@ -22,6 +22,7 @@ import { syncDirectory } from './core/directory.ts';
 import { DomainEvents } from './core/events.ts';
 import { VerificationCodes } from './core/identity/codes.ts';
 import { drainInbox, type InboundHandler, type InboundPreparer } from './core/inbox.ts';
+import { RecentInboxBytes } from './core/inbox-bytes.ts';
 import { IngressGate } from './core/ingress.ts';
 import type { ChatAdapter, Clock, Mailer, Notifier } from './core/ports.ts';
 import { systemClock } from './core/ports.ts';
@@ -188,6 +189,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   const inboxPreparers: Record<string, InboundPreparer> = { ...chat.preparers };
   // Monitoring deliveries accepted by /hooks/* are applied here, and told to the subscribers above.
   Object.assign(inboxHandlers, alertsInbox({ config: desk, events: alertEvents, clock }));
+  // Bytes a module stored in the inbox, handed to the inbox worker in memory (see inbox-bytes.ts).
+  const inboxBytes = new RecentInboxBytes();
   const moduleContext: ModuleContext = {
     env,
     config,
@@ -198,6 +201,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     clock,
     log,
     ingress,
+    inboxBytes,
     metrics,
     bus,
     hub,
@@ -212,7 +216,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   }
   const mailer: Mailer | undefined = parts.find((p) => p.mailer)?.mailer;
   const inboxLoop = new TaskLoop('inbox', () => drainInboxOnce(), pollMs, log);
-  const drainInboxOnce = () => drainInbox(db.prisma, inboxHandlers, log, ingress, inboxPreparers);
+  const drainInboxOnce = () =>
+    drainInbox(db.prisma, inboxHandlers, log, { ingress, preparers: inboxPreparers, recent: inboxBytes });
   // One runner per platform (src/jobs/outbox-worker.ts): the loop only starts them, so a platform that
   // is slow or down holds its own deliveries and nobody else's.
   const outbox = new OutboxWorker({

@@ -18,7 +18,7 @@ export const emailModule = defineModule({
   name: 'email',
   settings: emailSettings,
   async create(ctx, { env, supportAddress, ownAddresses }) {
-    const { db, config, log, clock, metrics, ingress, notifier } = ctx;
+    const { db, config, log, clock, metrics, ingress, notifier, inboxBytes } = ctx;
     const emailIn = await import('../../src/email/accept.ts');
     const { ingestEmail } = await import('../../src/email/ingest.ts');
     const ingestDeps = {
@@ -47,7 +47,7 @@ export const emailModule = defineModule({
     }
 
     // One acceptor for both sources: messages arriving together are stored in one commit.
-    const acceptor = new emailIn.EmailAcceptor(db, ingress);
+    const acceptor = new emailIn.EmailAcceptor(db, ingress, { recent: inboxBytes });
     const acceptMail = async (raw: Buffer, via: 'smtp' | 'imap') => {
       const arrived = performance.now();
       if (await acceptor.accept(raw, via)) notifier.inboxWritten();

@@ -92,9 +92,13 @@ export async function findOrCreateContact(
   // Names come from people and platforms (a Slack profile, an email's display name, a form): shown to agents
   // inside other text, so one line and no bidi override; nothing visible left → the address or id.
   const name = cleanName(input.name) || cleanName(input.externalId) || 'unknown';
-  return tx.contact.create({
-    data: { name, organisationId: input.organisationId, identities: { create: identities } },
+  // Two statements: a nested create would read the contact back in a third.
+  const contact = await tx.contact.create({
+    data: { name, organisationId: input.organisationId },
+    select: { id: true, organisationId: true },
   });
+  await tx.identity.createMany({ data: identities.map((i) => ({ ...i, contactId: contact.id })) });
+  return contact;
 }
 
 /**

@@ -81,7 +81,7 @@ for (const kind of ['pglite', 'postgresql'] as const) {
       let release = () => {};
       const sender = ingress.run(() => new Promise<void>((r) => (release = r)));
       const calls: { key: string; txid: string; blob: string | null }[] = [];
-      expect(await drainInbox(db.prisma, { test: recordingHandler(calls) }, silent, ingress)).toBe(3);
+      expect(await drainInbox(db.prisma, { test: recordingHandler(calls) }, silent, { ingress })).toBe(3);
       release();
       await sender;
       expect(calls.map((c) => c.key)).toEqual(['c0', 'c1', 'c2']);

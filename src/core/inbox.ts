@@ -2,6 +2,7 @@
 // processed afterwards in its own transaction, so a retry is a no-op and a crash loses nothing.
 // Scheduling uses the database's clock, shared by every instance.
 import type { Db, Prisma, Tx } from '../db/index.ts';
+import type { RecentInboxBytes } from './inbox-bytes.ts';
 import { type IngressGate, yieldTurn } from './ingress.ts';
 import type { Logger } from './ports.ts';
 
@@ -88,14 +89,22 @@ interface Claimed {
  * share the work. When an event fails, its batch rolls back and each of its events is processed again in
  * a transaction of its own, so only the failing one is counted as an attempt and retried later.
  */
+export interface DrainOptions {
+  /** Senders go first: each batch waits for a quiet moment, and ends early when one waits. */
+  ingress?: IngressGate;
+  preparers?: Record<string, InboundPreparer>;
+  batch?: InboxBatch;
+  /** Bytes this process has just stored, taken from memory instead of read back. */
+  recent?: RecentInboxBytes;
+}
+
 export async function drainInbox(
   db: Db,
   handlers: Record<string, InboundHandler>,
   log: Logger,
-  ingress?: IngressGate,
-  preparers: Record<string, InboundPreparer> = {},
-  batch: InboxBatch = DEFAULT_BATCH,
+  options: DrainOptions = {},
 ): Promise<number> {
+  const { ingress, preparers = {}, batch = DEFAULT_BATCH, recent } = options;
   let processed = 0;
   for (;;) {
     await (ingress ? ingress.quiet() : yieldTurn());
@@ -106,7 +115,7 @@ export async function drainInbox(
         claimed = await claim(tx, batch.events);
         const started = performance.now();
         const handled: string[] = [];
-        const reader = new BatchReader(tx, claimed);
+        const reader = new BatchReader(tx, claimed, recent);
         for (const [index, event] of claimed.entries()) {
           // Past the time bound, or with a sender waiting on the one connection, the rest stay claimed
           // only until this commits; the next batch takes them.
@@ -126,7 +135,7 @@ export async function drainInbox(
         await recordFailure(db, claimed[0] as Claimed, err, log);
         continue;
       }
-      for (const event of claimed) processed += await drainOne(db, handlers, log, event.id);
+      for (const event of claimed) processed += await drainOne(db, handlers, log, event.id, recent);
     }
   }
 }
@@ -137,6 +146,7 @@ async function drainOne(
   handlers: Record<string, InboundHandler>,
   log: Logger,
   id: string,
+  recent?: RecentInboxBytes,
 ): Promise<number> {
   let event: Claimed | undefined;
   try {
@@ -144,7 +154,7 @@ async function drainOne(
       const one = await claimOne(tx, id);
       event = one[0];
       if (!event) return 0; // taken and processed meanwhile by another instance
-      await new BatchReader(tx, one).handle(handlers, 0);
+      await new BatchReader(tx, one, recent).handle(handlers, 0);
       await markProcessed(tx, [event.id]);
       return 1;
     });
@@ -183,6 +193,7 @@ class BatchReader {
   constructor(
     private readonly tx: Tx,
     private readonly events: readonly Claimed[],
+    private readonly recent?: RecentInboxBytes,
   ) {}
 
   async handle(handlers: Record<string, InboundHandler>, index: number) {
@@ -191,6 +202,9 @@ class BatchReader {
     if (!handler) throw new Error(`no handler for inbound source "${event.source}"`);
     let blob: Buffer | null = null;
     if (event.size !== null) {
+      const kept = this.recent?.take(event.key);
+      // The same length as stored, or it is not these bytes (never expected; read them from the row).
+      if (kept?.length === event.size) this.blobs.set(event.id, kept);
       if (!this.blobs.has(event.id)) await this.readFrom(index);
       blob = this.blobs.get(event.id) ?? null;
       this.blobs.delete(event.id);
@@ -202,7 +216,7 @@ class BatchReader {
     const ids: string[] = [];
     let bytes = 0;
     for (const event of this.events.slice(index)) {
-      if (event.size === null) continue;
+      if (event.size === null || this.blobs.has(event.id)) continue;
       if (ids.length && bytes + event.size > BLOB_READ_BYTES) break;
       ids.push(event.id);
       bytes += event.size;

@@ -2,6 +2,7 @@
 // Message-ID (or a hash of its bytes) before the sender is told "250 OK" / the IMAP copy is moved, so a
 // crash loses nothing and a second delivery of the same message is a no-op.
 import { acceptInboundBatch } from '../core/inbox.ts';
+import type { RecentInboxBytes } from '../core/inbox-bytes.ts';
 import type { IngressGate } from '../core/ingress.ts';
 import type { Db } from '../db/index.ts';
 import { firstMessageId } from './headers.ts';
@@ -44,11 +45,18 @@ export class EmailAcceptor {
   private waiting: Waiting[] = [];
   private writing = false;
 
+  private readonly limits: { messages: number; bytes: number };
+  /** Where committed messages' bytes wait for this process's inbox worker. */
+  private readonly recent?: RecentInboxBytes;
+
   constructor(
     private readonly db: Db,
     private readonly ingress: IngressGate,
-    private readonly limits = { messages: 100, bytes: 16 * 1024 * 1024 },
-  ) {}
+    options: { limits?: { messages: number; bytes: number }; recent?: RecentInboxBytes } = {},
+  ) {
+    this.limits = options.limits ?? { messages: 100, bytes: 16 * 1024 * 1024 };
+    this.recent = options.recent;
+  }
 
   /** Resolves once stored: true when the message was new, false for a message accepted before. */
   accept(raw: Buffer, via: 'smtp' | 'imap'): Promise<boolean> {
@@ -93,7 +101,9 @@ export class EmailAcceptor {
       );
       // The same message twice in one batch: the first is new, the second a duplicate.
       for (const m of batch) {
-        m.done(fresh.delete(m.key));
+        const isNew = fresh.delete(m.key);
+        if (isNew) this.recent?.keep(m.key, m.raw);
+        m.done(isNew);
       }
     } catch (err) {
       if (batch.length === 1) {

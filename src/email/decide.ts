@@ -63,7 +63,7 @@ export interface EmailFacts {
   tokens: readonly ReplyTokenRow[];
   /** The ticket its headers, tokens or subject name (null when it is a forward). */
   ticket: TicketFacts | null;
-  /** Automatic replies sent to the requester's address in the last hour (RFC 3834 per-sender limit). */
+  /** Automatic replies to the requester's address in the last hour (RFC 3834 per-sender limit), counted up to the limit. */
   autoRepliesLastHour: number;
   /** Agents' email addresses, lower case: a token-authenticated reply copied outside them retires its token. */
   agentAddresses: ReadonlySet<string>;

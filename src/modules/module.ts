@@ -8,6 +8,7 @@ import type { ActionDeps } from '../core/actions.ts';
 import type { ChatRouter } from '../core/chat/router.ts';
 import type { ChannelSettings } from '../core/config.ts';
 import type { InboundHandler, InboundPreparer } from '../core/inbox.ts';
+import type { RecentInboxBytes } from '../core/inbox-bytes.ts';
 import type { IngressGate } from '../core/ingress.ts';
 import type { ChatAdapter, Clock, Logger, Mailer, Metrics, Notifier } from '../core/ports.ts';
 import type { Db } from '../db/index.ts';
@@ -26,6 +27,8 @@ export interface ModuleContext {
   clock: Clock;
   log: Logger;
   ingress: IngressGate;
+  /** Raw bytes just stored in the inbox, for its worker to take from memory. */
+  inboxBytes: RecentInboxBytes;
   metrics: Metrics;
   bus: LiveBus;
   hub: LiveHub;

@@ -40,20 +40,20 @@ export async function factsOf(tx: Tx, number: number, newFiles = 0): Promise<Int
   };
 }
 
-/** What ticket `number` still lacks of what its plan and product require (only items Relevo can tell). */
+/**
+ * What a ticket still lacks of what its plan and product require (only items Relevo can tell). Its plan
+ * and product are passed by the caller, who has just read or written them.
+ */
 export async function missingOf(
   tx: Tx,
   config: DeskConfig,
-  number: number,
+  ticket: { number: number; productId: string | null },
+  plan: string,
   newFiles = 0,
 ): Promise<InfoItem[]> {
-  const ticket = await tx.ticket.findUniqueOrThrow({
-    where: { number },
-    select: { productId: true, organisation: { select: { plan: true } } },
-  });
-  const required = requiredFor(config, ticket.organisation.plan, ticket.productId);
+  const required = requiredFor(config, plan, ticket.productId);
   if (!required.length) return [];
-  return missingInfo(required, await factsOf(tx, number, newFiles));
+  return missingInfo(required, await factsOf(tx, ticket.number, newFiles));
 }
 
 /**

@@ -142,7 +142,7 @@ export class TicketService {
       }
       // An agent asking for a ticket (force) overrides the greeting rule.
       if (!options.force && this.isGreeting(msg.text)) return { kind: 'ignored_greeting' };
-      const ticket = await this.open(
+      const { ticket, org } = await this.open(
         tx,
         {
           subject: options.subject ?? msg.text,
@@ -166,14 +166,13 @@ export class TicketService {
         },
         update: { ticketNumber: ticket.number },
       });
-      const org = await tx.organisation.findUniqueOrThrow({ where: { id: ticket.organisationId } });
       const plan = this.config.plans[org.plan];
       const within = plan ? t(org.language).duration(plan.sla[ticket.priority].firstResponse) : '';
       // silent: an auto-reply or a bounce must not be answered (RFC 3834), though its ticket exists.
       if (!options.silent) {
         await this.publicSystemMessage(tx, ticket.number, t(org.language).ack(ticket.number, within));
       }
-      await this.checkRequiredInfo(tx, ticket, org.language, options);
+      await this.checkRequiredInfo(tx, ticket, org, options);
       return { kind: 'created', ticketNumber: ticket.number };
     });
   }
@@ -186,7 +185,7 @@ export class TicketService {
     if (isBlank(input.subject)) {
       throw new UserError({ en: 'A ticket needs a subject.', es: 'Un ticket necesita un asunto.' });
     }
-    return this.tx(outer, async (tx) => (await this.open(tx, input, actor)).number);
+    return this.tx(outer, async (tx) => (await this.open(tx, input, actor)).ticket.number);
   }
 
   async reply(number: number, actor: Actor, text: string, origin?: { channelRef: string }, outer?: Tx) {
@@ -602,10 +601,11 @@ export class TicketService {
   private async checkRequiredInfo(
     tx: Tx,
     ticket: Ticket,
-    language: string,
+    org: { plan: string; language: string },
     options: { silent?: boolean; files?: number },
   ) {
-    const missing = await missingOf(tx, this.config, ticket.number, options.files);
+    const { language } = org;
+    const missing = await missingOf(tx, this.config, ticket, org.plan, options.files);
     if (!missing.length) return;
     if (options.silent) {
       await tx.ticket.update({ where: { number: ticket.number }, data: { infoMissing: missing } });
@@ -698,14 +698,21 @@ export class TicketService {
   // ── internals ─────────────────────────────────────────────────────────────
 
   /** Opens a ticket with its first message: the customer's, or what an agent entered for them. */
-  private async open(tx: Tx, input: NewTicket & { channelRef?: string }, actor: Actor): Promise<Ticket> {
-    const contact = await tx.contact.findUnique({ where: { id: input.requesterId } });
+  private async open(
+    tx: Tx,
+    input: NewTicket & { channelRef?: string },
+    actor: Actor,
+  ): Promise<{ ticket: Ticket; org: { id: string; plan: string; language: string } }> {
+    const contact = await tx.contact.findUnique({
+      where: { id: input.requesterId },
+      select: { id: true, organisation: { select: { id: true, plan: true, language: true } } },
+    });
     if (!contact) throw new NotFoundError(refusal.noContact(input.requesterId));
     // An empty id is a product that does not exist, not "no product": refused like any unknown one.
     if (input.productId !== undefined && !(await tx.product.findUnique({ where: { id: input.productId } }))) {
       throw new NotFoundError(refusal.noProduct(input.productId));
     }
-    const org = await tx.organisation.findUniqueOrThrow({ where: { id: contact.organisationId } });
+    const org = contact.organisation;
     const priority = input.priority ?? 'normal';
     const now = this.deps.clock.now();
     const ticket = await tx.ticket.create({
@@ -736,7 +743,7 @@ export class TicketService {
       productId: ticket.productId,
     });
     await refreshSla(tx, this.config, ticket.number, now);
-    return ticket;
+    return { ticket, org };
   }
 
   private async transition(
