@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase } from '../../test/harness/databases.ts';
 import type { Database, Tx } from '../db/index.ts';
 import { acceptInboundBatch, drainInbox, type InboundHandler } from './inbox.ts';
+import { RecentInboxBytes } from './inbox-bytes.ts';
 import { IngressGate } from './ingress.ts';
 
 const silent = { info() {}, warn() {}, error() {}, debug() {} } as never;
@@ -70,6 +71,25 @@ for (const kind of ['pglite', 'postgresql'] as const) {
       expect(failed.nextAttemptAt.getTime()).toBeGreaterThan(Date.now());
       const done = await db.prisma.inboundEvent.findMany({ where: { key: { in: ['b0', 'b2'] } } });
       expect(done.every((r) => r.processedAt !== null && r.attempts === 0)).toBe(true);
+    });
+
+    it('takes bytes this process just stored from memory, and from the row when memory has other bytes', async () => {
+      await acceptInboundBatch(db.prisma, [
+        { key: 'd0', source: 'test', payload: {}, blob: Buffer.from('stored') },
+        { key: 'd1', source: 'test', payload: {}, blob: Buffer.from('stored') },
+      ]);
+      const recent = new RecentInboxBytes();
+      // Same length: taken as the bytes (memory was not read back from the database).
+      recent.keep('d0', Buffer.from('memory'));
+      // Another length cannot be these bytes: the row's are read.
+      recent.keep('d1', Buffer.from('other bytes'));
+      const calls: { key: string; txid: string; blob: string | null }[] = [];
+      expect(await drainInbox(db.prisma, { test: recordingHandler(calls) }, silent, { recent })).toBe(2);
+      expect(calls.map((c) => [c.key, c.blob])).toEqual([
+        ['d0', 'memory'],
+        ['d1', 'stored'],
+      ]);
+      expect(recent.take('d0')).toBeUndefined();
     });
 
     it('with one connection for everyone, a batch ends as soon as a sender waits', async () => {

@@ -2,6 +2,7 @@
 // is stored, duplicates (earlier or in the same batch) told apart, one bad message refusing only itself.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase } from '../../test/harness/databases.ts';
+import { RecentInboxBytes } from '../core/inbox-bytes.ts';
 import { IngressGate } from '../core/ingress.ts';
 import type { Database } from '../db/index.ts';
 import { EmailAcceptor } from './accept.ts';
@@ -35,7 +36,19 @@ describe('EmailAcceptor', () => {
       where: { key: 'email:<bin@accept.test>' },
     });
     expect(Buffer.from(stored.blob as Uint8Array).equals(binary)).toBe(true);
-    expect(await db.prisma.inboundEvent.count()).toBe(33);
+    expect(await db.prisma.inboundEvent.count({ where: { key: { not: 'email:<kept@accept.test>' } } })).toBe(
+      33,
+    );
+  });
+
+  it("leaves each new message's bytes for the inbox worker once stored, and none for a duplicate", async () => {
+    const recent = new RecentInboxBytes();
+    const acceptor = new EmailAcceptor(db.prisma, new IngressGate(), { recent });
+    const first = message('kept', 'first');
+    expect(await acceptor.accept(first, 'smtp')).toBe(true);
+    expect(await acceptor.accept(message('kept', 'second'), 'smtp')).toBe(false);
+    expect(recent.take('email:<kept@accept.test>')?.equals(first)).toBe(true);
+    expect(recent.take('email:<kept@accept.test>')).toBeUndefined();
   });
 
   it('a message the database refuses fails alone; the rest of its batch is stored', async () => {
