@@ -77,6 +77,7 @@ async function main() {
   const db = app.db.prisma;
 
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   let accepted = 0;
   let refused = 0;
   await Promise.all(
@@ -95,6 +96,8 @@ async function main() {
     await new Promise((r) => setTimeout(r, 20));
   }
   const ingestMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
   const stored = await db.emailMessage.count({ where: { direction: 'inbound' } });
   const tickets = await db.ticket.count();
   transport.close();
@@ -109,6 +112,10 @@ async function main() {
   );
   console.log(
     `SMTP → stored → processed into tickets:  ${ingestMs.toFixed(0)} ms  → ${rate(ingestMs)} msg/s`,
+  );
+  // Relevo's own process only: with PostgreSQL the database's work is in its server's processes.
+  console.log(
+    `Relevo process CPU while ingesting:       ${cpuMs.toFixed(0)} ms (${((cpuMs / ingestMs) * 100).toFixed(0)}% of one core)`,
   );
   console.log(`stored originals ${stored} (distinct messages ${N}), tickets ${tickets}`);
   console.log(`ratio Relevo ingest / bare parse time: ${(ingestMs / parseMs).toFixed(1)}×`);
