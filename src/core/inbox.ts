@@ -135,6 +135,9 @@ export async function drainInbox(
         await recordFailure(db, claimed[0] as Claimed, err, log);
         continue;
       }
+      // Several instances' batches can also deadlock on PostgreSQL (each holds its events' locks); the
+      // database ends one, whose events then go one at a time like any failed batch.
+      log.warn({ err, events: claimed.length }, 'inbound batch failed: its events are processed one by one');
       for (const event of claimed) processed += await drainOne(db, handlers, log, event.id, recent);
     }
   }
