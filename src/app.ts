@@ -217,7 +217,14 @@ export async function createApp(options: AppOptions): Promise<App> {
   const mailer: Mailer | undefined = parts.find((p) => p.mailer)?.mailer;
   const inboxLoop = new TaskLoop('inbox', () => drainInboxOnce(), pollMs, log);
   const drainInboxOnce = () =>
-    drainInbox(db.prisma, inboxHandlers, log, { ingress, preparers: inboxPreparers, recent: inboxBytes });
+    drainInbox(db.prisma, inboxHandlers, log, {
+      ingress,
+      preparers: inboxPreparers,
+      recent: inboxBytes,
+      // PostgreSQL: while one transaction waits on the server, others run (measured: 1.3× the messages a
+      // second with three); the embedded database serves one statement at a time.
+      workers: db.kind === 'postgresql' ? 3 : 1,
+    });
   // One runner per platform (src/jobs/outbox-worker.ts): the loop only starts them, so a platform that
   // is slow or down holds its own deliveries and nobody else's.
   const outbox = new OutboxWorker({

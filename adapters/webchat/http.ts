@@ -416,6 +416,8 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
           await acceptInbound(tx, {
             key: `webchat:${stored.row.id}`,
             source: 'webchat.message',
+            // A visitor's messages are taken in the order they were written.
+            thread: `webchat:${session.id}`,
             payload: {
               sessionId: session.id,
               contactId: session.contactId,

@@ -45,7 +45,13 @@ export async function acceptDelivery(
   const key = deliveryKey(source, monitorId, read.dedupe);
   const stored: StoredDelivery = { batch };
   const isNew = await deps.ingress.run(() =>
-    acceptInbound(deps.db, { key, source: ALERTS_INBOX_SOURCE, payload: stored as never }),
+    // One monitor's deliveries are applied in the order they came (a resolve after its firing).
+    acceptInbound(deps.db, {
+      key,
+      source: ALERTS_INBOX_SOURCE,
+      payload: stored as never,
+      thread: `alert:${source}:${monitorId}`,
+    }),
   );
   if (isNew) deps.notifier.inboxWritten();
   return {

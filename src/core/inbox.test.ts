@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase } from '../../test/harness/databases.ts';
 import type { Database, Tx } from '../db/index.ts';
@@ -24,8 +25,9 @@ for (const kind of ['pglite', 'postgresql'] as const) {
   describe(`the inbox on ${kind}`, () => {
     let db: Database;
     let close: () => Promise<void>;
+    let url: string | undefined;
     beforeAll(async () => {
-      ({ db, close } = await openTestDatabase(kind));
+      ({ db, close, url } = await openTestDatabase(kind));
     });
     afterAll(() => close());
 
@@ -91,6 +93,62 @@ for (const kind of ['pglite', 'postgresql'] as const) {
       ]);
       expect(recent.take('d0')).toBeUndefined();
     });
+
+    it('an earlier event of a conversation that has failed holds nothing up', async () => {
+      await acceptInboundBatch(db.prisma, [
+        { key: 'f0', source: 'test', payload: {}, thread: 'F' },
+        { key: 'f1', source: 'test', payload: {}, thread: 'F' },
+      ]);
+      const calls: { key: string; txid: string; blob: string | null }[] = [];
+      expect(await drainInbox(db.prisma, { test: recordingHandler(calls, 'f0') }, silent)).toBe(1);
+      expect(await seen('f')).toEqual(['seen:f1']);
+    });
+
+    // Two transactions at once need two connections: PostgreSQL's (the embedded database has one).
+    if (kind === 'postgresql') {
+      it('an event waits while an earlier one of its conversation is being handled elsewhere', async () => {
+        await acceptInboundBatch(db.prisma, [
+          { key: 'g0', source: 'test', payload: {}, thread: 'G' },
+          { key: 'h0', source: 'test', payload: {}, thread: 'H' },
+          { key: 'g1', source: 'test', payload: {}, thread: 'G' },
+        ]);
+        // Another worker (a second connection) holds g0 in its transaction.
+        const other = new pg.Client({ connectionString: url });
+        await other.connect();
+        try {
+          await other.query('BEGIN');
+          await other.query(`SELECT id FROM "InboundEvent" WHERE key = 'g0' FOR UPDATE`);
+          const calls: { key: string; txid: string; blob: string | null }[] = [];
+          expect(await drainInbox(db.prisma, { test: recordingHandler(calls) }, silent)).toBe(1);
+          expect(calls.map((c) => c.key)).toEqual(['h0']);
+          await other.query('ROLLBACK');
+          expect(await drainInbox(db.prisma, { test: recordingHandler(calls) }, silent)).toBe(2);
+          expect(calls.map((c) => c.key)).toEqual(['h0', 'g0', 'g1']);
+        } finally {
+          await other.end();
+        }
+      });
+
+      it('several workers take every event once, each conversation in the order it was stored', async () => {
+        const events = Array.from({ length: 60 }, (_, i) => ({
+          key: `w${String(i).padStart(2, '0')}`,
+          source: 'test',
+          payload: {},
+          thread: `W${i % 4}`,
+        }));
+        for (let i = 0; i < events.length; i += 6)
+          await acceptInboundBatch(db.prisma, events.slice(i, i + 6));
+        const calls: { key: string; txid: string; blob: string | null }[] = [];
+        const handler = recordingHandler(calls);
+        const small = { events: 5, ms: 1000 };
+        expect(await drainInbox(db.prisma, { test: handler }, silent, { workers: 3, batch: small })).toBe(60);
+        expect(calls.map((c) => c.key).sort()).toEqual(events.map((e) => e.key));
+        for (let t = 0; t < 4; t++) {
+          const own = calls.map((c) => c.key).filter((k) => Number(k.slice(1)) % 4 === t);
+          expect(own).toEqual([...own].sort());
+        }
+      });
+    }
 
     it('with one connection for everyone, a batch ends as soon as a sender waits', async () => {
       await acceptInboundBatch(

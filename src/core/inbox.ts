@@ -13,6 +13,11 @@ export interface InboundEventInput {
   payload: Prisma.InputJsonValue;
   /** Raw bytes kept beside the payload (bytea, not base64 in JSON). */
   blob?: Buffer;
+  /**
+   * The conversation it belongs to: events of one conversation are handled one after another, in the order
+   * they were stored, whatever the number of workers and instances. None: no order to keep.
+   */
+  thread?: string;
 }
 
 /** Stores the event unless one with the same key exists. Returns false for a duplicate. */
@@ -42,12 +47,13 @@ export async function acceptInboundBatch(
       e.source,
       JSON.stringify(e.payload),
       e.blob ? e.blob.toString('base64') : null,
+      e.thread ?? null,
     );
-    return `($${at - 4}, $${at - 3}, $${at - 2}, $${at - 1}::jsonb, decode($${at}::text, 'base64'))`;
+    return `($${at - 5}, $${at - 4}, $${at - 3}, $${at - 2}::jsonb, decode($${at - 1}::text, 'base64'), $${at}::text)`;
   });
   // Placeholders only: every value is a parameter.
   const inserted = await tx.$queryRawUnsafe<{ key: string }[]>(
-    `INSERT INTO "InboundEvent" (id, key, source, payload, blob) VALUES ${rows.join(', ')}
+    `INSERT INTO "InboundEvent" (id, key, source, payload, blob, thread) VALUES ${rows.join(', ')}
      ON CONFLICT (key) DO NOTHING RETURNING key`,
     ...values,
   );
@@ -85,9 +91,10 @@ interface Claimed {
 
 /**
  * Processes pending inbound events until none is due: in order, several to a transaction, each event's
- * effect and its "processed" mark committing together. `FOR UPDATE SKIP LOCKED` lets several instances
- * share the work. When an event fails, its batch rolls back and each of its events is processed again in
- * a transaction of its own, so only the failing one is counted as an attempt and retried later.
+ * effect and its "processed" mark committing together. `FOR UPDATE SKIP LOCKED` lets several workers and
+ * instances share the work; an event waits while an earlier one of its conversation is still being
+ * handled. When an event fails, its batch rolls back and each of its events is processed again in a
+ * transaction of its own, so only the failing one is counted as an attempt and retried later.
  */
 export interface DrainOptions {
   /** Senders go first: each batch waits for a quiet moment, and ends early when one waits. */
@@ -96,6 +103,11 @@ export interface DrainOptions {
   batch?: InboxBatch;
   /** Bytes this process has just stored, taken from memory instead of read back. */
   recent?: RecentInboxBytes;
+  /**
+   * Transactions taking events at once (PostgreSQL: while one waits on the database another runs; the
+   * embedded database serves one at a time, so one there). Conversations keep their order either way.
+   */
+  workers?: number;
 }
 
 export async function drainInbox(
@@ -104,11 +116,25 @@ export async function drainInbox(
   log: Logger,
   options: DrainOptions = {},
 ): Promise<number> {
+  const workers = Array.from({ length: Math.max(1, options.workers ?? 1) }, (_, i) =>
+    // One worker runs the preparers: they call platform APIs, which must not be asked twice.
+    drainAsWorker(db, handlers, log, options, i === 0),
+  );
+  return (await Promise.all(workers)).reduce((a, b) => a + b, 0);
+}
+
+async function drainAsWorker(
+  db: Db,
+  handlers: Record<string, InboundHandler>,
+  log: Logger,
+  options: DrainOptions,
+  prepares: boolean,
+): Promise<number> {
   const { ingress, preparers = {}, batch = DEFAULT_BATCH, recent } = options;
   let processed = 0;
   for (;;) {
     await (ingress ? ingress.quiet() : yieldTurn());
-    if (Object.keys(preparers).length) await prepareDue(db, preparers, log, batch.events);
+    if (prepares && Object.keys(preparers).length) await prepareDue(db, preparers, log, batch.events);
     let claimed: Claimed[] = [];
     try {
       const done = await db.$transaction(async (tx) => {
@@ -168,12 +194,24 @@ async function drainOne(
   }
 }
 
-/** The next due events, locked for this transaction; their bytes are read apart (readBlobs). */
+/**
+ * The next due events, locked for this transaction, leaving out any whose conversation has an earlier
+ * event still to be handled elsewhere (claimed by another worker, or not yet due): it waits its turn. An
+ * earlier event that has already failed holds nothing up. Their bytes are read apart (BatchReader).
+ */
 function claim(tx: Tx, limit: number): Promise<Claimed[]> {
   return tx.$queryRaw<Claimed[]>`
-    SELECT id, key, source, payload, octet_length(blob) AS size FROM "InboundEvent"
-    WHERE "processedAt" IS NULL AND "nextAttemptAt" <= now()
-    ORDER BY seq LIMIT ${limit} FOR UPDATE SKIP LOCKED`;
+    WITH mine AS (
+      SELECT id, seq, thread FROM "InboundEvent"
+      WHERE "processedAt" IS NULL AND "nextAttemptAt" <= now()
+      ORDER BY seq LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+    SELECT e.id, e.key, e.source, e.payload, octet_length(e.blob) AS size
+    FROM mine JOIN "InboundEvent" e ON e.id = mine.id
+    WHERE mine.thread IS NULL OR NOT EXISTS (
+      SELECT 1 FROM "InboundEvent" earlier
+      WHERE earlier.thread = mine.thread AND earlier.seq < mine.seq AND earlier."processedAt" IS NULL
+        AND earlier.attempts = 0 AND earlier.id NOT IN (SELECT id FROM mine))
+    ORDER BY mine.seq`;
 }
 
 /** One event, again due and unprocessed, locked for this transaction. */

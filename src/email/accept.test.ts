@@ -5,7 +5,7 @@ import { openTestDatabase } from '../../test/harness/databases.ts';
 import { RecentInboxBytes } from '../core/inbox-bytes.ts';
 import { IngressGate } from '../core/ingress.ts';
 import type { Database } from '../db/index.ts';
-import { EmailAcceptor } from './accept.ts';
+import { EmailAcceptor, emailInboxThread } from './accept.ts';
 
 const message = (id: string, body = 'hello') =>
   Buffer.from(`Message-ID: <${id}@accept.test>\r\nFrom: a@example.com\r\nSubject: x\r\n\r\n${body}\r\n`);
@@ -56,7 +56,10 @@ describe('EmailAcceptor', () => {
     const writes: number[] = [];
     const fake = {
       async $queryRawUnsafe(_sql: string, ...values: unknown[]) {
-        const keys = values.filter((v): v is string => typeof v === 'string' && v.startsWith('email:'));
+        // A new message's conversation is named like its key: each counted once.
+        const keys = [
+          ...new Set(values.filter((v): v is string => typeof v === 'string' && v.startsWith('email:'))),
+        ];
         writes.push(keys.length);
         if (keys.includes('email:<poison@accept.test>')) throw new Error('index row size exceeds maximum');
         return keys.map((key) => ({ key }));
@@ -73,5 +76,24 @@ describe('EmailAcceptor', () => {
     expect(good).toEqual({ status: 'fulfilled', value: true });
     // The lone first message, then the two that arrived meanwhile together, then each alone.
     expect(writes).toEqual([1, 2, 1, 1]);
+  });
+});
+
+describe('emailInboxThread', () => {
+  const mail = (headers: string) => Buffer.from(`${headers}\r\nSubject: x\r\n\r\nbody\r\n`);
+
+  it('names a thread by its root, so a reply follows the message it answers', () => {
+    const original = mail('Message-ID: <root@x.test>');
+    const reply = mail('Message-ID: <r1@x.test>\r\nIn-Reply-To: <root@x.test>\r\nReferences: <root@x.test>');
+    const deeper = mail(
+      'Message-ID: <r2@x.test>\r\nIn-Reply-To: <r1@x.test>\r\nReferences: <root@x.test>\r\n <r1@x.test>',
+    );
+    const bareReply = mail('Message-ID: <r3@x.test>\r\nIn-Reply-To: <root@x.test>');
+    expect(emailInboxThread(original)).toBe('email:<root@x.test>');
+    expect([reply, deeper, bareReply].map(emailInboxThread)).toEqual(Array(3).fill('email:<root@x.test>'));
+  });
+
+  it('leaves a message with no Message-ID and no references out of any conversation', () => {
+    expect(emailInboxThread(mail('From: a@x.test'))).toBeUndefined();
   });
 });

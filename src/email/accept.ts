@@ -10,11 +10,29 @@ import { contentHash, splitRaw } from './raw-mime.ts';
 
 export const EMAIL_INBOX_SOURCE = 'email.message';
 
+/** An unfolded header field's value, read from the raw header block (no parsing before "250 OK"). */
+function rawField(header: string, name: string): string | undefined {
+  const m = new RegExp(`^${name}[ \\t]*:([^\\n]*(?:\\r?\\n[ \\t][^\\n]*)*)`, 'im').exec(header);
+  return m?.[1]?.replace(/\r?\n[ \t]+/g, ' ');
+}
+
 export function emailInboxKey(raw: Buffer): string {
-  const { header } = splitRaw(raw);
-  const m = /^message-id[ \t]*:([^\n]*(?:\r?\n[ \t][^\n]*)*)/im.exec(header);
-  const id = m?.[1] ? firstMessageId(m[1].replace(/\r?\n[ \t]+/g, ' ')) : null;
+  const id = firstMessageId(rawField(splitRaw(raw).header, 'message-id'));
   return `email:${id ?? contentHash(raw)}`;
+}
+
+/**
+ * The conversation a message belongs to, for the inbox's order: its thread's root — the first Message-ID
+ * of References, else In-Reply-To's — or, for a message that answers nothing, its own Message-ID. So a
+ * reply is never handled before the message it answers when both wait in the inbox.
+ */
+export function emailInboxThread(raw: Buffer): string | undefined {
+  const { header } = splitRaw(raw);
+  const root =
+    firstMessageId(rawField(header, 'references')) ??
+    firstMessageId(rawField(header, 'in-reply-to')) ??
+    firstMessageId(rawField(header, 'message-id'));
+  return root ? `email:${root}` : undefined;
 }
 
 /** Returns true when the message was new (false: the same message was accepted before). */
@@ -29,6 +47,7 @@ export async function acceptEmail(
 
 interface Waiting {
   key: string;
+  thread?: string;
   raw: Buffer;
   via: 'smtp' | 'imap';
   done: (fresh: boolean) => void;
@@ -61,7 +80,7 @@ export class EmailAcceptor {
   /** Resolves once stored: true when the message was new, false for a message accepted before. */
   accept(raw: Buffer, via: 'smtp' | 'imap'): Promise<boolean> {
     return new Promise((done, fail) => {
-      this.waiting.push({ key: emailInboxKey(raw), raw, via, done, fail });
+      this.waiting.push({ key: emailInboxKey(raw), thread: emailInboxThread(raw), raw, via, done, fail });
       if (!this.writing) void this.writeAll();
     });
   }
@@ -96,6 +115,7 @@ export class EmailAcceptor {
             source: EMAIL_INBOX_SOURCE,
             payload: { via: m.via },
             blob: m.raw,
+            thread: m.thread,
           })),
         ),
       );

@@ -46,7 +46,7 @@ export async function freshDatabase(kind: DatabaseKind): Promise<TestDatabase> {
  */
 export async function openTestDatabase(
   kind: DatabaseKind,
-): Promise<{ db: Database; close(): Promise<void> }> {
+): Promise<{ db: Database; close(): Promise<void>; url?: string }> {
   const test = await freshDatabase(kind);
   const db = await openDatabase({
     databaseUrl: test.env.DATABASE_URL,
@@ -56,6 +56,8 @@ export async function openTestDatabase(
   await db.migrate();
   return {
     db,
+    /** PostgreSQL: the database's URL, for a second connection of the test's own. */
+    url: test.env.DATABASE_URL,
     async close() {
       await db.close();
       await test.drop();

@@ -19,9 +19,23 @@ export async function storeChatEvent(
   key: string,
   event: ChatEvent,
 ): Promise<boolean> {
-  const stored = await acceptInbound(db, { key, source: CHAT_EVENT_SOURCE, payload: event as never });
+  const stored = await acceptInbound(db, {
+    key,
+    source: CHAT_EVENT_SOURCE,
+    payload: event as never,
+    thread: conversationOf(event),
+  });
   if (stored) notifier.inboxWritten();
   return stored;
+}
+
+/**
+ * The conversation an event belongs to, for the inbox's order: a message's thread; a reaction's message,
+ * which on threaded platforms is a conversation's root (so it follows the messages of that conversation).
+ */
+function conversationOf(event: ChatEvent): string {
+  const thread = event.kind === 'message' ? event.thread : event.messageId;
+  return `chat:${event.platform}:${event.channel}:${thread}`;
 }
 
 export function chatInbox(router: ChatRouter): {
