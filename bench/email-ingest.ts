@@ -69,7 +69,12 @@ async function main() {
     `${testConfigYaml}\nemail:\n  defaultOrganisation: acme\n  autoRepliesPerHour: 1000\nwebchat:\n  enabled: false\n`,
     'bench config',
   );
-  const app = await createApp({ env, config, logger: pino({ level: 'silent' }), pollMs: 50 });
+  const app = await createApp({
+    env,
+    config,
+    logger: pino({ level: process.env.BENCH_LOG ?? 'silent' }),
+    pollMs: 50,
+  });
   await app.listen();
   const transport = nodemailer.createTransport({
     host: '127.0.0.1',

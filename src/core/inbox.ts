@@ -195,23 +195,24 @@ async function drainOne(
 }
 
 /**
- * The next due events, locked for this transaction, leaving out any whose conversation has an earlier
- * event still to be handled elsewhere (claimed by another worker, or not yet due): it waits its turn. An
- * earlier event that has already failed holds nothing up. Their bytes are read apart (BatchReader).
+ * The next due events, locked for this transaction: of each conversation only its earliest unprocessed
+ * event, so the next one waits until that has committed, whichever worker or instance holds it (an event
+ * that has already failed holds nothing up). Looked for among the next few hundred pending events, so a
+ * backlog of one busy conversation costs each claim a bounded scan. Bytes are read apart (BatchReader).
  */
 function claim(tx: Tx, limit: number): Promise<Claimed[]> {
   return tx.$queryRaw<Claimed[]>`
-    WITH mine AS (
-      SELECT id, seq, thread FROM "InboundEvent"
+    WITH pending AS (
+      SELECT id FROM "InboundEvent"
       WHERE "processedAt" IS NULL AND "nextAttemptAt" <= now()
-      ORDER BY seq LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+      ORDER BY seq LIMIT ${limit * 8})
     SELECT e.id, e.key, e.source, e.payload, octet_length(e.blob) AS size
-    FROM mine JOIN "InboundEvent" e ON e.id = mine.id
-    WHERE mine.thread IS NULL OR NOT EXISTS (
+    FROM "InboundEvent" e JOIN pending ON pending.id = e.id
+    WHERE e.thread IS NULL OR NOT EXISTS (
       SELECT 1 FROM "InboundEvent" earlier
-      WHERE earlier.thread = mine.thread AND earlier.seq < mine.seq AND earlier."processedAt" IS NULL
-        AND earlier.attempts = 0 AND earlier.id NOT IN (SELECT id FROM mine))
-    ORDER BY mine.seq`;
+      WHERE earlier.thread = e.thread AND earlier.seq < e.seq AND earlier."processedAt" IS NULL
+        AND earlier.attempts = 0)
+    ORDER BY e.seq LIMIT ${limit} FOR UPDATE OF e SKIP LOCKED`;
 }
 
 /** One event, again due and unprocessed, locked for this transaction. */
