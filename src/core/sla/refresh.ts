@@ -73,23 +73,50 @@ export async function clocksOfMany(
   const eventsOf = byTicket(events);
   const out = new Map<number, Found | undefined>();
   for (const ticket of tickets) {
-    const targets = targetsOf(config, ticket.organisation.plan, ticket.priority);
-    if (!targets) {
-      out.set(ticket.number, undefined);
-      continue;
-    }
-    const own = eventsOf.get(ticket.number) ?? [];
-    const statuses = own
-      .filter((e) => e.type === 'status_change')
-      .map((e) => ({ at: e.createdAt, to: String((e.data as { to?: string } | null)?.to ?? '') }));
-    const replies = own.filter((e) => e.type === 'public_reply').map((e) => e.createdAt);
-    const time = businessTimeFor(config, ticket.organisation.plan);
-    out.set(ticket.number, {
-      clocks: computeClocks({ createdAt: ticket.createdAt, statuses, replies }, targets, time, now),
-      time,
-    });
+    const { createdAt, priority, organisation } = ticket;
+    const history = eventsOf.get(ticket.number) ?? [];
+    out.set(
+      ticket.number,
+      clocksFrom(config, { createdAt, priority, plan: organisation.plan }, history, now),
+    );
   }
   return out;
+}
+
+/**
+ * A ticket's clocks from its history — its status changes and agents' public replies, in order — with the
+ * arithmetic of its plan; undefined when its plan promises nothing.
+ */
+export function clocksFrom(
+  config: DeskConfig,
+  ticket: { createdAt: Date; priority: Priority; plan: string },
+  history: readonly { type: string; createdAt: Date; data: unknown }[],
+  now: Date,
+): Found | undefined {
+  const targets = targetsOf(config, ticket.plan, ticket.priority);
+  if (!targets) return undefined;
+  const statuses = history
+    .filter((e) => e.type === 'status_change')
+    .map((e) => ({ at: e.createdAt, to: String((e.data as { to?: string } | null)?.to ?? '') }));
+  const replies = history.filter((e) => e.type === 'public_reply').map((e) => e.createdAt);
+  const time = businessTimeFor(config, ticket.plan);
+  return {
+    clocks: computeClocks({ createdAt: ticket.createdAt, statuses, replies }, targets, time, now),
+    time,
+  };
+}
+
+/**
+ * What a ticket opened at `at` keeps: nothing has happened to it yet (no status change, no reply, no
+ * warning), so its clocks need no reading back — they go into the row it is created with.
+ */
+export function keptAtOpening(config: DeskConfig, plan: string, priority: Priority, at: Date): KeptSla {
+  return keptSla(
+    clocksFrom(config, { createdAt: at, priority, plan }, [], at),
+    warningShares(config),
+    [],
+    at,
+  );
 }
 
 /** Rows grouped by their ticket, in their order: a batch's rows are looked up per ticket in one pass. */

@@ -13,7 +13,7 @@ import { ForbiddenError, NotFoundError, refusal, UserError } from '../errors.ts'
 import type { DomainEvent, DomainEventPayloads, DomainEvents } from '../events.ts';
 import { enqueue } from '../outbox.ts';
 import type { Clock, Notifier } from '../ports.ts';
-import { refreshSla, refreshSlaMany } from '../sla/refresh.ts';
+import { keptAtOpening, refreshSla, refreshSlaMany } from '../sla/refresh.ts';
 import { businessTimeFor } from '../sla/time.ts';
 import { codePointName, isBlank, textProblem } from '../text.ts';
 import { categories } from './categories.ts';
@@ -725,6 +725,7 @@ export class TicketService {
         productId: input.productId ?? null,
         statusChangedAt: now,
         createdAt: now,
+        ...keptAtOpening(this.config, org.plan, priority, now),
       },
     });
     const event = await this.event(tx, ticket.number, 'customer_message', {
@@ -742,7 +743,6 @@ export class TicketService {
       priority: ticket.priority,
       productId: ticket.productId,
     });
-    await refreshSla(tx, this.config, ticket.number, now);
     return { ticket, org };
   }
 
