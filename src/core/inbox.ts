@@ -1,5 +1,6 @@
 // The inbox: every inbound event is written once (its key is unique) before it is acknowledged, and
-// processed afterwards in its own transaction, so a retry is a no-op and a crash loses nothing.
+// processed afterwards (several to a transaction, each with its effect), so a retry is a no-op and a crash
+// loses nothing.
 // Scheduling uses the database's clock, shared by every instance.
 import type { Db, Prisma, Tx } from '../db/index.ts';
 import type { RecentInboxBytes } from './inbox-bytes.ts';
@@ -89,13 +90,6 @@ interface Claimed {
   size: number | null;
 }
 
-/**
- * Processes pending inbound events until none is due: in order, several to a transaction, each event's
- * effect and its "processed" mark committing together. `FOR UPDATE SKIP LOCKED` lets several workers and
- * instances share the work; an event waits while an earlier one of its conversation is still being
- * handled. When an event fails, its batch rolls back and each of its events is processed again in a
- * transaction of its own, so only the failing one is counted as an attempt and retried later.
- */
 export interface DrainOptions {
   /** Senders go first: each batch waits for a quiet moment, and ends early when one waits. */
   ingress?: IngressGate;
@@ -110,6 +104,13 @@ export interface DrainOptions {
   workers?: number;
 }
 
+/**
+ * Processes pending inbound events until none is due: in order, several to a transaction, each event's
+ * effect and its "processed" mark committing together. `FOR UPDATE SKIP LOCKED` lets several workers and
+ * instances share the work; an event waits while an earlier one of its conversation is still being
+ * handled. When an event fails, its batch rolls back and each of its events is processed again in a
+ * transaction of its own, so only the failing one is counted as an attempt and retried later.
+ */
 export async function drainInbox(
   db: Db,
   handlers: Record<string, InboundHandler>,
