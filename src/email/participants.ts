@@ -43,21 +43,22 @@ export async function threadParticipants(
   ticketNumber: number,
   own: readonly string[],
 ): Promise<ThreadParticipants> {
-  const ticket = await db.ticket.findUniqueOrThrow({
-    where: { number: ticketNumber },
-    select: {
-      organisation: { select: { emailDomains: true } },
-      contact: { select: { identities: { where: { platform: 'email' }, select: { externalId: true } } } },
-      participants: {
-        orderBy: { createdAt: 'asc' },
-        select: {
-          contact: { select: { identities: { where: { platform: 'email' }, select: { externalId: true } } } },
-        },
-      },
-    },
-  });
-  const requester = ticket.contact.identities[0]?.externalId.toLowerCase() ?? null;
-  const domains = new Set(ticket.organisation.emailDomains.map((d) => d.toLowerCase()));
+  // One statement (the ORM's nested form took seven): the organisation's domains, the requester's address,
+  // and the addresses of the people put on the ticket, in the order they were put on it.
+  const [ticket] = await db.$queryRaw<
+    { domains: string[]; requester: string | null; participants: string[] }[]
+  >`
+    SELECT o."emailDomains" AS domains,
+      (SELECT i."externalId" FROM "Identity" i
+        WHERE i."contactId" = t."requesterId" AND i.platform = 'email' ORDER BY i.id LIMIT 1) AS requester,
+      ARRAY(SELECT i."externalId" FROM "TicketParticipant" p
+        JOIN "Identity" i ON i."contactId" = p."contactId" AND i.platform = 'email'
+        WHERE p."ticketNumber" = t.number ORDER BY p."createdAt", i.id) AS participants
+    FROM "Ticket" t JOIN "Organisation" o ON o.id = t."organisationId"
+    WHERE t.number = ${ticketNumber}`;
+  if (!ticket) throw new Error(`no ticket #${ticketNumber}`);
+  const requester = ticket.requester?.toLowerCase() ?? null;
+  const domains = new Set(ticket.domains.map((d) => d.toLowerCase()));
   const agents = new Set(
     (
       await db.identity.findMany({
@@ -81,12 +82,10 @@ export async function threadParticipants(
       if (admitted) copies.push(address);
     }
   }
-  for (const p of ticket.participants) {
-    for (const { externalId } of p.contact.identities) {
-      const address = externalId.toLowerCase();
-      if (address !== requester && !copies.includes(address) && !isOwnAddress(address, own))
-        copies.push(address);
-    }
+  for (const externalId of ticket.participants) {
+    const address = externalId.toLowerCase();
+    if (address !== requester && !copies.includes(address) && !isOwnAddress(address, own))
+      copies.push(address);
   }
   return { requester, copies };
 }
