@@ -43,27 +43,30 @@ export async function enqueue(
   options: { notBefore?: Date } = {},
 ): Promise<void> {
   const { kind, ...payload } = job;
-  if (!messages.has(kind)) {
-    // These render the current state when delivered, so one untouched pending sync is enough.
-    const pending = await tx.outboxItem.findFirst({
-      where: { kind, status: 'pending', attempts: 0, payload: { equals: payload } },
-      select: { id: true, nextAttemptAt: true },
-    });
-    if (pending) {
-      // A sync wanted now folds into one held back for later (an alert message's spaced edit), and brings
-      // it forward: an agent's acknowledgement shows at once, not when the spacing would allow.
-      if (!options.notBefore && pending.nextAttemptAt.getTime() > Date.now()) {
-        await tx.outboxItem.update({ where: { id: pending.id }, data: { nextAttemptAt: new Date() } });
-      }
-      return;
+  if (messages.has(kind)) {
+    await enqueueMany(tx, [job], options);
+    return;
+  }
+  // These render the current state when delivered, so one untouched pending sync is enough.
+  const pending = await tx.outboxItem.findFirst({
+    where: { kind, status: 'pending', attempts: 0, payload: { equals: payload } },
+    select: { id: true, nextAttemptAt: true },
+  });
+  if (pending) {
+    // A sync wanted now folds into one held back for later (an alert message's spaced edit), and brings
+    // it forward: an agent's acknowledgement shows at once, not when the spacing would allow.
+    if (!options.notBefore && pending.nextAttemptAt.getTime() > Date.now()) {
+      await tx.outboxItem.update({ where: { id: pending.id }, data: { nextAttemptAt: new Date() } });
     }
+    return;
   }
   await tx.outboxItem.create({
     data: {
       kind,
       payload,
       lane: laneOf(job),
-      platform: await platformOf(tx, job),
+      // A sync names its platform; only messages to a customer look theirs up (platformSql).
+      platform: job.kind === 'customer_event' ? null : job.platform,
       ...(options.notBefore ? { nextAttemptAt: options.notBefore } : {}),
     },
   });
@@ -74,18 +77,22 @@ export async function enqueue(
  * Each gets its lane and platform as `enqueue` would give it. Written in SQL: Prisma's createMany took
  * ~40–60 ms for 100 rows where the same INSERT takes ~10 (bench/sla-sweep.ts); every value is bound.
  */
-export async function enqueueMany(tx: Tx, jobs: readonly OutboxJob[]): Promise<void> {
+export async function enqueueMany(
+  tx: Tx,
+  jobs: readonly OutboxJob[],
+  options: { notBefore?: Date } = {},
+): Promise<void> {
   if (!jobs.length) return;
   // Dated by this process's clock, as Prisma dates the rows `enqueue` writes.
-  const params: unknown[] = [new Date()];
+  const now = new Date();
+  const params: unknown[] = [now, options.notBefore ?? now];
   const bind = (value: unknown, type: string) => `$${params.push(value)}::${type}`;
   const rows: string[] = [];
   for (const job of jobs) {
     if (!messages.has(job.kind)) throw new Error(`enqueueMany takes messages only, not "${job.kind}" syncs`);
     const { kind, ...payload } = job;
-    const platform = await platformOf(tx, job);
     rows.push(
-      `(${bind(kind, 'text')}, ${bind(JSON.stringify(payload), 'jsonb')}, ${bind(laneOf(job), 'text')}, ${bind(platform, 'text')}, 'pending', 0, $1::timestamp(3), $1::timestamp(3))`,
+      `(${bind(kind, 'text')}, ${bind(JSON.stringify(payload), 'jsonb')}, ${bind(laneOf(job), 'text')}, ${platformSql(job, bind)}, 'pending', 0, $2::timestamp(3), $1::timestamp(3))`,
     );
   }
   await tx.$executeRawUnsafe(
@@ -96,17 +103,15 @@ export async function enqueueMany(tx: Tx, jobs: readonly OutboxJob[]): Promise<v
 }
 
 /**
- * The platform(s) a job goes to, comma-joined: the worker drains each apart (one down never holds
+ * The platform(s) a message goes to, comma-joined: the worker drains each apart (one down never holds
  * another), and dead items are counted by it. A message to a customer goes to every conversation the
- * ticket has with them, as they are now; null when there is none (it is delivered nowhere).
+ * ticket has with them, as they are now (null when there is none: it is delivered nowhere) — looked up
+ * inside the INSERT, so it costs no statement of its own.
  */
-async function platformOf(tx: Tx, job: OutboxJob): Promise<string | null> {
-  if (job.kind !== 'customer_event') return job.platform;
-  const links = await tx.conversationLink.findMany({
-    where: { ticketNumber: job.ticketNumber, kind: 'customer' },
-    select: { platform: true },
-  });
-  return [...new Set(links.map((l) => l.platform))].sort().join(',') || null;
+function platformSql(job: OutboxJob, bind: (value: unknown, type: string) => string): string {
+  if (job.kind !== 'customer_event') return bind(job.platform, 'text');
+  return `(SELECT string_agg(DISTINCT l.platform, ',' ORDER BY l.platform) FROM "ConversationLink" l
+    WHERE l."ticketNumber" = ${bind(job.ticketNumber, 'int')} AND l.kind = 'customer')`;
 }
 
 /**
