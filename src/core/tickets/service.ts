@@ -703,16 +703,16 @@ export class TicketService {
     input: NewTicket & { channelRef?: string },
     actor: Actor,
   ): Promise<{ ticket: Ticket; org: { id: string; plan: string; language: string } }> {
-    const contact = await tx.contact.findUnique({
-      where: { id: input.requesterId },
-      select: { id: true, organisation: { select: { id: true, plan: true, language: true } } },
-    });
+    // One statement for the requester and their organisation (the ORM's nested read took two).
+    const [contact] = await tx.$queryRaw<{ id: string; orgId: string; plan: string; language: string }[]>`
+      SELECT c.id, o.id AS "orgId", o.plan, o.language
+      FROM "Contact" c JOIN "Organisation" o ON o.id = c."organisationId" WHERE c.id = ${input.requesterId}`;
     if (!contact) throw new NotFoundError(refusal.noContact(input.requesterId));
     // An empty id is a product that does not exist, not "no product": refused like any unknown one.
     if (input.productId !== undefined && !(await tx.product.findUnique({ where: { id: input.productId } }))) {
       throw new NotFoundError(refusal.noProduct(input.productId));
     }
-    const org = contact.organisation;
+    const org = { id: contact.orgId, plan: contact.plan, language: contact.language };
     const priority = input.priority ?? 'normal';
     const now = this.deps.clock.now();
     const ticket = await tx.ticket.create({
