@@ -3,25 +3,16 @@
 // business hours opened outside them, round the clock, several priorities.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refreshSla } from '../../src/core/sla/refresh.ts';
+import { businessHoursConfigYaml } from '../fixtures/business-hours.ts';
 import { FakeClock, startTestApp, type TestApp } from '../harness/app.ts';
 import { databaseKinds } from '../harness/databases.ts';
 import { agentClient } from '../harness/http.ts';
 
-const config = `
-calendars:
-  madrid:
-    timezone: Europe/Madrid
-    hours: { mon: "09:00-18:00", tue: "09:00-18:00", wed: "09:00-18:00", thu: "09:00-18:00", fri: "09:00-15:00" }
-    holidays: ["2026-12-08"]
-plans:
-  business:
-    name: Business hours
-    calendar: madrid
-    sla:
-      urgent: { firstResponse: 1h, nextUpdate: 2h, resolution: 8h }
-      high: { firstResponse: 2h, nextUpdate: 4h, resolution: 12h }
-      normal: { firstResponse: 4h, nextUpdate: 8h, resolution: 16h }
-      low: { firstResponse: 8h, nextUpdate: 16h, resolution: 40h }
+// The two business-hours plans, and one round the clock.
+const config = businessHoursConfigYaml
+  .replace(
+    'plans:\n',
+    `plans:
   always:
     name: Round the clock
     sla:
@@ -29,12 +20,12 @@ plans:
       high: { firstResponse: 1h, nextUpdate: 4h, resolution: 1d }
       normal: { firstResponse: 4h, nextUpdate: 1d, resolution: 5d }
       low: { firstResponse: 1d, nextUpdate: 2d, resolution: 10d }
-organisations:
-  - { id: acme, name: Acme, plan: business, language: en, emailDomains: [example.com] }
-  - { id: globex, name: Globex, plan: always, language: es, emailDomains: [globex.es] }
-agents:
-  - { id: ana, name: Ana, role: admin, email: ana@support.test }
-`;
+`,
+  )
+  .replace(
+    'organisations:\n',
+    'organisations:\n  - { id: globex, name: Globex, plan: always, language: es, emailDomains: [globex.es] }\n',
+  );
 
 const kept = {
   firstResponseDueAt: true,
@@ -60,6 +51,7 @@ describe.each(databaseKinds)('a new ticket’s kept clocks on %s', (database) =>
       { email: 'pat@example.com', priority: 'low' },
       { email: 'lu@globex.es', priority: 'urgent' },
       { email: 'lu@globex.es', priority: 'normal' },
+      { email: 'sol@andes.cl', priority: 'high' },
     ];
     for (const c of cases) {
       const created = await api.request('POST', '/api/v1/tickets', {

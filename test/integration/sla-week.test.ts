@@ -4,42 +4,12 @@
 // America/Santiago across a weekend. The desk's clock is driven by the test; on PGlite and PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { slaSummary } from '../../src/core/sla/view.ts';
+import { businessHoursConfigYaml } from '../fixtures/business-hours.ts';
 import { FakeClock, startTestApp, type TestApp } from '../harness/app.ts';
 import { databaseKinds } from '../harness/databases.ts';
 import { agentClient } from '../harness/http.ts';
 
-const config = `
-calendars:
-  madrid:
-    timezone: Europe/Madrid
-    hours: { mon: "09:00-18:00", tue: "09:00-18:00", wed: "09:00-18:00", thu: "09:00-18:00", fri: "09:00-15:00" }
-    holidays: ["2026-12-08", "2026-12-25"]
-  santiago:
-    timezone: America/Santiago
-    hours: { mon: "09:00-18:00", tue: "09:00-18:00", wed: "09:00-18:00", thu: "09:00-18:00", fri: "09:00-18:00" }
-plans:
-  business:
-    name: Business hours
-    calendar: madrid
-    sla:
-      urgent: { firstResponse: 1h, nextUpdate: 2h, resolution: 8h }
-      high: { firstResponse: 2h, nextUpdate: 4h, resolution: 12h }
-      normal: { firstResponse: 4h, nextUpdate: 8h, resolution: 16h }
-      low: { firstResponse: 8h, nextUpdate: 16h, resolution: 40h }
-  chile:
-    name: Chile business hours
-    calendar: santiago
-    sla:
-      urgent: { firstResponse: 1h, nextUpdate: 2h, resolution: 8h }
-      high: { firstResponse: 2h, nextUpdate: 4h, resolution: 12h }
-      normal: { firstResponse: 4h, nextUpdate: 8h, resolution: 16h }
-      low: { firstResponse: 8h, nextUpdate: 16h, resolution: 40h }
-organisations:
-  - { id: acme, name: Acme, plan: business, language: en, emailDomains: [example.com] }
-  - { id: andes, name: Andes, plan: chile, language: es, emailDomains: [andes.cl] }
-agents:
-  - { id: ana, name: Ana, role: admin, email: ana@support.test }
-`;
+const config = businessHoursConfigYaml;
 
 const ana = { kind: 'agent' as const, agentId: 'ana' };
 
