@@ -23,6 +23,10 @@ export class RecentInboxBytes {
     }
   }
 
+  has(key: string): boolean {
+    return this.kept.has(key);
+  }
+
   take(key: string): Buffer | undefined {
     const blob = this.kept.get(key);
     if (blob) {

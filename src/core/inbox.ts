@@ -259,7 +259,8 @@ class BatchReader {
     const ids: string[] = [];
     let bytes = 0;
     for (const event of this.events.slice(index)) {
-      if (event.size === null || this.blobs.has(event.id)) continue;
+      // Bytes waiting in memory are taken from there when their event's turn comes, not read here.
+      if (event.size === null || this.blobs.has(event.id) || this.recent?.has(event.key)) continue;
       if (ids.length && bytes + event.size > BLOB_READ_BYTES) break;
       ids.push(event.id);
       bytes += event.size;
