@@ -200,6 +200,9 @@ async function drainOne(
  * event, so the next one waits until that has committed, whichever worker or instance holds it (an event
  * that has already failed holds nothing up). Looked for among the next few hundred pending events, so a
  * backlog of one busy conversation costs each claim a bounded scan. Bytes are read apart (BatchReader).
+ * The locked row's own conditions are repeated beside the lock: PostgreSQL re-checks only those when the
+ * row changed after this statement's snapshot (another worker processed and committed it meanwhile);
+ * the `pending` list alone would let that event be taken a second time.
  */
 function claim(tx: Tx, limit: number): Promise<Claimed[]> {
   return tx.$queryRaw<Claimed[]>`
@@ -209,10 +212,11 @@ function claim(tx: Tx, limit: number): Promise<Claimed[]> {
       ORDER BY seq LIMIT ${limit * 8})
     SELECT e.id, e.key, e.source, e.payload, octet_length(e.blob) AS size
     FROM "InboundEvent" e JOIN pending ON pending.id = e.id
-    WHERE e.thread IS NULL OR NOT EXISTS (
-      SELECT 1 FROM "InboundEvent" earlier
-      WHERE earlier.thread = e.thread AND earlier.seq < e.seq AND earlier."processedAt" IS NULL
-        AND earlier.attempts = 0)
+    WHERE e."processedAt" IS NULL AND e."nextAttemptAt" <= now()
+      AND (e.thread IS NULL OR NOT EXISTS (
+        SELECT 1 FROM "InboundEvent" earlier
+        WHERE earlier.thread = e.thread AND earlier.seq < e.seq AND earlier."processedAt" IS NULL
+          AND earlier.attempts = 0))
     ORDER BY e.seq LIMIT ${limit} FOR UPDATE OF e SKIP LOCKED`;
 }
 
