@@ -10,6 +10,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from './generated/client.ts';
 import { applyMigrations, type MigrationResult, type SqlConnection } from './migrate.ts';
 import { type Listening, type ListenOptions, listenPostgres } from './pg-listener.ts';
+import { bytesAsBinary } from './pglite-bytea.ts';
 import { mergeParsersOnce } from './pglite-parsers-once.ts';
 import { pgliteConf } from './pglite-settings.ts';
 
@@ -75,7 +76,7 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
   const { dataDir, pgliteSnapshot: snapshot, onProgress } = options;
   const inMemory = dataDir.startsWith('memory://');
   const dir = inMemory ? dataDir : path.resolve(dataDir, 'pglite');
-  const settings = { postgresqlconf: pgliteConf(options.pgliteSettings) };
+  const settings = { postgresqlconf: pgliteConf(options.pgliteSettings), serializers: bytesAsBinary };
   let lite: PGlite;
   if (inMemory) {
     lite = await PGlite.create({

@@ -206,10 +206,9 @@ async function storeOriginal(
 async function attach(tx: Tx, email: ParsedEmail, ticketNumber: number) {
   for (const a of email.attachments) {
     if (a.inline && a.contentType.startsWith('image/') && a.size < 2048) continue; // tracking pixels, logos
-    // base64 for the same reason as the stored original's bytes.
     await tx.$executeRaw`
       INSERT INTO "Attachment" (id, "ticketNumber", filename, "contentType", size, content, oversized)
       VALUES (${crypto.randomUUID()}, ${ticketNumber}, ${a.filename}, ${a.contentType}, ${a.size},
-              decode(${a.content ? a.content.toString('base64') : null}::text, 'base64'), ${a.oversized})`;
+              ${a.content ?? null}::bytea, ${a.oversized})`;
   }
 }
