@@ -20,7 +20,9 @@ export const emailModule = defineModule({
   async create(ctx, { env, supportAddress, ownAddresses }) {
     const { db, config, log, clock, metrics, ingress, notifier, inboxBytes } = ctx;
     const emailIn = await import('../../src/email/accept.ts');
-    const { ingestEmail } = await import('../../src/email/ingest.ts');
+    const { ingestParsed } = await import('../../src/email/ingest.ts');
+    const { ParseThreads } = await import('../../src/email/parse-threads.ts');
+    const parsing = new ParseThreads({ maxAttachmentBytes: env.RELEVO_ATTACHMENT_MAX_BYTES, log });
     const ingestDeps = {
       config,
       tickets: ctx.actions.tickets,
@@ -47,7 +49,12 @@ export const emailModule = defineModule({
     }
 
     // One acceptor for both sources: messages arriving together are stored in one commit.
-    const acceptor = new emailIn.EmailAcceptor(db, ingress, { recent: inboxBytes });
+    const acceptor = new emailIn.EmailAcceptor(db, ingress, {
+      stored: (key, raw) => {
+        inboxBytes.keep(key, raw);
+        parsing.ahead(key, raw);
+      },
+    });
     const acceptMail = async (raw: Buffer, via: 'smtp' | 'imap') => {
       const arrived = performance.now();
       if (await acceptor.accept(raw, via)) notifier.inboxWritten();
@@ -67,8 +74,9 @@ export const emailModule = defineModule({
       readiness,
       inboxHandlers: {
         [emailIn.EMAIL_INBOX_SOURCE]: async (tx, payload, key, blob) => {
-          const raw = emailIn.rawFromPayload(payload, blob);
-          const outcome = await ingestEmail(tx, { raw, inboxKey: key }, ingestDeps);
+          // Parsed ahead when this process accepted it; otherwise (another instance did, a retry) now.
+          const email = await (parsing.take(key) ?? parsing.parse(emailIn.rawFromPayload(payload, blob)));
+          const outcome = await ingestParsed(tx, email, key, ingestDeps);
           log.info({ key, ...outcome }, 'email processed');
         },
       },
@@ -109,6 +117,7 @@ export const emailModule = defineModule({
       async stop() {
         await smtp?.close();
         await imap?.close();
+        await parsing.close();
         await mailboxLease
           ?.release()
           .catch((err: unknown) => log.warn({ err }, 'could not release the mailbox lease'));

@@ -43,7 +43,9 @@ describe('EmailAcceptor', () => {
 
   it("leaves each new message's bytes for the inbox worker once stored, and none for a duplicate", async () => {
     const recent = new RecentInboxBytes();
-    const acceptor = new EmailAcceptor(db.prisma, new IngressGate(), { recent });
+    const acceptor = new EmailAcceptor(db.prisma, new IngressGate(), {
+      stored: (key, raw) => recent.keep(key, raw),
+    });
     const first = message('kept', 'first');
     expect(await acceptor.accept(first, 'smtp')).toBe(true);
     expect(await acceptor.accept(message('kept', 'second'), 'smtp')).toBe(false);

@@ -2,7 +2,6 @@
 // Message-ID (or a hash of its bytes) before the sender is told "250 OK" / the IMAP copy is moved, so a
 // crash loses nothing and a second delivery of the same message is a no-op.
 import { acceptInboundBatch } from '../core/inbox.ts';
-import type { RecentInboxBytes } from '../core/inbox-bytes.ts';
 import type { IngressGate } from '../core/ingress.ts';
 import type { Db } from '../db/index.ts';
 import { firstMessageId } from './headers.ts';
@@ -65,16 +64,19 @@ export class EmailAcceptor {
   private writing = false;
 
   private readonly limits: { messages: number; bytes: number };
-  /** Where committed messages' bytes wait for this process's inbox worker. */
-  private readonly recent?: RecentInboxBytes;
+  /** Told of each new message once it has committed (its bytes kept for the inbox worker, its parse begun). */
+  private readonly stored?: (key: string, raw: Buffer) => void;
 
   constructor(
     private readonly db: Db,
     private readonly ingress: IngressGate,
-    options: { limits?: { messages: number; bytes: number }; recent?: RecentInboxBytes } = {},
+    options: {
+      limits?: { messages: number; bytes: number };
+      stored?: (key: string, raw: Buffer) => void;
+    } = {},
   ) {
     this.limits = options.limits ?? { messages: 100, bytes: 16 * 1024 * 1024 };
-    this.recent = options.recent;
+    this.stored = options.stored;
   }
 
   /** Resolves once stored: true when the message was new, false for a message accepted before. */
@@ -122,7 +124,7 @@ export class EmailAcceptor {
       // The same message twice in one batch: the first is new, the second a duplicate.
       for (const m of batch) {
         const isNew = fresh.delete(m.key);
-        if (isNew) this.recent?.keep(m.key, m.raw);
+        if (isNew) this.stored?.(m.key, m.raw);
         m.done(isNew);
       }
     } catch (err) {

@@ -173,11 +173,27 @@ function safely<T>(read: () => T): T | null {
  * text rules missed that quote), and always for an HTML-only mail; otherwise the text part's wrapping and
  * wording stand, as the sender's client wrote them for plain readers.
  */
-export function readVisible(email: {
-  text: string;
-  html?: string | null;
-  textFromHtml?: boolean;
-}): VisibleText {
+export function readVisible(email: ReadableEmail): VisibleText {
+  const known = readings.get(email);
+  if (known) return known;
+  const reading = readBoth(email);
+  readings.set(email, reading);
+  return reading;
+}
+
+type ReadableEmail = { text: string; html?: string | null; textFromHtml?: boolean };
+
+/**
+ * Readings already made, by message object: the parsing thread reads a message as it parses it
+ * (parse-threads.ts) and hands the reading over with it; the HTML is not read twice.
+ */
+const readings = new WeakMap<object, VisibleText>();
+
+export function rememberReading(email: ReadableEmail, reading: VisibleText): void {
+  readings.set(email, reading);
+}
+
+function readBoth(email: ReadableEmail): VisibleText {
   const fromText = visibleText(email.text);
   const fromHtml = email.html ? safely(() => htmlWithoutQuotes(email.html ?? '')) : null;
   if (!fromHtml) return fromText;

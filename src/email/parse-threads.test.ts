@@ -1,0 +1,68 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { eventually } from '../../test/harness/http.ts';
+import { parseEmail } from './parse.ts';
+import { ParseThreads } from './parse-threads.ts';
+import { readVisible } from './visible-text.ts';
+
+const silent = { info() {}, warn() {}, error() {}, debug() {} } as never;
+const dir = path.resolve('test/fixtures/email');
+const fixtures = async () => (await readdir(dir)).filter((f) => f.endsWith('.eml')).sort();
+
+describe('parsing mail on a thread of its own', () => {
+  let threads: ParseThreads | undefined;
+  afterEach(() => threads?.close());
+
+  it('gives every fixture exactly as the main thread parses and reads it, attachments as buffers', async () => {
+    threads = new ParseThreads({ maxAttachmentBytes: 100_000, log: silent });
+    for (const file of await fixtures()) {
+      const raw = await readFile(path.join(dir, file));
+      const here = await parseEmail(raw, { maxAttachmentBytes: 100_000 });
+      const there = await threads.parse(raw);
+      expect(threads.threadRunning, file).toBe(true);
+      expect(there, file).toEqual(here);
+      for (const a of there.attachments) if (a.content) expect(Buffer.isBuffer(a.content), file).toBe(true);
+      expect(readVisible(there), file).toEqual(readVisible(here));
+    }
+  });
+
+  it('hands a message parsed ahead to whoever takes it, once', async () => {
+    threads = new ParseThreads({ maxAttachmentBytes: 100_000, log: silent });
+    const raw = await readFile(path.join(dir, 'gmail-reply-es.eml'));
+    threads.ahead('k1', raw);
+    const taken = threads.take('k1');
+    expect(taken).toBeDefined();
+    expect(threads.take('k1')).toBeUndefined();
+    expect(await taken).toEqual(await parseEmail(raw, { maxAttachmentBytes: 100_000 }));
+  });
+
+  it('keeps parses ahead within their byte bound, dropping the oldest', async () => {
+    threads = new ParseThreads({ maxAttachmentBytes: 100_000, log: silent, maxAheadBytes: 2500 });
+    const raw = Buffer.from('From: a@example.com\r\nSubject: x\r\n\r\n'.padEnd(1000, 'x'));
+    for (const key of ['a', 'b', 'c']) threads.ahead(key, raw);
+    expect(threads.take('a')).toBeUndefined();
+    expect(threads.take('b')).toBeDefined();
+    expect(threads.take('c')).toBeDefined();
+  });
+
+  it('ends the thread after a quiet spell and starts one again for the next message', async () => {
+    threads = new ParseThreads({ maxAttachmentBytes: 100_000, log: silent, idleMs: 1 });
+    const raw = await readFile(path.join(dir, 'gmail-new-en.eml'));
+    await threads.parse(raw);
+    await eventually(async () => !threads?.threadRunning, 'the idle thread to end', 30_000);
+    const again = threads.parse(raw);
+    expect(threads.threadRunning).toBe(true);
+    expect((await again).subject).toBe((await parseEmail(raw)).subject);
+  });
+
+  it('once stopped, parses on the main thread', async () => {
+    threads = new ParseThreads({ maxAttachmentBytes: 100_000, log: silent });
+    const raw = await readFile(path.join(dir, 'gmail-new-en.eml'));
+    const pending = threads.parse(raw);
+    await threads.close();
+    expect(await pending).toEqual(await parseEmail(raw, { maxAttachmentBytes: 100_000 }));
+    expect(await threads.parse(raw)).toEqual(await parseEmail(raw, { maxAttachmentBytes: 100_000 }));
+    expect(threads.threadRunning).toBe(false);
+  });
+});
