@@ -1,46 +1,34 @@
 // npm run bench:email — issue 4's ingest throughput: 1,000 mixed real-shaped messages (the .eml fixtures,
 // each given its own Message-ID) sent by nodemailer through Relevo's SMTP listener into tickets, against
 // bare mailparser parsing the same 1,000 messages in the same run. Prints figures; asserts nothing.
+// The sender runs in a process of its own (bench/email-sender.ts): its work is not Relevo's.
 //   npm run bench:email                          # PGlite in a new temp data directory
 //   BENCH_EMAIL_DB=postgres npm run bench:email  # a throw-away database on PostgreSQL 127.0.0.1:5432
 //   BENCH_EMAIL_N=…  BENCH_EMAIL_PG_URL=…
-import { readdir, readFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
-import path from 'node:path';
 import { simpleParser } from 'mailparser';
-import nodemailer from 'nodemailer';
 import pino from 'pino';
 import { createApp } from '../src/app.ts';
 import { parseEnv } from '../src/config/env.ts';
 import { parseConfigFile } from '../src/config/file.ts';
 import { testConfigYaml } from '../test/fixtures/config.ts';
 import { startSmtpSink } from '../test/harness/email/smtp-sink.ts';
+import { Child } from './lib/child.ts';
 import { openDatabaseEnv } from './lib/database.ts';
+import { emailCorpus } from './lib/email-corpus.ts';
 import { countStatements } from './lib/statement-counter.ts';
 
 const N = Number(process.env.BENCH_EMAIL_N ?? 1000);
 const DB = process.env.BENCH_EMAIL_DB ?? 'dir';
 const PG_URL = process.env.BENCH_EMAIL_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const SUPPORT = 'support@relevo.test';
-const fixtures = path.resolve('test/fixtures/email');
-
-/** The fixture with a fresh Message-ID, so each of the N messages is a distinct message. */
-function distinct(raw: Buffer, i: number): Buffer {
-  const text = raw.toString('latin1');
-  const id = `<bench-${i}-${Date.now()}@bench.relevo.test>`;
-  const replaced = /^message-id:.*$/im.test(text)
-    ? text.replace(/^message-id:.*$/im, `Message-ID: ${id}`)
-    : `Message-ID: ${id}\r\n${text}`;
-  return Buffer.from(replaced, 'latin1');
-}
 
 async function main() {
-  const files = (await readdir(fixtures)).filter((f) => f.endsWith('.eml')).sort();
-  const sources = await Promise.all(files.map((f) => readFile(path.join(fixtures, f))));
-  const messages = Array.from({ length: N }, (_, i) => distinct(sources[i % sources.length] as Buffer, i));
+  const stamp = Date.now();
+  const { messages, fixtures } = await emailCorpus(N, stamp);
   const bytes = messages.reduce((n, m) => n + m.length, 0);
   console.log(
-    `Node ${process.version}, ${cpus().length} CPUs; ${N} messages from ${files.length} fixtures, ${(bytes / 1024 / 1024).toFixed(1)} MiB`,
+    `Node ${process.version}, ${cpus().length} CPUs; ${N} messages from ${fixtures} fixtures, ${(bytes / 1024 / 1024).toFixed(1)} MiB`,
   );
 
   // Baseline: bare mailparser over the same bytes, the median of three passes (one pass varied by half
@@ -77,30 +65,18 @@ async function main() {
     pollMs: 50,
   });
   await app.listen();
-  const transport = nodemailer.createTransport({
-    host: '127.0.0.1',
-    port: app.smtpPort(),
-    secure: false,
-    pool: true,
-    maxConnections: 4,
-    maxMessages: Number.POSITIVE_INFINITY,
-  });
+  const sender = new Child(new URL('./email-sender.ts', import.meta.url));
+  await sender.ready;
+  await sender.call({ prepare: { n: N, stamp } });
   const db = app.db.prisma;
 
   const statements = countStatements();
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   const statements0 = statements.read();
-  let accepted = 0;
-  let refused = 0;
-  await Promise.all(
-    messages.map((raw) =>
-      transport
-        .sendMail({ envelope: { from: 'sender@bench.relevo.test', to: [SUPPORT] }, raw })
-        .then(() => accepted++)
-        .catch(() => refused++),
-    ),
-  );
+  const { accepted, refused } = await sender.call<{ accepted: number; refused: number }>({
+    send: { port: app.smtpPort(), from: 'sender@bench.relevo.test', to: SUPPORT },
+  });
   const acceptedMs = performance.now() - t0;
   // Then until every accepted message is processed into the database (tickets, notes, stored originals).
   for (;;) {
@@ -115,7 +91,7 @@ async function main() {
   const cpuMs = (cpu.user + cpu.system) / 1000;
   const stored = await db.emailMessage.count({ where: { direction: 'inbound' } });
   const tickets = await db.ticket.count();
-  transport.close();
+  await sender.close();
   await app.stop();
   await sink.close();
   await database.drop();
