@@ -55,24 +55,36 @@ export class EmailAdapter implements ChatAdapter, Mailer {
     const { db } = this.opts;
     // The Message-ID follows from the outbox item, so a re-delivery after a crash is recognised.
     const messageId = `<relevo.${hash(idempotencyKey ?? `${Date.now()}.${Math.random()}`)}@${this.domain}>`;
-    if (await db.emailMessage.findUnique({ where: { messageId } })) return messageId;
-    // One statement for the conversation's ticket and its language (the ORM's nested form took three).
-    const [ticket] = await db.$queryRaw<{ number: number; subject: string; language: string }[]>`
-      SELECT t.number, t.subject, o.language FROM "ConversationLink" l
-      JOIN "Ticket" t ON t.number = l."ticketNumber" JOIN "Organisation" o ON o.id = t."organisationId"
-      WHERE l.platform = 'email' AND l.channel = ${target.channel} AND l.thread = ${target.thread ?? ''}`;
-    if (!ticket) throw new Error(`no email conversation ${target.thread}`);
+    // One statement for whether this mail went out already, the conversation's ticket, its language and
+    // the Message-IDs of its mail, oldest first (only the ids: not the stored originals' bytes).
+    const [found] = await db.$queryRaw<
+      {
+        sent: boolean;
+        number: number | null;
+        subject: string;
+        language: string;
+        history: { messageId: string; direction: string }[];
+      }[]
+    >`
+      SELECT EXISTS (SELECT 1 FROM "EmailMessage" WHERE "messageId" = ${messageId}) AS sent,
+        t.number, t.subject, o.language,
+        coalesce((SELECT json_agg(json_build_object('messageId', m."messageId", 'direction', m.direction)
+            ORDER BY m."createdAt", m.id)
+          FROM "EmailMessage" m WHERE m."ticketNumber" = t.number), '[]') AS history
+      FROM (SELECT 1) AS one
+      LEFT JOIN "ConversationLink" l
+        ON l.platform = 'email' AND l.channel = ${target.channel} AND l.thread = ${target.thread ?? ''}
+      LEFT JOIN "Ticket" t ON t.number = l."ticketNumber"
+      LEFT JOIN "Organisation" o ON o.id = t."organisationId"`;
+    if (found?.sent) return messageId;
+    if (!found?.number) throw new Error(`no email conversation ${target.thread}`);
+    const ticket = { number: found.number, subject: found.subject, language: found.language };
     const texts = t(ticket.language);
     // Only people admitted to the thread are copied: a Cc someone merely wrote into a mail is not.
     const { requester, copies } = await threadParticipants(db, ticket.number, this.own());
     if (!requester) throw new Error(`the requester of ticket #${ticket.number} has no email address`);
 
-    // Only the ids: the stored originals' bytes are not needed to thread a reply.
-    const history = await db.emailMessage.findMany({
-      where: { ticketNumber: ticket.number },
-      orderBy: { createdAt: 'asc' },
-      select: { messageId: true, direction: true },
-    });
+    const history = found.history;
     const copy = new Set(copies);
     if (this.opts.groupAddress) copy.add(this.opts.groupAddress.toLowerCase());
     const ids = history.map((h) => h.messageId).filter((id) => id.startsWith('<'));

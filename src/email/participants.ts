@@ -43,35 +43,36 @@ export async function threadParticipants(
   ticketNumber: number,
   own: readonly string[],
 ): Promise<ThreadParticipants> {
-  // One statement (the ORM's nested form took seven): the organisation's domains, the requester's address,
-  // and the addresses of the people put on the ticket, in the order they were put on it.
+  // One statement (the ORM's nested form took nine): the organisation's domains, the requester's address,
+  // the addresses of the people put on the ticket in the order they were put on it, the agents' addresses,
+  // and the ticket's inbound mail, oldest first.
   const [ticket] = await db.$queryRaw<
-    { domains: string[]; requester: string | null; participants: string[] }[]
+    {
+      domains: string[];
+      requester: string | null;
+      participants: string[];
+      agents: string[];
+      mail: { fromAddress: string; toAddresses: string[]; ccAddresses: string[]; agentId: string | null }[];
+    }[]
   >`
     SELECT o."emailDomains" AS domains,
       (SELECT i."externalId" FROM "Identity" i
         WHERE i."contactId" = t."requesterId" AND i.platform = 'email' ORDER BY i.id LIMIT 1) AS requester,
       ARRAY(SELECT i."externalId" FROM "TicketParticipant" p
         JOIN "Identity" i ON i."contactId" = p."contactId" AND i.platform = 'email'
-        WHERE p."ticketNumber" = t.number ORDER BY p."createdAt", i.id) AS participants
+        WHERE p."ticketNumber" = t.number ORDER BY p."createdAt", i.id) AS participants,
+      ARRAY(SELECT i."externalId" FROM "Identity" i
+        WHERE i.platform = 'email' AND i."agentId" IS NOT NULL) AS agents,
+      coalesce((SELECT json_agg(json_build_object('fromAddress', m."fromAddress", 'toAddresses', m."toAddresses",
+          'ccAddresses', m."ccAddresses", 'agentId', m."agentId") ORDER BY m."createdAt", m.id)
+        FROM "EmailMessage" m WHERE m."ticketNumber" = t.number AND m.direction = 'inbound'), '[]') AS mail
     FROM "Ticket" t JOIN "Organisation" o ON o.id = t."organisationId"
     WHERE t.number = ${ticketNumber}`;
   if (!ticket) throw new Error(`no ticket #${ticketNumber}`);
   const requester = ticket.requester?.toLowerCase() ?? null;
   const domains = new Set(ticket.domains.map((d) => d.toLowerCase()));
-  const agents = new Set(
-    (
-      await db.identity.findMany({
-        where: { platform: 'email', agentId: { not: null } },
-        select: { externalId: true },
-      })
-    ).map((i) => i.externalId.toLowerCase()),
-  );
-  const rows = await db.emailMessage.findMany({
-    where: { ticketNumber, direction: 'inbound' },
-    orderBy: { createdAt: 'asc' },
-    select: { fromAddress: true, toAddresses: true, ccAddresses: true, agentId: true },
-  });
+  const agents = new Set(ticket.agents.map((a) => a.toLowerCase()));
+  const rows = ticket.mail;
   const copies: string[] = [];
   for (const row of rows) {
     for (const raw of [row.fromAddress, ...row.toAddresses, ...row.ccAddresses]) {
