@@ -14,7 +14,7 @@ import { bytesAsBinary } from './pglite-bytea.ts';
 import { mergeParsersOnce } from './pglite-parsers-once.ts';
 import { pgliteConf } from './pglite-settings.ts';
 
-export type { Prisma } from './generated/client.ts';
+export { Prisma } from './generated/client.ts';
 export { PrismaClient };
 
 export type Db = PrismaClient;

@@ -3,7 +3,7 @@
 // apply.ts writes.
 import type { FileConfig } from '../config/file.ts';
 import type { Status } from '../core/tickets/lifecycle.ts';
-import type { Tx } from '../db/index.ts';
+import { Prisma, type Tx } from '../db/index.ts';
 import {
   type EmailFacts,
   forwardOf,
@@ -33,11 +33,13 @@ export async function readEmailFacts(tx: Tx, email: ParsedEmail, deps: FactsDeps
     autoRepliesLastHour: 0,
     agentAddresses: new Set(),
   };
-  if (await tx.emailMessage.findUnique({ where: { messageId: email.dedupeKey }, select: { id: true } }))
-    return { ...none, duplicate: true };
   const sender = email.from?.address;
+  const limit = deps.config.email.autoRepliesPerHour;
+  const since = new Date(deps.now().getTime() - 3_600_000);
+  const first = await senderFacts(tx, email.dedupeKey, sender ?? null, since, limit);
+  if (first.duplicate) return { ...none, duplicate: true };
   if (!sender) return none;
-  const identity = await knownIdentity(tx, sender);
+  const identity = first.identity;
   const forward = forwardOf(email, identity, deps.config);
   const forwardedFrom =
     forward && forward.originalFrom.address !== sender
@@ -56,33 +58,66 @@ export async function readEmailFacts(tx: Tx, email: ParsedEmail, deps: FactsDeps
     autoRepliesLastHour:
       agent && ticket
         ? 0
-        : await autoRepliesLastHour(tx, requester, deps.now(), deps.config.email.autoRepliesPerHour),
+        : requester === sender
+          ? first.autoReplies
+          : await autoRepliesLastHour(tx, requester, since, limit),
     agentAddresses: agent && ticket ? await agentAddresses(tx) : new Set(),
   };
 }
 
-async function knownIdentity(tx: Tx, address: string): Promise<KnownIdentity | null> {
-  // One statement for the identity, its agent and its contact (the ORM's nested read took three).
+type IdentityRow = {
+  agentId: string | null;
+  agentActive: boolean | null;
+  contactId: string | null;
+  organisationId: string | null;
+};
+
+/**
+ * What every message needs first, in one statement (three before): whether it was processed already,
+ * who its sender is (identity, agent, contact), and the automatic replies their address got this hour.
+ */
+async function senderFacts(
+  tx: Tx,
+  dedupeKey: string,
+  sender: string | null,
+  since: Date,
+  limit: number,
+): Promise<{ duplicate: boolean; identity: KnownIdentity | null; autoReplies: number }> {
   const [row] = await tx.$queryRaw<
-    {
-      agentId: string | null;
-      agentActive: boolean | null;
-      contactId: string | null;
-      organisationId: string | null;
-    }[]
+    (IdentityRow & { duplicate: boolean; identity: boolean; autoReplies: number })[]
   >`
-    SELECT i."agentId", a.active AS "agentActive", c.id AS "contactId", c."organisationId"
-    FROM "Identity" i
+    SELECT EXISTS (SELECT 1 FROM "EmailMessage" WHERE "messageId" = ${dedupeKey}) AS duplicate,
+      i.id IS NOT NULL AS identity, i."agentId", a.active AS "agentActive", c.id AS "contactId", c."organisationId",
+      (${autoRepliesSql(sender ?? '', since, limit)}) AS "autoReplies"
+    FROM (SELECT 1) AS one
+    LEFT JOIN "Identity" i ON i.platform = 'email' AND i."externalId" = ${sender ?? ''}
     LEFT JOIN "Agent" a ON a.id = i."agentId"
-    LEFT JOIN "Contact" c ON c.id = i."contactId"
-    WHERE i.platform = 'email' AND i."externalId" = ${address}`;
-  if (!row) return null;
+    LEFT JOIN "Contact" c ON c.id = i."contactId"`;
+  return {
+    duplicate: row?.duplicate ?? false,
+    identity: row?.identity ? knownFrom(row) : null,
+    autoReplies: row?.autoReplies ?? 0,
+  };
+}
+
+function knownFrom(row: IdentityRow): KnownIdentity {
   return {
     agentId: row.agentId,
     agentActive: row.agentActive ?? false,
     contact:
       row.contactId && row.organisationId ? { id: row.contactId, organisationId: row.organisationId } : null,
   };
+}
+
+async function knownIdentity(tx: Tx, address: string): Promise<KnownIdentity | null> {
+  // One statement for the identity, its agent and its contact (the ORM's nested read took three).
+  const [row] = await tx.$queryRaw<IdentityRow[]>`
+    SELECT i."agentId", a.active AS "agentActive", c.id AS "contactId", c."organisationId"
+    FROM "Identity" i
+    LEFT JOIN "Agent" a ON a.id = i."agentId"
+    LEFT JOIN "Contact" c ON c.id = i."contactId"
+    WHERE i.platform = 'email' AND i."externalId" = ${address}`;
+  return row ? knownFrom(row) : null;
 }
 
 /**
@@ -180,14 +215,18 @@ async function agentAddresses(tx: Tx): Promise<Set<string>> {
  * index walk instead of growing with every ticket the storm opened. Read from the identity outwards (the
  * ORM's form of this query scanned every system message of the hour, whoever it was for).
  */
-async function autoRepliesLastHour(tx: Tx, address: string, now: Date, limit: number): Promise<number> {
-  const [row] = await tx.$queryRaw<{ n: number }[]>`
-    SELECT count(*)::int AS n FROM (
+function autoRepliesSql(address: string, since: Date, limit: number) {
+  return Prisma.sql`
+    SELECT count(*)::int FROM (
       SELECT 1 FROM "Identity" i
       JOIN "Ticket" t ON t."requesterId" = i."contactId"
       JOIN "TicketEvent" e ON e."ticketNumber" = t.number
       WHERE i.platform = 'email' AND i."externalId" = ${address}
-        AND e.type = 'system' AND e."createdAt" >= ${new Date(now.getTime() - 3_600_000)}::timestamp(3)
+        AND e.type = 'system' AND e."createdAt" >= ${since}::timestamp(3)
       LIMIT ${limit}) AS recent`;
+}
+
+async function autoRepliesLastHour(tx: Tx, address: string, since: Date, limit: number): Promise<number> {
+  const [row] = await tx.$queryRaw<{ n: number }[]>`SELECT (${autoRepliesSql(address, since, limit)}) AS n`;
   return row?.n ?? 0;
 }
