@@ -50,8 +50,8 @@ export const emailModule = defineModule({
 
     // One acceptor for both sources: messages arriving together are stored in one commit.
     const acceptor = new emailIn.EmailAcceptor(db, ingress, {
-      stored: (key, raw, stored) => {
-        inboxBytes.keep(key, stored);
+      stored: (key, raw) => {
+        inboxBytes.keep(key, raw);
         parsing.ahead(key, raw);
       },
     });

@@ -1,8 +1,6 @@
 // Accepting a raw message from the SMTP listener or the IMAP mailbox: stored in the inbox under its
 // Message-ID (or a hash of its bytes) before the sender is told "250 OK" / the IMAP copy is moved, so a
 // crash loses nothing and a second delivery of the same message is a no-op.
-import { promisify } from 'node:util';
-import { gunzipSync, gzip } from 'node:zlib';
 import { acceptInboundBatch } from '../core/inbox.ts';
 import type { IngressGate } from '../core/ingress.ts';
 import type { Db } from '../db/index.ts';
@@ -10,13 +8,6 @@ import { firstMessageId } from './headers.ts';
 import { contentHash, splitRaw } from './raw-mime.ts';
 
 export const EMAIL_INBOX_SOURCE = 'email.message';
-
-/**
- * How a message's bytes are stored: gzip-compressed by Relevo, in libuv's thread pool, before the insert
- * (PostgreSQL compressed the kept original itself, which the embedded database does in WebAssembly on the
- * main thread: ~2 ms a 50 KB message). The inbox row and the kept original hold the same compressed copy.
- */
-const compress = promisify(gzip);
 
 /** An unfolded header field's value, read from the raw header block (no parsing before "250 OK"). */
 function rawField(header: string, name: string): string | undefined {
@@ -57,8 +48,6 @@ interface Waiting {
   key: string;
   thread?: string;
   raw: Buffer;
-  /** The bytes stored: `raw` compressed (once its batch is written). */
-  compressed?: Buffer;
   via: 'smtp' | 'imap';
   done: (fresh: boolean) => void;
   fail: (err: unknown) => void;
@@ -75,18 +64,15 @@ export class EmailAcceptor {
   private writing = false;
 
   private readonly limits: { messages: number; bytes: number };
-  /**
-   * Told of each new message once it has committed, with its bytes as received and as stored (kept for
-   * the inbox worker, its parse begun).
-   */
-  private readonly stored?: (key: string, raw: Buffer, stored: Buffer) => void;
+  /** Told of each new message once it has committed (its bytes kept for the inbox worker, its parse begun). */
+  private readonly stored?: (key: string, raw: Buffer) => void;
 
   constructor(
     private readonly db: Db,
     private readonly ingress: IngressGate,
     options: {
       limits?: { messages: number; bytes: number };
-      stored?: (key: string, raw: Buffer, stored: Buffer) => void;
+      stored?: (key: string, raw: Buffer) => void;
     } = {},
   ) {
     this.limits = options.limits ?? { messages: 100, bytes: 16 * 1024 * 1024 };
@@ -123,17 +109,14 @@ export class EmailAcceptor {
 
   private async writeBatch(batch: Waiting[]) {
     try {
-      // In parallel in the thread pool; messages arriving meanwhile wait for the next batch.
-      const compressed = await Promise.all(batch.map((m) => m.compressed ?? compress(m.raw)));
-      for (const [i, m] of batch.entries()) m.compressed = compressed[i];
       const fresh = await this.ingress.run(() =>
         acceptInboundBatch(
           this.db,
           batch.map((m) => ({
             key: m.key,
             source: EMAIL_INBOX_SOURCE,
-            payload: { via: m.via, encoding: 'gzip' },
-            blob: m.compressed as Buffer,
+            payload: { via: m.via },
+            blob: m.raw,
             thread: m.thread,
           })),
         ),
@@ -141,7 +124,7 @@ export class EmailAcceptor {
       // The same message twice in one batch: the first is new, the second a duplicate.
       for (const m of batch) {
         const isNew = fresh.delete(m.key);
-        if (isNew) this.stored?.(m.key, m.raw, m.compressed as Buffer);
+        if (isNew) this.stored?.(m.key, m.raw);
         m.done(isNew);
       }
     } catch (err) {
@@ -155,9 +138,8 @@ export class EmailAcceptor {
   }
 }
 
-/** The message as received, from its inbox event (read from the row: another instance stored it, a retry). */
 export function rawFromPayload(payload: unknown, blob: Buffer | null): Buffer {
-  if (blob) return (payload as { encoding?: unknown }).encoding === 'gzip' ? gunzipSync(blob) : blob;
+  if (blob) return blob;
   // Stored before raw bytes had a column of their own.
   const raw = (payload as { raw?: unknown }).raw;
   if (typeof raw !== 'string') throw new Error('email inbox event has no raw message');

@@ -178,9 +178,8 @@ async function copyToAssignee(tx: Tx, ticketNumber: number, agentId: string, ema
 
 /**
  * The message as received, kept with what Relevo made of it. Its bytes are copied inside the database from
- * the inbox row they were stored in before "250 OK" (written once from Node, never sent back), compressed
- * as they are there (original.ts reads them): one statement. Events stored before raw bytes had a column
- * of their own carry them base64 in the payload, uncompressed.
+ * the inbox row they were stored in before "250 OK" (written once from Node, never sent back): one
+ * statement. Events stored before raw bytes had a column of their own carry them base64 in the payload.
  */
 async function storeOriginal(
   tx: Tx,
@@ -193,14 +192,13 @@ async function storeOriginal(
   const stored = await tx.$executeRaw`
     INSERT INTO "EmailMessage" (id, "messageId", direction, "ticketNumber", "eventId", "fromAddress",
       "toAddresses", "ccAddresses", subject, counterparty, "loopVerdict", error, "agentId", "agentAuth",
-      raw, "rawEncoding", "createdAt")
+      raw, "createdAt")
     SELECT ${crypto.randomUUID()}, ${email.dedupeKey}, 'inbound'::"EmailDirection", ${ticketNumber ?? null}::int,
       ${eventId ?? null}::text, ${email.from?.address ?? ''}, ${email.to.map((a) => a.address)}::text[],
       ${email.cc.map((a) => a.address)}::text[], ${email.subject}, ${record.counterparty ?? email.from?.address ?? ''},
       ${record.verdict.allowed ? null : record.verdict.reason}::text, ${record.note ?? null}::text,
       ${record.agentId ?? null}::text, ${record.agentAuth ?? null}::text,
-      coalesce(e.blob, decode(e.payload->>'raw', 'base64')), CASE WHEN e.blob IS NOT NULL THEN e.payload->>'encoding' END,
-      ${new Date()}::timestamp(3)
+      coalesce(e.blob, decode(e.payload->>'raw', 'base64')), ${new Date()}::timestamp(3)
     FROM "InboundEvent" e WHERE e.key = ${inboxKey}`;
   if (stored !== 1) throw new Error(`the inbox holds no message under ${inboxKey}`);
 }

@@ -9,7 +9,6 @@ import { slaSummary } from '../core/sla/view.ts';
 import { statuses } from '../core/tickets/lifecycle.ts';
 import { getTicket, listTickets, parseCursor } from '../core/tickets/queries.ts';
 import type { Actor } from '../core/tickets/service.ts';
-import { originalBytes } from '../email/original.ts';
 import { both } from '../i18n/localized.ts';
 import { agentActor, type HttpContext } from './context.ts';
 import { issueMessage, visibleText } from './input.ts';
@@ -174,11 +173,7 @@ export const apiRoutes: Route[] = [
           es: 'No existe ese correo recibido.',
         });
       }
-      return new FileResult(
-        `${m.id}.eml`,
-        'message/rfc822',
-        await originalBytes({ raw: m.raw, rawEncoding: m.rawEncoding }),
-      );
+      return new FileResult(`${m.id}.eml`, 'message/rfc822', Buffer.from(m.raw));
     },
   }),
   route({
