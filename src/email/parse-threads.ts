@@ -21,7 +21,10 @@ export interface ParseThreadsOptions {
   log: Logger;
   /** The thread ends after this long without a message (default a minute). */
   idleMs?: number;
-  /** Parses started ahead and not yet taken, bounded by their messages' bytes (oldest dropped). */
+  /**
+   * Parses started ahead and not yet taken, bounded by their messages' bytes (oldest dropped): a parsed
+   * message holds two to three times its bytes (text, HTML, attachments), so 16 MiB by default.
+   */
   maxAheadBytes?: number;
 }
 
@@ -82,7 +85,7 @@ export class ParseThreads {
 
   /** Starts parsing a message just stored under `key`, for `take` to pick up. */
   ahead(key: string, raw: Buffer): void {
-    const maxBytes = this.options.maxAheadBytes ?? 64 * 1024 * 1024;
+    const maxBytes = this.options.maxAheadBytes ?? 16 * 1024 * 1024;
     if (raw.length > maxBytes) return;
     const parsed = this.parse(raw);
     this.drop(key);
