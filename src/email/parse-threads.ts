@@ -83,18 +83,16 @@ export class ParseThreads {
     });
   }
 
-  /** Starts parsing a message just stored under `key`, for `take` to pick up. */
+  /**
+   * Starts parsing a message just stored under `key`, for `take` to pick up — unless the parses waiting
+   * to be taken already hold the bound: the inbox takes the oldest first, so those are kept, and a message
+   * past the bound is parsed when its turn comes.
+   */
   ahead(key: string, raw: Buffer): void {
     const maxBytes = this.options.maxAheadBytes ?? 16 * 1024 * 1024;
-    if (raw.length > maxBytes) return;
-    const parsed = this.parse(raw);
-    this.drop(key);
-    this.early.set(key, { parsed, bytes: raw.length });
+    if (this.early.has(key) || this.earlyBytes + raw.length > maxBytes) return;
+    this.early.set(key, { parsed: this.parse(raw), bytes: raw.length });
     this.earlyBytes += raw.length;
-    for (const [oldest] of this.early) {
-      if (this.earlyBytes <= maxBytes) break;
-      this.drop(oldest);
-    }
   }
 
   /** A parsing thread is up (it starts with a message and ends after a quiet spell). */
