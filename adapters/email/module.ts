@@ -28,7 +28,6 @@ export const emailModule = defineModule({
       tickets: ctx.actions.tickets,
       log,
       ownAddresses,
-      attachmentMaxBytes: env.RELEVO_ATTACHMENT_MAX_BYTES,
       now: () => clock.now(),
       trustedAuthservIds: env.RELEVO_EMAIL_TRUSTED_AUTHSERV_IDS ?? [],
       agentCopies: Boolean(env.RELEVO_SMTP_URL),

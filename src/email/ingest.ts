@@ -1,5 +1,6 @@
-// An inbound email, start to finish, inside the inbox's transaction: parse it, read what the decision
-// needs (facts.ts), decide (decide.ts, pure), apply the decision through the ticket service (apply.ts).
+// An inbound email, start to finish, inside the inbox's transaction: once parsed (on the parsing thread,
+// parse-threads.ts), read what the decision needs (facts.ts), decide (decide.ts, pure), apply the decision
+// through the ticket service (apply.ts).
 // Everything commits together — or not at all, and the mail is processed again.
 import type { FileConfig } from '../config/file.ts';
 import type { Logger } from '../core/ports.ts';
@@ -8,7 +9,7 @@ import type { Tx } from '../db/index.ts';
 import { applyDecision, type IngestOutcome } from './apply.ts';
 import { decideEmail } from './decide.ts';
 import { readEmailFacts } from './facts.ts';
-import { type ParsedEmail, parseEmail } from './parse.ts';
+import type { ParsedEmail } from './parse.ts';
 
 export { EMAIL_CHANNEL, type IngestOutcome } from './apply.ts';
 
@@ -18,7 +19,6 @@ export interface EmailIngestDeps {
   log: Logger;
   /** Relevo's own addresses (the support address, the group): mail from them is an echo. */
   ownAddresses: string[];
-  attachmentMaxBytes: number;
   now: () => Date;
   /**
    * authserv-ids of the team's own mail servers (RELEVO_EMAIL_TRUSTED_AUTHSERV_IDS): their
@@ -32,22 +32,7 @@ export interface EmailIngestDeps {
   agentCopies: boolean;
 }
 
-/** A message as the inbox holds it: its bytes, and the key its row is stored under (its original's source). */
-export interface InboxMessage {
-  raw: Buffer;
-  inboxKey: string;
-}
-
-export async function ingestEmail(
-  tx: Tx,
-  message: InboxMessage,
-  deps: EmailIngestDeps,
-): Promise<IngestOutcome> {
-  const email = await parseEmail(message.raw, { maxAttachmentBytes: deps.attachmentMaxBytes });
-  return ingestParsed(tx, email, message.inboxKey, deps);
-}
-
-/** The same, for a message already parsed. */
+/** A parsed message (parse-threads.ts), start to finish in the inbox's transaction. */
 export async function ingestParsed(
   tx: Tx,
   email: ParsedEmail,

@@ -1,5 +1,5 @@
 // Parsing mail off the main thread. Parsing a message and reading its visible text (mailparser, then a DOM
-// over its HTML) is a fifth of what ingesting it costs, and on the main thread it competes with the SMTP
+// over its HTML) was a tenth of the main thread's work per message, where it competes with the SMTP
 // listener and the database (the embedded one runs on that thread too). A parsing thread does it on
 // another core; a message accepted now is parsed at once (`ahead`), so that by the time the inbox takes
 // it the parse is done or under way. The thread starts with the first message and ends after a quiet
@@ -22,8 +22,8 @@ export interface ParseThreadsOptions {
   /** The thread ends after this long without a message (default a minute). */
   idleMs?: number;
   /**
-   * Parses started ahead and not yet taken, bounded by their messages' bytes (oldest dropped): a parsed
-   * message holds two to three times its bytes (text, HTML, attachments), so 16 MiB by default.
+   * Parses started ahead and not yet taken, bounded by their messages' bytes: a parsed message holds two
+   * to three times its bytes (text, HTML, attachments), so 16 MiB by default.
    */
   maxAheadBytes?: number;
 }
@@ -140,8 +140,8 @@ export class ParseThreads {
     if (this.worker) return this.worker;
     const worker = startThread();
     worker.on('message', (answer: Answer) => this.answered(answer));
-    // A thread that dies (out of memory on a hostile message, say) fails what it held; the inbox retries
-    // those messages later, and the next parse starts a new thread.
+    // A thread that dies (out of memory on a hostile message, say) fails what it held, which `parse` then
+    // parses on the main thread; the next message starts a new thread.
     const stopped = (err: Error) => {
       if (this.worker !== worker) return;
       this.worker = undefined;
@@ -166,6 +166,7 @@ export class ParseThreads {
     if ('error' in answer) w.reject(new Error(answer.error));
     else w.resolve(revived(answer.email, answer.reading));
     if (this.waiting.size === 0) {
+      clearTimeout(this.idle);
       this.idle = setTimeout(() => void this.rest(), this.options.idleMs ?? 60_000);
       this.idle.unref();
     }
