@@ -157,7 +157,14 @@ export async function createApp(options: AppOptions): Promise<App> {
   await bus.start();
   const loops: TaskLoop[] = [];
   const notifier: Notifier = {
-    ticketChanged: (number, tx) => bus.signal('ticket', { number }, tx),
+    ticketChanged: (number, tx) =>
+      typeof number === 'number'
+        ? bus.signal('ticket', { number }, tx)
+        : bus.signalAll(
+            'ticket',
+            number.map((n) => ({ number: n })),
+            tx,
+          ),
     outboxWritten: () => outboxLoop.poke(),
     inboxWritten: () => inboxLoop.poke(),
   };

@@ -1,7 +1,7 @@
 // The bus on its own: who hears what, in which order, and what a throwing subscriber does to the rest.
 import { describe, expect, it } from 'vitest';
 import type { Tx } from '../db/index.ts';
-import { type DomainEvent, DomainEvents } from './events.ts';
+import { type DomainEvent, DomainEvents, type Subscriber } from './events.ts';
 
 const tx = {} as Tx;
 const noted: DomainEvent = {
@@ -72,5 +72,22 @@ describe('domain events', () => {
     await events.emit(noted);
     await events.emit(noted);
     expect(heard).toEqual(['once', 'always', 'always']);
+  });
+
+  it('tells several events at once: each subscriber in turn, through its batch form when it has one', async () => {
+    const events = new DomainEvents();
+    const heard: string[] = [];
+    events.subscribe((e) => void heard.push(`one:${e.type}`));
+    const batched: Subscriber = (e) => void heard.push(`batched alone:${e.type}`);
+    batched.many = (all) => void heard.push(`batched:${all.map((e) => e.type).join('+')}`);
+    events.subscribe(batched);
+    events.on('ticket.replied', (e) => void heard.push(`replies:${e.by}`));
+    await events.emitAll([noted, replied]);
+    expect(heard).toEqual([
+      'one:ticket.noted',
+      'one:ticket.replied',
+      'batched:ticket.noted+ticket.replied',
+      'replies:agent',
+    ]);
   });
 });

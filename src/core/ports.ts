@@ -103,8 +103,8 @@ export interface Mailer {
 
 /** Tells interested parties that something changed (live pages on every instance, this one's workers). */
 export interface Notifier {
-  /** With `tx`, the news goes out only if and when that transaction commits. */
-  ticketChanged(ticketNumber: number, tx?: Tx): Promise<void>;
+  /** With `tx`, the news goes out only if and when that transaction commits. Several: one statement. */
+  ticketChanged(ticketNumber: number | readonly number[], tx?: Tx): Promise<void>;
   outboxWritten(): void;
   inboxWritten(): void;
 }

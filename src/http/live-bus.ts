@@ -46,8 +46,25 @@ export class LiveBus {
     let payload = JSON.stringify({ topic, data });
     if (Buffer.byteLength(payload) > MAX_SIGNAL_BYTES && smaller)
       payload = JSON.stringify({ topic, data: smaller });
-    if (Buffer.byteLength(payload) > MAX_SIGNAL_BYTES) throw new Error(`live signal "${topic}" is too large`);
-    await (tx ?? this.db.prisma).$executeRaw`SELECT pg_notify(${CHANNEL}, ${payload})`;
+    await this.send(topic, [payload], tx);
+  }
+
+  /** Several changes of one topic (tickets opened together), announced in one statement. */
+  async signalAll(topic: string, data: readonly SignalData[], tx?: Tx | Db): Promise<void> {
+    await this.send(
+      topic,
+      data.map((d) => JSON.stringify({ topic, data: d })),
+      tx,
+    );
+  }
+
+  private async send(topic: string, payloads: string[], tx?: Tx | Db) {
+    if (payloads.some((p) => Buffer.byteLength(p) > MAX_SIGNAL_BYTES)) {
+      throw new Error(`live signal "${topic}" is too large`);
+    }
+    if (!payloads.length) return;
+    await (tx ?? this.db.prisma).$executeRaw`
+      SELECT pg_notify(${CHANNEL}, p) FROM unnest(${payloads}::text[]) WITH ORDINALITY AS u(p, i) ORDER BY i`;
   }
 
   connected(): boolean {

@@ -6,5 +6,12 @@ import type { Subscriber } from '../events.ts';
 import type { Notifier } from '../ports.ts';
 
 export function tellLivePages(notifier: Pick<Notifier, 'ticketChanged'>): Subscriber {
-  return ({ tx, ticketNumber }) => notifier.ticketChanged(ticketNumber, tx);
+  const tell: Subscriber = ({ tx, ticketNumber }) => notifier.ticketChanged(ticketNumber, tx);
+  // Tickets opened together: one statement for all their signals.
+  tell.many = (events) => {
+    const [first] = events;
+    if (!first) return;
+    return notifier.ticketChanged([...new Set(events.map((e) => e.ticketNumber))], first.tx);
+  };
+  return tell;
 }

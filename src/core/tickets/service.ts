@@ -11,13 +11,13 @@ import type { Actor } from '../actor.ts';
 import type { DeskConfig } from '../config.ts';
 import { ForbiddenError, NotFoundError, refusal, UserError } from '../errors.ts';
 import type { DomainEvent, DomainEventPayloads, DomainEvents } from '../events.ts';
-import { enqueue } from '../outbox.ts';
+import { enqueue, enqueueMany } from '../outbox.ts';
 import type { Clock, Notifier } from '../ports.ts';
 import { keptAtOpening, refreshSla, refreshSlaMany } from '../sla/refresh.ts';
 import { businessTimeFor } from '../sla/time.ts';
 import { codePointName, isBlank, textProblem } from '../text.ts';
 import { categories } from './categories.ts';
-import { lockConversation } from './conversation-lock.ts';
+import { lockConversations } from './conversation-lock.ts';
 import { missingOf, stillMissing } from './info-requests.ts';
 import { assertTransition, isFinished, type Status, type TransitionReason } from './lifecycle.ts';
 import { type InfoItem, isInfoItem } from './required-info.ts';
@@ -44,6 +44,22 @@ export interface CustomerMessage {
   /** platform:channel:thread:message of the message itself. */
   channelRef?: string;
 }
+
+export interface IntakeOptions {
+  /** Open a ticket even for a bare greeting (an agent asked for one). */
+  force?: boolean;
+  subject?: string;
+  /** No acknowledgement and no request for information (an auto-reply, a bounce). */
+  silent?: boolean;
+  /** Files that came with the message, kept on the ticket after this (an email's attachments). */
+  files?: number;
+  /** The product the customer chose (a ticket panel's form). */
+  productId?: string;
+}
+
+/** One conversation, whatever the platform: the key its link and its lock go by. */
+const conversationKey = (c: { platform: string; channel: string; thread: string }) =>
+  `${c.platform}:${c.channel}:${c.thread}`;
 
 export type IntakeOutcome =
   | { kind: 'created'; ticketNumber: number }
@@ -73,6 +89,14 @@ export interface NewTicket {
   productId?: string;
 }
 
+interface EventFields {
+  authorContactId?: string;
+  authorAgentId?: string;
+  body: string;
+  data?: Record<string, unknown>;
+  channelRef?: string;
+}
+
 type Ticket = NonNullable<Awaited<ReturnType<Db['ticket']['findUnique']>>>;
 
 export class TicketService {
@@ -96,85 +120,135 @@ export class TicketService {
   }
 
   /** A customer wrote in a conversation: add it to its ticket, or open one. */
-  async intake(
-    msg: CustomerMessage,
+  async intake(msg: CustomerMessage, outer?: Tx, options: IntakeOptions = {}): Promise<IntakeOutcome> {
+    const [outcome] = await this.intakeMany([{ msg, options }], outer);
+    return outcome as IntakeOutcome;
+  }
+
+  /**
+   * Several customers' messages, each in a conversation of its own (a run of inbound mail), each added to
+   * its ticket or opening one exactly as `intake` would — with the new tickets, their first messages,
+   * links and acknowledgements written in a handful of statements for all of them instead of a dozen each.
+   */
+  async intakeMany(
+    items: readonly { msg: CustomerMessage; options?: IntakeOptions }[],
     outer?: Tx,
-    options: {
-      force?: boolean;
-      subject?: string;
-      silent?: boolean;
-      /** Files that came with the message, kept on the ticket after this (an email's attachments). */
-      files?: number;
-      /** The product the customer chose (a ticket panel's form). */
-      productId?: string;
-    } = {},
-  ): Promise<IntakeOutcome> {
-    this.checkLength(msg.text);
-    const actor: Actor = { kind: 'contact', contactId: msg.contactId };
+  ): Promise<IntakeOutcome[]> {
+    for (const { msg } of items) this.checkLength(msg.text);
+    const keys = items.map(({ msg }) => conversationKey(msg));
+    if (new Set(keys).size < keys.length) {
+      // A conversation twice: the second message depends on what the first one did.
+      const outcomes: IntakeOutcome[] = [];
+      for (const item of items) outcomes.push(...(await this.intakeMany([item], outer)));
+      return outcomes;
+    }
     return this.tx(outer, async (tx) => {
-      await lockConversation(tx, msg);
-      const link = await tx.conversationLink.findUnique({
-        where: {
-          platform_channel_thread: { platform: msg.platform, channel: msg.channel, thread: msg.thread },
-        },
-        include: { ticket: true },
-      });
-      if (link && !isFinished(link.ticket.status)) {
-        const ticket = link.ticket;
-        await this.publicMessage(tx, ticket.number, actor, { body: msg.text, channelRef: msg.channelRef });
-        // Information someone in the conversation gives ends the wait on the customer; a message
-        // against a proposed solution reopens the ticket only from its requester or people put on
-        // it (anyone else's words are kept on the ticket, and it keeps waiting for the requester).
-        const reopens =
-          ticket.status === 'waiting_on_customer' ||
-          (ticket.status === 'awaiting_confirmation' && (await this.mayAnswer(tx, ticket, msg.contactId)));
-        if (reopens) await this.transition(tx, ticket, 'open', 'customer_message', actor);
-        if (ticket.infoMissing.length || ticket.infoRequestedAt) {
-          await tx.ticket.update({
-            where: { number: ticket.number },
-            data: {
-              infoMissing: await stillMissing(tx, ticket.infoMissing, ticket.number, options.files),
-              infoRequestedAt: null,
-            },
-          });
-        }
-        return { kind: 'appended', ticketNumber: ticket.number };
-      }
-      // An agent asking for a ticket (force) overrides the greeting rule.
-      if (!options.force && this.isGreeting(msg.text)) return { kind: 'ignored_greeting' };
-      const { ticket, org } = await this.open(
+      await lockConversations(
         tx,
-        {
+        items.map((i) => i.msg),
+      );
+      const links = await this.linksOf(
+        tx,
+        items.map((i) => i.msg),
+      );
+      const outcomes: IntakeOutcome[] = [];
+      const opening: number[] = [];
+      for (const [i, { msg, options = {} }] of items.entries()) {
+        const link = links.get(keys[i] as string);
+        if (link && !isFinished(link.ticket.status)) {
+          outcomes[i] = await this.append(tx, link.ticket, msg, options);
+        } else if (!options.force && this.isGreeting(msg.text)) {
+          // An agent asking for a ticket (force) overrides the greeting rule.
+          outcomes[i] = { kind: 'ignored_greeting' };
+        } else {
+          opening.push(i);
+        }
+      }
+      if (!opening.length) return outcomes;
+      const toOpen = opening.map((i) => items[i] as { msg: CustomerMessage; options?: IntakeOptions });
+      const opened = await this.openMany(
+        tx,
+        toOpen.map(({ msg, options = {} }) => ({
           subject: options.subject ?? msg.text,
           body: msg.text,
           requesterId: msg.contactId,
           source: msg.platform,
           channelRef: msg.channelRef,
           productId: options.productId,
-        },
-        actor,
+        })),
+        toOpen.map(({ msg }) => ({ kind: 'contact', contactId: msg.contactId })),
       );
-      await tx.conversationLink.upsert({
-        where: {
-          platform_channel_thread: { platform: msg.platform, channel: msg.channel, thread: msg.thread },
-        },
-        create: {
-          platform: msg.platform,
-          channel: msg.channel,
-          thread: msg.thread,
-          ticketNumber: ticket.number,
-        },
-        update: { ticketNumber: ticket.number },
-      });
-      const plan = this.config.plans[org.plan];
-      const within = plan ? t(org.language).duration(plan.sla[ticket.priority].firstResponse) : '';
-      // silent: an auto-reply or a bounce must not be answered (RFC 3834), though its ticket exists.
-      if (!options.silent) {
-        await this.publicSystemMessage(tx, ticket.number, t(org.language).ack(ticket.number, within));
+      // A conversation whose ticket is finished moves to its new one; the others get their first link.
+      const fresh: { platform: string; channel: string; thread: string; ticketNumber: number }[] = [];
+      for (const [j, { msg }] of toOpen.entries()) {
+        const ticketNumber = (opened[j] as (typeof opened)[number]).ticket.number;
+        const link = links.get(conversationKey(msg));
+        if (link) await tx.conversationLink.update({ where: { id: link.id }, data: { ticketNumber } });
+        else fresh.push({ platform: msg.platform, channel: msg.channel, thread: msg.thread, ticketNumber });
       }
-      await this.checkRequiredInfo(tx, ticket, org, options);
-      return { kind: 'created', ticketNumber: ticket.number };
+      if (fresh.length) await tx.conversationLink.createMany({ data: fresh });
+      // silent: an auto-reply or a bounce must not be answered (RFC 3834), though its ticket exists.
+      await this.publicSystemMessages(
+        tx,
+        opened.flatMap(({ ticket, org }, j) => {
+          if (toOpen[j]?.options?.silent) return [];
+          const plan = this.config.plans[org.plan];
+          const within = plan ? t(org.language).duration(plan.sla[ticket.priority].firstResponse) : '';
+          return [{ number: ticket.number, text: t(org.language).ack(ticket.number, within) }];
+        }),
+      );
+      for (const [j, { ticket, org }] of opened.entries()) {
+        await this.checkRequiredInfo(tx, ticket, org, toOpen[j]?.options ?? {});
+        outcomes[opening[j] as number] = { kind: 'created', ticketNumber: ticket.number };
+      }
+      return outcomes;
     });
+  }
+
+  /** The conversations' links, with their tickets, by conversationKey (their tickets read only if any). */
+  private async linksOf(tx: Tx, conversations: readonly CustomerMessage[]) {
+    const links = await tx.conversationLink.findMany({
+      where: {
+        OR: conversations.map(({ platform, channel, thread }) => ({ platform, channel, thread })),
+      },
+    });
+    if (!links.length) return new Map<string, (typeof links)[number] & { ticket: Ticket }>();
+    const tickets = await tx.ticket.findMany({ where: { number: { in: links.map((l) => l.ticketNumber) } } });
+    const byNumber = new Map(tickets.map((ticket) => [ticket.number, ticket]));
+    return new Map(
+      links.map((link) => [
+        conversationKey(link),
+        { ...link, ticket: byNumber.get(link.ticketNumber) as Ticket },
+      ]),
+    );
+  }
+
+  /** A message in a conversation whose ticket is not finished. */
+  private async append(
+    tx: Tx,
+    ticket: Ticket,
+    msg: CustomerMessage,
+    options: IntakeOptions,
+  ): Promise<IntakeOutcome> {
+    const actor: Actor = { kind: 'contact', contactId: msg.contactId };
+    await this.publicMessage(tx, ticket.number, actor, { body: msg.text, channelRef: msg.channelRef });
+    // Information someone in the conversation gives ends the wait on the customer; a message
+    // against a proposed solution reopens the ticket only from its requester or people put on
+    // it (anyone else's words are kept on the ticket, and it keeps waiting for the requester).
+    const reopens =
+      ticket.status === 'waiting_on_customer' ||
+      (ticket.status === 'awaiting_confirmation' && (await this.mayAnswer(tx, ticket, msg.contactId)));
+    if (reopens) await this.transition(tx, ticket, 'open', 'customer_message', actor);
+    if (ticket.infoMissing.length || ticket.infoRequestedAt) {
+      await tx.ticket.update({
+        where: { number: ticket.number },
+        data: {
+          infoMissing: await stillMissing(tx, ticket.infoMissing, ticket.number, options.files),
+          infoRequestedAt: null,
+        },
+      });
+    }
+    return { kind: 'appended', ticketNumber: ticket.number };
   }
 
   /** Opens a ticket on a customer's behalf (agent console, API, `/ticket new`). */
@@ -698,52 +772,83 @@ export class TicketService {
   // ── internals ─────────────────────────────────────────────────────────────
 
   /** Opens a ticket with its first message: the customer's, or what an agent entered for them. */
-  private async open(
+  private async open(tx: Tx, input: NewTicket & { channelRef?: string }, actor: Actor) {
+    const [opened] = await this.openMany(tx, [input], [actor]);
+    return opened as NonNullable<typeof opened>;
+  }
+
+  /** Opens several tickets, each with its first message: one statement for the tickets, one for the messages. */
+  private async openMany(
     tx: Tx,
-    input: NewTicket & { channelRef?: string },
-    actor: Actor,
-  ): Promise<{ ticket: Ticket; org: { id: string; plan: string; language: string } }> {
-    // One statement for the requester and their organisation (the ORM's nested read took two).
-    const [contact] = await tx.$queryRaw<{ id: string; orgId: string; plan: string; language: string }[]>`
+    inputs: readonly (NewTicket & { channelRef?: string })[],
+    actors: readonly Actor[],
+  ): Promise<{ ticket: Ticket; org: { id: string; plan: string; language: string } }[]> {
+    if (!inputs.length) return [];
+    // One statement for the requesters and their organisations (the ORM's nested read took two each).
+    const requesters = await tx.$queryRaw<{ id: string; orgId: string; plan: string; language: string }[]>`
       SELECT c.id, o.id AS "orgId", o.plan, o.language
-      FROM "Contact" c JOIN "Organisation" o ON o.id = c."organisationId" WHERE c.id = ${input.requesterId}`;
-    if (!contact) throw new NotFoundError(refusal.noContact(input.requesterId));
-    // An empty id is a product that does not exist, not "no product": refused like any unknown one.
-    if (input.productId !== undefined && !(await tx.product.findUnique({ where: { id: input.productId } }))) {
-      throw new NotFoundError(refusal.noProduct(input.productId));
+      FROM "Contact" c JOIN "Organisation" o ON o.id = c."organisationId"
+      WHERE c.id = ANY(${[...new Set(inputs.map((i) => i.requesterId))]}::text[])`;
+    const orgOf = new Map(requesters.map((r) => [r.id, { id: r.orgId, plan: r.plan, language: r.language }]));
+    for (const input of inputs) {
+      if (!orgOf.has(input.requesterId)) throw new NotFoundError(refusal.noContact(input.requesterId));
+      // An empty id is a product that does not exist, not "no product": refused like any unknown one.
+      if (
+        input.productId !== undefined &&
+        !(await tx.product.findUnique({ where: { id: input.productId } }))
+      ) {
+        throw new NotFoundError(refusal.noProduct(input.productId));
+      }
     }
-    const org = { id: contact.orgId, plan: contact.plan, language: contact.language };
-    const priority = input.priority ?? 'normal';
     const now = this.deps.clock.now();
-    const ticket = await tx.ticket.create({
-      data: {
-        subject: firstLine(input.subject),
-        source: input.source,
-        priority,
-        requesterId: contact.id,
-        organisationId: org.id,
-        productId: input.productId ?? null,
-        statusChangedAt: now,
-        createdAt: now,
-        ...keptAtOpening(this.config, org.plan, priority, now),
-      },
+    const tickets = await tx.ticket.createManyAndReturn({
+      data: inputs.map((input) => {
+        const org = orgOf.get(input.requesterId) as { id: string; plan: string };
+        const priority = input.priority ?? 'normal';
+        return {
+          subject: firstLine(input.subject),
+          source: input.source,
+          priority,
+          requesterId: input.requesterId,
+          organisationId: org.id,
+          productId: input.productId ?? null,
+          statusChangedAt: now,
+          createdAt: now,
+          ...keptAtOpening(this.config, org.plan, priority, now),
+        };
+      }),
     });
-    const event = await this.event(tx, ticket.number, 'customer_message', {
-      authorContactId: contact.id,
-      body: input.body,
-      channelRef: input.channelRef,
-      data: actor.kind === 'agent' ? { enteredBy: actor.agentId } : undefined,
-    });
-    await this.emit({
-      type: 'ticket.created',
-      ...this.about(tx, ticket.number, actor, event),
-      source: ticket.source,
-      requesterId: ticket.requesterId,
-      organisationId: ticket.organisationId,
-      priority: ticket.priority,
-      productId: ticket.productId,
-    });
-    return { ticket, org };
+    // Numbered as written, in the inputs' order.
+    tickets.sort((a, b) => a.number - b.number);
+    const events = await this.events(
+      tx,
+      tickets.map((ticket, i) => {
+        const actor = actors[i] as Actor;
+        return {
+          ticketNumber: ticket.number,
+          type: 'customer_message' as const,
+          authorContactId: ticket.requesterId,
+          body: (inputs[i] as NewTicket).body,
+          channelRef: inputs[i]?.channelRef,
+          data: actor.kind === 'agent' ? { enteredBy: actor.agentId } : undefined,
+        };
+      }),
+    );
+    await this.deps.events.emitAll(
+      tickets.map((ticket, i) => ({
+        type: 'ticket.created' as const,
+        ...this.about(tx, ticket.number, actors[i] as Actor, events[i] ?? null),
+        source: ticket.source,
+        requesterId: ticket.requesterId,
+        organisationId: ticket.organisationId,
+        priority: ticket.priority,
+        productId: ticket.productId,
+      })),
+    );
+    return tickets.map((ticket) => ({
+      ticket,
+      org: orgOf.get(ticket.requesterId) as { id: string; plan: string; language: string },
+    }));
   }
 
   private async transition(
@@ -844,42 +949,60 @@ export class TicketService {
     return this.deps.events.emit(event);
   }
 
-  /** The only place events are written; visibility follows from the type and cannot be chosen. */
-  private event(
-    tx: Tx,
-    ticketNumber: number,
-    type: EventType,
-    fields: {
-      authorContactId?: string;
-      authorAgentId?: string;
-      body: string;
-      data?: Record<string, unknown>;
-      channelRef?: string;
-    },
-  ) {
-    const visibility =
-      type === 'customer_message' || type === 'public_reply' || type === 'system' ? 'public' : 'internal';
-    const authorKind = fields.authorAgentId ? 'agent' : fields.authorContactId ? 'contact' : 'system';
-    return tx.ticketEvent.create({
-      data: {
+  /** One event on a ticket's history (see events). */
+  private async event(tx: Tx, ticketNumber: number, type: EventType, fields: EventFields) {
+    const [event] = await this.events(tx, [{ ticketNumber, type, ...fields }]);
+    return event as NonNullable<typeof event>;
+  }
+
+  /**
+   * The only place events are written, several in one statement; visibility follows from the type and
+   * cannot be chosen. Returned in the order given (PostgreSQL returns the rows of an INSERT … VALUES in
+   * the order written; checked, since a timeline that put a reply before its question would be wrong).
+   */
+  private async events(tx: Tx, rows: readonly (EventFields & { ticketNumber: number; type: EventType })[]) {
+    if (!rows.length) return [];
+    const now = this.deps.clock.now();
+    const events = await tx.ticketEvent.createManyAndReturn({
+      data: rows.map(({ ticketNumber, type, ...fields }) => ({
         ticketNumber,
         type,
-        visibility,
-        authorKind,
+        visibility:
+          type === 'customer_message' || type === 'public_reply' || type === 'system' ? 'public' : 'internal',
+        authorKind: fields.authorAgentId ? 'agent' : fields.authorContactId ? 'contact' : 'system',
         authorAgentId: fields.authorAgentId ?? null,
         authorContactId: fields.authorContactId ?? null,
         body: fields.body,
         data: fields.data as never,
         channelRef: fields.channelRef ?? null,
-        createdAt: this.deps.clock.now(),
-      },
+        createdAt: now,
+      })),
     });
+    if (events.some((e, i) => e.ticketNumber !== rows[i]?.ticketNumber || e.type !== rows[i]?.type)) {
+      throw new Error('ticket events came back in another order than written');
+    }
+    return events;
   }
 
   /** A message from Relevo to the customer, recorded on the ticket and delivered where they wrote. */
-  private async publicSystemMessage(tx: Tx, number: number, text: string) {
-    const event = await this.event(tx, number, 'system', { body: text });
-    await enqueue(tx, { kind: 'customer_event', eventId: event.id, ticketNumber: number });
+  private publicSystemMessage(tx: Tx, number: number, text: string) {
+    return this.publicSystemMessages(tx, [{ number, text }]);
+  }
+
+  /** Several of them (acknowledgements of tickets opened together): two statements for all. */
+  private async publicSystemMessages(tx: Tx, messages: readonly { number: number; text: string }[]) {
+    const events = await this.events(
+      tx,
+      messages.map(({ number, text }) => ({ ticketNumber: number, type: 'system' as const, body: text })),
+    );
+    await enqueueMany(
+      tx,
+      events.map((event) => ({
+        kind: 'customer_event',
+        eventId: event.id,
+        ticketNumber: event.ticketNumber,
+      })),
+    );
   }
 
   private async load(tx: Tx, number: number): Promise<Ticket> {
