@@ -16,7 +16,7 @@ import { startSmtpSink } from '../test/harness/email/smtp-sink.ts';
 import { Child } from './lib/child.ts';
 import { openDatabaseEnv } from './lib/database.ts';
 import { emailCorpus } from './lib/email-corpus.ts';
-import { countStatements } from './lib/statement-counter.ts';
+import { countStatements } from '../test/harness/statements.ts';
 
 const N = Number(process.env.BENCH_EMAIL_N ?? 1000);
 const DB = process.env.BENCH_EMAIL_DB ?? 'dir';

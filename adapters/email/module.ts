@@ -2,6 +2,7 @@
 // comes in through the built-in SMTP listener and/or an IMAP mailbox (one reader across instances, under
 // a lease) and goes out over SMTP. mailparser, imapflow, nodemailer and smtp-server load only then.
 import type { Env } from '../../src/config/index.ts';
+import type { InboundHandler } from '../../src/core/inbox.ts';
 import { defineModule } from '../../src/modules/module.ts';
 
 function emailSettings(env: Env) {
@@ -20,7 +21,7 @@ export const emailModule = defineModule({
   async create(ctx, { env, supportAddress, ownAddresses }) {
     const { db, config, log, clock, metrics, ingress, notifier, inboxBytes } = ctx;
     const emailIn = await import('../../src/email/accept.ts');
-    const { ingestParsed } = await import('../../src/email/ingest.ts');
+    const { ingestRun } = await import('../../src/email/ingest.ts');
     const { ParseThreads } = await import('../../src/email/parse-threads.ts');
     const parsing = new ParseThreads({ maxAttachmentBytes: env.RELEVO_ATTACHMENT_MAX_BYTES, log });
     const ingestDeps = {
@@ -67,18 +68,27 @@ export const emailModule = defineModule({
     if (env.RELEVO_SMTP_LISTEN_PORT !== undefined) readiness.smtp = () => Boolean(smtp);
     if (env.RELEVO_IMAP_URL) readiness.imap = () => imap?.connected ?? false;
 
+    // A run of mail at once: its new tickets are written together (ingest.ts).
+    const ingest: InboundHandler['many'] = async (tx, items) => {
+      // Parsed ahead when this process accepted it; otherwise (another instance did, a retry) now.
+      const mails = await Promise.all(
+        items.map(async ({ payload, key, blob }) => ({
+          inboxKey: key,
+          email: await (parsing.take(key) ?? parsing.parse(emailIn.rawFromPayload(payload, blob))),
+        })),
+      );
+      const outcomes = await ingestRun(tx, mails, ingestDeps);
+      for (const [i, outcome] of outcomes.entries())
+        log.info({ key: items[i]?.key, ...outcome }, 'email processed');
+    };
+    const ingestOne: InboundHandler = (tx, payload, key, blob) => ingest(tx, [{ payload, key, blob }]);
+    ingestOne.many = ingest;
+
     return {
       adapter,
       mailer: adapter,
       readiness,
-      inboxHandlers: {
-        [emailIn.EMAIL_INBOX_SOURCE]: async (tx, payload, key, blob) => {
-          // Parsed ahead when this process accepted it; otherwise (another instance did, a retry) now.
-          const email = await (parsing.take(key) ?? parsing.parse(emailIn.rawFromPayload(payload, blob)));
-          const outcome = await ingestParsed(tx, email, key, ingestDeps);
-          log.info({ key, ...outcome }, 'email processed');
-        },
-      },
+      inboxHandlers: { [emailIn.EMAIL_INBOX_SOURCE]: ingestOne },
       listening: (): Record<string, number> => (smtp ? { smtp: smtp.port } : {}),
       async start() {
         if (env.RELEVO_SMTP_LISTEN_PORT !== undefined) {

@@ -59,7 +59,25 @@ export async function acceptInboundBatch(
   return new Set(inserted.map((r) => r.key));
 }
 
-export type InboundHandler = (tx: Tx, payload: unknown, key: string, blob: Buffer | null) => Promise<void>;
+export interface InboundItem {
+  payload: unknown;
+  key: string;
+  blob: Buffer | null;
+}
+
+/**
+ * Handles one event. With `many`, consecutive events of its source in a batch are handed over together,
+ * in their order (a run of mail whose new tickets are written in a few statements for all); `many` must do
+ * what handling each in turn would.
+ */
+export type InboundHandler = ((
+  tx: Tx,
+  payload: unknown,
+  key: string,
+  blob: Buffer | null,
+) => Promise<void>) & {
+  many?: (tx: Tx, items: InboundItem[]) => Promise<void>;
+};
 
 /**
  * Slow, repeatable work a handler needs (a platform API lookup), done before the transaction opens so
@@ -141,13 +159,14 @@ async function drainAsWorker(
         const started = performance.now();
         const handled: string[] = [];
         const reader = new BatchReader(tx, claimed, recent);
-        for (const [index, event] of claimed.entries()) {
+        for (let index = 0; index < claimed.length; ) {
           // Past the time bound, or with a sender waiting on the one connection, the rest stay claimed
           // only until this commits; the next batch takes them.
           const enough = performance.now() - started > batch.ms || ingress?.senderWaiting();
           if (handled.length && enough) break;
-          await reader.handle(handlers, index);
-          handled.push(event.id);
+          const count = await reader.handle(handlers, index);
+          handled.push(...claimed.slice(index, index + count).map((e) => e.id));
+          index += count;
         }
         if (handled.length) await markProcessed(tx, handled);
         return handled.length;
@@ -225,7 +244,7 @@ function claimOne(tx: Tx, id: string): Promise<Claimed[]> {
     WHERE id = ${id} AND "processedAt" IS NULL AND "nextAttemptAt" <= now() FOR UPDATE SKIP LOCKED`;
 }
 
-/** Up to this many bytes of events' raw bytes are read in one statement. */
+/** Up to this many bytes of events' raw bytes are read in one statement, or handed to one handler at once. */
 const BLOB_READ_BYTES = 8 * 1024 * 1024;
 
 /**
@@ -241,20 +260,41 @@ class BatchReader {
     private readonly recent?: RecentInboxBytes,
   ) {}
 
-  async handle(handlers: Record<string, InboundHandler>, index: number) {
+  /** Hands the event at `index` to its handler, with the ones after it of its source when it takes several; how many. */
+  async handle(handlers: Record<string, InboundHandler>, index: number): Promise<number> {
     const event = this.events[index] as Claimed;
     const handler = handlers[event.source];
     if (!handler) throw new Error(`no handler for inbound source "${event.source}"`);
-    let blob: Buffer | null = null;
-    if (event.size !== null) {
-      const kept = this.recent?.take(event.key);
-      // The same length as stored, or it is not these bytes (never expected; read them from the row).
-      if (kept?.length === event.size) this.blobs.set(event.id, kept);
-      if (!this.blobs.has(event.id)) await this.readFrom(index);
-      blob = this.blobs.get(event.id) ?? null;
-      this.blobs.delete(event.id);
+    if (!handler.many) {
+      await handler(this.tx, event.payload, event.key, await this.bytes(index));
+      return 1;
     }
-    await handler(this.tx, event.payload, event.key, blob);
+    // Bounded like the reading ahead: a run of large messages is held in memory whole.
+    let end = index + 1;
+    let bytes = event.size ?? 0;
+    for (let next = this.events[end]; next?.source === event.source; next = this.events[++end]) {
+      bytes += next.size ?? 0;
+      if (bytes > BLOB_READ_BYTES) break;
+    }
+    const items: InboundItem[] = [];
+    for (let i = index; i < end; i++) {
+      const { payload, key } = this.events[i] as Claimed;
+      items.push({ payload, key, blob: await this.bytes(i) });
+    }
+    await handler.many(this.tx, items);
+    return items.length;
+  }
+
+  private async bytes(index: number): Promise<Buffer | null> {
+    const event = this.events[index] as Claimed;
+    if (event.size === null) return null;
+    const kept = this.recent?.take(event.key);
+    // The same length as stored, or it is not these bytes (never expected; read them from the row).
+    if (kept?.length === event.size) this.blobs.set(event.id, kept);
+    if (!this.blobs.has(event.id)) await this.readFrom(index);
+    const blob = this.blobs.get(event.id) ?? null;
+    this.blobs.delete(event.id);
+    return blob;
   }
 
   private async readFrom(index: number) {

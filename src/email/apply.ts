@@ -4,10 +4,13 @@
 import { findOrCreateContact } from '../core/directory.ts';
 import { enqueue } from '../core/outbox.ts';
 import type { Logger } from '../core/ports.ts';
-import type { Actor, TicketService } from '../core/tickets/service.ts';
+import type { Actor, IntakeOutcome, TicketService } from '../core/tickets/service.ts';
 import type { Tx } from '../db/index.ts';
 import { t } from '../i18n/index.ts';
 import type { Decision, NoteSpec, RecordSpec, RequesterSpec } from './decide.ts';
+
+type IntakeDecision = Extract<Decision, { kind: 'intake' }>;
+
 import type { ParsedEmail } from './parse.ts';
 
 export const EMAIL_CHANNEL = 'mail';
@@ -36,7 +39,7 @@ export async function applyDecision(
 ): Promise<IngestOutcome> {
   for (const line of decision.logs ?? []) deps.log[line.level](line.fields, line.msg);
   const store = (record: RecordSpec, ticketNumber?: number, eventId?: string) =>
-    storeOriginal(tx, email, inboxKey, record, ticketNumber, eventId);
+    storeOriginals(tx, [{ email, inboxKey, record, ticketNumber, eventId }]);
   switch (decision.kind) {
     case 'duplicate':
       return { kind: 'duplicate' };
@@ -75,21 +78,29 @@ export async function applyDecision(
       await store(decision.record, decision.ticketNumber);
       return { kind: 'confirmed', ticketNumber: decision.ticketNumber };
     case 'intake':
-      return intake(tx, email, inboxKey, decision, deps);
+      if (decision.ticket) return intake(tx, email, inboxKey, { ...decision, ticket: decision.ticket }, deps);
+      return (
+        await applyNewTickets(
+          tx,
+          [{ email, inboxKey, decision, contactId: await contactOf(tx, decision.requester) }],
+          deps,
+        )
+      )[0] as IngestOutcome;
   }
 }
 
+/** A customer's message on a ticket it names (a new ticket goes through applyNewTickets). */
 async function intake(
   tx: Tx,
   email: ParsedEmail,
   inboxKey: string,
-  d: Extract<Decision, { kind: 'intake' }>,
+  d: IntakeDecision & { ticket: NonNullable<IntakeDecision['ticket']> },
   deps: ApplyDeps,
 ): Promise<IngestOutcome> {
   const contactId = await contactOf(tx, d.requester);
   const actor: Actor = { kind: 'contact', contactId };
-  if (d.ticket?.reopen) await deps.tickets.reopenByCustomer(d.ticket.number, actor, tx);
-  if (d.ticket?.createThread) {
+  if (d.ticket.reopen) await deps.tickets.reopenByCustomer(d.ticket.number, actor, tx);
+  if (d.ticket.createThread) {
     await tx.conversationLink.create({
       data: {
         platform: 'email',
@@ -104,7 +115,7 @@ async function intake(
     {
       platform: 'email',
       channel: EMAIL_CHANNEL,
-      thread: d.ticket?.thread ?? email.dedupeKey,
+      thread: d.ticket.thread,
       contactId,
       text: d.text,
       channelRef: `email:${email.dedupeKey}`,
@@ -112,25 +123,77 @@ async function intake(
     tx,
     { force: d.force, subject: d.subject, silent: !d.acknowledge, files: email.attachments.length },
   );
-  if (outcome.kind === 'ignored_greeting' && !d.ticket) {
-    await storeOriginal(tx, email, inboxKey, { verdict: d.record.verdict, note: 'empty' });
-    logKept(deps, email, 'empty');
-    return { kind: 'kept', reason: 'empty' };
-  }
-  const n = outcome.kind === 'ignored_greeting' ? (d.ticket?.number as number) : outcome.ticketNumber;
+  const n = outcome.kind === 'ignored_greeting' ? d.ticket.number : outcome.ticketNumber;
   if (d.forwardNote) await addNote(tx, n, d.forwardNote, deps);
-  await storeOriginal(tx, email, inboxKey, d.record, n);
-  await attach(tx, email, n);
+  await storeOriginals(tx, [{ email, inboxKey, record: d.record, ticketNumber: n }]);
+  await attach(tx, [{ email, ticketNumber: n }]);
   if (outcome.kind === 'appended' && d.copyTo) await copyToAssignee(tx, n, d.copyTo, email);
-  if (d.ticket) {
-    return outcome.kind === 'created'
-      ? { kind: 'created', ticketNumber: n, acknowledged: d.acknowledge }
-      : { kind: 'appended', ticketNumber: n };
-  }
-  return { kind: 'created', ticketNumber: n, acknowledged: d.acknowledge };
+  return outcome.kind === 'created'
+    ? { kind: 'created', ticketNumber: n, acknowledged: d.acknowledge }
+    : { kind: 'appended', ticketNumber: n };
 }
 
-async function contactOf(tx: Tx, requester: RequesterSpec): Promise<string> {
+/** A message that opens a ticket (a decision to intake with no ticket named), its requester known. */
+export interface NewTicketMail {
+  email: ParsedEmail;
+  inboxKey: string;
+  decision: IntakeDecision;
+  contactId: string;
+}
+
+/**
+ * Messages that each open a ticket, applied together: the tickets through the ticket service's intakeMany,
+ * the stored originals and attachments in one statement each. One message is a run of one.
+ */
+export async function applyNewTickets(
+  tx: Tx,
+  mails: readonly NewTicketMail[],
+  deps: ApplyDeps,
+): Promise<IngestOutcome[]> {
+  if (!mails.length) return [];
+  const intakes = await deps.tickets.intakeMany(
+    mails.map(({ email, decision: d, contactId }) => ({
+      msg: {
+        platform: 'email',
+        channel: EMAIL_CHANNEL,
+        thread: email.dedupeKey,
+        contactId,
+        text: d.text,
+        channelRef: `email:${email.dedupeKey}`,
+      },
+      options: {
+        force: d.force,
+        subject: d.subject,
+        silent: !d.acknowledge,
+        files: email.attachments.length,
+      },
+    })),
+    tx,
+  );
+  const outcomes: IngestOutcome[] = [];
+  const originals: Original[] = [];
+  const files: { email: ParsedEmail; ticketNumber: number }[] = [];
+  for (const [i, { email, inboxKey, decision: d }] of mails.entries()) {
+    const outcome = intakes[i] as IntakeOutcome;
+    if (outcome.kind === 'ignored_greeting') {
+      // A bare greeting opens nothing (intake's rule): the message is kept, unanswered.
+      originals.push({ email, inboxKey, record: { verdict: d.record.verdict, note: 'empty' } });
+      logKept(deps, email, 'empty');
+      outcomes.push({ kind: 'kept', reason: 'empty' });
+      continue;
+    }
+    const n = outcome.ticketNumber;
+    if (d.forwardNote) await addNote(tx, n, d.forwardNote, deps);
+    originals.push({ email, inboxKey, record: d.record, ticketNumber: n });
+    files.push({ email, ticketNumber: n });
+    outcomes.push({ kind: 'created', ticketNumber: n, acknowledged: d.acknowledge });
+  }
+  await storeOriginals(tx, originals);
+  await attach(tx, files);
+  return outcomes;
+}
+
+export async function contactOf(tx: Tx, requester: RequesterSpec): Promise<string> {
   if ('contactId' in requester) return requester.contactId;
   const { address, name, organisationId } = requester.newContact;
   // Through the directory: one person writing through two instances at once becomes one contact.
@@ -176,39 +239,80 @@ async function copyToAssignee(tx: Tx, ticketNumber: number, agentId: string, ema
   await enqueue(tx, { kind: 'agent_notice', eventId: event.id, agentId, platform: 'email' });
 }
 
+interface Original {
+  email: ParsedEmail;
+  inboxKey: string;
+  record: RecordSpec;
+  ticketNumber?: number;
+  eventId?: string;
+}
+
 /**
- * The message as received, kept with what Relevo made of it. Its bytes are copied inside the database from
- * the inbox row they were stored in before "250 OK" (written once from Node, never sent back): one
- * statement. Events stored before raw bytes had a column of their own carry them base64 in the payload.
+ * Messages as received, kept with what Relevo made of them. Their bytes are copied inside the database
+ * from the inbox rows they were stored in before "250 OK" (written once from Node, never sent back): one
+ * statement for all. Events stored before raw bytes had a column of their own carry them base64 in the
+ * payload.
  */
-async function storeOriginal(
-  tx: Tx,
-  email: ParsedEmail,
-  inboxKey: string,
-  record: RecordSpec,
-  ticketNumber?: number,
-  eventId?: string,
-) {
+async function storeOriginals(tx: Tx, originals: readonly Original[]) {
+  if (!originals.length) return;
+  const rows = originals.map(({ email, inboxKey, record, ticketNumber, eventId }) => ({
+    id: crypto.randomUUID(),
+    key: inboxKey,
+    messageId: email.dedupeKey,
+    ticketNumber: ticketNumber ?? null,
+    eventId: eventId ?? null,
+    fromAddress: email.from?.address ?? '',
+    toAddresses: email.to.map((a) => a.address),
+    ccAddresses: email.cc.map((a) => a.address),
+    subject: email.subject,
+    counterparty: record.counterparty ?? email.from?.address ?? '',
+    loopVerdict: record.verdict.allowed ? null : record.verdict.reason,
+    error: record.note ?? null,
+    agentId: record.agentId ?? null,
+    agentAuth: record.agentAuth ?? null,
+  }));
   const stored = await tx.$executeRaw`
     INSERT INTO "EmailMessage" (id, "messageId", direction, "ticketNumber", "eventId", "fromAddress",
       "toAddresses", "ccAddresses", subject, counterparty, "loopVerdict", error, "agentId", "agentAuth",
       raw, "createdAt")
-    SELECT ${crypto.randomUUID()}, ${email.dedupeKey}, 'inbound'::"EmailDirection", ${ticketNumber ?? null}::int,
-      ${eventId ?? null}::text, ${email.from?.address ?? ''}, ${email.to.map((a) => a.address)}::text[],
-      ${email.cc.map((a) => a.address)}::text[], ${email.subject}, ${record.counterparty ?? email.from?.address ?? ''},
-      ${record.verdict.allowed ? null : record.verdict.reason}::text, ${record.note ?? null}::text,
-      ${record.agentId ?? null}::text, ${record.agentAuth ?? null}::text,
-      coalesce(e.blob, decode(e.payload->>'raw', 'base64')), ${new Date()}::timestamp(3)
-    FROM "InboundEvent" e WHERE e.key = ${inboxKey}`;
-  if (stored !== 1) throw new Error(`the inbox holds no message under ${inboxKey}`);
+    SELECT r.id, r."messageId", 'inbound'::"EmailDirection", r."ticketNumber", r."eventId", r."fromAddress",
+      r."toAddresses", r."ccAddresses", r.subject, r.counterparty, r."loopVerdict", r.error, r."agentId",
+      r."agentAuth", coalesce(e.blob, decode(e.payload->>'raw', 'base64')), ${new Date()}::timestamp(3)
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(id text, key text, "messageId" text,
+      "ticketNumber" int, "eventId" text, "fromAddress" text, "toAddresses" text[], "ccAddresses" text[],
+      subject text, counterparty text, "loopVerdict" text, error text, "agentId" text, "agentAuth" text)
+    JOIN "InboundEvent" e ON e.key = r.key`;
+  if (stored !== rows.length) {
+    throw new Error(`the inbox holds ${stored} of the ${rows.length} messages to keep`);
+  }
 }
 
-async function attach(tx: Tx, email: ParsedEmail, ticketNumber: number) {
-  for (const a of email.attachments) {
-    if (a.inline && a.contentType.startsWith('image/') && a.size < 2048) continue; // tracking pixels, logos
-    await tx.$executeRaw`
-      INSERT INTO "Attachment" (id, "ticketNumber", filename, "contentType", size, content, oversized)
-      VALUES (${crypto.randomUUID()}, ${ticketNumber}, ${a.filename}, ${a.contentType}, ${a.size},
-              ${a.content ?? null}::bytea, ${a.oversized})`;
+/** The files that came with messages, on their tickets: one statement for all. */
+async function attach(tx: Tx, mails: readonly { email: ParsedEmail; ticketNumber: number }[]) {
+  const values: unknown[] = [];
+  const rows: string[] = [];
+  for (const { email, ticketNumber } of mails) {
+    for (const a of email.attachments) {
+      if (a.inline && a.contentType.startsWith('image/') && a.size < 2048) continue; // tracking pixels, logos
+      const at = values.push(
+        crypto.randomUUID(),
+        ticketNumber,
+        a.filename,
+        a.contentType,
+        a.size,
+        a.content ?? null,
+        a.oversized,
+      );
+      rows.push(
+        `($${at - 6}, $${at - 5}::int, $${at - 4}, $${at - 3}, $${at - 2}::int, $${at - 1}::bytea, $${at}::boolean)`,
+      );
+    }
   }
+  if (!rows.length) return;
+  // Placeholders only: every value is a parameter.
+  await tx.$executeRawUnsafe(
+    `INSERT INTO "Attachment" (id, "ticketNumber", filename, "contentType", size, content, oversized)
+     VALUES ${rows.join(', ')}`,
+    ...values,
+  );
 }

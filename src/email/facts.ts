@@ -23,8 +23,15 @@ export interface FactsDeps {
   now: () => Date;
 }
 
-export async function readEmailFacts(tx: Tx, email: ParsedEmail, deps: FactsDeps): Promise<EmailFacts> {
-  const none: EmailFacts = {
+/**
+ * The decision's facts, and the number of the ticket the message names (headers, reply token, subject)
+ * whether or not it exists: a run of mail whose new tickets are not written yet needs to know (ingest.ts).
+ */
+export type ReadFacts = EmailFacts & { namedTicket: number | null };
+
+export async function readEmailFacts(tx: Tx, email: ParsedEmail, deps: FactsDeps): Promise<ReadFacts> {
+  const none: ReadFacts = {
+    namedTicket: null,
     duplicate: false,
     sender: null,
     forwardedFrom: null,
@@ -46,10 +53,12 @@ export async function readEmailFacts(tx: Tx, email: ParsedEmail, deps: FactsDeps
       ? await knownIdentity(tx, forward.originalFrom.address)
       : null;
   const tokens = await findReplyTokens(tx, tokensReferenced([email.inReplyTo, ...email.references]));
-  const ticket = forward ? null : await ticketFacts(tx, email, tokens, identity, deps);
+  const namedTicket = forward ? null : await referencedNumber(tx, email, tokens);
+  const ticket = namedTicket ? await ticketFacts(tx, namedTicket, email, identity, deps) : null;
   const agent = identity?.agentId;
   const requester = forward?.originalFrom.address ?? sender;
   return {
+    namedTicket,
     duplicate: false,
     sender: identity,
     forwardedFrom,
@@ -140,13 +149,11 @@ async function referencedNumber(tx: Tx, email: ParsedEmail, tokens: readonly Rep
 
 async function ticketFacts(
   tx: Tx,
+  number: number,
   email: ParsedEmail,
-  tokens: readonly ReplyTokenRow[],
   identity: KnownIdentity | null,
   deps: FactsDeps,
 ): Promise<TicketFacts | null> {
-  const number = await referencedNumber(tx, email, tokens);
-  if (!number) return null;
   const row = await tx.ticket.findUnique({
     where: { number },
     select: {

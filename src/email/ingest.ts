@@ -1,13 +1,19 @@
-// An inbound email, start to finish, inside the inbox's transaction: once parsed (on the parsing thread,
+// Inbound email, start to finish, inside the inbox's transaction: once parsed (on the parsing thread,
 // parse-threads.ts), read what the decision needs (facts.ts), decide (decide.ts, pure), apply the decision
-// through the ticket service (apply.ts).
+// through the ticket service (apply.ts) — the messages of a run that open tickets together.
 // Everything commits together — or not at all, and the mail is processed again.
 import type { FileConfig } from '../config/file.ts';
 import type { Logger } from '../core/ports.ts';
 import type { TicketService } from '../core/tickets/service.ts';
 import type { Tx } from '../db/index.ts';
-import { applyDecision, type IngestOutcome } from './apply.ts';
-import { decideEmail } from './decide.ts';
+import {
+  applyDecision,
+  applyNewTickets,
+  contactOf,
+  type IngestOutcome,
+  type NewTicketMail,
+} from './apply.ts';
+import { type Decision, decideEmail, type EmailFacts } from './decide.ts';
 import { readEmailFacts } from './facts.ts';
 import type { ParsedEmail } from './parse.ts';
 
@@ -39,7 +45,123 @@ export async function ingestParsed(
   inboxKey: string,
   deps: EmailIngestDeps,
 ): Promise<IngestOutcome> {
-  const facts = await readEmailFacts(tx, email, deps);
-  const decision = decideEmail(email, facts, deps);
-  return applyDecision(tx, email, inboxKey, decision, deps);
+  return (await ingestRun(tx, [{ email, inboxKey }], deps))[0] as IngestOutcome;
+}
+
+/**
+ * A run of parsed messages, in their order, with the outcome of each exactly as one at a time would give.
+ * Each is decided on facts read when its turn comes; the messages that open a ticket are held back and
+ * written together (applyNewTickets) — before anything else is written, and before a message whose facts
+ * could depend on them is decided (see NewTickets).
+ */
+export async function ingestRun(
+  tx: Tx,
+  mails: readonly { email: ParsedEmail; inboxKey: string }[],
+  deps: EmailIngestDeps,
+): Promise<IngestOutcome[]> {
+  const outcomes: IngestOutcome[] = [];
+  const held = new NewTickets(tx, deps);
+  for (const [i, { email, inboxKey }] of mails.entries()) {
+    const decide = async () => {
+      const facts = await readEmailFacts(tx, email, deps);
+      return { facts, decision: decideEmail(email, facts, deps) };
+    };
+    if (held.answeredBy(email)) await held.write(outcomes);
+    let { facts, decision } = await decide();
+    if (held.mayMiscount(decision, facts)) {
+      await held.write(outcomes);
+      ({ facts, decision } = await decide());
+    }
+    if (opensTicket(decision)) {
+      for (const line of decision.logs ?? []) deps.log[line.level](line.fields, line.msg);
+      const contactId = await contactOf(tx, decision.requester);
+      // A ticket it names that does not exist could be one of the held ones, numbered when written.
+      held.add(i, { email, inboxKey, decision, contactId }, facts.ticket ? null : facts.namedTicket);
+      continue;
+    }
+    const opened = await held.write(outcomes);
+    if (!facts.ticket && facts.namedTicket !== null && opened.has(facts.namedTicket)) {
+      // It names a ticket opened just now: decided again, on the facts as they are now.
+      ({ facts, decision } = await decide());
+    }
+    outcomes[i] = await applyDecision(tx, email, inboxKey, decision, deps);
+  }
+  await held.write(outcomes);
+  return outcomes;
+}
+
+type OpeningDecision = Extract<Decision, { kind: 'intake' }> & { ticket: null };
+
+const opensTicket = (d: Decision): d is OpeningDecision => d.kind === 'intake' && d.ticket === null;
+
+/** Messages decided to open a ticket, not written yet. */
+class NewTickets {
+  private mails: { index: number; mail: NewTicketMail; named: number | null }[] = [];
+
+  constructor(
+    private readonly tx: Tx,
+    private readonly deps: EmailIngestDeps,
+  ) {}
+
+  add(index: number, mail: NewTicketMail, named: number | null) {
+    this.mails.push({ index, mail, named });
+  }
+
+  get size() {
+    return this.mails.length;
+  }
+
+  /**
+   * Whether this message is one of the held ones again or a reply to one: its facts are read once they
+   * are written. (A held message's requester exists already: created when it was decided.)
+   */
+  answeredBy(email: ParsedEmail): boolean {
+    if (!this.mails.length) return false;
+    const keys = new Set(this.mails.map(({ mail }) => mail.email.dedupeKey));
+    return [email.dedupeKey, email.inReplyTo, ...email.references].some((id) => id && keys.has(id));
+  }
+
+  /**
+   * Whether the held tickets' automatic replies (an acknowledgement, a request for information: at most
+   * two each) could take this requester's count over the per-sender limit, where the count read without
+   * them is under it: then the decision must wait for them.
+   */
+  mayMiscount(decision: Decision, facts: EmailFacts): boolean {
+    // A requester with no contact yet has no held ticket either (a held one's contact is made when decided).
+    if (!opensTicket(decision) || !('contactId' in decision.requester)) return false;
+    const { contactId } = decision.requester;
+    const limit = this.deps.config.email.autoRepliesPerHour;
+    const read = facts.autoRepliesLastHour;
+    const held = this.mails.filter(
+      ({ mail }) => mail.contactId === contactId && mail.decision.acknowledge,
+    ).length;
+    return read < limit && read + 2 * held >= limit;
+  }
+
+  /** Writes the held messages' tickets, and says which ticket numbers they got. */
+  async write(outcomes: IngestOutcome[]): Promise<Set<number>> {
+    const opened = new Set<number>();
+    if (!this.mails.length) return opened;
+    const held = this.mails;
+    this.mails = [];
+    const written = await applyNewTickets(
+      this.tx,
+      held.map(({ mail }) => mail),
+      this.deps,
+    );
+    for (const [j, { index, named }] of held.entries()) {
+      // Decided on "no such ticket" about a ticket opened just before it: the decision would have been
+      // another. Never expected (the number was not given out when the message was written); the inbox
+      // then processes these messages again one at a time.
+      if (named !== null && opened.has(named)) {
+        throw new Error(
+          `a message named ticket #${named}, opened in the same run: processed again one by one`,
+        );
+      }
+      const outcome = written[j] as IngestOutcome;
+      if (outcome.kind === 'created') opened.add(outcome.ticketNumber);
+      outcomes[index] = outcome;
+    }
+    return opened;
+  }
 }

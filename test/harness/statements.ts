@@ -1,5 +1,6 @@
 // Counts the SQL statements this process sends its database, for benches that report "statements per
-// message": a figure the machine's load does not move, unlike a duration. PGlite: each extended-protocol
+// message" and tests that a batch costs what it should: a figure the machine's load does not move, unlike
+// a duration. PGlite: each extended-protocol
 // Parse message and each simple query entering the WebAssembly PostgreSQL (what Prisma's transactions use
 // too, which bypass PGlite's public query method); PostgreSQL: each query a `pg` client sends.
 import { PGlite } from '@electric-sql/pglite';
@@ -8,7 +9,8 @@ import pg from 'pg';
 const PARSE = 0x50; // 'P'
 const SIMPLE_QUERY = 0x51; // 'Q'
 
-export function countStatements(): { read(): number } {
+/** Counts from now until `stop`, which puts the drivers back as they were. */
+export function countStatements(): { read(): number; stop(): void } {
   let count = 0;
   const lite = PGlite.prototype as unknown as { execProtocolRawSync(message: Uint8Array): unknown };
   const execRaw = lite.execProtocolRawSync;
@@ -22,5 +24,11 @@ export function countStatements(): { read(): number } {
     count++;
     return query.apply(this, args);
   };
-  return { read: () => count };
+  return {
+    read: () => count,
+    stop: () => {
+      lite.execProtocolRawSync = execRaw;
+      client.query = query;
+    },
+  };
 }

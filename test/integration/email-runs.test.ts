@@ -1,0 +1,195 @@
+// A run of mail handled at once (ingestRun: the inbox hands consecutive messages over together) must end
+// exactly as the same messages handled one at a time: same outcomes, same tickets, histories, contacts,
+// acknowledgements and kept originals. And the run's new tickets are written together: more messages in
+// a run add their reads, not their writes.
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/db/index.ts';
+import { type EmailIngestDeps, ingestParsed, ingestRun } from '../../src/email/ingest.ts';
+import { parseEmail } from '../../src/email/parse.ts';
+import { testConfigYaml } from '../fixtures/config.ts';
+import { type DatabaseKind, databaseKinds } from '../harness/databases.ts';
+import { openDesk } from '../harness/desk.ts';
+import { countStatements } from '../harness/statements.ts';
+
+const SUPPORT = 'support@relevo.test';
+
+function mail(id: string, from: string, subject: string, body: string, extra = ''): Buffer {
+  return Buffer.from(
+    `From: ${from}\r\nTo: ${SUPPORT}\r\nSubject: ${subject}\r\nMessage-ID: <${id}@example.com>\r\n` +
+      `Date: Mon, 2 Mar 2026 10:00:00 +0000\r\n${extra}Content-Type: text/plain; charset=utf-8\r\n\r\n${body}\r\n`,
+  );
+}
+
+/** The ticket core on a fresh database, and email ingestion on it. */
+async function desk(kind: DatabaseKind) {
+  const opened = await openDesk(kind, `${testConfigYaml}email:\n  autoRepliesPerHour: 3\n`);
+  const { db, config, tickets } = opened;
+  const deps: EmailIngestDeps = {
+    config,
+    tickets,
+    log: pino({ level: 'silent' }),
+    ownAddresses: [SUPPORT],
+    now: () => new Date(),
+    trustedAuthservIds: [],
+    agentCopies: false,
+  };
+  /** Parsed, with its bytes in the inbox (processed: no loop takes them), as the inbox worker hands them over. */
+  const inbox = async (raws: Buffer[]) => {
+    const mails = await Promise.all(raws.map(async (raw, i) => ({ email: await parseEmail(raw), raw, i })));
+    for (const m of mails) {
+      await db.$executeRaw`
+        INSERT INTO "InboundEvent" (id, key, source, payload, blob, "processedAt")
+        VALUES (${crypto.randomUUID()}, ${`run:${m.email.dedupeKey}:${m.i}:${Math.random()}`}, 'test', '{}'::jsonb,
+                ${m.raw}::bytea, now())`;
+    }
+    const keys = await db.$queryRaw<{ key: string }[]>`
+      SELECT key FROM "InboundEvent" WHERE source = 'test' ORDER BY seq DESC LIMIT ${mails.length}`;
+    return mails.map(({ email }, i) => ({
+      email,
+      inboxKey: (keys[mails.length - 1 - i] as { key: string }).key,
+    }));
+  };
+  return { db: opened.database, deps, inbox, close: opened.close };
+}
+
+/** What the desk holds, without ids or times that differ between two databases. */
+async function snapshot(database: Database) {
+  const db = database.prisma;
+  return {
+    tickets: await db.$queryRaw`
+      SELECT t.number, t.subject, t.status::text, c.name AS requester, t."organisationId", t.source
+      FROM "Ticket" t JOIN "Contact" c ON c.id = t."requesterId" ORDER BY t.number`,
+    events: await db.$queryRaw`
+      SELECT "ticketNumber", type::text, visibility::text, "authorKind"::text, body, "channelRef"
+      FROM "TicketEvent" ORDER BY "ticketNumber", "createdAt", id`,
+    outbox: await db.$queryRaw`
+      SELECT kind, lane, platform, (payload->>'ticketNumber')::int AS ticket FROM "OutboxItem" ORDER BY id`,
+    links: await db.$queryRaw`
+      SELECT platform, channel, thread, "ticketNumber" FROM "ConversationLink" ORDER BY thread`,
+    originals: await db.$queryRaw`
+      SELECT "messageId", "ticketNumber", error, "loopVerdict", octet_length(raw) AS size
+      FROM "EmailMessage" WHERE direction = 'inbound' ORDER BY "messageId"`,
+    contacts: await db.$queryRaw`
+      SELECT c.name, c."organisationId", i."externalId" FROM "Contact" c
+      JOIN "Identity" i ON i."contactId" = c.id ORDER BY i."externalId"`,
+  };
+}
+
+// In this order: new tickets from new and known senders, the same new sender twice, a reply to a message
+// of the run, the per-sender limit reached inside the run, a stranger's mail (kept), a ticket named that does not
+// exist, an auto-reply, and a message delivered twice.
+const storm = [
+  mail('m1', 'Carla <carla@example.com>', 'Export fails', 'The invoice export fails with error 500.'),
+  mail('m2', 'Carla <carla@example.com>', 'Login is slow', 'Logging in takes a minute.'),
+  mail('m3', 'Juan <juan@globex.es>', 'Factura duplicada', 'La factura de marzo llegó dos veces.'),
+  mail('m4', 'juan@globex.es', 'Re: Factura', 'Y la de abril.', 'In-Reply-To: <m3@example.com>\r\n'),
+  mail('m5', 'Carla <carla@example.com>', 'Reports empty', 'The monthly report is empty.'),
+  mail('m6', 'Carla <carla@example.com>', 'Search broken', 'Search finds nothing since Monday.'),
+  mail('m7', 'Pat <pat@unknown.org>', 'Hi', 'Is anyone there?'),
+  mail('m8', 'Pedro <pedro@example.com>', 'About [#999]', 'Is there news on this one?'),
+  mail(
+    'm9',
+    'Juan <juan@globex.es>',
+    'Fuera de la oficina',
+    'Vuelvo el lunes.',
+    'Auto-Submitted: auto-replied\r\n',
+  ),
+  mail('m3', 'Juan <juan@globex.es>', 'Factura duplicada', 'La factura de marzo llegó dos veces.'),
+];
+
+for (const kind of databaseKinds) {
+  describe(`a run of mail on ${kind}`, () => {
+    let together: Awaited<ReturnType<typeof desk>>;
+    let oneByOne: Awaited<ReturnType<typeof desk>>;
+    beforeAll(async () => {
+      [together, oneByOne] = await Promise.all([desk(kind), desk(kind)]);
+    });
+    afterAll(async () => {
+      await together?.close();
+      await oneByOne?.close();
+    });
+
+    it('ends exactly as the same messages one at a time', async () => {
+      const run = await together.inbox(storm);
+      const outcomes = await together.db.prisma.$transaction((tx) => ingestRun(tx, run, together.deps));
+      const alone = [];
+      for (const m of await oneByOne.inbox(storm)) {
+        alone.push(
+          await oneByOne.db.prisma.$transaction((tx) => ingestParsed(tx, m.email, m.inboxKey, oneByOne.deps)),
+        );
+      }
+      expect(outcomes).toEqual(alone);
+      // The cases above are all there: new, appended, unacknowledged past the limit, kept, duplicate.
+      console.log(outcomes.map((o) => o.kind));
+      expect(outcomes.map((o) => o.kind)).toEqual([
+        'created',
+        'created',
+        'created',
+        'appended',
+        'created',
+        'created',
+        'kept',
+        'created',
+        'created',
+        'duplicate',
+      ]);
+      expect(outcomes.filter((o) => o.kind === 'created' && !o.acknowledged)).toHaveLength(2);
+      expect(await snapshot(together.db)).toEqual(await snapshot(oneByOne.db));
+    });
+
+    it('refuses a run in which a message names the ticket an earlier one opens; one at a time it joins it', async () => {
+      const named = async (d: typeof together) => {
+        const [next] = await d.db.prisma.$queryRaw<{ n: number }[]>`
+          SELECT coalesce(max(number), 0)::int + 1 AS n FROM "Ticket"`;
+        const n = next?.n as number;
+        const mails = await d.inbox([
+          mail(`named-1-${n}`, 'Carla <carla@example.com>', 'Printer offline', 'The printer is offline.'),
+          mail(`named-2-${n}`, 'Carla <carla@example.com>', `More on [#${n}]`, 'It is the one on floor 2.'),
+        ]);
+        return { n, mails };
+      };
+      // Decided on "there is no ticket #n", which the run itself then opened: the whole run rolls back and
+      // the inbox processes each message again in a transaction of its own.
+      const run = await named(together);
+      await expect(
+        together.db.prisma.$transaction((tx) => ingestRun(tx, run.mails, together.deps)),
+      ).rejects.toThrow(`named ticket #${run.n}, opened in the same run`);
+      const alone = await named(oneByOne);
+      const outcomes = [];
+      for (const m of alone.mails) {
+        outcomes.push(
+          await oneByOne.db.prisma.$transaction((tx) => ingestParsed(tx, m.email, m.inboxKey, oneByOne.deps)),
+        );
+      }
+      expect(outcomes).toMatchObject([
+        { kind: 'created', ticketNumber: alone.n },
+        { kind: 'appended', ticketNumber: alone.n },
+      ]);
+    });
+
+    it('writes a run of new tickets in the statements of one: more messages add only their reads', async () => {
+      const sent = async (count: number, tag: string) => {
+        const run = await together.inbox(
+          Array.from({ length: count }, (_, i) =>
+            mail(`${tag}-${i}`, 'Carla <carla@example.com>', `Question ${tag} ${i}`, `Question number ${i}.`),
+          ),
+        );
+        // Carla is over the per-sender limit by now: no acknowledgement, so no re-read at the limit.
+        const counter = countStatements();
+        try {
+          const outcomes = await together.db.prisma.$transaction((tx) => ingestRun(tx, run, together.deps));
+          expect(outcomes.every((o) => o.kind === 'created')).toBe(true);
+          return counter.read();
+        } finally {
+          counter.stop();
+        }
+      };
+      const two = await sent(2, 'pair');
+      const ten = await sent(10, 'ten');
+      // Each message's facts are one statement here (a known sender, no ticket named); one at a time,
+      // each would add its ticket, message, link, kept original and history too.
+      expect(ten - two).toBe(8);
+    });
+  });
+}
