@@ -83,6 +83,8 @@ export const emailModule = defineModule({
     };
     const ingestOne: InboundHandler = (tx, payload, key, blob) => ingest(tx, [{ payload, key, blob }]);
     ingestOne.many = ingest;
+    // A received mail's original stays where it was stored before "250" (apply.ts).
+    ingestOne.keepsBytes = true;
 
     return {
       adapter,

@@ -68,6 +68,46 @@ for (const kind of ['pglite', 'postgresql'] as const) {
       expect(await drainInbox(db.prisma, { test: recordingHandler(calls) }, silent)).toBe(0);
     });
 
+    it('hands a source’s consecutive events over together to a handler that takes several, keeping its bytes if it says so', async () => {
+      const events = ['x', 'y', 'z'].map((name) => ({
+        key: `run-${name}`,
+        source: name === 'y' ? 'other' : 'runs',
+        payload: { name },
+        blob: Buffer.from(`bytes of ${name}`),
+      }));
+      await acceptInboundBatch(
+        db.prisma,
+        [events[0], events[2], events[1]].filter((e) => e !== undefined),
+      );
+      await acceptInboundBatch(db.prisma, [{ ...(events[0] as (typeof events)[0]), key: 'run-w' }]);
+      const runs: string[][] = [];
+      const runsHandler: InboundHandler = async () => {
+        throw new Error('one at a time is not expected here');
+      };
+      runsHandler.many = async (_tx, items) => {
+        runs.push(items.map((i) => `${i.key}:${i.blob?.toString()}`));
+      };
+      runsHandler.keepsBytes = true;
+      const calls: { key: string; txid: string; blob: string | null }[] = [];
+      const handlers = { runs: runsHandler, other: recordingHandler(calls) };
+      expect(await drainInbox(db.prisma, handlers, silent)).toBe(4);
+      // x and z were stored together, then y alone, then w: x+z is one run; w comes after y, a run of its own.
+      expect(runs).toEqual([['run-x:bytes of x', 'run-z:bytes of z'], ['run-w:bytes of x']]);
+      expect(calls.map((c) => c.key)).toEqual(['run-y']);
+      const rows = await db.prisma.inboundEvent.findMany({
+        where: { key: { startsWith: 'run-' } },
+        orderBy: { key: 'asc' },
+      });
+      expect(
+        rows.map((r) => [r.key, r.processedAt !== null, r.blob ? Buffer.from(r.blob).toString() : null]),
+      ).toEqual([
+        ['run-w', true, 'bytes of x'],
+        ['run-x', true, 'bytes of x'],
+        ['run-y', true, null],
+        ['run-z', true, 'bytes of z'],
+      ]);
+    });
+
     it('a failing event fails alone: the others of its batch are processed once, it is retried later', async () => {
       await acceptInboundBatch(
         db.prisma,

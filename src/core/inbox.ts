@@ -77,6 +77,12 @@ export type InboundHandler = ((
   blob: Buffer | null,
 ) => Promise<void>) & {
   many?: (tx: Tx, items: InboundItem[]) => Promise<void>;
+  /**
+   * Its events' bytes stay on their rows once processed, for what the handler made of them refers to them
+   * (a received email's original); the handler lets go of those nothing refers to. Otherwise they are
+   * dropped when processed.
+   */
+  keepsBytes?: boolean;
 };
 
 /**
@@ -168,7 +174,7 @@ async function drainAsWorker(
           handled.push(...claimed.slice(index, index + count).map((e) => e.id));
           index += count;
         }
-        if (handled.length) await markProcessed(tx, handled);
+        if (handled.length) await markProcessed(tx, handled, keptBytes(handlers, claimed));
         return handled.length;
       });
       if (!done) return processed;
@@ -202,7 +208,7 @@ async function drainOne(
       event = one[0];
       if (!event) return 0; // taken and processed meanwhile by another instance
       await new BatchReader(tx, one, recent).handle(handlers, 0);
-      await markProcessed(tx, [event.id]);
+      await markProcessed(tx, [event.id], keptBytes(handlers, one));
       return 1;
     });
   } catch (err) {
@@ -314,8 +320,16 @@ class BatchReader {
   }
 }
 
-async function markProcessed(tx: Tx, ids: string[]) {
-  await tx.$executeRaw`UPDATE "InboundEvent" SET "processedAt" = now(), blob = NULL WHERE id = ANY(${ids}::text[])`;
+/** The events whose handler keeps their bytes (InboundHandler.keepsBytes). */
+function keptBytes(handlers: Record<string, InboundHandler>, events: readonly Claimed[]): string[] {
+  return events.filter((e) => handlers[e.source]?.keepsBytes).map((e) => e.id);
+}
+
+async function markProcessed(tx: Tx, ids: string[], keep: string[]) {
+  await tx.$executeRaw`
+    UPDATE "InboundEvent" SET "processedAt" = now(),
+      blob = CASE WHEN id = ANY(${keep}::text[]) THEN blob END
+    WHERE id = ANY(${ids}::text[])`;
 }
 
 async function recordFailure(db: Db, event: Claimed, err: unknown, log: Logger) {

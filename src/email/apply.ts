@@ -42,6 +42,8 @@ export async function applyDecision(
     storeOriginals(tx, [{ email, inboxKey, record, ticketNumber, eventId }]);
   switch (decision.kind) {
     case 'duplicate':
+      // Nothing refers to this copy's bytes (the first one's are kept): the inbox row lets them go.
+      await tx.$executeRaw`UPDATE "InboundEvent" SET blob = NULL WHERE key = ${inboxKey}`;
       return { kind: 'duplicate' };
     case 'keep':
       await store(decision.record, decision.ticketNumber);
@@ -248,10 +250,10 @@ interface Original {
 }
 
 /**
- * Messages as received, kept with what Relevo made of them. Their bytes are copied inside the database
- * from the inbox rows they were stored in before "250 OK" (written once from Node, never sent back): one
- * statement for all. Events stored before raw bytes had a column of their own carry them base64 in the
- * payload.
+ * Messages as received, kept with what Relevo made of them: one statement for all. A message's bytes stay
+ * in the inbox row they were stored in before "250 OK" (written once, never copied or sent back), which its
+ * record names; events stored before raw bytes had a column of their own carry them base64 in the payload,
+ * copied here.
  */
 async function storeOriginals(tx: Tx, originals: readonly Original[]) {
   if (!originals.length) return;
@@ -274,10 +276,11 @@ async function storeOriginals(tx: Tx, originals: readonly Original[]) {
   const stored = await tx.$executeRaw`
     INSERT INTO "EmailMessage" (id, "messageId", direction, "ticketNumber", "eventId", "fromAddress",
       "toAddresses", "ccAddresses", subject, counterparty, "loopVerdict", error, "agentId", "agentAuth",
-      raw, "createdAt")
+      "inboundKey", raw, "createdAt")
     SELECT r.id, r."messageId", 'inbound'::"EmailDirection", r."ticketNumber", r."eventId", r."fromAddress",
       r."toAddresses", r."ccAddresses", r.subject, r.counterparty, r."loopVerdict", r.error, r."agentId",
-      r."agentAuth", coalesce(e.blob, decode(e.payload->>'raw', 'base64')), ${new Date()}::timestamp(3)
+      r."agentAuth", CASE WHEN e.blob IS NOT NULL THEN e.key END,
+      CASE WHEN e.blob IS NULL THEN decode(e.payload->>'raw', 'base64') END, ${new Date()}::timestamp(3)
     FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(id text, key text, "messageId" text,
       "ticketNumber" int, "eventId" text, "fromAddress" text, "toAddresses" text[], "ccAddresses" text[],
       subject text, counterparty text, "loopVerdict" text, error text, "agentId" text, "agentAuth" text)

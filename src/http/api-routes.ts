@@ -166,7 +166,10 @@ export const apiRoutes: Route[] = [
     summary: 'The full original of a received email (message/rfc822), quoted history included',
     params: idParam,
     async handler(ctx, { params }) {
-      const m = await ctx.db.emailMessage.findUnique({ where: { id: params.id } });
+      // Kept in the inbox row it was stored in before "250" (older mail: on the record itself).
+      const [m] = await ctx.db.$queryRaw<{ id: string; raw: Uint8Array | null }[]>`
+        SELECT m.id, coalesce(m.raw, e.blob) AS raw FROM "EmailMessage" m
+        LEFT JOIN "InboundEvent" e ON e.key = m."inboundKey" WHERE m.id = ${params.id}`;
       if (!m?.raw) {
         throw new NotFoundError({
           en: 'There is no such received email.',

@@ -68,8 +68,12 @@ async function snapshot(database: Database) {
     links: await db.$queryRaw`
       SELECT platform, channel, thread, "ticketNumber" FROM "ConversationLink" ORDER BY thread`,
     originals: await db.$queryRaw`
-      SELECT "messageId", "ticketNumber", error, "loopVerdict", octet_length(raw) AS size
-      FROM "EmailMessage" WHERE direction = 'inbound' ORDER BY "messageId"`,
+      SELECT m."messageId", m."ticketNumber", m.error, m."loopVerdict", m.raw IS NULL AS "inInbox",
+        octet_length(e.blob) AS size
+      FROM "EmailMessage" m LEFT JOIN "InboundEvent" e ON e.key = m."inboundKey"
+      WHERE m.direction = 'inbound' ORDER BY m."messageId"`,
+    // Each original's bytes are kept once, where they were stored; a duplicate's are let go.
+    bytesKept: await db.$queryRaw`SELECT count(*)::int AS n FROM "InboundEvent" WHERE blob IS NOT NULL`,
     contacts: await db.$queryRaw`
       SELECT c.name, c."organisationId", i."externalId" FROM "Contact" c
       JOIN "Identity" i ON i."contactId" = c.id ORDER BY i."externalId"`,
@@ -135,7 +139,13 @@ for (const kind of databaseKinds) {
         'duplicate',
       ]);
       expect(outcomes.filter((o) => o.kind === 'created' && !o.acknowledged)).toHaveLength(2);
-      expect(await snapshot(together.db)).toEqual(await snapshot(oneByOne.db));
+      const held = await snapshot(together.db);
+      expect(held).toEqual(await snapshot(oneByOne.db));
+      expect(held.bytesKept).toEqual([{ n: storm.length - 1 }]);
+      expect(held.originals).toHaveLength(storm.length - 1);
+      expect(held.originals).toEqual(
+        expect.arrayContaining([expect.objectContaining({ inInbox: true, size: expect.any(Number) })]),
+      );
     });
 
     it('refuses a run in which a message names the ticket an earlier one opens; one at a time it joins it', async () => {
