@@ -13,10 +13,10 @@ import { parseEnv } from '../src/config/env.ts';
 import { parseConfigFile } from '../src/config/file.ts';
 import { testConfigYaml } from '../test/fixtures/config.ts';
 import { startSmtpSink } from '../test/harness/email/smtp-sink.ts';
+import { countStatements } from '../test/harness/statements.ts';
 import { Child } from './lib/child.ts';
 import { openDatabaseEnv } from './lib/database.ts';
 import { emailCorpus } from './lib/email-corpus.ts';
-import { countStatements } from '../test/harness/statements.ts';
 
 const N = Number(process.env.BENCH_EMAIL_N ?? 1000);
 const DB = process.env.BENCH_EMAIL_DB ?? 'dir';
