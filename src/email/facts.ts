@@ -43,7 +43,7 @@ export async function readEmailFacts(tx: Tx, email: ParsedEmail, deps: FactsDeps
   const sender = email.from?.address;
   const limit = deps.config.email.autoRepliesPerHour;
   const since = new Date(deps.now().getTime() - 3_600_000);
-  const first = await senderFacts(tx, email.dedupeKey, sender ?? null, since, limit);
+  const first = await senderFacts(tx, email, sender ?? null, since, limit);
   if (first.duplicate) return { ...none, duplicate: true };
   if (!sender) return none;
   const identity = first.identity;
@@ -53,7 +53,12 @@ export async function readEmailFacts(tx: Tx, email: ParsedEmail, deps: FactsDeps
       ? await knownIdentity(tx, forward.originalFrom.address)
       : null;
   const tokens = await findReplyTokens(tx, tokensReferenced([email.inReplyTo, ...email.references]));
-  const namedTicket = forward ? null : await referencedNumber(tx, email, tokens);
+  // By the Message-IDs it replies to (Relevo's stored mail, read with the first facts), then the personal
+  // mails whose tokens it carries (findReplyTokens keeps the order of the references: In-Reply-To, the
+  // direct parent, first), else by the [#n] token in the subject.
+  const namedTicket = forward
+    ? null
+    : (first.repliedTo ?? tokens[0]?.ticketNumber ?? ticketNumberInSubject(email.subject));
   const ticket = namedTicket ? await ticketFacts(tx, namedTicket, email, identity, deps) : null;
   const agent = identity?.agentId;
   const requester = forward?.originalFrom.address ?? sender;
@@ -82,22 +87,32 @@ type IdentityRow = {
 };
 
 /**
- * What every message needs first, in one statement (three before): whether it was processed already,
- * who its sender is (identity, agent, contact), and the automatic replies their address got this hour.
+ * What every message needs first, in one statement (four before): whether it was processed already, who
+ * its sender is (identity, agent, contact), the automatic replies their address got this hour, and the
+ * ticket of the latest stored mail it replies to (In-Reply-To, References).
  */
 async function senderFacts(
   tx: Tx,
-  dedupeKey: string,
+  email: ParsedEmail,
   sender: string | null,
   since: Date,
   limit: number,
-): Promise<{ duplicate: boolean; identity: KnownIdentity | null; autoReplies: number }> {
+): Promise<{
+  duplicate: boolean;
+  identity: KnownIdentity | null;
+  autoReplies: number;
+  repliedTo: number | null;
+}> {
+  const ids = [email.inReplyTo, ...email.references].filter((x): x is string => Boolean(x));
   const [row] = await tx.$queryRaw<
-    (IdentityRow & { duplicate: boolean; identity: boolean; autoReplies: number })[]
+    (IdentityRow & { duplicate: boolean; identity: boolean; autoReplies: number; repliedTo: number | null })[]
   >`
-    SELECT EXISTS (SELECT 1 FROM "EmailMessage" WHERE "messageId" = ${dedupeKey}) AS duplicate,
+    SELECT EXISTS (SELECT 1 FROM "EmailMessage" WHERE "messageId" = ${email.dedupeKey}) AS duplicate,
       i.id IS NOT NULL AS identity, i."agentId", a.active AS "agentActive", c.id AS "contactId", c."organisationId",
-      (${autoRepliesSql(sender ?? '', since, limit)}) AS "autoReplies"
+      (${autoRepliesSql(sender ?? '', since, limit)}) AS "autoReplies",
+      (SELECT m."ticketNumber" FROM "EmailMessage" m
+       WHERE m."messageId" = ANY(${ids}::text[]) AND m."ticketNumber" IS NOT NULL
+       ORDER BY m."createdAt" DESC LIMIT 1) AS "repliedTo"
     FROM (SELECT 1) AS one
     LEFT JOIN "Identity" i ON i.platform = 'email' AND i."externalId" = ${sender ?? ''}
     LEFT JOIN "Agent" a ON a.id = i."agentId"
@@ -106,6 +121,7 @@ async function senderFacts(
     duplicate: row?.duplicate ?? false,
     identity: row?.identity ? knownFrom(row) : null,
     autoReplies: row?.autoReplies ?? 0,
+    repliedTo: row?.repliedTo ?? null,
   };
 }
 
@@ -127,24 +143,6 @@ async function knownIdentity(tx: Tx, address: string): Promise<KnownIdentity | n
     LEFT JOIN "Contact" c ON c.id = i."contactId"
     WHERE i.platform = 'email' AND i."externalId" = ${address}`;
   return row ? knownFrom(row) : null;
-}
-
-/**
- * The ticket a message refers to: by the Message-IDs it replies to (Relevo's stored mail, then the
- * personal mails whose tokens it carries), else by the [#n] token.
- */
-async function referencedNumber(tx: Tx, email: ParsedEmail, tokens: readonly ReplyTokenRow[]) {
-  const ids = [email.inReplyTo, ...email.references].filter((x): x is string => Boolean(x));
-  if (ids.length) {
-    const known = await tx.emailMessage.findFirst({
-      where: { messageId: { in: ids }, ticketNumber: { not: null } },
-      orderBy: { createdAt: 'desc' },
-      select: { ticketNumber: true },
-    });
-    if (known?.ticketNumber) return known.ticketNumber;
-  }
-  // findReplyTokens keeps the order of the references: In-Reply-To, the direct parent, first.
-  return tokens[0]?.ticketNumber ?? ticketNumberInSubject(email.subject);
 }
 
 async function ticketFacts(
