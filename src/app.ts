@@ -202,6 +202,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     env,
     config,
     db: db.prisma,
+    direct: db.direct,
     actions,
     router,
     notifier,

@@ -19,7 +19,7 @@ export const emailModule = defineModule({
   name: 'email',
   settings: emailSettings,
   async create(ctx, { env, supportAddress, ownAddresses }) {
-    const { db, config, log, clock, metrics, ingress, notifier, inboxBytes } = ctx;
+    const { db, direct, config, log, clock, metrics, ingress, notifier, inboxBytes } = ctx;
     const emailIn = await import('../../src/email/accept.ts');
     const { ingestRun } = await import('../../src/email/ingest.ts');
     const { ParseThreads } = await import('../../src/email/parse-threads.ts');
@@ -49,7 +49,7 @@ export const emailModule = defineModule({
     }
 
     // One acceptor for both sources: messages arriving together are stored in one commit.
-    const acceptor = new emailIn.EmailAcceptor(db, ingress, {
+    const acceptor = new emailIn.EmailAcceptor(direct, ingress, {
       stored: (key, raw) => {
         inboxBytes.keep(key, raw);
         parsing.ahead(key, raw);

@@ -108,6 +108,25 @@ for (const kind of ['pglite', 'postgresql'] as const) {
       ]);
     });
 
+    it('stores through the driver directly as through Prisma: bytes intact, a key already stored refused', async () => {
+      const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+      const first = await acceptInboundBatch(db.direct, [
+        { key: 'direct-1', source: 'test', payload: { via: 'direct' }, blob: bytes, thread: 't' },
+        { key: 'direct-2', source: 'test', payload: {} },
+      ]);
+      expect([...first].sort()).toEqual(['direct-1', 'direct-2']);
+      expect(await acceptInboundBatch(db.direct, [{ key: 'direct-1', source: 'test', payload: {} }])).toEqual(
+        new Set(),
+      );
+      const row = await db.prisma.inboundEvent.findUniqueOrThrow({ where: { key: 'direct-1' } });
+      expect(Buffer.from(row.blob as Uint8Array).equals(bytes)).toBe(true);
+      expect(row).toMatchObject({ payload: { via: 'direct' }, thread: 't', processedAt: null });
+      await db.prisma.inboundEvent.updateMany({
+        where: { key: { startsWith: 'direct-' } },
+        data: { processedAt: new Date() },
+      });
+    });
+
     it('a failing event fails alone: the others of its batch are processed once, it is retried later', async () => {
       await acceptInboundBatch(
         db.prisma,

@@ -2,7 +2,7 @@
 // processed afterwards (several to a transaction, each with its effect), so a retry is a no-op and a crash
 // loses nothing.
 // Scheduling uses the database's clock, shared by every instance.
-import type { Db, Prisma, Tx } from '../db/index.ts';
+import type { Db, DirectSql, Prisma, Tx } from '../db/index.ts';
 import type { RecentInboxBytes } from './inbox-bytes.ts';
 import { type IngressGate, yieldTurn } from './ingress.ts';
 import type { Logger } from './ports.ts';
@@ -22,7 +22,7 @@ export interface InboundEventInput {
 }
 
 /** Stores the event unless one with the same key exists. Returns false for a duplicate. */
-export async function acceptInbound(tx: Tx | Db, event: InboundEventInput): Promise<boolean> {
+export async function acceptInbound(tx: Tx | Db | DirectSql, event: InboundEventInput): Promise<boolean> {
   return (await acceptInboundBatch(tx, [event])).has(event.key);
 }
 
@@ -30,10 +30,11 @@ export async function acceptInbound(tx: Tx | Db, event: InboundEventInput): Prom
  * Stores several events in one statement — one commit for all (group commit: each sender is answered
  * once it has returned). Returns the keys that were new; an event whose key exists, or repeats an
  * earlier one in the batch, is a duplicate.
- * Raw bytes travel as a bytea parameter, in binary format (src/db/pglite-bytea.ts).
+ * Raw bytes travel as a bytea parameter, in binary format (src/db/pglite-bytea.ts) — straight through the
+ * driver when given `DirectSql` (no transaction of the caller's to join).
  */
 export async function acceptInboundBatch(
-  tx: Tx | Db,
+  tx: Tx | Db | DirectSql,
   events: readonly InboundEventInput[],
 ): Promise<Set<string>> {
   const unique = [...new Map(events.map((e) => [e.key, e] as const)).values()];
@@ -51,11 +52,12 @@ export async function acceptInboundBatch(
     return `($${at - 5}, $${at - 4}, $${at - 3}, $${at - 2}::jsonb, $${at - 1}::bytea, $${at}::text)`;
   });
   // Placeholders only: every value is a parameter.
-  const inserted = await tx.$queryRawUnsafe<{ key: string }[]>(
-    `INSERT INTO "InboundEvent" (id, key, source, payload, blob, thread) VALUES ${rows.join(', ')}
-     ON CONFLICT (key) DO NOTHING RETURNING key`,
-    ...values,
-  );
+  const sql = `INSERT INTO "InboundEvent" (id, key, source, payload, blob, thread) VALUES ${rows.join(', ')}
+     ON CONFLICT (key) DO NOTHING RETURNING key`;
+  const inserted =
+    '$queryRawUnsafe' in tx
+      ? await tx.$queryRawUnsafe<{ key: string }[]>(sql, ...values)
+      : await tx.query<{ key: string }>(sql, values);
   return new Set(inserted.map((r) => r.key));
 }
 

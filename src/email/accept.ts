@@ -3,7 +3,7 @@
 // crash loses nothing and a second delivery of the same message is a no-op.
 import { acceptInboundBatch } from '../core/inbox.ts';
 import type { IngressGate } from '../core/ingress.ts';
-import type { Db } from '../db/index.ts';
+import type { Db, DirectSql } from '../db/index.ts';
 import { firstMessageId } from './headers.ts';
 import { contentHash, splitRaw } from './raw-mime.ts';
 
@@ -36,7 +36,7 @@ export function emailInboxThread(raw: Buffer): string | undefined {
 
 /** Returns true when the message was new (false: the same message was accepted before). */
 export async function acceptEmail(
-  db: Db,
+  db: Db | DirectSql,
   raw: Buffer,
   via: 'smtp' | 'imap',
   ingress: IngressGate,
@@ -68,7 +68,8 @@ export class EmailAcceptor {
   private readonly stored?: (key: string, raw: Buffer) => void;
 
   constructor(
-    private readonly db: Db,
+    /** The database's direct statements in Relevo (a 50 KB message skips Prisma's serialising), or Prisma. */
+    private readonly db: Db | DirectSql,
     private readonly ingress: IngressGate,
     options: {
       limits?: { messages: number; bytes: number };

@@ -11,7 +11,7 @@ import type { InboundHandler, InboundPreparer } from '../core/inbox.ts';
 import type { RecentInboxBytes } from '../core/inbox-bytes.ts';
 import type { IngressGate } from '../core/ingress.ts';
 import type { ChatAdapter, Clock, Logger, Mailer, Metrics, Notifier } from '../core/ports.ts';
-import type { Db } from '../db/index.ts';
+import type { Db, DirectSql } from '../db/index.ts';
 import type { HttpContext } from '../http/context.ts';
 import type { LiveBus } from '../http/live-bus.ts';
 import type { LiveHub } from '../http/live-hub.ts';
@@ -21,6 +21,8 @@ export interface ModuleContext {
   env: Env;
   config: FileConfig;
   db: Db;
+  /** Single statements straight to the driver, for bulk bytes (see DirectSql). */
+  direct: DirectSql;
   actions: ActionDeps;
   router: ChatRouter;
   notifier: Notifier;
