@@ -62,7 +62,6 @@ async function main() {
     env,
     config,
     logger: pino({ level: process.env.BENCH_LOG ?? 'silent' }),
-    pollMs: 50,
   });
   await app.listen();
   const sender = new Child(new URL('./email-sender.ts', import.meta.url));
