@@ -56,10 +56,11 @@ export async function readEmailFacts(tx: Tx, email: ParsedEmail, deps: FactsDeps
   // By the Message-IDs it replies to (Relevo's stored mail, read with the first facts), then the personal
   // mails whose tokens it carries (findReplyTokens keeps the order of the references: In-Reply-To, the
   // direct parent, first), else by the [#n] token in the subject.
-  const namedTicket = forward
-    ? null
-    : (first.repliedTo ?? tokens[0]?.ticketNumber ?? ticketNumberInSubject(email.subject));
-  const ticket = namedTicket ? await ticketFacts(tx, namedTicket, email, identity, deps) : null;
+  const named = forward ? null : (first.repliedTo ?? tokens[0]?.ticketNumber ?? null);
+  const namedTicket = forward ? null : (named ?? first.subjectNumber);
+  // A number in the subject that is no ticket (another help desk's, a typo) was seen not to exist already.
+  const exists = named !== null || first.subjectTicketExists;
+  const ticket = namedTicket && exists ? await ticketFacts(tx, namedTicket, email, identity, deps) : null;
   const agent = identity?.agentId;
   const requester = forward?.originalFrom.address ?? sender;
   return {
@@ -88,8 +89,9 @@ type IdentityRow = {
 
 /**
  * What every message needs first, in one statement (four before): whether it was processed already, who
- * its sender is (identity, agent, contact), the automatic replies their address got this hour, and the
- * ticket of the latest stored mail it replies to (In-Reply-To, References).
+ * its sender is (identity, agent, contact), the automatic replies their address got this hour, the
+ * ticket of the latest stored mail it replies to (In-Reply-To, References), and whether the ticket its
+ * subject's [#n] names exists.
  */
 async function senderFacts(
   tx: Tx,
@@ -102,17 +104,27 @@ async function senderFacts(
   identity: KnownIdentity | null;
   autoReplies: number;
   repliedTo: number | null;
+  subjectNumber: number | null;
+  subjectTicketExists: boolean;
 }> {
   const ids = [email.inReplyTo, ...email.references].filter((x): x is string => Boolean(x));
+  const subjectNumber = ticketNumberInSubject(email.subject);
   const [row] = await tx.$queryRaw<
-    (IdentityRow & { duplicate: boolean; identity: boolean; autoReplies: number; repliedTo: number | null })[]
+    (IdentityRow & {
+      duplicate: boolean;
+      identity: boolean;
+      autoReplies: number;
+      repliedTo: number | null;
+      subjectTicket: boolean;
+    })[]
   >`
     SELECT EXISTS (SELECT 1 FROM "EmailMessage" WHERE "messageId" = ${email.dedupeKey}) AS duplicate,
       i.id IS NOT NULL AS identity, i."agentId", a.active AS "agentActive", c.id AS "contactId", c."organisationId",
       (${autoRepliesSql(sender ?? '', since, limit)}) AS "autoReplies",
       (SELECT m."ticketNumber" FROM "EmailMessage" m
        WHERE m."messageId" = ANY(${ids}::text[]) AND m."ticketNumber" IS NOT NULL
-       ORDER BY m."createdAt" DESC LIMIT 1) AS "repliedTo"
+       ORDER BY m."createdAt" DESC LIMIT 1) AS "repliedTo",
+      EXISTS (SELECT 1 FROM "Ticket" WHERE number = ${subjectNumber ?? 0}::int) AS "subjectTicket"
     FROM (SELECT 1) AS one
     LEFT JOIN "Identity" i ON i.platform = 'email' AND i."externalId" = ${sender ?? ''}
     LEFT JOIN "Agent" a ON a.id = i."agentId"
@@ -122,6 +134,8 @@ async function senderFacts(
     identity: row?.identity ? knownFrom(row) : null,
     autoReplies: row?.autoReplies ?? 0,
     repliedTo: row?.repliedTo ?? null,
+    subjectNumber,
+    subjectTicketExists: row?.subjectTicket ?? false,
   };
 }
 
