@@ -8,10 +8,9 @@ import type { Actor, IntakeOutcome, TicketService } from '../core/tickets/servic
 import type { Tx } from '../db/index.ts';
 import { t } from '../i18n/index.ts';
 import type { Decision, NoteSpec, RecordSpec, RequesterSpec } from './decide.ts';
+import type { ParsedEmail } from './parse.ts';
 
 type IntakeDecision = Extract<Decision, { kind: 'intake' }>;
-
-import type { ParsedEmail } from './parse.ts';
 
 export const EMAIL_CHANNEL = 'mail';
 

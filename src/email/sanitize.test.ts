@@ -18,6 +18,11 @@ describe('cleanHeaderText', () => {
     );
   });
 
+  it('replaces half a UTF-16 pair with U+FFFD and keeps whole pairs', () => {
+    expect(cleanHeaderText('a\ud800b \udc00c')).toBe('a\ufffdb \ufffdc');
+    expect(cleanHeaderText('ok 😀 \ud83d')).toBe('ok 😀 \ufffd');
+  });
+
   it('returns "" for null and undefined', () => {
     expect(cleanHeaderText(null)).toBe('');
     expect(cleanHeaderText(undefined)).toBe('');

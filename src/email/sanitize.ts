@@ -18,10 +18,17 @@ function dropControls(value: string): string {
   return out;
 }
 
-/** One line, no control characters, single spaces: safe for a subject, a display name, a log line. */
+// Half a UTF-16 pair (a broken "=?UTF-16?...?=" word): no text encoding can hold it, and the database refuses
+// it inside JSON.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * One line, no control characters, single spaces, every character whole (U+FFFD for half a pair): safe for
+ * a subject, a display name, a log line.
+ */
 export function cleanHeaderText(value: string | null | undefined): string {
   if (!value) return '';
-  const flat = value.replace(LINE_BREAK, ' ').replace(/\t/g, ' ');
+  const flat = value.replace(LINE_BREAK, ' ').replace(/\t/g, ' ').replace(LONE_SURROGATE, '\ufffd');
   return dropControls(flat)
     .replace(BIDI_CONTROL, '')
     .replace(/\s{2,}/g, ' ')

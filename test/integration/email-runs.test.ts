@@ -92,6 +92,8 @@ const storm = [
   mail('m6', 'Carla <carla@example.com>', 'Search broken', 'Search finds nothing since Monday.'),
   mail('m7', 'Pat <pat@unknown.org>', 'Hi', 'Is anyone there?'),
   mail('m8', 'Pedro <pedro@example.com>', 'About [#999]', 'Is there news on this one?'),
+  // A subject decoding to half a UTF-16 pair: stored as U+FFFD, not refused.
+  mail('m8b', 'Pedro <pedro@example.com>', '=?UTF-16BE?B?2AA=?= broken', 'The subject is broken.'),
   mail(
     'm9',
     'Juan <juan@globex.es>',
@@ -134,6 +136,7 @@ for (const kind of databaseKinds) {
         'created',
         'created',
         'kept',
+        'created',
         'created',
         'created',
         'duplicate',
