@@ -47,29 +47,53 @@ export async function enqueue(
     await enqueueMany(tx, [job], options);
     return;
   }
-  // These render the current state when delivered, so one untouched pending sync is enough.
-  const pending = await tx.outboxItem.findFirst({
-    where: { kind, status: 'pending', attempts: 0, payload: { equals: payload } },
-    select: { id: true, nextAttemptAt: true },
-  });
-  if (pending) {
-    // A sync wanted now folds into one held back for later (an alert message's spaced edit), and brings
-    // it forward: an agent's acknowledgement shows at once, not when the spacing would allow.
-    if (!options.notBefore && pending.nextAttemptAt.getTime() > Date.now()) {
-      await tx.outboxItem.update({ where: { id: pending.id }, data: { nextAttemptAt: new Date() } });
-    }
-    return;
+  await enqueueSyncs(tx, [job], options);
+}
+
+/**
+ * Syncs (a card, an escalation's, a conversation's or an alert group's message): each renders the current
+ * state when delivered, so one folds into an untouched pending sync of the same payload, and is written
+ * otherwise — several in one statement to find the pending ones and one to write the rest.
+ */
+export async function enqueueSyncs(
+  tx: Tx,
+  jobs: readonly OutboxJob[],
+  options: { notBefore?: Date } = {},
+): Promise<void> {
+  const wanted = [...new Map(jobs.map((job) => [JSON.stringify(job), job] as const)).values()];
+  if (!wanted.length) return;
+  if (wanted.some((job) => messages.has(job.kind)))
+    throw new Error('enqueueSyncs takes syncs only, not messages');
+  const payloads = wanted.map(({ kind: _, ...payload }) => JSON.stringify(payload));
+  const pending = await tx.$queryRaw<{ i: bigint; id: bigint; nextAttemptAt: Date }[]>`
+    SELECT DISTINCT ON (u.i) u.i, o.id, o."nextAttemptAt"
+    FROM unnest(${wanted.map((job) => job.kind)}::text[], ${payloads}::jsonb[]) WITH ORDINALITY AS u(kind, payload, i)
+    JOIN "OutboxItem" o ON o.kind = u.kind AND o.payload = u.payload AND o.status = 'pending' AND o.attempts = 0
+    ORDER BY u.i, o.id`;
+  const folded = new Set(pending.map((row) => Number(row.i) - 1));
+  // A sync wanted now folds into one held back for later (an alert message's spaced edit), and brings it
+  // forward: an agent's acknowledgement shows at once, not when the spacing would allow.
+  const held = options.notBefore ? [] : pending.filter((row) => row.nextAttemptAt.getTime() > Date.now());
+  if (held.length) {
+    await tx.$executeRaw`
+      UPDATE "OutboxItem" SET "nextAttemptAt" = ${new Date()}::timestamp(3)
+      WHERE id = ANY(${held.map((row) => row.id)}::bigint[])`;
   }
-  await tx.outboxItem.create({
-    data: {
-      kind,
-      payload,
-      lane: laneOf(job),
-      // A sync names its platform; only messages to a customer look theirs up (platformSql).
-      platform: job.kind === 'customer_event' ? null : job.platform,
-      ...(options.notBefore ? { nextAttemptAt: options.notBefore } : {}),
-    },
+  const fresh = wanted.filter((_, i) => !folded.has(i));
+  if (!fresh.length) return;
+  // Dated by this process's clock, as Prisma dates the rows it writes.
+  const now = new Date();
+  const params: unknown[] = [now, options.notBefore ?? now];
+  const bind = (value: unknown, type: string) => `$${params.push(value)}::${type}`;
+  const rows = fresh.map((job) => {
+    const { kind, ...payload } = job;
+    return `(${bind(kind, 'text')}, ${bind(JSON.stringify(payload), 'jsonb')}, ${bind(laneOf(job), 'text')}, ${platformSql(job, bind)}, 'pending', 0, $2::timestamp(3), $1::timestamp(3))`;
   });
+  await tx.$executeRawUnsafe(
+    `INSERT INTO "OutboxItem" (kind, payload, lane, platform, status, attempts, "nextAttemptAt", "createdAt")
+     VALUES ${rows.join(', ')}`,
+    ...params,
+  );
 }
 
 /**

@@ -15,12 +15,13 @@ export async function openDesk(kind: DatabaseKind, yaml = testConfigYaml) {
   const config: FileConfig = parseConfigFile(yaml, 'test config');
   await syncDirectory(db, config);
   const events = new DomainEvents();
+  const desk = withChannels(config, []);
   const tickets = new TicketService({
     db,
     clock: systemClock,
-    config: withChannels(config, []),
+    config: desk,
     notifier: { outboxWritten: () => {} },
     events,
   });
-  return { database: opened.db, db, config, events, tickets, close: opened.close };
+  return { database: opened.db, db, config, desk, events, tickets, close: opened.close };
 }

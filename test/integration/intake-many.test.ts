@@ -3,10 +3,13 @@
 // outbox rows), with subscribers told once for all; and the cases that are not independent fall back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../src/core/events.ts';
+import { syncCards } from '../../src/core/tickets/card-sync.ts';
 import { tellLivePages } from '../../src/core/tickets/live-pages.ts';
 import type { CustomerMessage } from '../../src/core/tickets/service.ts';
+import { testConfigYaml } from '../fixtures/config.ts';
 import { databaseKinds } from '../harness/databases.ts';
 import { openDesk } from '../harness/desk.ts';
+import { countStatements } from '../harness/statements.ts';
 
 for (const kind of databaseKinds) {
   describe(`intakeMany on ${kind}`, () => {
@@ -15,7 +18,12 @@ for (const kind of databaseKinds) {
     const told: (number | readonly number[])[] = [];
     const created: DomainEvent[] = [];
     beforeAll(async () => {
-      desk = await openDesk(kind);
+      // Two agents' channels: each new ticket gets a card in both.
+      desk = await openDesk(
+        kind,
+        `${testConfigYaml}channels:\n  - { platform: chat, id: A1, kind: agents }\n  - { platform: chat, id: A2, kind: agents }\n`,
+      );
+      desk.events.subscribe(syncCards(desk.desk));
       desk.events.subscribe(tellLivePages({ ticketChanged: async (n) => void told.push(n) }));
       desk.events.on('ticket.created', (e) => void created.push(e));
       contactId = (await desk.db.contact.create({ data: { name: 'Carla', organisationId: 'acme' } })).id;
@@ -102,6 +110,33 @@ for (const kind of databaseKinds) {
         { kind: 'created', ticketNumber: n },
         { kind: 'appended', ticketNumber: n },
       ]);
+    });
+
+    it('opens four tickets in the statements of one: tickets, messages, links, acknowledgements, cards, signals', async () => {
+      const statements = async (threads: string[]) => {
+        const counter = countStatements();
+        try {
+          const outcomes = await desk.tickets.intakeMany(
+            threads.map((t) => ({ msg: message(t, `Problem in ${t}.`) })),
+          );
+          expect(outcomes.every((o) => o.kind === 'created')).toBe(true);
+          return counter.read();
+        } finally {
+          counter.stop();
+        }
+      };
+      expect(await statements(['s1', 's2', 's3', 's4'])).toBe(await statements(['s5']));
+      // A card already waiting to be posted is not queued twice.
+      const n = (await desk.db.ticket.findFirstOrThrow({ orderBy: { number: 'desc' } })).number;
+      await desk.db.$transaction((tx) =>
+        desk.events.emitAll([
+          { type: 'ticket.noted', ticketNumber: n, actor: { kind: 'system' }, eventId: null, tx },
+          { type: 'ticket.noted', ticketNumber: n, actor: { kind: 'system' }, eventId: null, tx },
+        ]),
+      );
+      expect(
+        await desk.db.outboxItem.count({ where: { kind: 'card', lane: { startsWith: `card:${n}:` } } }),
+      ).toBe(2);
     });
   });
 }

@@ -4,11 +4,21 @@
 // keeps a single pending sync per card, so a method that makes several changes edits the card once.
 import { agentChannels, type DeskConfig } from '../config.ts';
 import type { Subscriber } from '../events.ts';
-import { enqueue } from '../outbox.ts';
+import { enqueueSyncs } from '../outbox.ts';
 
 export function syncCards(config: Pick<DeskConfig, 'channels'>): Subscriber {
   const targets = agentChannels(config);
-  return async ({ tx, ticketNumber }) => {
-    for (const target of targets) await enqueue(tx, { kind: 'card', ticketNumber, ...target });
+  const sync: Subscriber = (event) => sync.many?.([event]);
+  // Tickets opened together (a run of mail): their cards in the statements of one.
+  sync.many = async (events) => {
+    const [first] = events;
+    if (!first || !targets.length) return;
+    await enqueueSyncs(
+      first.tx,
+      events.flatMap(({ ticketNumber }) =>
+        targets.map((target) => ({ kind: 'card' as const, ticketNumber, ...target })),
+      ),
+    );
   };
+  return sync;
 }
