@@ -15,7 +15,7 @@ import type {
   MessageRef,
 } from '../../src/core/ports.ts';
 import type { Db } from '../../src/db/index.ts';
-import { threadParticipants } from '../../src/email/participants.ts';
+import { participantsOf, type ThreadRow, threadColumns } from '../../src/email/participants.ts';
 import { subjectWithTicket } from '../../src/email/reference.ts';
 import { replyTokenFor, tokenMessageId } from '../../src/email/reply-token.ts';
 import { t } from '../../src/i18n/index.ts';
@@ -55,22 +55,24 @@ export class EmailAdapter implements ChatAdapter, Mailer {
     const { db } = this.opts;
     // The Message-ID follows from the outbox item, so a re-delivery after a crash is recognised.
     const messageId = `<relevo.${hash(idempotencyKey ?? `${Date.now()}.${Math.random()}`)}@${this.domain}>`;
-    // One statement for whether this mail went out already, the conversation's ticket, its language and
-    // the Message-IDs of its mail, oldest first (only the ids: not the stored originals' bytes).
+    // One statement for whether this mail went out already, the conversation's ticket, its language, the
+    // Message-IDs of its mail, oldest first (only the ids: not the stored originals' bytes), and the people
+    // on its thread (participants.ts).
     const [found] = await db.$queryRaw<
-      {
+      (ThreadRow & {
         sent: boolean;
         number: number | null;
         subject: string;
         language: string;
         history: { messageId: string; direction: string }[];
-      }[]
+      })[]
     >`
       SELECT EXISTS (SELECT 1 FROM "EmailMessage" WHERE "messageId" = ${messageId}) AS sent,
         t.number, t.subject, o.language,
         coalesce((SELECT json_agg(json_build_object('messageId', m."messageId", 'direction', m.direction)
             ORDER BY m."createdAt", m.id)
-          FROM "EmailMessage" m WHERE m."ticketNumber" = t.number), '[]') AS history
+          FROM "EmailMessage" m WHERE m."ticketNumber" = t.number), '[]') AS history,
+        ${threadColumns}
       FROM (SELECT 1) AS one
       LEFT JOIN "ConversationLink" l
         ON l.platform = 'email' AND l.channel = ${target.channel} AND l.thread = ${target.thread ?? ''}
@@ -81,7 +83,7 @@ export class EmailAdapter implements ChatAdapter, Mailer {
     const ticket = { number: found.number, subject: found.subject, language: found.language };
     const texts = t(ticket.language);
     // Only people admitted to the thread are copied: a Cc someone merely wrote into a mail is not.
-    const { requester, copies } = await threadParticipants(db, ticket.number, this.own());
+    const { requester, copies } = participantsOf(found, this.own());
     if (!requester) throw new Error(`the requester of ticket #${ticket.number} has no email address`);
 
     const history = found.history;

@@ -10,7 +10,7 @@
 //   - it is an agent's own address.
 // The requester is always on the thread. Everything is derived from the stored mail at read time, so
 // the rule also applies to threads stored before it existed.
-import type { Db, Tx } from '../db/index.ts';
+import { type Db, Prisma, type Tx } from '../db/index.ts';
 
 function domainOf(address: string): string {
   return address.slice(address.lastIndexOf('@') + 1).toLowerCase();
@@ -38,43 +38,54 @@ export interface ThreadParticipants {
   copies: string[];
 }
 
+/** What the participants are derived from, read by `threadColumns` (one statement with the ticket). */
+export interface ThreadRow {
+  domains: string[];
+  requester: string | null;
+  participants: string[];
+  agents: string[];
+  mail: { fromAddress: string; toAddresses: string[]; ccAddresses: string[]; agentId: string | null }[];
+}
+
+/**
+ * The columns of a ThreadRow, for a query that has the ticket as `t` and its organisation as `o` (the
+ * ORM's nested form took nine statements): the organisation's domains, the requester's address, the
+ * addresses of the people put on the ticket in the order they were put on it, the agents' addresses, and
+ * the ticket's inbound mail, oldest first. The mailer reads them with the rest of what it sends.
+ */
+export const threadColumns = Prisma.sql`
+  o."emailDomains" AS domains,
+  (SELECT i."externalId" FROM "Identity" i
+    WHERE i."contactId" = t."requesterId" AND i.platform = 'email' ORDER BY i.id LIMIT 1) AS requester,
+  ARRAY(SELECT i."externalId" FROM "TicketParticipant" p
+    JOIN "Identity" i ON i."contactId" = p."contactId" AND i.platform = 'email'
+    WHERE p."ticketNumber" = t.number ORDER BY p."createdAt", i.id) AS participants,
+  ARRAY(SELECT i."externalId" FROM "Identity" i
+    WHERE i.platform = 'email' AND i."agentId" IS NOT NULL) AS agents,
+  coalesce((SELECT json_agg(json_build_object('fromAddress', m."fromAddress", 'toAddresses', m."toAddresses",
+      'ccAddresses', m."ccAddresses", 'agentId', m."agentId") ORDER BY m."createdAt", m.id)
+    FROM "EmailMessage" m WHERE m."ticketNumber" = t.number AND m.direction = 'inbound'), '[]') AS mail`;
+
 export async function threadParticipants(
   db: Db | Tx,
   ticketNumber: number,
   own: readonly string[],
 ): Promise<ThreadParticipants> {
-  // One statement (the ORM's nested form took nine): the organisation's domains, the requester's address,
-  // the addresses of the people put on the ticket in the order they were put on it, the agents' addresses,
-  // and the ticket's inbound mail, oldest first.
-  const [ticket] = await db.$queryRaw<
-    {
-      domains: string[];
-      requester: string | null;
-      participants: string[];
-      agents: string[];
-      mail: { fromAddress: string; toAddresses: string[]; ccAddresses: string[]; agentId: string | null }[];
-    }[]
-  >`
-    SELECT o."emailDomains" AS domains,
-      (SELECT i."externalId" FROM "Identity" i
-        WHERE i."contactId" = t."requesterId" AND i.platform = 'email' ORDER BY i.id LIMIT 1) AS requester,
-      ARRAY(SELECT i."externalId" FROM "TicketParticipant" p
-        JOIN "Identity" i ON i."contactId" = p."contactId" AND i.platform = 'email'
-        WHERE p."ticketNumber" = t.number ORDER BY p."createdAt", i.id) AS participants,
-      ARRAY(SELECT i."externalId" FROM "Identity" i
-        WHERE i.platform = 'email' AND i."agentId" IS NOT NULL) AS agents,
-      coalesce((SELECT json_agg(json_build_object('fromAddress', m."fromAddress", 'toAddresses', m."toAddresses",
-          'ccAddresses', m."ccAddresses", 'agentId', m."agentId") ORDER BY m."createdAt", m.id)
-        FROM "EmailMessage" m WHERE m."ticketNumber" = t.number AND m.direction = 'inbound'), '[]') AS mail
+  const [ticket] = await db.$queryRaw<ThreadRow[]>`
+    SELECT ${threadColumns}
     FROM "Ticket" t JOIN "Organisation" o ON o.id = t."organisationId"
     WHERE t.number = ${ticketNumber}`;
   if (!ticket) throw new Error(`no ticket #${ticketNumber}`);
+  return participantsOf(ticket, own);
+}
+
+/** The thread's people from its row (see the rules above). */
+export function participantsOf(ticket: ThreadRow, own: readonly string[]): ThreadParticipants {
   const requester = ticket.requester?.toLowerCase() ?? null;
   const domains = new Set(ticket.domains.map((d) => d.toLowerCase()));
   const agents = new Set(ticket.agents.map((a) => a.toLowerCase()));
-  const rows = ticket.mail;
   const copies: string[] = [];
-  for (const row of rows) {
+  for (const row of ticket.mail) {
     for (const raw of [row.fromAddress, ...row.toAddresses, ...row.ccAddresses]) {
       const address = raw.toLowerCase();
       if (!address.includes('@') || address === requester || copies.includes(address)) continue;
