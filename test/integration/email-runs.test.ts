@@ -127,7 +127,6 @@ for (const kind of databaseKinds) {
       }
       expect(outcomes).toEqual(alone);
       // The cases above are all there: new, appended, unacknowledged past the limit, kept, duplicate.
-      console.log(outcomes.map((o) => o.kind));
       expect(outcomes.map((o) => o.kind)).toEqual([
         'created',
         'created',
