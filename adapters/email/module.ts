@@ -69,7 +69,7 @@ export const emailModule = defineModule({
     if (env.RELEVO_IMAP_URL) readiness.imap = () => imap?.connected ?? false;
 
     // A run of mail at once: its new tickets are written together (ingest.ts).
-    const ingest: InboundHandler['many'] = async (tx, items) => {
+    const ingest: NonNullable<InboundHandler['many']> = async (tx, items) => {
       // Parsed ahead when this process accepted it; otherwise (another instance did, a retry) now.
       const mails = await Promise.all(
         items.map(async ({ payload, key, blob }) => ({

@@ -42,12 +42,7 @@ export async function enqueue(
   /** Not delivered before this moment (an alert message's edits are spaced, core/alerts/message-sync.ts). */
   options: { notBefore?: Date } = {},
 ): Promise<void> {
-  const { kind, ...payload } = job;
-  if (messages.has(kind)) {
-    await enqueueMany(tx, [job], options);
-    return;
-  }
-  await enqueueSyncs(tx, [job], options);
+  await (messages.has(job.kind) ? enqueueMany : enqueueSyncs)(tx, [job], options);
 }
 
 /**
@@ -79,46 +74,38 @@ export async function enqueueSyncs(
       UPDATE "OutboxItem" SET "nextAttemptAt" = ${new Date()}::timestamp(3)
       WHERE id = ANY(${held.map((row) => row.id)}::bigint[])`;
   }
-  const fresh = wanted.filter((_, i) => !folded.has(i));
-  if (!fresh.length) return;
-  // Dated by this process's clock, as Prisma dates the rows it writes.
-  const now = new Date();
-  const params: unknown[] = [now, options.notBefore ?? now];
-  const bind = (value: unknown, type: string) => `$${params.push(value)}::${type}`;
-  const rows = fresh.map((job) => {
-    const { kind, ...payload } = job;
-    return `(${bind(kind, 'text')}, ${bind(JSON.stringify(payload), 'jsonb')}, ${bind(laneOf(job), 'text')}, ${platformSql(job, bind)}, 'pending', 0, $2::timestamp(3), $1::timestamp(3))`;
-  });
-  await tx.$executeRawUnsafe(
-    `INSERT INTO "OutboxItem" (kind, payload, lane, platform, status, attempts, "nextAttemptAt", "createdAt")
-     VALUES ${rows.join(', ')}`,
-    ...params,
+  await insertItems(
+    tx,
+    wanted.filter((_, i) => !folded.has(i)),
+    options,
   );
 }
 
-/**
- * Several messages of their own (never folded, see `messages`) in one statement: the SLA sweep's batch.
- * Each gets its lane and platform as `enqueue` would give it. Written in SQL: Prisma's createMany took
- * ~40–60 ms for 100 rows where the same INSERT takes ~10 (bench/sla-sweep.ts); every value is bound.
- */
+/** Several messages of their own (never folded, see `messages`) in one statement: the SLA sweep's batch. */
 export async function enqueueMany(
   tx: Tx,
   jobs: readonly OutboxJob[],
   options: { notBefore?: Date } = {},
 ): Promise<void> {
+  const syncs = jobs.filter((job) => !messages.has(job.kind));
+  if (syncs.length) throw new Error(`enqueueMany takes messages only, not "${syncs[0]?.kind}" syncs`);
+  await insertItems(tx, jobs, options);
+}
+
+/**
+ * Outbox rows in one statement, each with its lane and platform. Written in SQL: Prisma's createMany took
+ * ~40–60 ms for 100 rows where the same INSERT takes ~10 (bench/sla-sweep.ts); every value is bound.
+ */
+async function insertItems(tx: Tx, jobs: readonly OutboxJob[], options: { notBefore?: Date }) {
   if (!jobs.length) return;
-  // Dated by this process's clock, as Prisma dates the rows `enqueue` writes.
+  // Dated by this process's clock, as Prisma dates the rows it writes.
   const now = new Date();
   const params: unknown[] = [now, options.notBefore ?? now];
   const bind = (value: unknown, type: string) => `$${params.push(value)}::${type}`;
-  const rows: string[] = [];
-  for (const job of jobs) {
-    if (!messages.has(job.kind)) throw new Error(`enqueueMany takes messages only, not "${job.kind}" syncs`);
+  const rows = jobs.map((job) => {
     const { kind, ...payload } = job;
-    rows.push(
-      `(${bind(kind, 'text')}, ${bind(JSON.stringify(payload), 'jsonb')}, ${bind(laneOf(job), 'text')}, ${platformSql(job, bind)}, 'pending', 0, $2::timestamp(3), $1::timestamp(3))`,
-    );
-  }
+    return `(${bind(kind, 'text')}, ${bind(JSON.stringify(payload), 'jsonb')}, ${bind(laneOf(job), 'text')}, ${platformSql(job, bind)}, 'pending', 0, $2::timestamp(3), $1::timestamp(3))`;
+  });
   await tx.$executeRawUnsafe(
     `INSERT INTO "OutboxItem" (kind, payload, lane, platform, status, attempts, "nextAttemptAt", "createdAt")
      VALUES ${rows.join(', ')}`,

@@ -14,7 +14,7 @@ import {
 import type { ParsedEmail } from './parse.ts';
 import { isOnThread } from './participants.ts';
 import { ticketNumberInSubject } from './reference.ts';
-import { findReplyTokens, type ReplyTokenRow, tokensReferenced } from './reply-token.ts';
+import { findReplyTokens, tokensReferenced } from './reply-token.ts';
 
 export interface FactsDeps {
   config: FileConfig;
@@ -56,10 +56,10 @@ export async function readEmailFacts(tx: Tx, email: ParsedEmail, deps: FactsDeps
   // By the Message-IDs it replies to (Relevo's stored mail, read with the first facts), then the personal
   // mails whose tokens it carries (findReplyTokens keeps the order of the references: In-Reply-To, the
   // direct parent, first), else by the [#n] token in the subject.
-  const named = forward ? null : (first.repliedTo ?? tokens[0]?.ticketNumber ?? null);
-  const namedTicket = forward ? null : (named ?? first.subjectNumber);
-  // A number in the subject that is no ticket (another help desk's, a typo) was seen not to exist already.
-  const exists = named !== null || first.subjectTicketExists;
+  const namedTicket = forward ? null : (first.repliedTo ?? tokens[0]?.ticketNumber ?? first.subjectNumber);
+  // Stored mail and reply tokens name tickets that exist; a number in the subject that is no ticket
+  // (another help desk's, a typo) was seen not to exist already.
+  const exists = namedTicket !== first.subjectNumber || first.subjectTicketExists;
   const ticket = namedTicket && exists ? await ticketFacts(tx, namedTicket, email, identity, deps) : null;
   const agent = identity?.agentId;
   const requester = forward?.originalFrom.address ?? sender;

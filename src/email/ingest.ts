@@ -107,10 +107,6 @@ class NewTickets {
     this.mails.push({ index, mail, named });
   }
 
-  get size() {
-    return this.mails.length;
-  }
-
   /**
    * Whether this message is one of the held ones again or a reply to one: its facts are read once they
    * are written. (A held message's requester exists already: created when it was decided.)
