@@ -10,7 +10,15 @@ export interface ParseRequest {
   maxAttachmentBytes: number;
 }
 
-parentPort?.on('message', async ({ id, raw, maxAttachmentBytes }: ParseRequest) => {
+// One at a time, in the order sent: the inbox takes the oldest message first, and a storm sends hundreds
+// ahead at once — parsed side by side, each took as long as all of them (the first answer came seconds
+// late while every parse held its buffers).
+let queue = Promise.resolve();
+parentPort?.on('message', (request: ParseRequest) => {
+  queue = queue.then(() => answer(request));
+});
+
+async function answer({ id, raw, maxAttachmentBytes }: ParseRequest) {
   try {
     const email = await parseEmail(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength), {
       maxAttachmentBytes,
@@ -19,4 +27,4 @@ parentPort?.on('message', async ({ id, raw, maxAttachmentBytes }: ParseRequest) 
   } catch (err) {
     parentPort?.postMessage({ id, error: String((err as Error)?.stack ?? err) });
   }
-});
+}

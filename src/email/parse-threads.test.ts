@@ -37,6 +37,23 @@ describe('parsing mail on a thread of its own', () => {
     expect(await taken).toEqual(await parseEmail(raw, { maxAttachmentBytes: 100_000 }));
   });
 
+  it('answers in the order asked: a storm’s first message is not held up by the hundreds sent after it', async () => {
+    threads = new ParseThreads({ maxAttachmentBytes: 10_000_000, log: silent });
+    const attachment = Buffer.alloc(3_000_000, 7).toString('base64').replace(/.{76}/g, '$&\r\n');
+    const large = Buffer.from(
+      'From: a@example.com\r\nSubject: large\r\nMIME-Version: 1.0\r\n' +
+        'Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nhello\r\n' +
+        `--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n${attachment}\r\n--b--\r\n`,
+    );
+    const small = Buffer.from('From: b@example.com\r\nSubject: small\r\n\r\nhi\r\n');
+    const order: number[] = [];
+    await Promise.all(
+      [large, ...Array(20).fill(small)].map((raw, i) => threads?.parse(raw).then(() => order.push(i))),
+    );
+    // Parsed side by side, the small ones came back first.
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+  });
+
   it('keeps parses ahead within their byte bound: the oldest, which the inbox takes first', async () => {
     threads = new ParseThreads({ maxAttachmentBytes: 100_000, log: silent, maxAheadBytes: 2500 });
     const raw = Buffer.from('From: a@example.com\r\nSubject: x\r\n\r\n'.padEnd(1000, 'x'));
