@@ -1,6 +1,7 @@
 // Organisations, products and agents come from relevo.yaml; contacts are found or created as people
 // write in. This file mirrors the configuration into the database and answers "who is this?".
 import type { Db, Tx } from '../db/index.ts';
+import { lockNames } from './advisory-locks.ts';
 import type { DeskConfig } from './config.ts';
 import { cleanName } from './text.ts';
 
@@ -61,14 +62,27 @@ export interface ContactInput {
   email?: string;
 }
 
+const identityLock = (platform: string, externalId: string) => `identity:${platform}:${externalId}`;
+
+/**
+ * The locks findOrCreateContact takes, several at once in an order that cannot deadlock: a transaction
+ * about to create contacts for several people takes them first (two workers each creating contacts for
+ * the same senders in different orders deadlocked).
+ */
+export function lockIdentities(tx: Tx, platform: string, externalIds: readonly string[]): Promise<void> {
+  return lockNames(
+    tx,
+    externalIds.map((id) => identityLock(platform, id)),
+  );
+}
+
 /** Finds the contact behind a platform identity, creating it (and its email identity) on first sight. */
 export async function findOrCreateContact(
   tx: Tx,
   input: ContactInput,
 ): Promise<{ id: string; organisationId: string }> {
   // One person writing through two instances at once must become one contact, not a unique violation.
-  const key = `identity:${input.platform}:${input.externalId}`;
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`;
+  await lockIdentities(tx, input.platform, [input.externalId]);
   const existing = await tx.identity.findUnique({
     where: { platform_externalId: { platform: input.platform, externalId: input.externalId } },
     include: { contact: true },

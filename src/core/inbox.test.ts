@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase } from '../../test/harness/databases.ts';
+import { eventually } from '../../test/harness/http.ts';
 import type { Database, Tx } from '../db/index.ts';
 import { acceptInboundBatch, drainInbox, type InboundHandler } from './inbox.ts';
 import { RecentInboxBytes } from './inbox-bytes.ts';
@@ -196,6 +197,31 @@ for (const kind of ['pglite', 'postgresql'] as const) {
         } finally {
           await other.end();
         }
+      });
+
+      it('a worker that finds nothing stays while another holds a batch, and takes what arrives meanwhile', async () => {
+        await acceptInboundBatch(db.prisma, [{ key: 'k0', source: 'test', payload: {}, thread: 'K0' }]);
+        let release = () => {};
+        const gate = new Promise<void>((r) => (release = r));
+        const started = new Set<string>();
+        const handler: InboundHandler = async (_tx, _payload, key) => {
+          started.add(key);
+          if (key === 'k0') return gate;
+          // k1 and k2 each wait for the other to start: only two workers at once get past this.
+          await eventually(async () => started.has('k1') && started.has('k2'), 'k1 and k2 side by side');
+        };
+        const drain = drainInbox(db.prisma, { test: handler }, silent, {
+          workers: 2,
+          batch: { events: 1, ms: 1000 },
+        });
+        await eventually(async () => started.has('k0'), 'k0 taken');
+        await acceptInboundBatch(
+          db.prisma,
+          ['k1', 'k2'].map((key) => ({ key, source: 'test', payload: {}, thread: key.toUpperCase() })),
+        );
+        release();
+        // With one worker left (the other gone when it first found nothing), k1 waits for k2 in vain.
+        expect(await drain).toBe(3);
       });
 
       it('several workers take every event once, each conversation in the order it was stored', async () => {

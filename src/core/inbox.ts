@@ -141,11 +141,39 @@ export async function drainInbox(
   log: Logger,
   options: DrainOptions = {},
 ): Promise<number> {
+  const crew = new Crew();
   const workers = Array.from({ length: Math.max(1, options.workers ?? 1) }, (_, i) =>
     // One worker runs the preparers: they call platform APIs, which must not be asked twice.
-    drainAsWorker(db, handlers, log, options, i === 0),
+    drainAsWorker(db, handlers, log, options, i === 0, crew),
   );
   return (await Promise.all(workers)).reduce((a, b) => a + b, 0);
+}
+
+/**
+ * The workers of one drain. A worker that finds nothing due while another is in a batch waits for that
+ * batch to end and looks again (what it committed can free its conversations' next events, and more may
+ * have arrived): it stops only when nobody holds anything. Stopping at once left a storm's backlog to one
+ * worker — the others found nothing in the first instant and were gone.
+ */
+class Crew {
+  private inBatch = 0;
+  private ended: (() => void)[] = [];
+
+  started() {
+    this.inBatch++;
+  }
+
+  finished() {
+    this.inBatch--;
+    for (const wake of this.ended.splice(0)) wake();
+  }
+
+  /** False when no other worker is in a batch (time to stop); otherwise resolves when one ends. */
+  async waitForOthers(): Promise<boolean> {
+    if (this.inBatch === 0) return false;
+    await new Promise<void>((wake) => this.ended.push(wake));
+    return true;
+  }
 }
 
 async function drainAsWorker(
@@ -154,6 +182,7 @@ async function drainAsWorker(
   log: Logger,
   options: DrainOptions,
   prepares: boolean,
+  crew: Crew,
 ): Promise<number> {
   const { ingress, preparers = {}, batch = DEFAULT_BATCH, recent } = options;
   let processed = 0;
@@ -164,6 +193,7 @@ async function drainAsWorker(
     try {
       const done = await db.$transaction(async (tx) => {
         claimed = await claim(tx, batch.events);
+        if (claimed.length) crew.started();
         const started = performance.now();
         const handled: string[] = [];
         const reader = new BatchReader(tx, claimed, recent);
@@ -179,9 +209,14 @@ async function drainAsWorker(
         if (handled.length) await markProcessed(tx, handled, keptBytes(handlers, claimed));
         return handled.length;
       });
-      if (!done) return processed;
+      if (claimed.length) crew.finished();
+      if (!done) {
+        if (await crew.waitForOthers()) continue;
+        return processed;
+      }
       processed += done;
     } catch (err) {
+      if (claimed.length) crew.finished();
       if (!claimed.length) throw err;
       if (claimed.length === 1) {
         await recordFailure(db, claimed[0] as Claimed, err, log);

@@ -3,6 +3,7 @@
 // through the ticket service (apply.ts) — the messages of a run that open tickets together.
 // Everything commits together — or not at all, and the mail is processed again.
 import type { FileConfig } from '../config/file.ts';
+import { lockIdentities } from '../core/directory.ts';
 import type { Logger } from '../core/ports.ts';
 import type { TicketService } from '../core/tickets/service.ts';
 import type { Tx } from '../db/index.ts';
@@ -60,6 +61,15 @@ export async function ingestRun(
   deps: EmailIngestDeps,
 ): Promise<IngestOutcome[]> {
   const outcomes: IngestOutcome[] = [];
+  // Senders new to the desk get contacts as their turns come; their locks are taken first, all together,
+  // so two workers with runs from the same new senders do not deadlock. (A forward's original sender is
+  // locked when it comes: seldom new in a storm.)
+  if (mails.length > 1)
+    await lockIdentities(
+      tx,
+      'email',
+      mails.flatMap(({ email }) => email.from?.address ?? []),
+    );
   const held = new NewTickets(tx, deps);
   for (const [i, { email, inboxKey }] of mails.entries()) {
     const decide = async () => {

@@ -4,12 +4,14 @@
 // a run add their reads, not their writes.
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lockIdentities } from '../../src/core/directory.ts';
 import type { Database } from '../../src/db/index.ts';
 import { type EmailIngestDeps, ingestParsed, ingestRun } from '../../src/email/ingest.ts';
 import { parseEmail } from '../../src/email/parse.ts';
 import { testConfigYaml } from '../fixtures/config.ts';
 import { type DatabaseKind, databaseKinds } from '../harness/databases.ts';
 import { openDesk } from '../harness/desk.ts';
+import { eventually } from '../harness/http.ts';
 import { countStatements } from '../harness/statements.ts';
 
 const SUPPORT = 'support@relevo.test';
@@ -179,6 +181,38 @@ for (const kind of databaseKinds) {
         { kind: 'appended', ticketNumber: alone.n },
       ]);
     });
+
+    if (kind === 'postgresql')
+      it('locks all its new senders before writing anything: two workers’ runs from them wait, not deadlock', async () => {
+        const run = await together.inbox([
+          mail('lock-1', 'Dora <dora@example.com>', 'Login fails', 'I cannot log in.'),
+          mail('lock-2', 'Eli <eli@example.com>', 'Export broken', 'The export is empty.'),
+        ]);
+        const db = together.db.prisma;
+        let ran: Promise<unknown> = Promise.resolve();
+        // Another transaction holds Eli's lock, as a worker creating Eli's contact would.
+        await db.$transaction(
+          async (holder) => {
+            await lockIdentities(holder, 'email', ['eli@example.com']);
+            ran = db.$transaction((tx) => ingestRun(tx, run, together.deps), { timeout: 60_000 });
+            const waiting = await eventually(
+              async () =>
+                (
+                  await db.$queryRaw<{ pid: number }[]>`
+                    SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`
+                )[0],
+              'the run waiting for the held lock',
+            );
+            // Waiting with Dora's contact already written (a transaction id taken), it could be holding a
+            // lock the other worker wants next: the deadlock seen with several workers.
+            const written = await db.$queryRaw<{ n: number }[]>`
+              SELECT count(*)::int AS n FROM pg_locks WHERE pid = ${waiting.pid} AND locktype = 'transactionid'`;
+            expect(written).toEqual([{ n: 0 }]);
+          },
+          { timeout: 60_000 },
+        );
+        expect(await ran).toMatchObject([{ kind: 'created' }, { kind: 'created' }]);
+      });
 
     it('writes a run of new tickets in the statements of one: more messages add only their reads', async () => {
       const sent = async (count: number, tag: string) => {

@@ -2,6 +2,7 @@
 // no ticket and open one each. Holding this lock until the transaction ends makes the second wait and
 // then see the first one's ticket. Re-entrant within a transaction; other conversations never wait.
 import type { Tx } from '../../db/index.ts';
+import { lockNames } from '../advisory-locks.ts';
 
 type Conversation = { platform: string; channel: string; thread: string };
 
@@ -11,14 +12,7 @@ export function lockConversation(tx: Tx, conversation: Conversation): Promise<vo
   return lockConversations(tx, [conversation]);
 }
 
-/**
- * Several conversations' locks in one statement, taken in the order of their keys: two transactions
- * locking overlapping sets then wait on each other in turn instead of deadlocking.
- */
-export async function lockConversations(tx: Tx, conversations: readonly Conversation[]): Promise<void> {
-  const keys = [...new Set(conversations.map(keyOf))].sort();
-  if (!keys.length) return;
-  await tx.$executeRaw`
-    SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest(${keys}::text[]) WITH ORDINALITY AS u(k, i)
-    ORDER BY i`;
+/** Several conversations' locks in one statement, in an order that cannot deadlock (advisory-locks.ts). */
+export function lockConversations(tx: Tx, conversations: readonly Conversation[]): Promise<void> {
+  return lockNames(tx, conversations.map(keyOf));
 }
