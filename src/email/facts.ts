@@ -27,11 +27,18 @@ export interface FactsDeps {
  * The decision's facts, and the number of the ticket the message names (headers, reply token, subject)
  * whether or not it exists: a run of mail whose new tickets are not written yet needs to know (ingest.ts).
  */
-export type ReadFacts = EmailFacts & { namedTicket: number | null };
+export type ReadFacts = EmailFacts & { namedTicket: number | null; requesterAddress: string | null };
 
-export async function readEmailFacts(tx: Tx, email: ParsedEmail, deps: FactsDeps): Promise<ReadFacts> {
+/** `known`: the message's first facts, when read already (firstFacts for a run). */
+export async function readEmailFacts(
+  tx: Tx,
+  email: ParsedEmail,
+  deps: FactsDeps,
+  known?: FirstFacts,
+): Promise<ReadFacts> {
   const none: ReadFacts = {
     namedTicket: null,
+    requesterAddress: null,
     duplicate: false,
     sender: null,
     forwardedFrom: null,
@@ -43,7 +50,7 @@ export async function readEmailFacts(tx: Tx, email: ParsedEmail, deps: FactsDeps
   const sender = email.from?.address;
   const limit = deps.config.email.autoRepliesPerHour;
   const since = new Date(deps.now().getTime() - 3_600_000);
-  const first = await senderFacts(tx, email, sender ?? null, since, limit);
+  const first = known ?? ((await firstFacts(tx, [email], deps))[0] as FirstFacts);
   if (first.duplicate) return { ...none, duplicate: true };
   if (!sender) return none;
   const identity = first.identity;
@@ -65,6 +72,7 @@ export async function readEmailFacts(tx: Tx, email: ParsedEmail, deps: FactsDeps
   const requester = forward?.originalFrom.address ?? sender;
   return {
     namedTicket,
+    requesterAddress: requester,
     duplicate: false,
     sender: identity,
     forwardedFrom,
@@ -87,29 +95,33 @@ type IdentityRow = {
   organisationId: string | null;
 };
 
-/**
- * What every message needs first, in one statement (four before): whether it was processed already, who
- * its sender is (identity, agent, contact), the automatic replies their address got this hour, the
- * ticket of the latest stored mail it replies to (In-Reply-To, References), and whether the ticket its
- * subject's [#n] names exists.
- */
-async function senderFacts(
-  tx: Tx,
-  email: ParsedEmail,
-  sender: string | null,
-  since: Date,
-  limit: number,
-): Promise<{
+/** What every message needs first (firstFacts). */
+export interface FirstFacts {
   duplicate: boolean;
   identity: KnownIdentity | null;
   autoReplies: number;
   repliedTo: number | null;
   subjectNumber: number | null;
   subjectTicketExists: boolean;
-}> {
-  const ids = [email.inReplyTo, ...email.references].filter((x): x is string => Boolean(x));
-  const subjectNumber = ticketNumberInSubject(email.subject);
-  const [row] = await tx.$queryRaw<
+}
+
+/**
+ * What every message needs first, for several messages in one statement (a run of mail: planning it is
+ * most of its cost on the embedded database, so once for all): whether it was processed already, who its
+ * sender is (identity, agent, contact), the automatic replies their address got this hour, the ticket of
+ * the latest stored mail it replies to (In-Reply-To, References), and whether the ticket its subject's
+ * [#n] names exists. In the messages' order.
+ */
+export async function firstFacts(
+  tx: Tx,
+  emails: readonly ParsedEmail[],
+  deps: Pick<FactsDeps, 'config' | 'now'>,
+): Promise<FirstFacts[]> {
+  const since = new Date(deps.now().getTime() - 3_600_000);
+  const limit = deps.config.email.autoRepliesPerHour;
+  const subjects = emails.map((e) => ticketNumberInSubject(e.subject));
+  const refs = emails.map((e) => [e.inReplyTo, ...e.references].filter((x): x is string => Boolean(x)));
+  const rows = await tx.$queryRaw<
     (IdentityRow & {
       duplicate: boolean;
       identity: boolean;
@@ -118,25 +130,29 @@ async function senderFacts(
       subjectTicket: boolean;
     })[]
   >`
-    SELECT EXISTS (SELECT 1 FROM "EmailMessage" WHERE "messageId" = ${email.dedupeKey}) AS duplicate,
+    SELECT EXISTS (SELECT 1 FROM "EmailMessage" WHERE "messageId" = u.key) AS duplicate,
       i.id IS NOT NULL AS identity, i."agentId", a.active AS "agentActive", c.id AS "contactId", c."organisationId",
-      (${autoRepliesSql(sender ?? '', since, limit)}) AS "autoReplies",
+      (${autoRepliesSql(Prisma.sql`u.sender`, since, limit)}) AS "autoReplies",
       (SELECT m."ticketNumber" FROM "EmailMessage" m
-       WHERE m."messageId" = ANY(${ids}::text[]) AND m."ticketNumber" IS NOT NULL
+       WHERE m."messageId" = ANY(ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(refs)}::jsonb -> (u.n - 1)::int)))
+         AND m."ticketNumber" IS NOT NULL
        ORDER BY m."createdAt" DESC LIMIT 1) AS "repliedTo",
-      EXISTS (SELECT 1 FROM "Ticket" WHERE number = ${subjectNumber ?? 0}::int) AS "subjectTicket"
-    FROM (SELECT 1) AS one
-    LEFT JOIN "Identity" i ON i.platform = 'email' AND i."externalId" = ${sender ?? ''}
+      EXISTS (SELECT 1 FROM "Ticket" WHERE number = u.subject) AS "subjectTicket"
+    FROM unnest(${emails.map((e) => e.dedupeKey)}::text[], ${emails.map((e) => e.from?.address ?? '')}::text[],
+      ${subjects.map((n) => n ?? 0)}::int[]) WITH ORDINALITY AS u(key, sender, subject, n)
+    LEFT JOIN "Identity" i ON i.platform = 'email' AND i."externalId" = u.sender
     LEFT JOIN "Agent" a ON a.id = i."agentId"
-    LEFT JOIN "Contact" c ON c.id = i."contactId"`;
-  return {
-    duplicate: row?.duplicate ?? false,
-    identity: row?.identity ? knownFrom(row) : null,
-    autoReplies: row?.autoReplies ?? 0,
-    repliedTo: row?.repliedTo ?? null,
-    subjectNumber,
-    subjectTicketExists: row?.subjectTicket ?? false,
-  };
+    LEFT JOIN "Contact" c ON c.id = i."contactId"
+    ORDER BY u.n`;
+  if (rows.length !== emails.length) throw new Error('first facts: a row for each message was expected');
+  return rows.map((row, k) => ({
+    duplicate: row.duplicate,
+    identity: row.identity ? knownFrom(row) : null,
+    autoReplies: row.autoReplies,
+    repliedTo: row.repliedTo,
+    subjectNumber: subjects[k] ?? null,
+    subjectTicketExists: row.subjectTicket,
+  }));
 }
 
 function knownFrom(row: IdentityRow): KnownIdentity {
@@ -234,7 +250,7 @@ async function agentAddresses(tx: Tx): Promise<Set<string>> {
  * index walk instead of growing with every ticket the storm opened. Read from the identity outwards (the
  * ORM's form of this query scanned every system message of the hour, whoever it was for).
  */
-function autoRepliesSql(address: string, since: Date, limit: number) {
+function autoRepliesSql(address: Prisma.Sql, since: Date, limit: number) {
   return Prisma.sql`
     SELECT count(*)::int FROM (
       SELECT 1 FROM "Identity" i
@@ -246,6 +262,8 @@ function autoRepliesSql(address: string, since: Date, limit: number) {
 }
 
 async function autoRepliesLastHour(tx: Tx, address: string, since: Date, limit: number): Promise<number> {
-  const [row] = await tx.$queryRaw<{ n: number }[]>`SELECT (${autoRepliesSql(address, since, limit)}) AS n`;
+  const [row] = await tx.$queryRaw<
+    { n: number }[]
+  >`SELECT (${autoRepliesSql(Prisma.sql`${address}`, since, limit)}) AS n`;
   return row?.n ?? 0;
 }

@@ -15,8 +15,9 @@ import {
   type NewTicketMail,
 } from './apply.ts';
 import { type Decision, decideEmail, type EmailFacts } from './decide.ts';
-import { readEmailFacts } from './facts.ts';
+import { firstFacts, readEmailFacts } from './facts.ts';
 import type { ParsedEmail } from './parse.ts';
+import { EarlierInRun, opensTicket } from './run-facts.ts';
 
 export { EMAIL_CHANNEL, type IngestOutcome } from './apply.ts';
 
@@ -71,38 +72,48 @@ export async function ingestRun(
       mails.flatMap(({ email }) => email.from?.address ?? []),
     );
   const held = new NewTickets(tx, deps);
+  // Every message's first facts in one statement; a message an earlier one of the run could have changed
+  // them for reads its own when its turn comes (EarlierInRun).
+  const first =
+    mails.length > 1
+      ? await firstFacts(
+          tx,
+          mails.map(({ email }) => email),
+          deps,
+        )
+      : [];
+  const earlier = new EarlierInRun();
   for (const [i, { email, inboxKey }] of mails.entries()) {
-    const decide = async () => {
-      const facts = await readEmailFacts(tx, email, deps);
+    const decide = async (again = false) => {
+      const known = again || earlier.touches(email) ? undefined : first[i];
+      const facts = await readEmailFacts(tx, email, deps, known);
       return { facts, decision: decideEmail(email, facts, deps) };
     };
     if (held.answeredBy(email)) await held.write(outcomes);
     let { facts, decision } = await decide();
     if (held.mayMiscount(decision, facts)) {
       await held.write(outcomes);
-      ({ facts, decision } = await decide());
+      ({ facts, decision } = await decide(true));
     }
     if (opensTicket(decision)) {
       for (const line of decision.logs ?? []) deps.log[line.level](line.fields, line.msg);
       const contactId = await contactOf(tx, decision.requester);
       // A ticket it names that does not exist could be one of the held ones, numbered when written.
       held.add(i, { email, inboxKey, decision, contactId }, facts.ticket ? null : facts.namedTicket);
+      earlier.add(email, facts, decision);
       continue;
     }
     const opened = await held.write(outcomes);
     if (!facts.ticket && facts.namedTicket !== null && opened.has(facts.namedTicket)) {
       // It names a ticket opened just now: decided again, on the facts as they are now.
-      ({ facts, decision } = await decide());
+      ({ facts, decision } = await decide(true));
     }
     outcomes[i] = await applyDecision(tx, email, inboxKey, decision, deps);
+    earlier.add(email, facts, decision);
   }
   await held.write(outcomes);
   return outcomes;
 }
-
-type OpeningDecision = Extract<Decision, { kind: 'intake' }> & { ticket: null };
-
-const opensTicket = (d: Decision): d is OpeningDecision => d.kind === 'intake' && d.ticket === null;
 
 /** Messages decided to open a ticket, not written yet. */
 class NewTickets {
