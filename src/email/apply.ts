@@ -127,7 +127,7 @@ async function intake(
   const n = outcome.kind === 'ignored_greeting' ? d.ticket.number : outcome.ticketNumber;
   if (d.forwardNote) await addNote(tx, n, d.forwardNote, deps);
   await storeOriginals(tx, [{ email, inboxKey, record: d.record, ticketNumber: n }]);
-  await attach(tx, [{ email, ticketNumber: n }]);
+  await attach(tx, [{ email, inboxKey, ticketNumber: n }]);
   if (outcome.kind === 'appended' && d.copyTo) await copyToAssignee(tx, n, d.copyTo, email);
   return outcome.kind === 'created'
     ? { kind: 'created', ticketNumber: n, acknowledged: d.acknowledge }
@@ -173,7 +173,7 @@ export async function applyNewTickets(
   );
   const outcomes: IngestOutcome[] = [];
   const originals: Original[] = [];
-  const files: { email: ParsedEmail; ticketNumber: number }[] = [];
+  const files: Files[] = [];
   for (const [i, { email, inboxKey, decision: d }] of mails.entries()) {
     const outcome = intakes[i] as IntakeOutcome;
     if (outcome.kind === 'ignored_greeting') {
@@ -186,7 +186,7 @@ export async function applyNewTickets(
     const n = outcome.ticketNumber;
     if (d.forwardNote) await addNote(tx, n, d.forwardNote, deps);
     originals.push({ email, inboxKey, record: d.record, ticketNumber: n });
-    files.push({ email, ticketNumber: n });
+    files.push({ email, inboxKey, ticketNumber: n });
     outcomes.push({ kind: 'created', ticketNumber: n, acknowledged: d.acknowledge });
   }
   await storeOriginals(tx, originals);
@@ -289,12 +289,18 @@ async function storeOriginals(tx: Tx, originals: readonly Original[]) {
   }
 }
 
-/** The files that came with messages, on their tickets: one statement for all. */
-async function attach(tx: Tx, mails: readonly { email: ParsedEmail; ticketNumber: number }[]) {
+type Files = { email: ParsedEmail; inboxKey: string; ticketNumber: number };
+
+/**
+ * The files that came with messages, on their tickets: one statement for all. Their bytes are not copied:
+ * each names its message's original (kept in the inbox row, storeOriginals) and its place among the
+ * message's attachments, and is read from there when downloaded (attachment-bytes.ts).
+ */
+async function attach(tx: Tx, mails: readonly Files[]) {
   const values: unknown[] = [];
   const rows: string[] = [];
-  for (const { email, ticketNumber } of mails) {
-    for (const a of email.attachments) {
+  for (const { email, inboxKey, ticketNumber } of mails) {
+    for (const [part, a] of email.attachments.entries()) {
       if (a.inline && a.contentType.startsWith('image/') && a.size < 2048) continue; // tracking pixels, logos
       const at = values.push(
         crypto.randomUUID(),
@@ -302,18 +308,19 @@ async function attach(tx: Tx, mails: readonly { email: ParsedEmail; ticketNumber
         a.filename,
         a.contentType,
         a.size,
-        a.content ?? null,
         a.oversized,
+        inboxKey,
+        part,
       );
       rows.push(
-        `($${at - 6}, $${at - 5}::int, $${at - 4}, $${at - 3}, $${at - 2}::int, $${at - 1}::bytea, $${at}::boolean)`,
+        `($${at - 7}, $${at - 6}::int, $${at - 5}, $${at - 4}, $${at - 3}::int, $${at - 2}::boolean, $${at - 1}, $${at}::int)`,
       );
     }
   }
   if (!rows.length) return;
   // Placeholders only: every value is a parameter.
   await tx.$executeRawUnsafe(
-    `INSERT INTO "Attachment" (id, "ticketNumber", filename, "contentType", size, content, oversized)
+    `INSERT INTO "Attachment" (id, "ticketNumber", filename, "contentType", size, oversized, "inboundKey", part)
      VALUES ${rows.join(', ')}`,
     ...values,
   );

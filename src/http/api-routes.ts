@@ -9,6 +9,7 @@ import { slaSummary } from '../core/sla/view.ts';
 import { statuses } from '../core/tickets/lifecycle.ts';
 import { getTicket, listTickets, parseCursor } from '../core/tickets/queries.ts';
 import type { Actor } from '../core/tickets/service.ts';
+import { attachmentFromOriginal } from '../email/attachment-bytes.ts';
 import { both } from '../i18n/localized.ts';
 import { agentActor, type HttpContext } from './context.ts';
 import { issueMessage, visibleText } from './input.ts';
@@ -147,7 +148,7 @@ export const apiRoutes: Route[] = [
     async handler(ctx, { params }) {
       const a = await ctx.db.attachment.findUnique({ where: { id: params.id } });
       if (!a) throw new NotFoundError({ en: 'There is no such attachment.', es: 'No existe ese adjunto.' });
-      if (!a.content) {
+      if (a.oversized) {
         throw new UserError(
           {
             en: `"${a.filename}" was over the attachment size limit, so only its name was kept.`,
@@ -157,7 +158,21 @@ export const apiRoutes: Route[] = [
           'not_stored',
         );
       }
-      return new FileResult(a.filename, 'application/octet-stream', Buffer.from(a.content));
+      // An email's file is read from the original it came in (not copied when taken in).
+      const { inboundKey, part } = a;
+      const content =
+        a.content ??
+        (inboundKey !== null && part !== null
+          ? await attachmentFromOriginal(ctx.db, { inboundKey, part, filename: a.filename, size: a.size })
+          : null);
+      if (!content) {
+        ctx.log.error({ attachmentId: a.id }, 'an attachment without its bytes or its original');
+        throw new NotFoundError({
+          en: `"${a.filename}" is no longer kept.`,
+          es: `«${a.filename}» ya no se conserva.`,
+        });
+      }
+      return new FileResult(a.filename, 'application/octet-stream', Buffer.from(content));
     },
   }),
   route({

@@ -887,6 +887,19 @@ describe.each(databaseKinds)('email flows on %s', (database) => {
       const field = card.fields?.find((f) => f.label === 'Attachments')?.value;
       expect(field).toContain('Factura 2025-03.pdf');
       expect(field).toContain('Presupuesto año 2025.pdf');
+      // Not copied: read from the original, kept once in its inbox row (part 0, an inline logo, is not listed).
+      const rows = await db().attachment.findMany({ where: { ticketNumber: n }, orderBy: { part: 'asc' } });
+      expect(rows.map((a) => [a.content, a.part])).toEqual([
+        [null, 1],
+        [null, 2],
+      ]);
+      const inbox = await db().inboundEvent.findUnique({ where: { key: rows[0]?.inboundKey ?? '' } });
+      expect(inbox?.blob?.length).toBe(eml('attachment-pdf-es.eml').length);
+      // Should the original be gone (never expected), the download says so instead of serving other bytes.
+      await db().inboundEvent.update({ where: { key: inbox?.key ?? '' }, data: { blob: null } });
+      const gone = await h.download(`/api/v1/attachments/${listed[0]?.id}`);
+      expect(gone.res.status).toBe(404);
+      expect(gone.body.toString()).toContain('is no longer kept');
     });
 
     it('lists an attachment over RELEVO_ATTACHMENT_MAX_BYTES without storing it', async () => {
