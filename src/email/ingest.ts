@@ -62,15 +62,6 @@ export async function ingestRun(
   deps: EmailIngestDeps,
 ): Promise<IngestOutcome[]> {
   const outcomes: IngestOutcome[] = [];
-  // Senders new to the desk get contacts as their turns come; their locks are taken first, all together,
-  // so two workers with runs from the same new senders do not deadlock. (A forward's original sender is
-  // locked when it comes: seldom new in a storm.)
-  if (mails.length > 1)
-    await lockIdentities(
-      tx,
-      'email',
-      mails.flatMap(({ email }) => email.from?.address ?? []),
-    );
   const held = new NewTickets(tx, deps);
   // Every message's first facts in one statement; a message an earlier one of the run could have changed
   // them for reads its own when its turn comes (EarlierInRun).
@@ -82,6 +73,13 @@ export async function ingestRun(
           deps,
         )
       : [];
+  // Senders new to the desk get contacts as their turns come; their locks are taken first, all together,
+  // so two workers with runs from the same new senders do not deadlock. (A forward's original sender is
+  // locked when it comes: seldom new in a storm.)
+  const newSenders = mails.flatMap(({ email }, i) =>
+    email.from?.address && !first[i]?.identity ? [email.from.address] : [],
+  );
+  if (mails.length > 1) await lockIdentities(tx, 'email', newSenders);
   const earlier = new EarlierInRun();
   for (const [i, { email, inboxKey }] of mails.entries()) {
     const decide = async (again = false) => {

@@ -247,8 +247,12 @@ for (const kind of databaseKinds) {
           counter.stop();
         }
       };
-      // Read one at a time, ten messages would cost eight statements more than two.
-      expect((await sent(10, 'distinct-ten')) - (await sent(2, 'distinct-two'))).toBe(0);
+      // Read one at a time, ten messages would cost eight statements more than two; and known senders
+      // need no locks for contacts to be made: two messages cost what one does.
+      const one = await sent(1, 'distinct-one');
+      const two = await sent(2, 'distinct-two');
+      expect(two).toBe(one);
+      expect(await sent(10, 'distinct-ten')).toBe(two);
     });
 
     if (kind === 'postgresql')
