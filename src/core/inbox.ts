@@ -216,8 +216,8 @@ async function drainAsWorker(
       }
       processed += done;
     } catch (err) {
-      if (claimed.length) crew.finished();
       if (!claimed.length) throw err;
+      crew.finished();
       if (claimed.length === 1) {
         await recordFailure(db, claimed[0] as Claimed, err, log);
         continue;

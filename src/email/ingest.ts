@@ -75,11 +75,12 @@ export async function ingestRun(
       : [];
   // Senders new to the desk get contacts as their turns come; their locks are taken first, all together,
   // so two workers with runs from the same new senders do not deadlock. (A forward's original sender is
-  // locked when it comes: seldom new in a storm.)
-  const newSenders = mails.flatMap(({ email }, i) =>
-    email.from?.address && !first[i]?.identity ? [email.from.address] : [],
-  );
-  if (mails.length > 1) await lockIdentities(tx, 'email', newSenders);
+  // locked when it comes: seldom new in a storm.) A run of one takes its lock when it comes.
+  const newSenders = first.flatMap((facts, i) => {
+    const address = mails[i]?.email.from?.address;
+    return address && !facts.identity ? [address] : [];
+  });
+  await lockIdentities(tx, 'email', newSenders);
   const earlier = new EarlierInRun();
   for (const [i, { email, inboxKey }] of mails.entries()) {
     const decide = async (again = false) => {
