@@ -4,7 +4,7 @@
 // The sender runs in a process of its own (bench/email-sender.ts): its work is not Relevo's.
 //   npm run bench:email                          # PGlite in a new temp data directory
 //   BENCH_EMAIL_DB=postgres npm run bench:email  # a throw-away database on PostgreSQL 127.0.0.1:5432
-//   BENCH_EMAIL_N=…  BENCH_EMAIL_PG_URL=…
+//   BENCH_EMAIL_N=…  BENCH_EMAIL_ROUNDS=… (3)  BENCH_EMAIL_PG_URL=…
 import { cpus } from 'node:os';
 import { simpleParser } from 'mailparser';
 import pino from 'pino';
@@ -22,6 +22,7 @@ const N = Number(process.env.BENCH_EMAIL_N ?? 1000);
 const DB = process.env.BENCH_EMAIL_DB ?? 'dir';
 const PG_URL = process.env.BENCH_EMAIL_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const SUPPORT = 'support@relevo.test';
+const ROUNDS = Number(process.env.BENCH_EMAIL_ROUNDS ?? 3);
 
 async function main() {
   const stamp = Date.now();
@@ -41,8 +42,59 @@ async function main() {
   }
   const parseMs = [...passes].sort((a, b) => a - b)[1] as number;
 
+  const sender = new Child(new URL('./email-sender.ts', import.meta.url));
+  await sender.ready;
+  await sender.call({ prepare: { n: N, stamp } });
+  // Ingest, like the baseline, is the median of several rounds (each on a new database): on a shared
+  // machine one round of the same code took from 8 to 14 s.
+  const rounds: Round[] = [];
+  for (let round = 0; round < ROUNDS; round++) rounds.push(await ingestRound(sender));
+  await sender.close();
+  const median = [...rounds].sort((a, b) => a.ingestMs - b.ingestMs)[Math.floor(rounds.length / 2)] as Round;
+
+  const rate = (ms: number) => (N / (ms / 1000)).toFixed(0);
+  console.log(
+    `bare mailparser (simpleParser):          ${parseMs.toFixed(0)} ms  → ${rate(parseMs)} msg/s (median of ${passes.map((p) => p.toFixed(0)).join(', ')} ms)`,
+  );
+  for (const [i, r] of rounds.entries()) {
+    console.log(
+      `round ${i + 1}: accepted ${r.accepted} (refused ${r.refused}) in ${r.acceptedMs.toFixed(0)} ms; into tickets in ${r.ingestMs.toFixed(0)} ms; ` +
+        `${(r.statements / N).toFixed(1)} statements a message; stored originals ${r.stored}, tickets ${r.tickets}`,
+    );
+  }
+  console.log(`median round (by ingest time), ${median.description}:`);
+  console.log(
+    `SMTP accepted (250) ${median.accepted}, refused ${median.refused}: ${median.acceptedMs.toFixed(0)} ms  → ${rate(median.acceptedMs)} msg/s`,
+  );
+  console.log(
+    `SMTP → stored → processed into tickets:  ${median.ingestMs.toFixed(0)} ms  → ${rate(median.ingestMs)} msg/s`,
+  );
+  // Relevo's own process only: with PostgreSQL the database's work is in its server's processes.
+  console.log(
+    `Relevo process CPU while ingesting:       ${median.cpuMs.toFixed(0)} ms (${((median.cpuMs / median.ingestMs) * 100).toFixed(0)}% of one core)`,
+  );
+  console.log(
+    `SQL statements sent meanwhile:           ${median.statements} (${(median.statements / N).toFixed(1)} a message: intake, acknowledgements sent, polling)`,
+  );
+  console.log(`stored originals ${median.stored} (distinct messages ${N}), tickets ${median.tickets}`);
+  console.log(`ratio Relevo ingest / bare parse time: ${(median.ingestMs / parseMs).toFixed(1)}×`);
+}
+
+interface Round {
+  description: string;
+  accepted: number;
+  refused: number;
+  acceptedMs: number;
+  ingestMs: number;
+  cpuMs: number;
+  statements: number;
+  stored: number;
+  tickets: number;
+}
+
+/** The corpus sent once through a new Relevo on a new database, until every message is processed. */
+async function ingestRound(sender: Child): Promise<Round> {
   const database = await openDatabaseEnv(DB, PG_URL, 'email');
-  console.log(`database: ${database.description}`);
   const sink = await startSmtpSink();
   const env = parseEnv({
     ...database.env,
@@ -64,15 +116,11 @@ async function main() {
     logger: pino({ level: process.env.BENCH_LOG ?? 'silent' }),
   });
   await app.listen();
-  const sender = new Child(new URL('./email-sender.ts', import.meta.url));
-  await sender.ready;
-  await sender.call({ prepare: { n: N, stamp } });
   const db = app.db.prisma;
 
   const statements = countStatements();
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
-  const statements0 = statements.read();
   const { accepted, refused } = await sender.call<{ accepted: number; refused: number }>({
     send: { port: app.smtpPort(), from: 'sender@bench.relevo.test', to: SUPPORT },
   });
@@ -86,34 +134,24 @@ async function main() {
   }
   const ingestMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
-  const sent = statements.read() - statements0;
-  const cpuMs = (cpu.user + cpu.system) / 1000;
+  const sent = statements.read();
+  statements.stop();
   const stored = await db.emailMessage.count({ where: { direction: 'inbound' } });
   const tickets = await db.ticket.count();
-  await sender.close();
   await app.stop();
   await sink.close();
   await database.drop();
-
-  const rate = (ms: number) => (N / (ms / 1000)).toFixed(0);
-  console.log(
-    `bare mailparser (simpleParser):          ${parseMs.toFixed(0)} ms  → ${rate(parseMs)} msg/s (median of ${passes.map((p) => p.toFixed(0)).join(', ')} ms)`,
-  );
-  console.log(
-    `SMTP accepted (250) ${accepted}, refused ${refused}: ${acceptedMs.toFixed(0)} ms  → ${rate(acceptedMs)} msg/s`,
-  );
-  console.log(
-    `SMTP → stored → processed into tickets:  ${ingestMs.toFixed(0)} ms  → ${rate(ingestMs)} msg/s`,
-  );
-  // Relevo's own process only: with PostgreSQL the database's work is in its server's processes.
-  console.log(
-    `Relevo process CPU while ingesting:       ${cpuMs.toFixed(0)} ms (${((cpuMs / ingestMs) * 100).toFixed(0)}% of one core)`,
-  );
-  console.log(
-    `SQL statements sent meanwhile:           ${sent} (${(sent / N).toFixed(1)} a message: intake, acknowledgements sent, polling)`,
-  );
-  console.log(`stored originals ${stored} (distinct messages ${N}), tickets ${tickets}`);
-  console.log(`ratio Relevo ingest / bare parse time: ${(ingestMs / parseMs).toFixed(1)}×`);
+  return {
+    description: database.description,
+    accepted,
+    refused,
+    acceptedMs,
+    ingestMs,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    statements: sent,
+    stored,
+    tickets,
+  };
 }
 
 await main();
