@@ -17,6 +17,7 @@ import { countStatements } from '../test/harness/statements.ts';
 import { Child } from './lib/child.ts';
 import { openDatabaseEnv } from './lib/database.ts';
 import { emailCorpus } from './lib/email-corpus.ts';
+import { pct } from './lib/stats.ts';
 
 const N = Number(process.env.BENCH_EMAIL_N ?? 1000);
 const DB = process.env.BENCH_EMAIL_DB ?? 'dir';
@@ -40,7 +41,7 @@ async function main() {
     for (const m of messages) await simpleParser(m);
     passes.push(performance.now() - p0);
   }
-  const parseMs = [...passes].sort((a, b) => a - b)[1] as number;
+  const parseMs = pct(passes, 50);
 
   const sender = new Child(new URL('./email-sender.ts', import.meta.url));
   await sender.ready;
@@ -50,7 +51,11 @@ async function main() {
   const rounds: Round[] = [];
   for (let round = 0; round < ROUNDS; round++) rounds.push(await ingestRound(sender));
   await sender.close();
-  const median = [...rounds].sort((a, b) => a.ingestMs - b.ingestMs)[Math.floor(rounds.length / 2)] as Round;
+  const medianMs = pct(
+    rounds.map((r) => r.ingestMs),
+    50,
+  );
+  const median = rounds.find((r) => r.ingestMs === medianMs) as Round;
 
   const rate = (ms: number) => (N / (ms / 1000)).toFixed(0);
   console.log(

@@ -52,9 +52,10 @@ export async function ingestParsed(
 
 /**
  * A run of parsed messages, in their order, with the outcome of each exactly as one at a time would give.
- * Each is decided on facts read when its turn comes; the messages that open a ticket are held back and
- * written together (applyNewTickets) — before anything else is written, and before a message whose facts
- * could depend on them is decided (see NewTickets).
+ * Each is decided on the facts as they are when its turn comes (read for all at the start, and again for
+ * a message an earlier one of the run may have changed them for); the messages that open a ticket are held
+ * back and written together (applyNewTickets) — before anything else is written, and before a message whose
+ * facts could depend on them is decided (see NewTickets).
  */
 export async function ingestRun(
   tx: Tx,
