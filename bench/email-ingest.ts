@@ -1,7 +1,8 @@
 // npm run bench:email — issue 4's ingest throughput: 1,000 mixed real-shaped messages (the .eml fixtures,
 // each given its own Message-ID) sent by nodemailer through Relevo's SMTP listener into tickets, against
 // bare mailparser parsing the same 1,000 messages in the same run. Prints figures; asserts nothing.
-// The sender runs in a process of its own (bench/email-sender.ts): its work is not Relevo's.
+// The sender, and the relay receiving Relevo's acknowledgements, run in a process of their own
+// (bench/email-sender.ts): their work is not Relevo's.
 //   npm run bench:email                          # PGlite in a new temp data directory
 //   BENCH_EMAIL_DB=postgres npm run bench:email  # a throw-away database on PostgreSQL 127.0.0.1:5432
 //   BENCH_EMAIL_N=…  BENCH_EMAIL_ROUNDS=… (3)  BENCH_EMAIL_PG_URL=…
@@ -12,7 +13,6 @@ import { createApp } from '../src/app.ts';
 import { parseEnv } from '../src/config/env.ts';
 import { parseConfigFile } from '../src/config/file.ts';
 import { testConfigYaml } from '../test/fixtures/config.ts';
-import { startSmtpSink } from '../test/harness/email/smtp-sink.ts';
 import { countStatements } from '../test/harness/statements.ts';
 import { Child } from './lib/child.ts';
 import { openDatabaseEnv } from './lib/database.ts';
@@ -100,14 +100,14 @@ interface Round {
 /** The corpus sent once through a new Relevo on a new database, until every message is processed. */
 async function ingestRound(sender: Child): Promise<Round> {
   const database = await openDatabaseEnv(DB, PG_URL, 'email');
-  const sink = await startSmtpSink();
+  const sinkUrl = await sender.call<string>({ sink: 'open' });
   const env = parseEnv({
     ...database.env,
     PORT: '0',
     RELEVO_API_TOKEN: 'bench-token-0123456789',
     LOG_LEVEL: 'silent',
     RELEVO_SUPPORT_ADDRESS: SUPPORT,
-    RELEVO_SMTP_URL: sink.url,
+    RELEVO_SMTP_URL: sinkUrl,
     RELEVO_SMTP_LISTEN_PORT: '0',
     // Fixtures' senders come from many domains: every message gets a ticket somewhere.
   });
@@ -144,7 +144,7 @@ async function ingestRound(sender: Child): Promise<Round> {
   const stored = await db.emailMessage.count({ where: { direction: 'inbound' } });
   const tickets = await db.ticket.count();
   await app.stop();
-  await sink.close();
+  await sender.call({ sink: 'close' });
   await database.drop();
   return {
     description: database.description,
