@@ -3,9 +3,9 @@
 // `enqueue` for a sync, a card that already has an untouched pending sync gets no second one (it renders
 // the ticket as it is when delivered); unlike it, the whole batch takes one statement.
 import type { Tx } from '../../db/index.ts';
+import { valuesList } from '../../db/sql-values.ts';
 import { agentChannels, type DeskConfig } from '../config.ts';
 import { laneOf } from '../outbox.ts';
-import { valuesList } from './sql-values.ts';
 
 export async function enqueueCardSyncs(
   tx: Tx,

@@ -4,6 +4,7 @@
 // same transaction as every change that moves a clock: creation, a status change, an agent's public reply,
 // a priority change.
 import type { Db, Tx } from '../../db/index.ts';
+import { valuesList } from '../../db/sql-values.ts';
 import type { DeskConfig } from '../config.ts';
 import type { Priority } from '../tickets/sla.ts';
 import {
@@ -14,7 +15,6 @@ import {
   type SlaClocks,
   type Targets,
 } from './clocks.ts';
-import { valuesList } from './sql-values.ts';
 import { businessTimeFor } from './time.ts';
 
 /** Warnings at these shares of a clock's target: at risk, then breached. */

@@ -5,13 +5,13 @@
 // outbox messages commit together, and a second sweep — here, on another instance, after a restart —
 // finds the row and enqueues nothing.
 import type { Db, Tx } from '../../db/index.ts';
+import { valuesList } from '../../db/sql-values.ts';
 import { agentChannels, type DeskConfig } from '../config.ts';
 import { enqueueMany, type OutboxJob } from '../outbox.ts';
 import type { Clock, Notifier } from '../ports.ts';
 import { enqueueCardSyncs } from './card-syncs.ts';
 import type { ClockName, SlaClocks } from './clocks.ts';
 import { byTicket, clocksOfMany, keptSla, warningShares, warningsDue, writeKeptSla } from './refresh.ts';
-import { valuesList } from './sql-values.ts';
 
 export interface WarningSweepDeps {
   db: Db;

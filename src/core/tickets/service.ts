@@ -21,6 +21,7 @@ import { lockConversations } from './conversation-lock.ts';
 import { missingOf, stillMissing } from './info-requests.ts';
 import { assertTransition, isFinished, type Status, type TransitionReason } from './lifecycle.ts';
 import { type InfoItem, isInfoItem } from './required-info.ts';
+import { insertCustomerLinks, insertEvents, insertTickets, type TicketRow } from './rows.ts';
 import type { Priority } from './sla.ts';
 import { attachTranscript } from './transcript.ts';
 
@@ -97,7 +98,7 @@ interface EventFields {
   channelRef?: string;
 }
 
-type Ticket = NonNullable<Awaited<ReturnType<Db['ticket']['findUnique']>>>;
+type Ticket = TicketRow;
 
 export class TicketService {
   constructor(private readonly deps: TicketServiceDeps) {}
@@ -186,7 +187,7 @@ export class TicketService {
         if (link) await tx.conversationLink.update({ where: { id: link.id }, data: { ticketNumber } });
         else fresh.push({ platform: msg.platform, channel: msg.channel, thread: msg.thread, ticketNumber });
       }
-      if (fresh.length) await tx.conversationLink.createMany({ data: fresh });
+      if (fresh.length) await insertCustomerLinks(tx, fresh);
       // silent: an auto-reply or a bounce must not be answered (RFC 3834), though its ticket exists.
       await this.publicSystemMessages(
         tx,
@@ -801,8 +802,9 @@ export class TicketService {
       }
     }
     const now = this.deps.clock.now();
-    const tickets = await tx.ticket.createManyAndReturn({
-      data: inputs.map((input) => {
+    const tickets = await insertTickets(
+      tx,
+      inputs.map((input) => {
         const org = orgOf.get(input.requesterId) as { id: string; plan: string };
         const priority = input.priority ?? 'normal';
         return {
@@ -812,12 +814,11 @@ export class TicketService {
           requesterId: input.requesterId,
           organisationId: org.id,
           productId: input.productId ?? null,
-          statusChangedAt: now,
           createdAt: now,
           ...keptAtOpening(this.config, org.plan, priority, now),
         };
       }),
-    });
+    );
     // Numbered as written, in the inputs' order.
     tickets.sort((a, b) => a.number - b.number);
     const events = await this.events(
@@ -963,8 +964,9 @@ export class TicketService {
   private async events(tx: Tx, rows: readonly (EventFields & { ticketNumber: number; type: EventType })[]) {
     if (!rows.length) return [];
     const now = this.deps.clock.now();
-    const events = await tx.ticketEvent.createManyAndReturn({
-      data: rows.map(({ ticketNumber, type, ...fields }) => ({
+    const events = await insertEvents(
+      tx,
+      rows.map(({ ticketNumber, type, ...fields }) => ({
         ticketNumber,
         type,
         visibility:
@@ -973,11 +975,11 @@ export class TicketService {
         authorAgentId: fields.authorAgentId ?? null,
         authorContactId: fields.authorContactId ?? null,
         body: fields.body,
-        data: fields.data as never,
+        data: fields.data,
         channelRef: fields.channelRef ?? null,
         createdAt: now,
       })),
-    });
+    );
     if (events.some((e, i) => e.ticketNumber !== rows[i]?.ticketNumber || e.type !== rows[i]?.type)) {
       throw new Error('ticket events came back in another order than written');
     }
