@@ -85,6 +85,7 @@ export const emailModule = defineModule({
     ingestOne.many = ingest;
     // A received mail's original stays where it was stored before "250" (apply.ts).
     ingestOne.keepsBytes = true;
+    ingestOne.ready = (events) => parsing.oldestParsed(events);
 
     return {
       adapter,

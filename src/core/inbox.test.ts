@@ -254,6 +254,32 @@ for (const kind of ['pglite', 'postgresql'] as const) {
       });
     }
 
+    it('opens no transaction until its handler is ready for the events it will take', async () => {
+      await acceptInboundBatch(db.prisma, [{ key: 'r0', source: 'test', payload: {} }]);
+      const calls: { key: string; txid: string; blob: string | null }[] = [];
+      const handler = recordingHandler(calls);
+      let asked = 0;
+      let ready = () => {};
+      const gate = new Promise<void>((r) => (ready = r));
+      // Asked before each batch: the first waits until released.
+      handler.ready = (events) => {
+        asked = events;
+        return gate;
+      };
+      const drained = drainInbox(db.prisma, { test: handler }, silent);
+      await eventually(async () => asked > 0, 'the worker asks its handler whether it is ready', 20_000);
+      // Nobody holds the event meanwhile (on the embedded database, a transaction left open would hold
+      // this one until Prisma's wait for a transaction ran out).
+      const free = await db.prisma.$transaction(
+        (tx) => tx.$queryRaw<unknown[]>`SELECT id FROM "InboundEvent" WHERE key = 'r0' FOR UPDATE NOWAIT`,
+      );
+      expect(free).toHaveLength(1);
+      expect(calls).toEqual([]);
+      ready();
+      expect(await drained).toBe(1);
+      expect(calls.map((c) => c.key)).toEqual(['r0']);
+    });
+
     it('with one connection for everyone, a batch ends as soon as a sender waits', async () => {
       await acceptInboundBatch(
         db.prisma,

@@ -85,6 +85,12 @@ export type InboundHandler = ((
    * dropped when processed.
    */
   keepsBytes?: boolean;
+  /**
+   * Resolves when the handler's next `events` events can be handled without waiting on other work (a
+   * mail's parse on the parsing thread): awaited before a batch's transaction opens, as an open
+   * transaction holds its locks — on the embedded database, every request — while it waits.
+   */
+  ready?: (events: number) => Promise<void>;
 };
 
 /**
@@ -189,6 +195,7 @@ async function drainAsWorker(
   for (;;) {
     await (ingress ? ingress.quiet() : yieldTurn());
     if (prepares && Object.keys(preparers).length) await prepareDue(db, preparers, log, batch.events);
+    await Promise.all(Object.values(handlers).map((h) => h.ready?.(batch.events)));
     let claimed: Claimed[] = [];
     try {
       const done = await db.$transaction(async (tx) => {

@@ -54,6 +54,26 @@ describe('parsing mail on a thread of its own', () => {
     expect(order).toEqual([...order].sort((a, b) => a - b));
   });
 
+  it('says when the oldest parses started ahead are done, for the inbox to wait outside its transaction', async () => {
+    threads = new ParseThreads({ maxAttachmentBytes: 10_000_000, log: silent });
+    const attachment = Buffer.alloc(3_000_000, 7).toString('base64').replace(/.{76}/g, '$&\r\n');
+    const large = Buffer.from(
+      'From: a@example.com\r\nSubject: large\r\nMIME-Version: 1.0\r\n' +
+        'Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nhello\r\n' +
+        `--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n${attachment}\r\n--b--\r\n`,
+    );
+    threads.ahead('big', large);
+    threads.ahead('small', Buffer.from('From: b@example.com\r\nSubject: small\r\n\r\nhi\r\n'));
+    await threads.oldestParsed(2);
+    // Settled already: a callback on a settled promise runs before the next turn of the event loop.
+    const settled = (p: Promise<unknown> | undefined) =>
+      Promise.race([p?.then(() => true), new Promise((r) => setImmediate(() => r(false)))]);
+    expect(await settled(threads.take('big'))).toBe(true);
+    expect(await settled(threads.take('small'))).toBe(true);
+    // Nothing started ahead: nothing to wait for.
+    await threads.oldestParsed(25);
+  });
+
   it('keeps parses ahead within their byte bound: the oldest, which the inbox takes first', async () => {
     threads = new ParseThreads({ maxAttachmentBytes: 100_000, log: silent, maxAheadBytes: 2500 });
     const raw = Buffer.from('From: a@example.com\r\nSubject: x\r\n\r\n'.padEnd(1000, 'x'));

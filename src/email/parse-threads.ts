@@ -95,6 +95,20 @@ export class ParseThreads {
     this.earlyBytes += raw.length;
   }
 
+  /**
+   * Resolves once the oldest `count` parses started ahead are done (or failed): the inbox waits for this
+   * before it opens a transaction for them (InboundHandler.ready), which then finds them parsed instead of
+   * holding the transaction — on the embedded database, every sender's "250" — while they are.
+   */
+  async oldestParsed(count: number): Promise<void> {
+    const oldest: Promise<unknown>[] = [];
+    for (const { parsed } of this.early.values()) {
+      if (oldest.length >= count) break;
+      oldest.push(parsed.catch(() => undefined));
+    }
+    await Promise.all(oldest);
+  }
+
   /** A parsing thread is up (it starts with a message and ends after a quiet spell). */
   get threadRunning(): boolean {
     return this.worker !== undefined;
