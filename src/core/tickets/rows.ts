@@ -23,6 +23,8 @@ export interface NewTicketRow extends KeptSla {
 
 /** Inserts tickets, returned in the order given (numbered as written). */
 export async function insertTickets(tx: Tx, rows: readonly NewTicketRow[]): Promise<TicketRow[]> {
+  // updatedAt by this process's clock, as Prisma's @updatedAt sets it (later updates through Prisma too).
+  const updatedAt = new Date();
   const { sql, params } = valuesList(
     rows.map((r) => [
       r.subject,
@@ -33,7 +35,7 @@ export async function insertTickets(tx: Tx, rows: readonly NewTicketRow[]): Prom
       r.productId,
       r.createdAt,
       r.createdAt,
-      r.createdAt,
+      updatedAt,
       r.firstResponseDueAt,
       r.nextUpdateDueAt,
       r.resolutionDueAt,
