@@ -10,6 +10,16 @@ const silent = { info() {}, warn() {}, error() {}, debug() {} } as never;
 const dir = path.resolve('test/fixtures/email');
 const fixtures = async () => (await readdir(dir)).filter((f) => f.endsWith('.eml')).sort();
 
+/** A message with a 3 MB attachment: tens of milliseconds to parse. */
+function largeMessage(): Buffer {
+  const attachment = Buffer.alloc(3_000_000, 7).toString('base64').replace(/.{76}/g, '$&\r\n');
+  return Buffer.from(
+    'From: a@example.com\r\nSubject: large\r\nMIME-Version: 1.0\r\n' +
+      'Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nhello\r\n' +
+      `--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n${attachment}\r\n--b--\r\n`,
+  );
+}
+
 describe('parsing mail on a thread of its own', () => {
   let threads: ParseThreads | undefined;
   afterEach(() => threads?.close());
@@ -39,12 +49,7 @@ describe('parsing mail on a thread of its own', () => {
 
   it('answers in the order asked: a storm’s first message is not held up by the hundreds sent after it', async () => {
     threads = new ParseThreads({ maxAttachmentBytes: 10_000_000, log: silent });
-    const attachment = Buffer.alloc(3_000_000, 7).toString('base64').replace(/.{76}/g, '$&\r\n');
-    const large = Buffer.from(
-      'From: a@example.com\r\nSubject: large\r\nMIME-Version: 1.0\r\n' +
-        'Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nhello\r\n' +
-        `--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n${attachment}\r\n--b--\r\n`,
-    );
+    const large = largeMessage();
     const small = Buffer.from('From: b@example.com\r\nSubject: small\r\n\r\nhi\r\n');
     const order: number[] = [];
     await Promise.all(
@@ -56,12 +61,7 @@ describe('parsing mail on a thread of its own', () => {
 
   it('says when the oldest parses started ahead are done, for the inbox to wait outside its transaction', async () => {
     threads = new ParseThreads({ maxAttachmentBytes: 10_000_000, log: silent });
-    const attachment = Buffer.alloc(3_000_000, 7).toString('base64').replace(/.{76}/g, '$&\r\n');
-    const large = Buffer.from(
-      'From: a@example.com\r\nSubject: large\r\nMIME-Version: 1.0\r\n' +
-        'Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nhello\r\n' +
-        `--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n${attachment}\r\n--b--\r\n`,
-    );
+    const large = largeMessage();
     threads.ahead('big', large);
     threads.ahead('small', Buffer.from('From: b@example.com\r\nSubject: small\r\n\r\nhi\r\n'));
     await threads.oldestParsed(2);
