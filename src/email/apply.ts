@@ -7,7 +7,7 @@ import type { Logger } from '../core/ports.ts';
 import type { Actor, IntakeOutcome, TicketService } from '../core/tickets/service.ts';
 import type { Tx } from '../db/index.ts';
 import { t } from '../i18n/index.ts';
-import type { Decision, NoteSpec, RecordSpec, RequesterSpec } from './decide.ts';
+import type { Decision, KnownIdentity, NoteSpec, RecordSpec, RequesterSpec } from './decide.ts';
 import type { ParsedEmail } from './parse.ts';
 
 type IntakeDecision = Extract<Decision, { kind: 'intake' }>;
@@ -195,7 +195,15 @@ export async function applyNewTickets(
 }
 
 export async function contactOf(tx: Tx, requester: RequesterSpec): Promise<string> {
-  if ('contactId' in requester) return requester.contactId;
+  return (await requesterContact(tx, requester)).id;
+}
+
+/** The requester's contact, and for one made now, the identity a later message of its run now has. */
+export async function requesterContact(
+  tx: Tx,
+  requester: RequesterSpec,
+): Promise<{ id: string; made?: KnownIdentity }> {
+  if ('contactId' in requester) return { id: requester.contactId };
   const { address, name, organisationId } = requester.newContact;
   // Through the directory: one person writing through two instances at once becomes one contact.
   const contact = await findOrCreateContact(tx, {
@@ -204,7 +212,8 @@ export async function contactOf(tx: Tx, requester: RequesterSpec): Promise<strin
     name,
     organisationId,
   });
-  return contact.id;
+  const made = { id: contact.id, organisationId: contact.organisationId };
+  return { id: contact.id, made: { agentId: null, agentActive: false, contact: made } };
 }
 
 async function addNote(tx: Tx, ticketNumber: number, note: NoteSpec, deps: ApplyDeps) {

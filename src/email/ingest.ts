@@ -10,9 +10,9 @@ import type { Tx } from '../db/index.ts';
 import {
   applyDecision,
   applyNewTickets,
-  contactOf,
   type IngestOutcome,
   type NewTicketMail,
+  requesterContact,
 } from './apply.ts';
 import { type Decision, decideEmail, type EmailFacts } from './decide.ts';
 import { firstFacts, readEmailFacts } from './facts.ts';
@@ -63,7 +63,8 @@ export async function ingestRun(
   deps: EmailIngestDeps,
 ): Promise<IngestOutcome[]> {
   const outcomes: IngestOutcome[] = [];
-  const held = new NewTickets(tx, deps);
+  const earlier = new EarlierInRun();
+  const held = new NewTickets(tx, deps, () => earlier.heldWritten());
   // Every message's first facts in one statement; a message an earlier one of the run could have changed
   // them for reads its own when its turn comes (EarlierInRun).
   const first =
@@ -82,10 +83,9 @@ export async function ingestRun(
     return address && !facts.identity ? [address] : [];
   });
   await lockIdentities(tx, 'email', newSenders);
-  const earlier = new EarlierInRun();
   for (const [i, { email, inboxKey }] of mails.entries()) {
     const decide = async (again = false) => {
-      const known = again || earlier.touches(email) ? undefined : first[i];
+      const known = again ? undefined : earlier.firstFactsOf(email, first[i]);
       const facts = await readEmailFacts(tx, email, deps, known);
       return { facts, decision: decideEmail(email, facts, deps) };
     };
@@ -97,10 +97,14 @@ export async function ingestRun(
     }
     if (opensTicket(decision)) {
       for (const line of decision.logs ?? []) deps.log[line.level](line.fields, line.msg);
-      const contactId = await contactOf(tx, decision.requester);
+      const contact = await requesterContact(tx, decision.requester);
       // A ticket it names that does not exist could be one of the held ones, numbered when written.
-      held.add(i, { email, inboxKey, decision, contactId }, facts.ticket ? null : facts.namedTicket);
-      earlier.add(email, facts, decision);
+      held.add(
+        i,
+        { email, inboxKey, decision, contactId: contact.id },
+        facts.ticket ? null : facts.namedTicket,
+      );
+      earlier.add(email, facts, decision, contact.made ?? facts.sender);
       continue;
     }
     const opened = await held.write(outcomes);
@@ -122,6 +126,8 @@ class NewTickets {
   constructor(
     private readonly tx: Tx,
     private readonly deps: EmailIngestDeps,
+    /** Told once held tickets are written. */
+    private readonly written: () => void,
   ) {}
 
   add(index: number, mail: NewTicketMail, named: number | null) {
@@ -166,6 +172,7 @@ class NewTickets {
       held.map(({ mail }) => mail),
       this.deps,
     );
+    this.written();
     for (const [j, { index, named }] of held.entries()) {
       // Decided on "no such ticket" about a ticket opened just before it: the decision would have been
       // another. Never expected (the number was not given out when the message was written); the inbox
