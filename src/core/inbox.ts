@@ -2,7 +2,7 @@
 // processed afterwards (several to a transaction, each with its effect), so a retry is a no-op and a crash
 // loses nothing.
 // Scheduling uses the database's clock, shared by every instance.
-import type { Db, DirectSql, Prisma, Tx } from '../db/index.ts';
+import { type Db, type DirectSql, Prisma, type Tx } from '../db/index.ts';
 import type { RecentInboxBytes } from './inbox-bytes.ts';
 import { type IngressGate, yieldTurn } from './ingress.ts';
 import type { Logger } from './ports.ts';
@@ -59,6 +59,20 @@ export async function acceptInboundBatch(
       ? await tx.$queryRawUnsafe<{ key: string }[]>(sql, ...values)
       : await tx.query<{ key: string }>(sql, values);
   return new Set(inserted.map((r) => r.key));
+}
+
+// Stored bytes are read as base64 text: the embedded database's driver decodes a bytea result one byte at
+// a time in JavaScript.
+const BLOB_AS_BASE64 = Prisma.sql`encode(blob, 'base64')`;
+
+/**
+ * The bytes an event was stored with, while its row keeps them (a received email's original, kept after
+ * processing: InboundHandler.keepsBytes); null once they are gone.
+ */
+export async function storedBytes(db: Db | Tx, key: string): Promise<Buffer | null> {
+  const [row] = await db.$queryRaw<{ blob: string | null }[]>`
+    SELECT ${BLOB_AS_BASE64} AS blob FROM "InboundEvent" WHERE key = ${key}`;
+  return row?.blob ? Buffer.from(row.blob, 'base64') : null;
 }
 
 export interface InboundItem {
@@ -357,9 +371,8 @@ class BatchReader {
       ids.push(event.id);
       bytes += event.size;
     }
-    // base64 text: the embedded database's driver decodes a bytea result one byte at a time in JavaScript.
     const rows = await this.tx.$queryRaw<{ id: string; blob: string }[]>`
-      SELECT id, encode(blob, 'base64') AS blob FROM "InboundEvent" WHERE id = ANY(${ids}::text[])`;
+      SELECT id, ${BLOB_AS_BASE64} AS blob FROM "InboundEvent" WHERE id = ANY(${ids}::text[])`;
     for (const row of rows) this.blobs.set(row.id, Buffer.from(row.blob, 'base64'));
   }
 }

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { listAlertGroups, parseAlertCursor } from '../alerts/queries.ts';
 import { findOrCreateContact, organisationForEmail } from '../core/directory.ts';
 import { ForbiddenError, NotFoundError, UserError } from '../core/errors.ts';
+import { storedBytes } from '../core/inbox.ts';
 import { slaSummary } from '../core/sla/view.ts';
 import { statuses } from '../core/tickets/lifecycle.ts';
 import { getTicket, listTickets, parseCursor } from '../core/tickets/queries.ts';
@@ -182,16 +183,18 @@ export const apiRoutes: Route[] = [
     params: idParam,
     async handler(ctx, { params }) {
       // Kept in the inbox row it was stored in before "250" (older mail: on the record itself).
-      const [m] = await ctx.db.$queryRaw<{ id: string; raw: Uint8Array | null }[]>`
-        SELECT m.id, coalesce(m.raw, e.blob) AS raw FROM "EmailMessage" m
-        LEFT JOIN "InboundEvent" e ON e.key = m."inboundKey" WHERE m.id = ${params.id}`;
-      if (!m?.raw) {
+      const m = await ctx.db.emailMessage.findUnique({
+        where: { id: params.id },
+        select: { id: true, raw: true, inboundKey: true },
+      });
+      const raw = m?.raw ?? (m?.inboundKey ? await storedBytes(ctx.db, m.inboundKey) : null);
+      if (!m || !raw) {
         throw new NotFoundError({
           en: 'There is no such received email.',
           es: 'No existe ese correo recibido.',
         });
       }
-      return new FileResult(`${m.id}.eml`, 'message/rfc822', Buffer.from(m.raw));
+      return new FileResult(`${m.id}.eml`, 'message/rfc822', Buffer.from(raw));
     },
   }),
   route({
