@@ -292,6 +292,41 @@ for (const kind of databaseKinds) {
         expect(await ran).toMatchObject([{ kind: 'created' }, { kind: 'created' }]);
       });
 
+    it('adds a customer’s reply to their ticket in a handful of statements: the ticket is read in one', async () => {
+      const [opening] = await together.inbox([
+        mail('lena-1', 'Lena <lena@example.com>', 'Export fails', 'The export fails.'),
+      ]);
+      const first = await together.db.prisma.$transaction((tx) =>
+        ingestParsed(tx, opening!.email, opening!.inboxKey, together.deps),
+      );
+      expect(first).toMatchObject({ kind: 'created' });
+      const [reply] = await together.inbox([
+        mail(
+          'lena-2',
+          'Lena <lena@example.com>',
+          'Re: Export fails',
+          'Still failing.',
+          'In-Reply-To: <lena-1@example.com>\r\n',
+        ),
+      ]);
+      const counter = countStatements();
+      try {
+        const outcome = await together.db.prisma.$transaction((tx) =>
+          ingestParsed(tx, reply!.email, reply!.inboxKey, together.deps),
+        );
+        expect(outcome).toEqual({
+          kind: 'appended',
+          ticketNumber: (first as { ticketNumber: number }).ticketNumber,
+        });
+        // Its first facts; the ticket with its language, requester, people and conversation (the ORM's
+        // nested read took seven); the conversation's lock, its link and ticket; the message and its kept
+        // original — and the transaction's BEGIN and COMMIT.
+        expect(counter.read()).toBeLessThanOrEqual(9);
+      } finally {
+        counter.stop();
+      }
+    });
+
     it('writes a run of new tickets in the statements of one, and one sender’s messages share its first facts', async () => {
       // Carla is over the per-sender limit by now: no acknowledgement, so no re-read at the limit.
       const sent = (count: number, tag: string) =>
