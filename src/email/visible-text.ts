@@ -197,11 +197,17 @@ function readBoth(email: ReadableEmail): VisibleText {
   const fromText = visibleText(email.text);
   const fromHtml = email.html ? safely(() => htmlWithoutQuotes(email.html ?? '')) : null;
   if (!fromHtml) return fromText;
+  const textPart = !email.textFromHtml && email.text.trim() !== '';
+  // Nothing marked as quoted, and a text part of its own: that part says it all (as below, without
+  // flattening the HTML — html-to-text was most of reading such a message).
+  if (textPart && !fromHtml.cut) return fromText;
+  const htmlText = safely(() => fromHtml.text());
+  if (htmlText === null) return fromText;
   // The HTML's text is cleaned as the text part is (parse.ts): no NUL or control character reaches a ticket.
-  const own = ownText(normaliseText(stripControls(fromHtml.text)).split('\n'));
+  const own = ownText(normaliseText(stripControls(htmlText)).split('\n'));
   if (!own.visible) return fromText;
   const html = { ...own, quotedHistory: own.quotedHistory || fromHtml.cut };
-  if (email.textFromHtml || !email.text.trim()) return html;
+  if (!textPart) return html;
   const size = (t: string) => t.replace(/\s+/g, '').length;
   if (fromHtml.cut && size(html.visible) < size(fromText.visible)) return html;
   return { ...fromText, quotedHistory: fromText.quotedHistory || fromHtml.cut };

@@ -52,8 +52,11 @@ function cutFrom(start: Node, body: Node): void {
 }
 
 export interface HtmlReading {
-  /** The HTML without its marked quotes, as text. */
-  text: string;
+  /**
+   * The HTML without its marked quotes, as text — flattened when asked: a message with a text part of its
+   * own and no marked quote is read from that part alone (visible-text.ts).
+   */
+  text(): string;
   /** Whether any marked quote was removed. */
   cut: boolean;
 }
@@ -87,5 +90,5 @@ export function htmlWithoutQuotes(html: string): HtmlReading | null {
     if (el.isConnected) el.remove();
     cut = true;
   }
-  return { text: toText(document.body.innerHTML), cut };
+  return { text: () => toText(document.body.innerHTML), cut };
 }
