@@ -86,6 +86,21 @@ export class WebchatAdapter implements ChatAdapter {
     await this.announce(row, 'update', this.db);
   }
 
+  /**
+   * A customer's press on a button of `post` was taken (a confirmation, say): the post keeps its words,
+   * loses its buttons (they are spent: a second press would only be refused) and says what came of it —
+   * live on open pages and after a reload. Only a post of the customer's own conversation that carries
+   * that very button is changed.
+   */
+  async answered(channel: string, post: string, pressed: { action: string; value: string }, outcome: string) {
+    const row = await this.db.webchatPost.findUnique({ where: { id: BigInt(post) } });
+    if (!row || row.channel !== channel) return;
+    const message = row.message as unknown as OutMessage;
+    if (!message.buttons?.some((b) => b.action === pressed.action && b.value === pressed.value)) return;
+    const { buttons: _, ...rest } = message;
+    await this.update(post, { ...rest, context: `✓ ${outcome}` });
+  }
+
   /** Stores a post unless its dedupe key was seen; open pages get it once `tx` commits. */
   async insert(
     tx: Tx | Db,

@@ -436,8 +436,22 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
 
   app.post('/webchat/api/actions', messageLimits, async (req) => {
     const session = await customer(req);
-    const input = body(z.strictObject({ action: z.string(), value: z.string() }), req);
-    return press(ctx, { kind: 'contact', contactId: session.contactId }, input);
+    const input = body(
+      z.strictObject({
+        action: z.string(),
+        value: z.string(),
+        /** The post whose button it was: once the press is taken, its buttons give way to the outcome. */
+        post: z
+          .string()
+          .regex(/^\d{1,18}$/)
+          .optional(),
+      }),
+      req,
+    );
+    const answer = await press(ctx, { kind: 'contact', contactId: session.contactId }, input);
+    if (input.post && 'text' in answer)
+      await chat.answered(`support/${session.id}`, input.post, input, answer.text);
+    return answer;
   });
 
   app.get('/webchat/api/stream', async (req, reply) => {

@@ -103,6 +103,59 @@ describe.each(databaseKinds)('answering for a ticket on %s', (database) => {
     expect(await db().ticketEvent.count({ where: { ticketNumber: n } })).toBeGreaterThan(events);
   });
 
+  it('web chat: a confirmation’s buttons give way to what came of the press — on the presser’s own post only', async () => {
+    const request = async (c: Client, n: number) =>
+      eventually(async () => {
+        const { body } = await c.get('/webchat/api/messages');
+        return body.messages.find((m: any) =>
+          m.message.buttons?.some((b: any) => b.action === 'ticket.confirm_yes' && b.value === String(n)),
+        );
+      }, `the resolution request of #${n}`);
+    const irma = await visitor('Irma', 'irma@example.com', true);
+    const n = await chatTicket(irma, 'The scanner sends blank pages');
+    await agent().post(`/api/v1/tickets/${n}/resolve`, { message: 'Cleaned the scanner glass.' });
+    const irmas = await request(irma, n);
+    const jon = await visitor('Jon', 'jon@example.com', true);
+    const m = await chatTicket(jon, 'The badge reader is offline');
+    await agent().post(`/api/v1/tickets/${m}/resolve`, { message: 'Restarted the badge reader.' });
+    const jons = await request(jon, m);
+    const read = async (c: Client, id: string) =>
+      (await c.get('/webchat/api/messages')).body.messages.find((p: any) => p.id === id);
+
+    // Jon's press is taken, naming Irma's post: hers is not his to change (nor is his, not named).
+    expect(
+      (
+        await jon.post('/webchat/api/actions', {
+          action: 'ticket.confirm_no',
+          value: String(m),
+          post: irmas.id,
+        })
+      ).status,
+    ).toBe(200);
+    expect(await read(irma, irmas.id)).toEqual(irmas);
+    expect(await read(jon, jons.id)).toEqual(jons);
+    // A post id that is not a number is refused before anything happens.
+    expect(
+      (await irma.post('/webchat/api/actions', { action: 'ticket.confirm_yes', value: String(n), post: 'x' }))
+        .status,
+    ).toBe(400);
+    expect(await status(n)).toBe('awaiting_confirmation');
+
+    // Irma's press on her own post: it keeps its words, loses its buttons and says what came of it — so
+    // the same question cannot be answered twice, also after a reload.
+    const pressed = await irma.post('/webchat/api/actions', {
+      action: 'ticket.confirm_yes',
+      value: String(n),
+      post: irmas.id,
+    });
+    expect(pressed.status).toBe(200);
+    expect(await status(n)).toBe('resolved');
+    const after = await read(irma, irmas.id);
+    expect(after.message.text).toBe(irmas.message.text);
+    expect(after.message.buttons).toBeUndefined();
+    expect(after.message.context).toBe(`✓ ${pressed.body.text}`);
+  });
+
   it('web chat: strangers filed under the catch-all organisation cannot answer for each other', async () => {
     const first = await visitor('First', 'first@nowhere.test');
     const n = await chatTicket(first, 'Our site shows a certificate warning');

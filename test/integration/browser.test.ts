@@ -159,6 +159,14 @@ describe('web chat and agent console in a browser', () => {
     expect(transcript).not.toContain('secret internal detail');
     expect(transcript).not.toContain('fuse F3 replaced');
     await yes.click();
+    // The question is answered: its buttons give way to what came of it, live and after a reload — no
+    // second press to be refused.
+    const request = customer.locator('[data-testid="chat-message"]', { hasText: 'Replaced the fuse' });
+    await request.locator('.msg-context', { hasText: /^✓ / }).waitFor();
+    expect(await request.getByRole('button').count()).toBe(0);
+    await customer.reload();
+    await request.locator('.msg-context', { hasText: /^✓ / }).waitFor();
+    expect(await request.getByRole('button').count()).toBe(0);
 
     // The agent's open ticket follows live to resolved.
     const status = agent.getByTestId('ticket-status');

@@ -95,10 +95,11 @@ function showNotice(message) {
   noticeTimer = setTimeout(() => (notice.hidden = true), 8000);
 }
 
-async function onAction({ action, value }) {
+/** A button of post `post` pressed: the server then replaces the post's buttons with the outcome. */
+async function onAction({ action, value, post }) {
   showError('');
   try {
-    const answer = await api('/webchat/api/actions', { method: 'POST', body: { action, value } });
+    const answer = await api('/webchat/api/actions', { method: 'POST', body: { action, value, post } });
     if (answer.text) showNotice(answer.text);
   } catch (error) {
     showError(error.message);
@@ -116,7 +117,11 @@ function renderPost(post) {
       'data-id': post.id,
     },
     el('div', { class: 'post-meta' }, mine ? text.you : post.authorName, ' · ', formatTime(post.createdAt)),
-    el('div', { class: 'bubble' }, renderMessage(post.message, onAction)),
+    el(
+      'div',
+      { class: 'bubble' },
+      renderMessage(post.message, (pressed) => onAction({ ...pressed, post: post.id })),
+    ),
   );
 }
 
