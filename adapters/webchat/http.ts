@@ -110,6 +110,8 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
       .header('cache-control', 'no-store')
       .send(await readFile(path.join(publicDir, file)));
   app.get('/', async (_req, reply) => reply.redirect('/chat'));
+  // Asked for by browsers and bookmarks that never read the pages' icon link.
+  app.get('/favicon.ico', async (_req, reply) => reply.redirect('/static/favicon.svg', 301));
   app.get('/chat', page('chat.html'));
   app.get('/console', page('console.html'));
   app.get<{ Params: { file: string } }>('/static/:file', async (req, reply) => {

@@ -17,11 +17,18 @@ describe('web chat and agent console in a browser', () => {
   const pageErrors: string[] = [];
   /** What Chromium refused under the Content-Security-Policy: a page that needs it is broken in production. */
   const cspViolations: string[] = [];
+  /** Requests of the pages to Relevo that found nothing or broke (a missing icon, script or style). */
+  const failedRequests: string[] = [];
 
   async function openPage(context: BrowserContext, path: string): Promise<Page> {
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
     page.on('pageerror', (error) => pageErrors.push(`${path}: ${error.message}`));
+    page.on('response', (response) => {
+      // 401 is expected: the pages ask for a session before anyone signed in.
+      if (response.url().startsWith(app.url) && (response.status() === 404 || response.status() >= 500))
+        failedRequests.push(`${path}: ${response.status()} ${response.url()}`);
+    });
     page.on('console', (message) => {
       if (/Content.Security.Policy/i.test(message.text())) cspViolations.push(`${path}: ${message.text()}`);
     });
@@ -178,5 +185,19 @@ describe('web chat and agent console in a browser', () => {
     expect(await customer.getByTestId('error').isVisible()).toBe(false);
     expect(pageErrors).toEqual([]);
     expect(cspViolations).toEqual([]);
+    expect(failedRequests).toEqual([]);
   }, 90_000);
+
+  it('has an icon: the pages link it, and /favicon.ico leads to it', async () => {
+    for (const page of [customer, agent]) {
+      const href = await page.locator('link[rel="icon"]').getAttribute('href');
+      const icon = await fetch(`${app.url}${href}`);
+      expect(icon.status).toBe(200);
+      expect(icon.headers.get('content-type')).toBe('image/svg+xml');
+      expect(await icon.text()).toContain('<svg');
+    }
+    const legacy = await fetch(`${app.url}/favicon.ico`, { redirect: 'manual' });
+    expect(legacy.status).toBe(301);
+    expect(legacy.headers.get('location')).toBe('/static/favicon.svg');
+  });
 });
