@@ -149,6 +149,20 @@ describe('configuration', () => {
   });
 });
 
+describe('the configurations Relevo ships', () => {
+  it('name agents by their names alone: their role is shown beside the name, never repeated in it', () => {
+    const example = readFileSync(new URL('../../relevo.example.yaml', import.meta.url), 'utf8');
+    for (const [file, yaml] of [
+      ['demo.yaml', demo],
+      ['relevo.example.yaml', example],
+    ] as const) {
+      const { agents } = parseConfigFile(yaml, file);
+      expect(agents.length).toBeGreaterThan(0);
+      for (const agent of agents) expect(agent.name.toLowerCase()).not.toContain(agent.role);
+    }
+  });
+});
+
 describe('business calendars in relevo.yaml', () => {
   const withCalendar = (lines: string, planCalendar = 'madrid') =>
     `${demo.replace('name: Development subscription', `name: Development subscription\n    calendar: ${planCalendar}`)}\ncalendars:\n  madrid:\n${lines
