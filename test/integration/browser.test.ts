@@ -104,10 +104,34 @@ describe('web chat and agent console in a browser', () => {
       .locator('[data-testid="event"][data-type="customer_message"]', { hasText: 'The printer is on fire' })
       .waitFor();
 
-    // A public reply reaches the customer live.
+    // A public reply, sent with Ctrl+Enter as the composer says, reaches the customer live.
+    expect(await agent.getByTestId('send-keys').textContent()).toBe('Ctrl+Enter replies to the customer');
     await agent.getByTestId('reply-input').fill('We are on it');
-    await agent.getByTestId('reply-send').click();
+    await agent.getByTestId('reply-input').press('Control+Enter');
     await customer.locator('[data-testid="chat-message"]', { hasText: 'We are on it' }).waitFor();
+
+    // A reply that reads as shouting is checked first, in the console's own dialog, which says what it
+    // found; "Edit it" keeps the text and sends nothing.
+    const shouting = agent.getByTestId('shouting');
+    await agent.getByTestId('reply-input').fill('PLEASE RESTART THE PRINTER NOW!!!');
+    await agent.getByTestId('reply-send').click();
+    await shouting.waitFor();
+    expect(await shouting.locator('li').allTextContents()).toEqual([
+      'It is written in capitals.',
+      'It has “!!!”.',
+    ]);
+    await agent.getByTestId('shouting-edit').click();
+    await shouting.waitFor({ state: 'detached' });
+    expect(await agent.getByTestId('reply-input').inputValue()).toBe('PLEASE RESTART THE PRINTER NOW!!!');
+    await agent.getByTestId('reply-input').fill('Could you restart the printer now???');
+    await agent.getByTestId('reply-input').press('Control+Enter');
+    await shouting.waitFor();
+    expect(await shouting.locator('li').allTextContents()).toEqual(['It has “???”.']);
+    await agent.getByTestId('shouting-send').click();
+    await customer
+      .locator('[data-testid="chat-message"]', { hasText: 'Could you restart the printer now???' })
+      .waitFor();
+    expect(await customer.getByTestId('chat-messages').textContent()).not.toContain('PLEASE RESTART');
     expect(await customer.evaluate(() => (window as unknown as { noReload?: boolean }).noReload)).toBe(true);
 
     // A private note stays on the agents' side, also after the customer reloads.

@@ -6,8 +6,29 @@ const cardList = $('[data-testid="cards"]');
 const errorBox = $('[data-testid="error"]');
 const replyBox = $('#reply');
 
-// Words about who a customer is, in the agent's browser language (the rest of the console is English).
+// Words about who a customer is, and the composer's, in the agent's browser language (the rest of the
+// console is English for now).
 const spanish = navigator.language?.toLowerCase().startsWith('es');
+const mac = /Mac|iPhone|iPad/.test(navigator.platform);
+const composerText = spanish
+  ? {
+      sendKeys: `${mac ? '⌘' : 'Ctrl'}+Intro responde al cliente`,
+      shoutingTitle: 'Esta respuesta puede leerse como un grito',
+      caps: 'Está escrita en mayúsculas.',
+      marks: (run) => `Lleva «${run}».`,
+      shoutingAdvice: 'El cliente la leerá tal cual. ¿La envía así?',
+      edit: 'Corregirla',
+      sendAnyway: 'Enviarla así',
+    }
+  : {
+      sendKeys: `${mac ? '⌘' : 'Ctrl'}+Enter replies to the customer`,
+      shoutingTitle: 'This reply may read as shouting',
+      caps: 'It is written in capitals.',
+      marks: (run) => `It has “${run}”.`,
+      shoutingAdvice: 'The customer reads it as it is. Send it like this?',
+      edit: 'Edit it',
+      sendAnyway: 'Send it anyway',
+    };
 const identityText = spanish
   ? {
       unverified: 'visitante del chat sin verificar',
@@ -293,36 +314,96 @@ $('[data-testid="assign-me"]').addEventListener('click', () =>
   }),
 );
 
-/** Product rule: ask before sending a reply that reads as shouting. */
-function looksLikeShouting(text) {
+/**
+ * Product rule (seed 002, netiquette): a reply that reads as shouting is checked with the agent before it
+ * goes. Says what it found: capitals throughout, "!!!", "???".
+ */
+function shoutingIn(text) {
+  const found = [];
   const cased = [...text].filter((c) => c.toUpperCase() !== c.toLowerCase());
-  const allCaps = cased.length >= 8 && cased.every((c) => c === c.toUpperCase());
-  return allCaps || text.includes('!!!') || text.includes('???');
+  if (cased.length >= 8 && cased.every((c) => c === c.toUpperCase())) found.push(composerText.caps);
+  for (const run of ['!!!', '???']) if (text.includes(run)) found.push(composerText.marks(run));
+  return found;
 }
+
+/** The console's own dialog (not the browser's confirm): what was found, and a choice. True: send. */
+function confirmShouting(found) {
+  const edit = el(
+    'button',
+    { type: 'button', class: 'btn', 'data-testid': 'shouting-edit' },
+    composerText.edit,
+  );
+  const send = el(
+    'button',
+    { type: 'button', class: 'btn primary', 'data-testid': 'shouting-send' },
+    composerText.sendAnyway,
+  );
+  const dialog = el(
+    'dialog',
+    { class: 'dialog', 'data-testid': 'shouting', 'aria-labelledby': 'shouting-title' },
+    el('h2', { id: 'shouting-title' }, composerText.shoutingTitle),
+    el(
+      'ul',
+      {},
+      found.map((line) => el('li', {}, line)),
+    ),
+    el('p', {}, composerText.shoutingAdvice),
+    el('div', { class: 'form-buttons' }, edit, send),
+  );
+  return new Promise((resolve) => {
+    let answer = false;
+    edit.addEventListener('click', () => dialog.close());
+    send.addEventListener('click', () => {
+      answer = true;
+      dialog.close();
+    });
+    // Escape closes it too: that is "edit it".
+    dialog.addEventListener('close', () => {
+      dialog.remove();
+      if (!answer) replyBox.focus();
+      resolve(answer);
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+    edit.focus(); // the safe choice is the one Enter takes
+  });
+}
+
+let sending = false; // a reply or note on its way: a second Ctrl+Enter or click must not send it twice
 
 async function sendFromComposer(kind) {
   const text = replyBox.value.trim();
-  if (!text || current === null) return;
-  if (
-    kind === 'replies' &&
-    looksLikeShouting(text) &&
-    !confirm('This reply looks like shouting — send anyway?')
-  )
-    return;
+  if (!text || current === null || sending) return;
+  sending = true;
   const buttons = document.querySelectorAll('.composer-buttons button');
   for (const b of buttons) b.disabled = true;
-  await attempt(async () => {
-    await api(`/api/v1/tickets/${current}/${kind}`, { method: 'POST', body: { text } });
-    replyBox.value = '';
-    drafts.delete(current);
-    await refreshTicket();
-  });
-  for (const b of buttons) b.disabled = false;
+  try {
+    const found = kind === 'replies' ? shoutingIn(text) : [];
+    if (found.length && !(await confirmShouting(found))) return;
+    await attempt(async () => {
+      await api(`/api/v1/tickets/${current}/${kind}`, { method: 'POST', body: { text } });
+      replyBox.value = '';
+      drafts.delete(current);
+      await refreshTicket();
+    });
+  } finally {
+    sending = false;
+    for (const b of buttons) b.disabled = false;
+  }
 }
 
 $('#composer').addEventListener('submit', (event) => {
   event.preventDefault();
   sendFromComposer('replies');
+});
+// Ctrl+Enter (⌘+Enter on a Mac) replies to the customer; Enter alone adds a line. Never while an IME
+// composes. A private note keeps its button: a keystroke must not decide who reads the text.
+$('#send-keys').textContent = composerText.sendKeys;
+replyBox.addEventListener('keydown', (event) => {
+  if (event.key === 'Enter' && (event.ctrlKey || event.metaKey) && !event.isComposing) {
+    event.preventDefault();
+    sendFromComposer('replies');
+  }
 });
 $('[data-testid="note-send"]').addEventListener('click', () => sendFromComposer('notes'));
 
