@@ -30,8 +30,13 @@ describe('/ticket commands', () => {
     expect((await run(`/ticket reply ${n} We are sending a technician`)).text).toContain('Reply sent');
     expect((await run(`/ticket note ${n} toner "XL" is out of stock`)).text).toContain('Private note added');
     const shown = await run(`/ticket show ${n}`);
-    expect(shown.text).toContain('Ana: We are sending a technician');
-    expect(shown.text).toContain('🔒 Ana: toner "XL" is out of stock');
+    // Only the private note has the lock; the assignment is marked as a record, not as a note.
+    expect(shown.text.split('\n')).toEqual([
+      'carla: Printer on floor 2 is jammed',
+      '⚙ Ana: Assigned to Ana',
+      'Ana: We are sending a technician',
+      '🔒 Ana: toner "XL" is out of stock',
+    ]);
     await run(`/ticket resolve ${n} Technician fixed it -- replaced the fuser unit`);
     const ticket = await t.app.db.prisma.ticket.findUniqueOrThrow({
       where: { number: n },

@@ -6,6 +6,15 @@ import { agentTexts } from '../src/i18n/index.ts';
 import { ticketNumber } from './args.ts';
 import { defineCommand } from './command.ts';
 
+// A private note is locked; Relevo's own records (an assignment, a field changed, a notice) are marked as
+// such, private or not — never with the note's lock. What customers and agents wrote goes unmarked.
+const mark: Partial<Record<string, string>> = {
+  private_note: '🔒 ',
+  assignment: '⚙ ',
+  field_change: '⚙ ',
+  system: '⚙ ',
+};
+
 export default defineCommand({
   name: 'show',
   args: ['ticket'],
@@ -22,8 +31,7 @@ export default defineCommand({
       .filter((e) => e.type !== 'status_change')
       .slice(-5)
       .map(
-        (e) =>
-          `${e.visibility === 'internal' ? '🔒 ' : ''}${e.authorAgent?.name ?? e.authorContact?.name ?? 'Relevo'}: ${e.body}`,
+        (e) => `${mark[e.type] ?? ''}${e.authorAgent?.name ?? e.authorContact?.name ?? 'Relevo'}: ${e.body}`,
       );
     return {
       title: `#${ticket.number} ${ticket.subject}`,
