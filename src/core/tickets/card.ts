@@ -9,7 +9,7 @@ import type { Button, Field, OutMessage, Tone } from '../message.ts';
 import { slaSummary } from '../sla/view.ts';
 import { clockField } from '../sla/wording.ts';
 import { categoryLabel } from './categories.ts';
-import { isFinished, label } from './lifecycle.ts';
+import { canBecome, isActive, isFinished, label, type Status } from './lifecycle.ts';
 import { isInfoItem } from './required-info.ts';
 
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
@@ -55,29 +55,41 @@ export async function renderCard(
   } else {
     // Only whether there are products matters here: the forms list them when opened (forms.ts formFor).
     const products = await db.product.count({ where: { id: { in: ticket.organisation.products } } });
-    const resolvable = ticket.status !== 'awaiting_confirmation';
+    // Only what makes sense where the ticket stands: a ticket being worked on gets the whole triage; one
+    // awaiting the customer's confirmation is not triaged, taken or answered again — its classification
+    // can still change, and the agent can take it back (Reopen). Each triage outcome is offered only where
+    // the ticket may go to it (spam, rejected: lifecycle.ts).
+    const worked = isActive(ticket.status);
+    const may = (to: Status) => canBecome(ticket.status, to);
     // Seed 003's decision chain, in its order.
-    b('ticket.spam', 'Spam', { style: 'danger' });
-    b('ticket.wrong_recipient', 'Wrong recipient');
-    b('ticket.meant_for_person', 'Meant for a person');
-    b('ticket.unsupported_product', 'Unsupported product');
-    if (resolvable) {
+    if (may('spam')) {
+      b('ticket.spam', 'Spam', { style: 'danger' });
+      b('ticket.wrong_recipient', 'Wrong recipient');
+    }
+    if (may('rejected')) {
+      b('ticket.meant_for_person', 'Meant for a person');
+      b('ticket.unsupported_product', 'Unsupported product');
+    }
+    if (worked) {
       b('ticket.answer', 'Answer with information');
       b('ticket.agent_action', 'Agent action');
-    }
-    if (products && !ticket.escalations.some((e) => e.status !== 'closed')) {
-      b('ticket.escalate', 'Escalate');
+      if (products && !ticket.escalations.some((e) => e.status !== 'closed')) {
+        b('ticket.escalate', 'Escalate');
+      }
     }
     // Then ownership and classification (seed 001), and the other replies.
-    if (!ticket.assigneeId) b('ticket.take', 'Take it', { style: 'primary' });
+    if (worked && !ticket.assigneeId) b('ticket.take', 'Take it', { style: 'primary' });
     b('ticket.assign', 'Assign…');
     b('ticket.priority', 'Priority…');
     b('ticket.category', 'Category…');
     if (products) b('ticket.product', 'Product…');
-    b('ticket.initial_response', 'Initial response…');
-    if (resolvable) b('ticket.ask_info', 'Ask for information…');
-    if (resolvable) b('ticket.resolve', 'Resolve…');
-    b('ticket.reject', 'Reject…');
+    if (worked) {
+      b('ticket.initial_response', 'Initial response…');
+      b('ticket.ask_info', 'Ask for information…');
+      b('ticket.resolve', 'Resolve…');
+    }
+    if (may('rejected')) b('ticket.reject', 'Reject…');
+    if (!worked) b('ticket.reopen', 'Reopen');
   }
   const fields: Field[] = [
     { label: 'Status', value: label[ticket.status] },

@@ -72,6 +72,11 @@ export const labelEs: Record<Status, string> = {
   rejected: 'rechazado',
 };
 
+/** Whether a ticket that is `from` may become `to` (what the card offers follows from it). */
+export function canBecome(from: Status, to: Status): boolean {
+  return allowed[from].includes(to);
+}
+
 export function isActive(status: Status): boolean {
   return active.includes(status);
 }
