@@ -33,8 +33,12 @@ describe.each(databaseKinds)('the triage card’s actions on %s', (database) => 
   };
   const buttons = async (n: number) => (await renderCard(t.app.db.prisma, n)).buttons?.map((b) => b.label);
 
-  it('offers the whole triage on a new ticket', async () => {
-    expect(await buttons(await newTicket())).toEqual([
+  it('offers the whole triage on a new ticket, and says when it was opened in words people read', async () => {
+    const n = await newTicket();
+    expect((await renderCard(t.app.db.prisma, n)).context).toMatch(
+      /^via webchat · opened \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/,
+    );
+    expect(await buttons(n)).toEqual([
       'Spam',
       'Wrong recipient',
       'Meant for a person',

@@ -2,6 +2,7 @@
 // channels (seeds 001, 003), the escalation post in a product's maintainers' channel, and the notice
 // of a conversation waiting for a ticket. All are re-rendered from the database and edited in place.
 import type { Db } from '../../db/index.ts';
+import { formatMoment } from '../../i18n/durations.ts';
 import { agentTexts } from '../../i18n/index.ts';
 import { labelList } from '../../i18n/required-info.ts';
 import type { DeskConfig } from '../config.ts';
@@ -161,7 +162,8 @@ export async function renderCard(
     text: clip(first, 600),
     fields,
     buttons,
-    context: `via ${ticket.source} · opened ${ticket.createdAt.toISOString()}`,
+    // The moment as the SLA fields write it ("2026-12-07 13:05 UTC"), not a machine's ISO string.
+    context: `via ${ticket.source} · opened ${formatMoment(ticket.createdAt)}`,
     ...(tone ? { tone } : {}),
   };
 }
