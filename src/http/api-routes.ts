@@ -7,7 +7,7 @@ import { findOrCreateContact, organisationForEmail } from '../core/directory.ts'
 import { ForbiddenError, NotFoundError, UserError } from '../core/errors.ts';
 import { storedBytes } from '../core/inbox.ts';
 import { slaSummary } from '../core/sla/view.ts';
-import { statuses } from '../core/tickets/lifecycle.ts';
+import { label, labelEs, statuses } from '../core/tickets/lifecycle.ts';
 import { getTicket, listTickets, parseCursor } from '../core/tickets/queries.ts';
 import type { Actor } from '../core/tickets/service.ts';
 import { attachmentFromOriginal } from '../email/attachment-bytes.ts';
@@ -137,7 +137,12 @@ export const apiRoutes: Route[] = [
     async handler(ctx, { params }) {
       const ticket = await getTicket(ctx.db, params.number, { kind: 'agent' });
       return {
-        ticket: { ...ticket, sla: await slaSummary(ctx.db, ctx.config, params.number, ctx.clock.now()) },
+        ticket: {
+          ...ticket,
+          // The one wording of its status, in both languages: the console and cards read the same words.
+          statusLabel: { en: label[ticket.status], es: labelEs[ticket.status] },
+          sla: await slaSummary(ctx.db, ctx.config, params.number, ctx.clock.now()),
+        },
       };
     },
   }),

@@ -76,6 +76,11 @@ describe('REST API', () => {
     expect((await api.post(`/api/v1/tickets/${n}/status`, { status: 'waiting_on_customer' })).status).toBe(
       200,
     );
+    // A status has one wording, in both languages, as cards and commands write it.
+    expect((await api.get(`/api/v1/tickets/${n}`)).body.ticket.statusLabel).toEqual({
+      en: 'waiting on customer',
+      es: 'a la espera del cliente',
+    });
     expect(
       (await api.get('/api/v1/tickets?status=waiting_on_customer')).body.tickets.map((x: any) => x.number),
     ).toEqual([n]);

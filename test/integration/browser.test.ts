@@ -182,6 +182,11 @@ describe('web chat and agent console in a browser', () => {
     await agent.getByTestId('form-technicalNote').fill('fuse F3 replaced');
     await agent.getByTestId('form-submit').click();
 
+    // The console writes the status as everything else does.
+    await expect
+      .poll(async () => await agent.getByTestId('ticket-status').textContent(), { timeout: 15_000 })
+      .toBe('resolved, awaiting confirmation');
+
     // The customer reads the resolution and confirms it.
     await customer.locator('[data-testid="chat-message"]', { hasText: 'Replaced the fuse' }).waitFor();
     const yes = customer.getByTestId('chat-messages').getByRole('button', { name: 'Yes, solved' });

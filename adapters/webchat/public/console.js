@@ -281,7 +281,8 @@ function renderTicket(ticket) {
   $('#ticket-body').hidden = false;
   $('#ticket-subject').textContent = `#${ticket.number} ${ticket.subject}`;
   const status = $('[data-testid="ticket-status"]');
-  status.textContent = ticket.status.replaceAll('_', ' ');
+  // The status's one wording (the API's, as cards and /ticket commands write it).
+  status.textContent = ticket.statusLabel?.[spanish ? 'es' : 'en'] ?? ticket.status;
   status.className = `badge status-${ticket.status}`;
   const others = (ticket.participants ?? []).map((p) => p.contact.name);
   $('#ticket-info').textContent = [
