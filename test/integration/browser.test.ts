@@ -104,6 +104,12 @@ describe('web chat and agent console in a browser', () => {
       .locator('[data-testid="event"][data-type="customer_message"]', { hasText: 'The printer is on fire' })
       .waitFor();
 
+    // Times as the viewer writes them, in their time zone: British browsers read 16:34, not 4:34 PM.
+    const shownAt = view.locator('[data-testid="event"][data-type="customer_message"] .event-meta .muted');
+    expect(await shownAt.first().textContent()).toMatch(/^\d{2}:\d{2}$/);
+    const posted = customer.locator('[data-testid="chat-message"][data-author="customer"] .post-meta');
+    expect(await posted.first().textContent()).toMatch(/ · \d{2}:\d{2}$/);
+
     // A public reply, sent with Ctrl+Enter as the composer says, reaches the customer live.
     expect(await agent.getByTestId('send-keys').textContent()).toBe('Ctrl+Enter replies to the customer');
     await agent.getByTestId('reply-input').fill('We are on it');

@@ -75,8 +75,7 @@ export function renderMessage(message, onAction) {
  * written in that one — else the page's.
  */
 export function relativeTime(iso, now = Date.now(), language = undefined) {
-  const lang = language || document.documentElement.lang || navigator.language || undefined;
-  const format = new Intl.RelativeTimeFormat(lang, { numeric: 'always' });
+  const format = new Intl.RelativeTimeFormat(viewerLocale(language || undefined), { numeric: 'always' });
   const minutes = Math.round((new Date(iso).getTime() - now) / 60_000);
   const abs = Math.abs(minutes);
   if (abs < 90) return format.format(minutes, 'minute');
@@ -209,14 +208,27 @@ export function openForm(spec, onSubmit) {
   return dialog;
 }
 
-/** "14:05" today, "3 Mar 14:05" otherwise, in the page's language. */
+/**
+ * The locale times are written in: the viewer's own (the browser's) when it is of the page's language —
+ * an English page in a British browser writes 16:34, in an American one 4:34 PM — else the page's
+ * language. Times are in the browser's time zone.
+ */
+export function viewerLocale(language = document.documentElement.lang || 'en') {
+  const page = language.toLowerCase().split('-')[0];
+  const own = [...(navigator.languages ?? []), navigator.language].find(
+    (l) => l && l.toLowerCase().split('-')[0] === page,
+  );
+  return own ?? page;
+}
+
+/** "14:05" today, "3 Mar 14:05" otherwise, as the viewer writes times (viewerLocale). */
 export function formatTime(iso) {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return '';
-  const lang = document.documentElement.lang || undefined;
-  const time = date.toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit' });
+  const locale = viewerLocale();
+  const time = date.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
   if (date.toDateString() === new Date().toDateString()) return time;
-  return `${date.toLocaleDateString(lang, { day: 'numeric', month: 'short' })} ${time}`;
+  return `${date.toLocaleDateString(locale, { day: 'numeric', month: 'short' })} ${time}`;
 }
 
 // Control characters (a paste from a terminal) cannot be stored and nobody can see them to delete them:
