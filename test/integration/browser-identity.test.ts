@@ -1,5 +1,6 @@
 // The web chat's identity flows in real headless Chromium: an unverified visitor proves their address
-// with a code mailed to it (read from a local SMTP sink), in English and in Spanish; a page opened with
+// with a code mailed to it (read from a local SMTP sink), in English and in Spanish — the language the
+// visitor's browser speaks, or the one they pick on the page; a page opened with
 // an identity signed by the embedding site arrives verified; without outgoing mail the page says codes
 // are not available; signing out ends the session. The agent console marks an unverified requester.
 // Waits are Playwright's own (waitFor / expect.poll), never fixed sleeps.
@@ -172,6 +173,31 @@ describe('web chat identity in a browser', () => {
     await page.getByTestId('verify-confirm').click();
     await expect.poll(() => page.getByTestId('chat-verified').textContent()).toBe('Verificado');
     await expect.poll(() => page.getByTestId('chat-who').textContent()).toBe('Lucía · Globex');
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+
+  it('speaks the customer’s language, not their organisation’s: the browser’s, then the one they pick, remembered', async () => {
+    const page = await open(await context('es-ES'), `${t.url}/chat`);
+    const heading = page.locator('h1');
+    await expect.poll(() => heading.textContent()).toBe('Soporte');
+    // Acme writes English; a Spanish-speaking visitor of Acme stays in Spanish after signing in.
+    await signIn(page, 'Pilar', 'pilar@example.com');
+    expect(await heading.textContent()).toBe('Soporte');
+    expect(await page.getByTestId('chat-send').textContent()).toBe('Enviar');
+    expect(await page.getByTestId('chat-language-es').getAttribute('aria-pressed')).toBe('true');
+    // Their choice, shown at once on everything already on screen, and kept across a reload.
+    await page.getByTestId('chat-input').fill('Hola, la impresora no imprime');
+    await page.getByTestId('chat-input').press('Enter');
+    const mine = page.locator('[data-testid="chat-message"][data-author="customer"] .post-meta').first();
+    await expect.poll(() => mine.textContent()).toMatch(/^Usted · /);
+    await page.getByTestId('chat-language-en').click();
+    expect(await heading.textContent()).toBe('Support');
+    expect(await page.getByTestId('chat-send').textContent()).toBe('Send');
+    expect(await mine.textContent()).toMatch(/^You · /);
+    expect(await page.getByTestId('chat-language-en').getAttribute('aria-pressed')).toBe('true');
+    await page.reload();
+    await page.getByTestId('chat-input').waitFor();
+    expect(await heading.textContent()).toBe('Support');
     expect(pageErrors).toEqual([]);
   }, 60_000);
 

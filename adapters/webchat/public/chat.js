@@ -69,7 +69,20 @@ const $ = (selector) => document.querySelector(selector);
 const list = $('[data-testid="chat-messages"]');
 const errorBox = $('[data-testid="error"]');
 const posts = new Map(); // post id → its <li>, so a post from both the POST answer and the stream shows once
+const shown = new Map(); // post id → the post itself, to draw it again in another language
 let stream = null;
+
+// The customer's language: the one they chose here (remembered in this browser), else their browser's.
+// The organisation's language does not override it: it is what Relevo writes when it knows no better.
+const LANGUAGE_KEY = 'relevo.chat.language';
+const browserLanguage = () => (navigator.language?.toLowerCase().startsWith('es') ? 'es' : 'en');
+const chosenLanguage = () => {
+  try {
+    return localStorage.getItem(LANGUAGE_KEY);
+  } catch {
+    return null; // storage refused (a private window's policy): the browser's language, every time
+  }
+};
 
 function setLanguage(language) {
   const lang = language === 'es' ? 'es' : 'en';
@@ -79,6 +92,23 @@ function setLanguage(language) {
   for (const node of document.querySelectorAll('[data-i18n-placeholder]')) {
     node.placeholder = text[node.dataset.i18nPlaceholder];
   }
+  for (const button of document.querySelectorAll('[data-language]')) {
+    button.setAttribute('aria-pressed', String(button.dataset.language === lang));
+  }
+  // What is on screen already follows: who is signed in, and every post's "You" and time.
+  if (session) renderIdentity();
+  for (const post of shown.values()) upsert(post, { scroll: false });
+}
+
+for (const button of document.querySelectorAll('[data-language]')) {
+  button.addEventListener('click', () => {
+    try {
+      localStorage.setItem(LANGUAGE_KEY, button.dataset.language);
+    } catch {
+      // not remembered; still switched for this page
+    }
+    setLanguage(button.dataset.language);
+  });
 }
 
 function showError(message) {
@@ -126,7 +156,8 @@ function renderPost(post) {
 }
 
 /** Adds or replaces a post, keeping the list in creation order whatever order posts arrive in. */
-function upsert(post) {
+function upsert(post, { scroll = true } = {}) {
+  shown.set(post.id, post);
   const node = renderPost(post);
   node.dataset.created = post.createdAt;
   const existing = posts.get(post.id);
@@ -137,7 +168,7 @@ function upsert(post) {
     list.insertBefore(node, later ?? null);
   }
   list.querySelector('.empty')?.remove();
-  node.scrollIntoView({ block: 'nearest' });
+  if (scroll) node.scrollIntoView({ block: 'nearest' });
 }
 
 async function loadMessages() {
@@ -179,7 +210,6 @@ function renderIdentity() {
 
 function enterConversation(current) {
   session = current;
-  setLanguage(session.language);
   renderIdentity();
   $('#signin').hidden = true;
   $('#signout').hidden = false;
@@ -192,6 +222,7 @@ function showSignIn() {
   stream?.close();
   session = null;
   posts.clear();
+  shown.clear();
   list.replaceChildren();
   $('#who').textContent = '';
   $('#verified-badge').hidden = true;
@@ -335,5 +366,5 @@ $('#input').addEventListener('keydown', (event) => {
   }
 });
 
-setLanguage(navigator.language?.toLowerCase().startsWith('es') ? 'es' : 'en');
+setLanguage(chosenLanguage() ?? browserLanguage());
 boot(signedIdentityFromUrl());
