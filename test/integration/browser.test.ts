@@ -5,6 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '../harness/app.ts';
+import { seriousAccessibilityViolations } from '../harness/axe.ts';
 import { launchChromium } from '../harness/browser.ts';
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
@@ -222,6 +223,20 @@ describe('web chat and agent console in a browser', () => {
     expect(cspViolations).toEqual([]);
     expect(failedRequests).toEqual([]);
   }, 90_000);
+
+  it('has no serious or critical accessibility violation (axe-core, WCAG 2.1 AA) on its pages', async () => {
+    // Signed in, after the whole flow above: a conversation with an answered question, a ticket's timeline
+    // with replies, notes and records, the card feed.
+    expect(await seriousAccessibilityViolations(customer)).toEqual([]);
+    expect(await seriousAccessibilityViolations(agent)).toEqual([]);
+    // And as a newcomer first sees them: the sign-in forms.
+    const viewport = { width: 1280, height: 860 };
+    for (const path of ['/chat', '/console']) {
+      const page = await openPage(await browser.newContext({ locale: 'en-GB', viewport }), path);
+      await page.locator('form.signin:not([hidden])').waitFor();
+      expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    }
+  });
 
   it('has an icon: the pages link it, and /favicon.ico leads to it', async () => {
     for (const page of [customer, agent]) {
