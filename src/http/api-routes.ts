@@ -7,7 +7,7 @@ import { findOrCreateContact, organisationForEmail } from '../core/directory.ts'
 import { ForbiddenError, NotFoundError, UserError } from '../core/errors.ts';
 import { storedBytes } from '../core/inbox.ts';
 import { slaSummary } from '../core/sla/view.ts';
-import { label, labelEs, statuses } from '../core/tickets/lifecycle.ts';
+import { statuses, statusLabel } from '../core/tickets/lifecycle.ts';
 import { getTicket, listTickets, parseCursor } from '../core/tickets/queries.ts';
 import type { Actor } from '../core/tickets/service.ts';
 import { attachmentFromOriginal } from '../email/attachment-bytes.ts';
@@ -114,7 +114,7 @@ export const apiRoutes: Route[] = [
           en: 'The cursor is not valid: pass nextCursor from the previous page.',
           es: 'El cursor no es válido: pase el nextCursor de la página anterior.',
         });
-      return listTickets(
+      const page = await listTickets(
         ctx.db,
         {
           status: query.status,
@@ -127,6 +127,10 @@ export const apiRoutes: Route[] = [
         },
         { kind: 'agent' },
       );
+      return {
+        ...page,
+        tickets: page.tickets.map((ticket) => ({ ...ticket, statusLabel: statusLabel(ticket.status) })),
+      };
     },
   }),
   route({
@@ -140,7 +144,7 @@ export const apiRoutes: Route[] = [
         ticket: {
           ...ticket,
           // The one wording of its status, in both languages: the console and cards read the same words.
-          statusLabel: { en: label[ticket.status], es: labelEs[ticket.status] },
+          statusLabel: statusLabel(ticket.status),
           sla: await slaSummary(ctx.db, ctx.config, params.number, ctx.clock.now()),
         },
       };

@@ -68,6 +68,7 @@ describe('REST API', () => {
       });
     const high = (await api.get('/api/v1/tickets?priority=high')).body.tickets;
     expect(high.map((x: any) => x.number)).toEqual([n]);
+    expect(high[0].statusLabel).toEqual({ en: 'new', es: 'nuevo' });
     const page1 = (await api.get('/api/v1/tickets?limit=2')).body;
     const page2 = (await api.get(`/api/v1/tickets?limit=2&cursor=${encodeURIComponent(page1.nextCursor)}`))
       .body;

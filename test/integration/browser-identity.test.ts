@@ -110,6 +110,7 @@ describe('web chat identity in a browser', () => {
     const n = Number(/#(\d+)/.exec((await ack.textContent()) ?? '')?.[1]);
 
     // The agent sees an unverified requester.
+    await agentPage.getByRole('tab', { name: 'Live cards' }).click();
     const card = agentPage.locator(`[data-testid="card"][data-ticket="${n}"]`);
     await card.waitFor();
     expect(await card.textContent()).toContain(

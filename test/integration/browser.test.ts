@@ -95,11 +95,14 @@ describe('web chat and agent console in a browser', () => {
     const ticket = Number(/#(\d+)/.exec((await ack.textContent()) ?? '')![1]);
     expect(ticket).toBeGreaterThan(0);
 
-    // The card appears live on the console; opening it shows the ticket.
-    const card = agent.locator(`[data-testid="card"][data-ticket="${ticket}"]`);
-    await card.waitFor();
+    // The ticket appears live in the console's list of open tickets; opening it shows the ticket.
+    const row = agent.locator(`[data-testid="ticket-row"][data-ticket="${ticket}"]`);
+    await row.waitFor();
+    expect(await row.textContent()).toContain(`#${ticket} The printer is on fire`);
+    expect(await row.textContent()).toContain('new · normal · acme · unassigned');
     expect(await agentDidNotReload()).toBe(true);
-    await card.locator('.msg-title').click();
+    await row.click();
+    expect(await row.getAttribute('aria-current')).toBe('true');
     const view = agent.getByTestId('ticket');
     await view
       .locator('[data-testid="event"][data-type="customer_message"]', { hasText: 'The printer is on fire' })
@@ -158,6 +161,18 @@ describe('web chat and agent console in a browser', () => {
     await expect
       .poll(() => agent.getByTestId('ticket-assignee').textContent(), { timeout: 15_000 })
       .toContain(agentName);
+
+    // The list's views follow: assigned now, it is among the agent's own and no longer unassigned.
+    await agent.getByRole('tab', { name: 'Mine' }).click();
+    await row.waitFor();
+    await agent.getByRole('tab', { name: 'Unassigned' }).click();
+    await agent.getByTestId('list-empty').waitFor();
+    expect(await row.count()).toBe(0);
+
+    // The live cards are a view of their own, with the triage buttons.
+    await agent.getByRole('tab', { name: 'Live cards' }).click();
+    const card = agent.locator(`[data-testid="card"][data-ticket="${ticket}"]`);
+    await card.waitFor();
 
     // Ask the customer for information: the form's boxes, the agent's words; the customer reads both.
     await card.getByRole('button', { name: 'Ask for information…' }).click();
@@ -236,6 +251,42 @@ describe('web chat and agent console in a browser', () => {
       await page.locator('form.signin:not([hidden])').waitFor();
       expect(await seriousAccessibilityViolations(page)).toEqual([]);
     }
+  });
+
+  it('lists tickets a page at a time, walked with the keyboard', async () => {
+    const headers = { authorization: `Bearer ${app.apiToken}`, 'content-type': 'application/json' };
+    const opened: number[] = [];
+    for (let i = 1; i <= 52; i++) {
+      const answer = await fetch(`${app.url}/api/v1/tickets`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({
+          requesterEmail: 'lena@example.com',
+          subject: `Batch question ${i}`,
+          body: 'Why?',
+        }),
+      });
+      opened.push(((await answer.json()) as { number: number }).number);
+    }
+    await agent.getByRole('tab', { name: 'Open' }).click();
+    const rows = agent.getByTestId('ticket-row');
+    // Most recently changed first, fifty at a time.
+    await expect.poll(() => rows.first().getAttribute('data-ticket')).toBe(String(opened.at(-1)));
+    await expect.poll(() => rows.count()).toBe(50);
+    await agent.getByTestId('list-more').click();
+    await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(52);
+    // Arrow keys walk the rows; Enter opens the one in focus.
+    await rows.first().focus();
+    await agent.keyboard.press('ArrowDown');
+    await agent.keyboard.press('ArrowDown');
+    await agent.keyboard.press('Enter');
+    await expect
+      .poll(() => agent.locator('#ticket-subject').textContent())
+      .toBe(`#${opened.at(-3)} Batch question 50`);
+    // And the tabs: one tab stop, the arrows move between views.
+    await agent.getByRole('tab', { name: 'Open' }).focus();
+    await agent.keyboard.press('ArrowRight');
+    expect(await agent.getByRole('tab', { name: 'Mine' }).getAttribute('aria-selected')).toBe('true');
   });
 
   it('has an icon: the pages link it, and /favicon.ico leads to it', async () => {

@@ -66,6 +66,7 @@ describe('an SLA clock on the card', () => {
       .waitFor({ state: 'attached' });
     await page.getByTestId('login-agent').selectOption(s.t.agentId);
     await page.getByTestId('login-submit').click();
+    await page.getByRole('tab', { name: 'Live cards' }).click();
     const card = page.locator(`[data-testid="card"][data-ticket="${n}"]`);
     const timed = card.locator('[data-testid="timed"]').first();
     await expect.poll(() => timed.textContent(), { timeout: 15_000 }).toMatch(/^🟢 due in 4 hours \(/);

@@ -1,5 +1,14 @@
 // Agent console: the triage-card feed on the left, one ticket on the right, all kept live over SSE.
-import { api, el, formatTime, linkify, openForm, renderMessage, tickTimes } from '/static/render.js';
+import {
+  api,
+  el,
+  formatTime,
+  linkify,
+  openForm,
+  relativeTime,
+  renderMessage,
+  tickTimes,
+} from '/static/render.js';
 
 const $ = (selector) => document.querySelector(selector);
 const cardList = $('[data-testid="cards"]');
@@ -144,10 +153,17 @@ function connect() {
   stream.addEventListener('open', () => {
     $('#conn').hidden = true;
     attempt(loadCards);
+    refreshList();
     if (current) refreshTicket();
   });
-  for (const type of ['post', 'update']) stream.addEventListener(type, (e) => upsertCard(JSON.parse(e.data)));
+  for (const type of ['post', 'update']) {
+    stream.addEventListener(type, (e) => {
+      upsertCard(JSON.parse(e.data));
+      refreshList();
+    });
+  }
   stream.addEventListener('ticket', (e) => {
+    refreshList();
     if (JSON.parse(e.data).number === current) refreshTicket();
   });
   stream.addEventListener('error', () => {
@@ -216,6 +232,121 @@ async function loadCards() {
   for (const post of messages) upsertCard(post);
 }
 
+// ---- Ticket list ------------------------------------------------------------------------------
+// Views over GET /api/v1/tickets, paged by the server (most recently changed first), kept current by the
+// live stream. The live cards are a view of their own.
+
+const ACTIVE = 'new,open,waiting_on_customer,on_hold';
+const views = {
+  open: () => ({ status: ACTIVE }),
+  mine: () => ({ status: `${ACTIVE},awaiting_confirmation`, assignee: me?.id ?? '' }),
+  unassigned: () => ({ status: ACTIVE, assignee: 'none' }),
+  overdue: () => ({ status: ACTIVE, sla: 'breached' }),
+  waiting: () => ({ status: 'waiting_on_customer' }),
+  confirming: () => ({ status: 'awaiting_confirmation' }),
+  finished: () => ({ status: 'resolved,closed,spam,rejected' }),
+};
+const PAGE = 50;
+const MAX_ROWS = 200; // the API's largest page: past it, a narrower view
+let view = 'open';
+let wanted = PAGE;
+let loads = 0;
+const ticketList = $('[data-testid="ticket-list"]');
+
+function ticketRow(ticket) {
+  const words = ticket.statusLabel?.[spanish ? 'es' : 'en'] ?? ticket.status;
+  const row = el(
+    'button',
+    {
+      type: 'button',
+      class: `ticket-row status-${ticket.status}`,
+      'data-testid': 'ticket-row',
+      'data-ticket': ticket.number,
+      'aria-current': ticket.number === current ? 'true' : null,
+    },
+    el('span', { class: 'row-title' }, `#${ticket.number} ${ticket.subject}`),
+    el(
+      'span',
+      { class: 'row-meta muted' },
+      [words, ticket.priority, ticket.organisationId, ticket.assigneeId ?? 'unassigned'].join(' · '),
+      ' · ',
+      el(
+        'time',
+        { datetime: ticket.updatedAt, title: formatTime(ticket.updatedAt) },
+        relativeTime(ticket.updatedAt),
+      ),
+    ),
+  );
+  row.addEventListener('click', () => openTicket(ticket.number));
+  return el('li', {}, row);
+}
+
+/**
+ * The view's newest `wanted` tickets (a page more each "Show more", up to the server's 200): a refresh
+ * reloads as many as are shown, and only the latest load is drawn, so a live update arriving while more
+ * are loading never takes rows away.
+ */
+async function loadList({ more = false } = {}) {
+  if (view === 'feed') return;
+  if (more) wanted = Math.min(wanted + PAGE, MAX_ROWS);
+  const seq = ++loads;
+  const query = new URLSearchParams({ ...views[view](), limit: String(wanted) });
+  const page = await api(`/api/v1/tickets?${query}`);
+  if (seq !== loads) return; // a later load (another view, a refresh) is on its way
+  const focused = document.activeElement?.dataset?.ticket;
+  ticketList.replaceChildren(...page.tickets.map(ticketRow));
+  $('#list-more').hidden = !page.nextCursor || wanted >= MAX_ROWS;
+  $('#list-empty').hidden = page.tickets.length > 0;
+  // A refresh keeps the keyboard where it was.
+  if (focused) ticketList.querySelector(`[data-ticket="${focused}"]`)?.focus();
+}
+
+// Live updates arrive in bursts (a ticket's card and its ticket event): one reload per burst.
+let listTimer;
+function refreshList() {
+  clearTimeout(listTimer);
+  listTimer = setTimeout(() => attempt(() => loadList()), 150);
+}
+
+function chooseView(name) {
+  view = name;
+  for (const tab of document.querySelectorAll('[data-view]')) {
+    tab.setAttribute('aria-selected', String(tab.dataset.view === name));
+    tab.tabIndex = tab.dataset.view === name ? 0 : -1;
+  }
+  $('#feed-panel').hidden = name !== 'feed';
+  $('#list-panel').hidden = name === 'feed';
+  $('#list-panel').setAttribute('aria-labelledby', `view-${name === 'feed' ? 'open' : name}`);
+  wanted = PAGE;
+  ticketList.replaceChildren();
+  attempt(() => loadList());
+}
+
+for (const tab of document.querySelectorAll('[data-view]')) {
+  tab.tabIndex = tab.dataset.view === view ? 0 : -1; // one tab stop for the whole row of tabs
+  tab.addEventListener('click', () => chooseView(tab.dataset.view));
+}
+// The tabs and the rows are walked with the arrow keys; Enter opens a ticket.
+$('[data-testid="views"]').addEventListener('keydown', (event) => {
+  const tabs = [...document.querySelectorAll('[data-view]')];
+  const at = tabs.indexOf(document.activeElement);
+  const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+  if (at < 0 || !step) return;
+  event.preventDefault();
+  const next = tabs[(at + step + tabs.length) % tabs.length];
+  next.focus();
+  chooseView(next.dataset.view);
+});
+ticketList.addEventListener('keydown', (event) => {
+  const rows = [...ticketList.querySelectorAll('[data-testid="ticket-row"]')];
+  const at = rows.indexOf(document.activeElement);
+  const to = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: rows.length - 1 }[event.key];
+  if (at < 0 || to === undefined || !rows[to]) return;
+  event.preventDefault();
+  rows[to].focus();
+});
+$('#list-more').addEventListener('click', () => attempt(() => loadList({ more: true })));
+
 // ---- Ticket view -----------------------------------------------------------------------------
 
 function openTicket(number) {
@@ -224,6 +355,8 @@ function openTicket(number) {
   replyBox.value = drafts.get(number) ?? '';
   for (const card of cardList.children)
     card.classList.toggle('selected', Number(card.dataset.ticket) === number);
+  for (const row of ticketList.querySelectorAll('[data-testid="ticket-row"]'))
+    row.setAttribute('aria-current', String(Number(row.dataset.ticket) === number));
   refreshTicket();
 }
 

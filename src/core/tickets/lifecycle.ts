@@ -77,6 +77,11 @@ export function canBecome(from: Status, to: Status): boolean {
   return allowed[from].includes(to);
 }
 
+/** A status's one wording in both languages, for clients that show it (the console, API callers). */
+export function statusLabel(status: Status): { en: string; es: string } {
+  return { en: label[status], es: labelEs[status] };
+}
+
 export function isActive(status: Status): boolean {
   return active.includes(status);
 }
