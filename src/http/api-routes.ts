@@ -96,6 +96,13 @@ export const apiRoutes: Route[] = [
         .pipe(z.array(z.enum(statuses)))
         .optional(),
       organisation: z.string().optional(),
+      source: z
+        .string()
+        .max(40)
+        .optional()
+        .describe(
+          'Where the ticket came from: email, webchat, slack, mattermost, discord, api, manual (/ticket new), monitor',
+        ),
       assignee: z.string().optional().describe('An agent id, or "none" for unassigned tickets'),
       priority: priority.optional(),
       sla: z
@@ -119,6 +126,7 @@ export const apiRoutes: Route[] = [
         {
           status: query.status,
           organisationId: query.organisation,
+          source: query.source,
           assigneeId: query.assignee === 'none' ? null : query.assignee,
           priority: query.priority,
           sla: query.sla ? { state: query.sla, now: ctx.clock.now() } : undefined,
@@ -333,6 +341,18 @@ export const apiRoutes: Route[] = [
       const ended = await endConsoleSessions(ctx.db, body.agent);
       ctx.log.info({ ended, agent: body.agent ?? 'everyone', by: actor.agentId }, 'console sessions ended');
       return { ended };
+    },
+  }),
+  route({
+    method: 'GET',
+    url: '/api/v1/organisations',
+    summary: 'The organisations configured in relevo.yaml',
+    async handler(ctx) {
+      const organisations = await ctx.db.organisation.findMany({
+        select: { id: true, name: true, plan: true, language: true },
+        orderBy: { name: 'asc' },
+      });
+      return { organisations };
     },
   }),
   route({

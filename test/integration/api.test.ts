@@ -69,6 +69,15 @@ describe('REST API', () => {
     const high = (await api.get('/api/v1/tickets?priority=high')).body.tickets;
     expect(high.map((x: any) => x.number)).toEqual([n]);
     expect(high[0].statusLabel).toEqual({ en: 'new', es: 'nuevo' });
+    // Where tickets came from, and the organisations to filter by.
+    const fromApi = (await api.get('/api/v1/tickets?source=api&limit=200')).body.tickets;
+    expect(fromApi.map((x: any) => x.number)).toContain(n);
+    expect(
+      (await api.get('/api/v1/tickets?source=email')).body.tickets.map((x: any) => x.number),
+    ).not.toContain(n);
+    expect((await api.get('/api/v1/organisations')).body.organisations.map((o: any) => o.id)).toEqual(
+      expect.arrayContaining(['acme', 'globex']),
+    );
     const page1 = (await api.get('/api/v1/tickets?limit=2')).body;
     const page2 = (await api.get(`/api/v1/tickets?limit=2&cursor=${encodeURIComponent(page1.nextCursor)}`))
       .body;

@@ -283,6 +283,31 @@ describe('web chat and agent console in a browser', () => {
     await expect
       .poll(() => agent.locator('#ticket-subject').textContent())
       .toBe(`#${opened.at(-3)} Batch question 50`);
+    // Filters narrow the view: by priority, then by where tickets came from and by organisation.
+    const urgent = await fetch(`${app.url}/api/v1/tickets`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        requesterEmail: 'lena@example.com',
+        subject: 'Everything is down',
+        body: 'Nothing loads.',
+        priority: 'urgent',
+      }),
+    });
+    const urgentNumber = ((await urgent.json()) as { number: number }).number;
+    await agent.getByTestId('filter-priority').selectOption('urgent');
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await rows.first().getAttribute('data-ticket')).toBe(String(urgentNumber));
+    await agent.getByTestId('filter-source').selectOption('webchat');
+    await agent.getByTestId('list-empty').waitFor();
+    await agent.getByTestId('filter-source').selectOption('api');
+    await expect.poll(() => rows.count()).toBe(1);
+    await agent.getByTestId('filter-organisation').selectOption({ label: 'Globex' });
+    await agent.getByTestId('list-empty').waitFor();
+    for (const filter of ['filter-organisation', 'filter-priority', 'filter-source'])
+      await agent.getByTestId(filter).selectOption('');
+    await expect.poll(() => rows.count()).toBe(50);
+
     // And the tabs: one tab stop, the arrows move between views.
     await agent.getByRole('tab', { name: 'Open' }).focus();
     await agent.keyboard.press('ArrowRight');

@@ -141,6 +141,7 @@ function enterApp(agent) {
   $('#login').hidden = true;
   $('#logout').hidden = false;
   $('#app').hidden = false;
+  attempt(loadOrganisations);
   connect();
 }
 
@@ -290,7 +291,7 @@ async function loadList({ more = false } = {}) {
   if (view === 'feed') return;
   if (more) wanted = Math.min(wanted + PAGE, MAX_ROWS);
   const seq = ++loads;
-  const query = new URLSearchParams({ ...views[view](), limit: String(wanted) });
+  const query = new URLSearchParams({ ...views[view](), ...filters(), limit: String(wanted) });
   const page = await api(`/api/v1/tickets?${query}`);
   if (seq !== loads) return; // a later load (another view, a refresh) is on its way
   const focused = document.activeElement?.dataset?.ticket;
@@ -299,6 +300,32 @@ async function loadList({ more = false } = {}) {
   $('#list-empty').hidden = page.tickets.length > 0;
   // A refresh keeps the keyboard where it was.
   if (focused) ticketList.querySelector(`[data-ticket="${focused}"]`)?.focus();
+}
+
+/** The filters chosen above the list, as the API's query parameters (empty ones left out). */
+function filters() {
+  const chosen = {
+    organisation: $('#filter-organisation').value,
+    priority: $('#filter-priority').value,
+    source: $('#filter-source').value,
+  };
+  return Object.fromEntries(Object.entries(chosen).filter(([, value]) => value));
+}
+
+for (const select of document.querySelectorAll('[data-testid="filters"] select')) {
+  select.addEventListener('change', () => {
+    wanted = PAGE;
+    attempt(() => loadList());
+  });
+}
+
+/** The organisations to filter by, once signed in. */
+async function loadOrganisations() {
+  const { organisations } = await api('/api/v1/organisations');
+  $('#filter-organisation').replaceChildren(
+    el('option', { value: '' }, 'All'),
+    ...organisations.map((o) => el('option', { value: o.id }, o.name)),
+  );
 }
 
 // Live updates arrive in bursts (a ticket's card and its ticket event): one reload per burst.

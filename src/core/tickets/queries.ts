@@ -9,6 +9,8 @@ export type Viewer = { kind: 'agent' } | { kind: 'contact'; organisationId: stri
 export interface TicketFilters {
   status?: Status[];
   organisationId?: string;
+  /** Where it came from (Ticket.source: email, webchat, slack, …). */
+  source?: string;
   assigneeId?: string | null;
   priority?: 'low' | 'normal' | 'high' | 'urgent';
   /** Tickets whose SLA is breached, or at risk (a running clock past its warning share, none breached). */
@@ -43,6 +45,7 @@ export async function listTickets(db: Db, filters: TicketFilters, viewer: Viewer
   if (filters.priority) where.priority = filters.priority;
   if (filters.assigneeId !== undefined) where.assigneeId = filters.assigneeId;
   if (filters.organisationId) where.organisationId = filters.organisationId;
+  if (filters.source) where.source = filters.source;
   if (viewer.kind === 'contact') where.organisationId = viewer.organisationId;
   if (filters.sla) {
     const { now } = filters.sla;
