@@ -314,6 +314,36 @@ describe('web chat and agent console in a browser', () => {
     expect(await agent.getByRole('tab', { name: 'Mine' }).getAttribute('aria-selected')).toBe('true');
   });
 
+  it('speaks Spanish or English in the console: the browser’s language, then the agent’s pick, remembered', async () => {
+    const page = await openPage(
+      await browser.newContext({ locale: 'es-ES', viewport: { width: 1280, height: 860 } }),
+      '/console',
+    );
+    await expect.poll(() => page.getByTestId('login-submit').textContent()).toBe('Entrar');
+    await page.getByTestId('login-token').fill(app.apiToken);
+    await page
+      .locator(`[data-testid="login-agent"] option[value="${app.agentId}"]`)
+      .waitFor({ state: 'attached' });
+    await page.getByTestId('login-agent').selectOption(app.agentId);
+    await page.getByTestId('login-submit').click();
+    await page.getByRole('tab', { name: 'Abiertos' }).waitFor();
+    expect(await page.getByTestId('reply-send').textContent()).toBe('Responder al cliente');
+    expect(await page.getByTestId('send-keys').textContent()).toBe('Ctrl+Intro responde al cliente');
+    // A row's status and priority in Spanish too.
+    await page.getByTestId('filter-priority').selectOption('urgent');
+    await expect
+      .poll(() => page.getByTestId('ticket-row').first().textContent())
+      .toContain('nuevo · urgente');
+    await page.getByTestId('console-language-en').click();
+    expect(await page.getByRole('tab', { name: 'Open' }).getAttribute('aria-selected')).toBe('true');
+    expect(await page.getByTestId('reply-send').textContent()).toBe('Reply to customer');
+    await expect.poll(() => page.getByTestId('ticket-row').first().textContent()).toContain('new · urgent');
+    await page.reload();
+    await page.getByRole('tab', { name: 'Open' }).waitFor();
+    expect(await page.title()).toBe('Relevo · Agent console');
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+  });
+
   it('has an icon: the pages link it, and /favicon.ico leads to it', async () => {
     for (const page of [customer, agent]) {
       const href = await page.locator('link[rel="icon"]').getAttribute('href');

@@ -1,4 +1,5 @@
 // Agent console: the triage-card feed on the left, one ticket on the right, all kept live over SSE.
+import { consoleStrings } from '/static/console-strings.js';
 import {
   api,
   el,
@@ -15,40 +16,34 @@ const cardList = $('[data-testid="cards"]');
 const errorBox = $('[data-testid="error"]');
 const replyBox = $('#reply');
 
-// Words about who a customer is, and the composer's, in the agent's browser language (the rest of the
-// console is English for now).
-const spanish = navigator.language?.toLowerCase().startsWith('es');
-const mac = /Mac|iPhone|iPad/.test(navigator.platform);
-const composerText = spanish
-  ? {
-      sendKeys: `${mac ? '⌘' : 'Ctrl'}+Intro responde al cliente`,
-      shoutingTitle: 'Esta respuesta puede leerse como un grito',
-      caps: 'Está escrita en mayúsculas.',
-      marks: (run) => `Lleva «${run}».`,
-      shoutingAdvice: 'El cliente la leerá tal cual. ¿La envía así?',
-      edit: 'Corregirla',
-      sendAnyway: 'Enviarla así',
-    }
-  : {
-      sendKeys: `${mac ? '⌘' : 'Ctrl'}+Enter replies to the customer`,
-      shoutingTitle: 'This reply may read as shouting',
-      caps: 'It is written in capitals.',
-      marks: (run) => `It has “${run}”.`,
-      shoutingAdvice: 'The customer reads it as it is. Send it like this?',
-      edit: 'Edit it',
-      sendAnyway: 'Send it anyway',
-    };
-const identityText = spanish
-  ? {
-      unverified: 'visitante del chat sin verificar',
-      claimed: (email) => `Escribió ${email}, pero no lo ha comprobado: no lo trate como esa persona.`,
-      alsoOnIt: 'también',
-    }
-  : {
-      unverified: 'unverified web chat visitor',
-      claimed: (email) => `Typed ${email} but has not proven it: do not treat them as that person.`,
-      alsoOnIt: 'also',
-    };
+// The console's words (console-strings.js): the language the agent picked here (remembered in this
+// browser), else their browser's.
+const LANGUAGE_KEY = 'relevo.console.language';
+let language = 'en';
+let ui = consoleStrings.en;
+
+function chosenLanguage() {
+  try {
+    return localStorage.getItem(LANGUAGE_KEY);
+  } catch {
+    return null; // storage refused: the browser's language, every time
+  }
+}
+
+function setLanguage(wanted) {
+  language = wanted === 'es' ? 'es' : 'en';
+  ui = consoleStrings[language];
+  document.documentElement.lang = language;
+  document.title = ui.page.title;
+  for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = ui.page[node.dataset.i18n];
+  for (const node of document.querySelectorAll('[data-i18n-placeholder]'))
+    node.placeholder = ui.page[node.dataset.i18nPlaceholder];
+  for (const node of document.querySelectorAll('[data-i18n-label]'))
+    node.setAttribute('aria-label', ui.page[node.dataset.i18nLabel]);
+  for (const button of document.querySelectorAll('[data-language]'))
+    button.setAttribute('aria-pressed', String(button.dataset.language === language));
+  $('#send-keys').textContent = ui.sendKeys;
+}
 
 let me = null; // the signed-in agent {id, name, role}
 let current = null; // number of the ticket shown on the right
@@ -93,7 +88,7 @@ async function loadAgents() {
     select.disabled = agents.length === 0;
     showError('');
   } catch (error) {
-    select.replaceChildren(el('option', { value: '' }, 'Enter the token first'));
+    select.replaceChildren(el('option', { value: '' }, ui.page.enterTokenFirst));
     select.disabled = true;
     showError(error.message);
   }
@@ -255,7 +250,7 @@ let loads = 0;
 const ticketList = $('[data-testid="ticket-list"]');
 
 function ticketRow(ticket) {
-  const words = ticket.statusLabel?.[spanish ? 'es' : 'en'] ?? ticket.status;
+  const words = ticket.statusLabel?.[language] ?? ticket.status;
   const row = el(
     'button',
     {
@@ -269,7 +264,12 @@ function ticketRow(ticket) {
     el(
       'span',
       { class: 'row-meta muted' },
-      [words, ticket.priority, ticket.organisationId, ticket.assigneeId ?? 'unassigned'].join(' · '),
+      [
+        words,
+        ui.page[ticket.priority] ?? ticket.priority,
+        ticket.organisationId,
+        ticket.assigneeId ?? ui.unassignedRow,
+      ].join(' · '),
       ' · ',
       el(
         'time',
@@ -323,7 +323,7 @@ for (const select of document.querySelectorAll('[data-testid="filters"] select')
 async function loadOrganisations() {
   const { organisations } = await api('/api/v1/organisations');
   $('#filter-organisation').replaceChildren(
-    el('option', { value: '' }, 'All'),
+    el('option', { value: '', 'data-i18n': 'all' }, ui.page.all),
     ...organisations.map((o) => el('option', { value: o.id }, o.name)),
   );
 }
@@ -410,15 +410,9 @@ async function loadTicket() {
   if (number === current) renderTicket(ticket);
 }
 
-const eventLabels = {
-  customer_message: 'Customer',
-  public_reply: 'Reply',
-  private_note: 'Private note',
-};
-
 function renderEvent(event) {
   const author = event.authorAgent?.name ?? event.authorContact?.name ?? 'Relevo';
-  const conversational = event.type in eventLabels;
+  const conversational = event.type in ui.events;
   const classes = ['event', `event-${event.type}`];
   if (event.visibility === 'internal') classes.push('internal');
   if (!conversational) classes.push('event-system');
@@ -428,7 +422,7 @@ function renderEvent(event) {
     el(
       'div',
       { class: 'event-meta' },
-      conversational ? el('span', { class: 'event-kind' }, eventLabels[event.type]) : null,
+      conversational ? el('span', { class: 'event-kind' }, ui.events[event.type]) : null,
       conversational ? el('strong', {}, author) : null,
       el('span', { class: 'muted' }, formatTime(event.createdAt)),
     ),
@@ -442,24 +436,24 @@ function renderTicket(ticket) {
   $('#ticket-subject').textContent = `#${ticket.number} ${ticket.subject}`;
   const status = $('[data-testid="ticket-status"]');
   // The status's one wording (the API's, as cards and /ticket commands write it).
-  status.textContent = ticket.statusLabel?.[spanish ? 'es' : 'en'] ?? ticket.status;
+  status.textContent = ticket.statusLabel?.[language] ?? ticket.status;
   status.className = `badge status-${ticket.status}`;
   const others = (ticket.participants ?? []).map((p) => p.contact.name);
   $('#ticket-info').textContent = [
     ticket.priority,
     ticket.organisation?.name,
     ticket.contact?.name,
-    others.length ? `${identityText.alsoOnIt}: ${others.join(', ')}` : null,
+    others.length ? `${ui.alsoOnIt}: ${others.join(', ')}` : null,
   ]
     .filter(Boolean)
     .join(' · ');
   const unverified = $('[data-testid="ticket-unverified"]');
   unverified.hidden = ticket.contact?.verified !== false;
-  unverified.textContent = `⚠ ${identityText.unverified}`;
-  unverified.title = ticket.contact?.claimedEmail ? identityText.claimed(ticket.contact.claimedEmail) : '';
+  unverified.textContent = `⚠ ${ui.unverified}`;
+  unverified.title = ticket.contact?.claimedEmail ? ui.claimed(ticket.contact.claimedEmail) : '';
   $('[data-testid="ticket-assignee"]').textContent = ticket.assignee
-    ? `Assigned to ${ticket.assignee.name}`
-    : 'Unassigned';
+    ? ui.assignedTo(ticket.assignee.name)
+    : ui.unassigned;
   $('[data-testid="assign-me"]').hidden = ticket.assignee?.id === me?.id;
   // Stay at the bottom of the timeline if the agent was there, otherwise keep their place.
   const timeline = $('#timeline');
@@ -482,33 +476,29 @@ $('[data-testid="assign-me"]').addEventListener('click', () =>
 function shoutingIn(text) {
   const found = [];
   const cased = [...text].filter((c) => c.toUpperCase() !== c.toLowerCase());
-  if (cased.length >= 8 && cased.every((c) => c === c.toUpperCase())) found.push(composerText.caps);
-  for (const run of ['!!!', '???']) if (text.includes(run)) found.push(composerText.marks(run));
+  if (cased.length >= 8 && cased.every((c) => c === c.toUpperCase())) found.push(ui.caps);
+  for (const run of ['!!!', '???']) if (text.includes(run)) found.push(ui.marks(run));
   return found;
 }
 
 /** The console's own dialog (not the browser's confirm): what was found, and a choice. True: send. */
 function confirmShouting(found) {
-  const edit = el(
-    'button',
-    { type: 'button', class: 'btn', 'data-testid': 'shouting-edit' },
-    composerText.edit,
-  );
+  const edit = el('button', { type: 'button', class: 'btn', 'data-testid': 'shouting-edit' }, ui.edit);
   const send = el(
     'button',
     { type: 'button', class: 'btn primary', 'data-testid': 'shouting-send' },
-    composerText.sendAnyway,
+    ui.sendAnyway,
   );
   const dialog = el(
     'dialog',
     { class: 'dialog', 'data-testid': 'shouting', 'aria-labelledby': 'shouting-title' },
-    el('h2', { id: 'shouting-title' }, composerText.shoutingTitle),
+    el('h2', { id: 'shouting-title' }, ui.shoutingTitle),
     el(
       'ul',
       {},
       found.map((line) => el('li', {}, line)),
     ),
-    el('p', {}, composerText.shoutingAdvice),
+    el('p', {}, ui.shoutingAdvice),
     el('div', { class: 'form-buttons' }, edit, send),
   );
   return new Promise((resolve) => {
@@ -559,7 +549,6 @@ $('#composer').addEventListener('submit', (event) => {
 });
 // Ctrl+Enter (⌘+Enter on a Mac) replies to the customer; Enter alone adds a line. Never while an IME
 // composes. A private note keeps its button: a keystroke must not decide who reads the text.
-$('#send-keys').textContent = composerText.sendKeys;
 replyBox.addEventListener('keydown', (event) => {
   if (event.key === 'Enter' && (event.ctrlKey || event.metaKey) && !event.isComposing) {
     event.preventDefault();
@@ -585,6 +574,21 @@ $('#command').addEventListener('submit', (event) => {
 });
 
 // ---- Start -----------------------------------------------------------------------------------
+
+for (const button of document.querySelectorAll('[data-language]')) {
+  button.addEventListener('click', () => {
+    try {
+      localStorage.setItem(LANGUAGE_KEY, button.dataset.language);
+    } catch {
+      // not remembered; still switched for this page
+    }
+    setLanguage(button.dataset.language);
+    // What the console drew itself follows; the server's words come in the next answers.
+    if (me) refreshList();
+    if (current !== null) refreshTicket();
+  });
+}
+setLanguage(chosenLanguage() ?? (navigator.language?.toLowerCase().startsWith('es') ? 'es' : 'en'));
 
 async function start() {
   try {
