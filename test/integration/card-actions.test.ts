@@ -4,6 +4,7 @@
 // finished one can only be reopened. Every button offered leads somewhere the ticket may go.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderCard } from '../../src/core/tickets/card.ts';
+import { newTicketCardButtons } from '../fixtures/card.ts';
 import { startTestApp, type TestApp } from '../harness/app.ts';
 import { databaseKinds } from '../harness/databases.ts';
 
@@ -38,24 +39,7 @@ describe.each(databaseKinds)('the triage card’s actions on %s', (database) => 
     expect((await renderCard(t.app.db.prisma, n)).context).toMatch(
       /^via webchat · opened \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/,
     );
-    expect(await buttons(n)).toEqual([
-      'Spam',
-      'Wrong recipient',
-      'Meant for a person',
-      'Unsupported product',
-      'Answer with information',
-      'Agent action',
-      'Escalate',
-      'Take it',
-      'Assign…',
-      'Priority…',
-      'Category…',
-      'Product…',
-      'Initial response…',
-      'Ask for information…',
-      'Resolve…',
-      'Reject…',
-    ]);
+    expect(await buttons(n)).toEqual(newTicketCardButtons);
   });
 
   it('offers no triage on a ticket awaiting confirmation: its classification, and taking it back', async () => {

@@ -3,7 +3,7 @@
 // to it; a site embedding the chat can instead open it with a signed identity in the URL fragment:
 // /chat#email=alice%40acme.com&name=Alice&signature=<hex HMAC-SHA256 of the address> (README).
 import { chatStrings } from '/static/chat-strings.js';
-import { api, el, formatTime, renderMessage } from '/static/render.js';
+import { api, chooseLanguage, el, formatTime, renderMessage } from '/static/render.js';
 
 const strings = chatStrings;
 let text = strings.en;
@@ -14,17 +14,9 @@ const posts = new Map(); // post id → its <li>, so a post from both the POST a
 const shown = new Map(); // post id → the post itself, to draw it again in another language
 let stream = null;
 
-// The customer's language: the one they chose here (remembered in this browser), else their browser's.
-// The organisation's language does not override it: it is what Relevo writes when it knows no better.
+// The customer's language: the one they pick here, else their browser's (chooseLanguage). The
+// organisation's language does not override it: it is what Relevo writes when it knows no better.
 const LANGUAGE_KEY = 'relevo.chat.language';
-const browserLanguage = () => (navigator.language?.toLowerCase().startsWith('es') ? 'es' : 'en');
-const chosenLanguage = () => {
-  try {
-    return localStorage.getItem(LANGUAGE_KEY);
-  } catch {
-    return null; // storage refused (a private window's policy): the browser's language, every time
-  }
-};
 
 function setLanguage(language) {
   const lang = language === 'es' ? 'es' : 'en';
@@ -40,17 +32,6 @@ function setLanguage(language) {
   // What is on screen already follows: who is signed in, and every post's "You" and time.
   if (session) renderIdentity();
   for (const post of shown.values()) upsert(post, { scroll: false });
-}
-
-for (const button of document.querySelectorAll('[data-language]')) {
-  button.addEventListener('click', () => {
-    try {
-      localStorage.setItem(LANGUAGE_KEY, button.dataset.language);
-    } catch {
-      // not remembered; still switched for this page
-    }
-    setLanguage(button.dataset.language);
-  });
 }
 
 function showError(message) {
@@ -308,5 +289,5 @@ $('#input').addEventListener('keydown', (event) => {
   }
 });
 
-setLanguage(chosenLanguage() ?? browserLanguage());
+chooseLanguage(LANGUAGE_KEY, setLanguage);
 boot(signedIdentityFromUrl());

@@ -2,6 +2,7 @@
 import { consoleStrings } from '/static/console-strings.js';
 import {
   api,
+  chooseLanguage,
   el,
   formatTime,
   linkify,
@@ -16,19 +17,11 @@ const cardList = $('[data-testid="cards"]');
 const errorBox = $('[data-testid="error"]');
 const replyBox = $('#reply');
 
-// The console's words (console-strings.js): the language the agent picked here (remembered in this
-// browser), else their browser's.
+// The console's words (console-strings.js), in the language the agent picks here, else their browser's
+// (chooseLanguage).
 const LANGUAGE_KEY = 'relevo.console.language';
 let language = 'en';
 let ui = consoleStrings.en;
-
-function chosenLanguage() {
-  try {
-    return localStorage.getItem(LANGUAGE_KEY);
-  } catch {
-    return null; // storage refused: the browser's language, every time
-  }
-}
 
 function setLanguage(wanted) {
   language = wanted === 'es' ? 'es' : 'en';
@@ -575,20 +568,12 @@ $('#command').addEventListener('submit', (event) => {
 
 // ---- Start -----------------------------------------------------------------------------------
 
-for (const button of document.querySelectorAll('[data-language]')) {
-  button.addEventListener('click', () => {
-    try {
-      localStorage.setItem(LANGUAGE_KEY, button.dataset.language);
-    } catch {
-      // not remembered; still switched for this page
-    }
-    setLanguage(button.dataset.language);
-    // What the console drew itself follows; the server's words come in the next answers.
-    if (me) refreshList();
-    if (current !== null) refreshTicket();
-  });
-}
-setLanguage(chosenLanguage() ?? (navigator.language?.toLowerCase().startsWith('es') ? 'es' : 'en'));
+chooseLanguage(LANGUAGE_KEY, (picked) => {
+  setLanguage(picked);
+  // What the console drew itself follows; the server's words come in the next answers.
+  if (me) refreshList();
+  if (current !== null) refreshTicket();
+});
 
 async function start() {
   try {

@@ -221,6 +221,30 @@ export function viewerLocale(language = document.documentElement.lang || 'en') {
   return own ?? page;
 }
 
+/**
+ * The page's language: the one picked with its [data-language] buttons (remembered in this browser under
+ * `key`), else the browser's. `apply` gets it now and at each pick.
+ */
+export function chooseLanguage(key, apply) {
+  let chosen = null;
+  try {
+    chosen = localStorage.getItem(key);
+  } catch {
+    // storage refused (a private window's policy): the browser's language, every time
+  }
+  for (const button of document.querySelectorAll('[data-language]')) {
+    button.addEventListener('click', () => {
+      try {
+        localStorage.setItem(key, button.dataset.language);
+      } catch {
+        // not remembered; still switched for this page
+      }
+      apply(button.dataset.language);
+    });
+  }
+  apply(chosen ?? (navigator.language?.toLowerCase().startsWith('es') ? 'es' : 'en'));
+}
+
 /** "14:05" today, "3 Mar 14:05" otherwise, as the viewer writes times (viewerLocale). */
 export function formatTime(iso) {
   const date = new Date(iso);
