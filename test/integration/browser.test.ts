@@ -39,6 +39,17 @@ describe('web chat and agent console in a browser', () => {
     return page;
   }
 
+  /** Signs the test's agent in on a console page, and waits for the console. */
+  async function signIn(page: Page) {
+    await page.getByTestId('login-token').fill(app.apiToken);
+    await page
+      .locator(`[data-testid="login-agent"] option[value="${app.agentId}"]`)
+      .waitFor({ state: 'attached' });
+    await page.getByTestId('login-agent').selectOption(app.agentId);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('command-input').waitFor(); // the console is shown once signed in
+  }
+
   beforeAll(async () => {
     app = await startTestApp();
     browser = await launchChromium();
@@ -64,13 +75,7 @@ describe('web chat and agent console in a browser', () => {
     const agentName = agents.find((a) => a.id === app.agentId)!.name;
 
     // The agent signs in first, so the new ticket's card has to arrive over the live stream.
-    await agent.getByTestId('login-token').fill(app.apiToken);
-    await agent
-      .locator(`[data-testid="login-agent"] option[value="${app.agentId}"]`)
-      .waitFor({ state: 'attached' });
-    await agent.getByTestId('login-agent').selectOption(app.agentId);
-    await agent.getByTestId('login-submit').click();
-    await agent.getByTestId('command-input').waitFor(); // the console is shown once signed in
+    await signIn(agent);
     // A marker on window: if the page reloaded, it is gone.
     await agent.evaluate(() => ((window as unknown as { noReload: boolean }).noReload = true));
     const agentDidNotReload = () =>
@@ -320,12 +325,7 @@ describe('web chat and agent console in a browser', () => {
       '/console',
     );
     await expect.poll(() => page.getByTestId('login-submit').textContent()).toBe('Entrar');
-    await page.getByTestId('login-token').fill(app.apiToken);
-    await page
-      .locator(`[data-testid="login-agent"] option[value="${app.agentId}"]`)
-      .waitFor({ state: 'attached' });
-    await page.getByTestId('login-agent').selectOption(app.agentId);
-    await page.getByTestId('login-submit').click();
+    await signIn(page);
     await page.getByRole('tab', { name: 'Abiertos' }).waitFor();
     expect(await page.getByTestId('reply-send').textContent()).toBe('Responder al cliente');
     expect(await page.getByTestId('send-keys').textContent()).toBe('Ctrl+Intro responde al cliente');
