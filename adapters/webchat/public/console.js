@@ -1,4 +1,5 @@
-// Agent console: the triage-card feed on the left, one ticket on the right, all kept live over SSE.
+// Agent console: the ticket list (views, filters) and the live triage cards on the left, one ticket on the
+// right, all kept live over SSE; in English or Spanish (console-strings.js).
 import { consoleStrings } from '/static/console-strings.js';
 import {
   api,
@@ -287,7 +288,7 @@ async function loadList({ more = false } = {}) {
   const query = new URLSearchParams({ ...views[view](), ...filters(), limit: String(wanted) });
   const page = await api(`/api/v1/tickets?${query}`);
   if (seq !== loads) return; // a later load (another view, a refresh) is on its way
-  const focused = document.activeElement?.dataset?.ticket;
+  const focused = ticketList.contains(document.activeElement) ? document.activeElement.dataset.ticket : null;
   ticketList.replaceChildren(...page.tickets.map(ticketRow));
   $('#list-more').hidden = !page.nextCursor || wanted >= MAX_ROWS;
   $('#list-empty').hidden = page.tickets.length > 0;
@@ -433,7 +434,7 @@ function renderTicket(ticket) {
   status.className = `badge status-${ticket.status}`;
   const others = (ticket.participants ?? []).map((p) => p.contact.name);
   $('#ticket-info').textContent = [
-    ticket.priority,
+    ui.page[ticket.priority] ?? ticket.priority,
     ticket.organisation?.name,
     ticket.contact?.name,
     others.length ? `${ui.alsoOnIt}: ${others.join(', ')}` : null,
