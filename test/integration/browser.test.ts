@@ -208,6 +208,8 @@ describe('web chat and agent console in a browser', () => {
     await agent.getByTestId('form-message').fill('Replaced the fuse');
     await agent.getByTestId('form-technicalNote').fill('fuse F3 replaced');
     await agent.getByTestId('form-submit').click();
+    const notice = agent.getByTestId('notice');
+    await notice.filter({ hasText: 'asked to confirm' }).waitFor();
 
     // The console writes the status as everything else does.
     await expect
@@ -236,6 +238,16 @@ describe('web chat and agent console in a browser', () => {
     await expect
       .poll(async () => (await status.textContent()) ?? '', { timeout: 15_000 })
       .toMatch(/^(?!.*awaiting).*resolved/);
+    // "Asked to confirm" is over once the customer answered: the notice goes with it, and the timeline
+    // records the answer.
+    // (Hidden as the status is drawn, not by the notice's own timer.)
+    expect(await notice.isVisible()).toBe(false);
+    await view
+      .locator('[data-testid="event"][data-type="status_change"]', {
+        hasText: 'Status: awaiting_confirmation → resolved',
+      })
+      .waitFor();
+    await view.locator('[data-testid="event"]', { hasText: 'Thank you for confirming' }).waitFor();
     expect(await agentDidNotReload()).toBe(true);
     expect(await agent.getByTestId('error').isVisible()).toBe(false);
     expect(await customer.getByTestId('error').isVisible()).toBe(false);

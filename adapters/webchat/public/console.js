@@ -51,12 +51,28 @@ function showError(message) {
 }
 
 let noticeTimer;
+let noticeAbout = null; // the ticket and status a notice spoke of ("#12: the customer was asked…")
 function showNotice(message) {
   const notice = $('#notice');
   notice.textContent = message;
   notice.hidden = false;
+  noticeAbout = null;
   clearTimeout(noticeTimer);
   noticeTimer = setTimeout(() => (notice.hidden = true), 6000);
+}
+
+/** A notice about a ticket is stale once that ticket's status moved on (the customer answered meanwhile). */
+function retireStaleNotice(ticket) {
+  if (noticeAbout === null) {
+    const about = /#(\d+)/.exec($('#notice').textContent ?? '')?.[1];
+    if (!$('#notice').hidden && Number(about) === ticket.number)
+      noticeAbout = { number: ticket.number, status: ticket.status };
+    return;
+  }
+  if (noticeAbout.number === ticket.number && noticeAbout.status !== ticket.status) {
+    $('#notice').hidden = true;
+    noticeAbout = null;
+  }
 }
 
 /** Runs an async step with the error area cleared first and any failure shown in it. */
@@ -432,6 +448,7 @@ function renderTicket(ticket) {
   // The status's one wording (the API's, as cards and /ticket commands write it).
   status.textContent = ticket.statusLabel?.[language] ?? ticket.status;
   status.className = `badge status-${ticket.status}`;
+  retireStaleNotice(ticket);
   const others = (ticket.participants ?? []).map((p) => p.contact.name);
   $('#ticket-info').textContent = [
     ui.page[ticket.priority] ?? ticket.priority,
