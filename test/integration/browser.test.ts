@@ -244,7 +244,7 @@ describe('web chat and agent console in a browser', () => {
     expect(await notice.isVisible()).toBe(false);
     await view
       .locator('[data-testid="event"][data-type="status_change"]', {
-        hasText: 'Status: awaiting_confirmation → resolved',
+        hasText: 'Status: resolved, awaiting confirmation → resolved',
       })
       .waitFor();
     await view.locator('[data-testid="event"]', { hasText: 'Thank you for confirming' }).waitFor();

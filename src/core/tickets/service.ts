@@ -19,7 +19,7 @@ import { codePointName, isBlank, textProblem } from '../text.ts';
 import { categories } from './categories.ts';
 import { lockConversations } from './conversation-lock.ts';
 import { missingOf, stillMissing } from './info-requests.ts';
-import { assertTransition, isFinished, type Status, type TransitionReason } from './lifecycle.ts';
+import { assertTransition, isFinished, label, type Status, type TransitionReason } from './lifecycle.ts';
 import { type InfoItem, isInfoItem } from './required-info.ts';
 import { insertCustomerLinks, insertEvents, insertTickets, type TicketRow } from './rows.ts';
 import type { Priority } from './sla.ts';
@@ -884,7 +884,9 @@ export class TicketService {
     const from = ticket.status;
     const event = await this.event(tx, ticket.number, 'status_change', {
       ...authorOf(actor),
-      body: `Status: ${from} → ${to}${note ? ` (${note})` : ''}`,
+      // In the statuses' one wording (lifecycle.ts label), as cards and the console write them; the codes
+      // stay in `data`.
+      body: `Status: ${label[from]} → ${label[to]}${note ? ` (${note})` : ''}`,
       data: { from, to, reason, note: note ?? null },
     });
     ticket.status = to;
