@@ -5,13 +5,13 @@
 import { chatStrings } from '/static/chat-strings.js';
 import { api, chooseLanguage, el, formatTime, renderMessage } from '/static/render.js';
 
-const strings = chatStrings;
-let text = strings.en;
+let text = chatStrings.en;
 const $ = (selector) => document.querySelector(selector);
 const list = $('[data-testid="chat-messages"]');
 const errorBox = $('[data-testid="error"]');
-const posts = new Map(); // post id → its <li>, so a post from both the POST answer and the stream shows once
-const shown = new Map(); // post id → the post itself, to draw it again in another language
+// post id → the post and its <li>: a post from both the POST answer and the stream shows once, and all are
+// drawn again in another language.
+const posts = new Map();
 let stream = null;
 
 // The customer's language: the one they pick here, else their browser's (chooseLanguage). The
@@ -20,7 +20,7 @@ const LANGUAGE_KEY = 'relevo.chat.language';
 
 function setLanguage(language) {
   const lang = language === 'es' ? 'es' : 'en';
-  text = strings[lang];
+  text = chatStrings[lang];
   document.documentElement.lang = lang;
   for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = text[node.dataset.i18n];
   for (const node of document.querySelectorAll('[data-i18n-placeholder]')) {
@@ -31,7 +31,7 @@ function setLanguage(language) {
   }
   // What is on screen already follows: who is signed in, and every post's "You" and time.
   if (session) renderIdentity();
-  for (const post of shown.values()) upsert(post, { scroll: false });
+  for (const { post } of posts.values()) upsert(post, { scroll: false });
 }
 
 function showError(message) {
@@ -80,11 +80,10 @@ function renderPost(post) {
 
 /** Adds or replaces a post, keeping the list in creation order whatever order posts arrive in. */
 function upsert(post, { scroll = true } = {}) {
-  shown.set(post.id, post);
   const node = renderPost(post);
   node.dataset.created = post.createdAt;
-  const existing = posts.get(post.id);
-  posts.set(post.id, node);
+  const existing = posts.get(post.id)?.node;
+  posts.set(post.id, { post, node });
   if (existing) existing.replaceWith(node);
   else {
     const later = [...list.children].find((li) => li.dataset.created > post.createdAt);
@@ -145,7 +144,6 @@ function showSignIn() {
   stream?.close();
   session = null;
   posts.clear();
-  shown.clear();
   list.replaceChildren();
   $('#who').textContent = '';
   $('#verified-badge').hidden = true;

@@ -51,28 +51,24 @@ function showError(message) {
 }
 
 let noticeTimer;
-let noticeAbout = null; // the ticket and status a notice spoke of ("#12: the customer was asked…")
-function showNotice(message) {
+let noticeAbout = null; // { number, status? }: the ticket a notice spoke of, and its status when shown
+/** A notice; `about` a ticket's number when it speaks of one ("#12: the customer was asked…"). */
+function showNotice(message, about = null) {
   const notice = $('#notice');
   notice.textContent = message;
   notice.hidden = false;
-  noticeAbout = null;
+  noticeAbout = about === null ? null : { number: about };
   clearTimeout(noticeTimer);
   noticeTimer = setTimeout(() => (notice.hidden = true), 6000);
 }
 
 /** A notice about a ticket is stale once that ticket's status moved on (the customer answered meanwhile). */
 function retireStaleNotice(ticket) {
-  if (noticeAbout === null) {
-    const about = /#(\d+)/.exec($('#notice').textContent ?? '')?.[1];
-    if (!$('#notice').hidden && Number(about) === ticket.number)
-      noticeAbout = { number: ticket.number, status: ticket.status };
-    return;
-  }
-  if (noticeAbout.number === ticket.number && noticeAbout.status !== ticket.status) {
-    $('#notice').hidden = true;
-    noticeAbout = null;
-  }
+  if (noticeAbout?.number !== ticket.number) return;
+  noticeAbout.status ??= ticket.status;
+  if (noticeAbout.status === ticket.status) return;
+  $('#notice').hidden = true;
+  noticeAbout = null;
 }
 
 /** Runs an async step with the error area cleared first and any failure shown in it. */
@@ -189,7 +185,7 @@ async function onAction(invocation) {
       openForm(form, (values) => onAction({ ...invocation, form: values }));
       return;
     }
-    if (text) showNotice(text);
+    if (text) showNotice(text, Number(invocation.value));
     if (Number(invocation.value) === current) refreshTicket();
   });
 }
