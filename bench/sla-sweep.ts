@@ -123,6 +123,7 @@ try {
       resolutionDueAt: true,
       slaRiskAt: true,
       slaCheckAt: true,
+      slaDueAt: true,
     },
   });
   const write = keptSlaUpdate(last.map(({ number, ...kept }) => ({ number, kept })));

@@ -9,6 +9,7 @@ import { storedBytes } from '../core/inbox.ts';
 import { slaSummary } from '../core/sla/view.ts';
 import { statuses, statusLabel } from '../core/tickets/lifecycle.ts';
 import { getTicket, listTickets, parseCursor } from '../core/tickets/queries.ts';
+import { searchTextMax } from '../core/tickets/search.ts';
 import type { Actor } from '../core/tickets/service.ts';
 import { attachmentFromOriginal } from '../email/attachment-bytes.ts';
 import { both } from '../i18n/localized.ts';
@@ -88,7 +89,7 @@ export const apiRoutes: Route[] = [
   route({
     method: 'GET',
     url: '/api/v1/tickets',
-    summary: 'List tickets, most recently changed first',
+    summary: 'List tickets: most recently changed first, or what falls due first; filtered, searched',
     query: z.strictObject({
       status: z
         .string()
@@ -103,13 +104,27 @@ export const apiRoutes: Route[] = [
         .describe(
           'Where the ticket came from: email, webchat, slack, mattermost, discord, api, manual (/ticket new), monitor',
         ),
+      product: z.string().max(100).optional().describe('A product id (relevo.yaml products)'),
       assignee: z.string().optional().describe('An agent id, or "none" for unassigned tickets'),
       priority: priority.optional(),
+      q: z
+        .string()
+        .max(searchTextMax)
+        .optional()
+        .describe(
+          'Words to search for in subjects, messages, replies and notes (Spanish and English stems, web search syntax: "quoted phrase", -word, or), or a ticket number; each row then has `snippet`, its matched words marked',
+        ),
+      sort: z
+        .enum(['activity', 'due'])
+        .optional()
+        .describe(
+          'activity (default): most recently changed first; due: the earliest SLA due time first, tickets without a running clock last',
+        ),
       sla: z
         .enum(['breached', 'at_risk'])
         .optional()
         .describe(
-          'breached: a clock is past its target; at_risk: a running clock is past its warning share, none breached',
+          'breached: a clock is past its target and still counting (overdue); at_risk: a running clock is past its warning share, none breached',
         ),
       limit: z.coerce.number().int().min(1).max(200).optional(),
       cursor: z.string().optional().describe('nextCursor from the previous page'),
@@ -127,6 +142,9 @@ export const apiRoutes: Route[] = [
           status: query.status,
           organisationId: query.organisation,
           source: query.source,
+          productId: query.product,
+          text: query.q,
+          sort: query.sort,
           assigneeId: query.assignee === 'none' ? null : query.assignee,
           priority: query.priority,
           sla: query.sla ? { state: query.sla, now: ctx.clock.now() } : undefined,
@@ -353,6 +371,18 @@ export const apiRoutes: Route[] = [
         orderBy: { name: 'asc' },
       });
       return { organisations };
+    },
+  }),
+  route({
+    method: 'GET',
+    url: '/api/v1/products',
+    summary: 'The products configured in relevo.yaml',
+    async handler(ctx) {
+      const products = await ctx.db.product.findMany({
+        select: { id: true, name: true },
+        orderBy: { name: 'asc' },
+      });
+      return { products };
     },
   }),
   route({

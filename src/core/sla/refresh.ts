@@ -160,6 +160,8 @@ export interface KeptSla {
   resolutionDueAt: Date | null;
   slaRiskAt: Date | null;
   slaCheckAt: Date | null;
+  /** The earliest due time among the clocks still counting (running, or breached and not stopped). */
+  slaDueAt: Date | null;
 }
 
 const noClocks: KeptSla = {
@@ -168,6 +170,7 @@ const noClocks: KeptSla = {
   resolutionDueAt: null,
   slaRiskAt: null,
   slaCheckAt: null,
+  slaDueAt: null,
 };
 
 /**
@@ -198,7 +201,14 @@ export function keptSla(
       if (reachedAt > now && (!next || reachedAt < next)) next = reachedAt;
     }
   }
+  // A clock that stopped late keeps its (past) due time for the record, but nobody can act on it any more.
+  const counting = clockNames
+    .map((name) => clocks[name])
+    .filter((c) => c.state === 'running' || (c.state === 'breached' && !c.stoppedAt))
+    .map((c) => c.dueAt)
+    .filter((d): d is Date => d !== null);
   return {
+    slaDueAt: counting.length ? new Date(Math.min(...counting.map((d) => d.getTime()))) : null,
     firstResponseDueAt: clocks.firstResponse.dueAt,
     nextUpdateDueAt: clocks.nextUpdate.dueAt,
     resolutionDueAt: clocks.resolution.dueAt,
@@ -213,6 +223,7 @@ const keptColumns = [
   'resolutionDueAt',
   'slaRiskAt',
   'slaCheckAt',
+  'slaDueAt',
 ] as const satisfies readonly (keyof KeptSla)[];
 
 /**

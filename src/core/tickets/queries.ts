@@ -1,89 +1,136 @@
 // Reading tickets. Who reads decides what is seen: agents see everything; a customer sees only their
 // own organisation's tickets and only public events (private notes never leave this file for them).
-import type { Db, Prisma } from '../../db/index.ts';
-import { NotFoundError, refusal } from '../errors.ts';
+import { type Db, Prisma } from '../../db/index.ts';
+import { ForbiddenError, NotFoundError, refusal } from '../errors.ts';
 import type { Status } from './lifecycle.ts';
+import { matchesText, snippetColumn, snippetParts } from './search.ts';
 
 export type Viewer = { kind: 'agent' } | { kind: 'contact'; organisationId: string };
+
+export type TicketSort = 'activity' | 'due';
+
+/** Where the previous page ended: its last row's sort time (null: past the tickets with no clock) and number. */
+export interface ListCursor {
+  at: Date | null;
+  number: number;
+}
 
 export interface TicketFilters {
   status?: Status[];
   organisationId?: string;
   /** Where it came from (Ticket.source: email, webchat, slack, …). */
   source?: string;
+  productId?: string;
   assigneeId?: string | null;
   priority?: 'low' | 'normal' | 'high' | 'urgent';
-  /** Tickets whose SLA is breached, or at risk (a running clock past its warning share, none breached). */
+  /** Tickets with a clock past its target and still counting, or at risk (past a warning share, none past). */
   sla?: { state: 'breached' | 'at_risk'; now: Date };
-  /** Only tickets updated before this cursor (the `nextCursor` of the previous page). */
-  cursor?: { updatedAt: Date; number: number };
+  /** Words to search for (agents only: notes are searched too), or a ticket number. */
+  text?: string;
+  /** Most recently changed first (the default), or what falls due first (tickets with no clock last). */
+  sort?: TicketSort;
+  /** Only tickets after this cursor (the `nextCursor` of the previous page, read by `parseCursor`). */
+  cursor?: ListCursor;
   limit?: number;
 }
 
-const summarySelect = {
-  number: true,
-  subject: true,
-  status: true,
-  priority: true,
-  category: true,
-  source: true,
-  organisationId: true,
-  assigneeId: true,
-  productId: true,
-  requesterId: true,
-  firstResponseDueAt: true,
-  nextUpdateDueAt: true,
-  resolutionDueAt: true,
-  createdAt: true,
-  updatedAt: true,
-} satisfies Prisma.TicketSelect;
+interface SummaryRow {
+  number: number;
+  subject: string;
+  status: Status;
+  priority: 'low' | 'normal' | 'high' | 'urgent';
+  category: string | null;
+  source: string;
+  organisationId: string;
+  assigneeId: string | null;
+  productId: string | null;
+  requesterId: string;
+  firstResponseDueAt: Date | null;
+  nextUpdateDueAt: Date | null;
+  resolutionDueAt: Date | null;
+  slaDueAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+  snippet?: string | null;
+}
 
+// Written in SQL: the search matches words Prisma's client cannot express (a tsvector column), and one
+// statement keeps every filter, the sort and the page's snippets together.
 export async function listTickets(db: Db, filters: TicketFilters, viewer: Viewer) {
   const limit = Math.min(Math.max(filters.limit ?? 50, 1), 200);
-  const where: Prisma.TicketWhereInput = {};
-  if (filters.status?.length) where.status = { in: filters.status };
-  if (filters.priority) where.priority = filters.priority;
-  if (filters.assigneeId !== undefined) where.assigneeId = filters.assigneeId;
-  if (filters.organisationId) where.organisationId = filters.organisationId;
-  if (filters.source) where.source = filters.source;
-  if (viewer.kind === 'contact') where.organisationId = viewer.organisationId;
+  const sort = filters.sort ?? 'activity';
+  const where: Prisma.Sql[] = [Prisma.sql`TRUE`];
+  if (filters.status?.length) {
+    const statuses = filters.status.map((s) => Prisma.sql`${s}::"TicketStatus"`);
+    where.push(Prisma.sql`t.status IN (${Prisma.join(statuses)})`);
+  }
+  if (filters.priority) where.push(Prisma.sql`t.priority = ${filters.priority}::"Priority"`);
+  if (filters.assigneeId === null) where.push(Prisma.sql`t."assigneeId" IS NULL`);
+  else if (filters.assigneeId !== undefined) where.push(Prisma.sql`t."assigneeId" = ${filters.assigneeId}`);
+  if (filters.organisationId) where.push(Prisma.sql`t."organisationId" = ${filters.organisationId}`);
+  if (viewer.kind === 'contact') where.push(Prisma.sql`t."organisationId" = ${viewer.organisationId}`);
+  if (filters.source) where.push(Prisma.sql`t.source = ${filters.source}`);
+  if (filters.productId) where.push(Prisma.sql`t."productId" = ${filters.productId}`);
   if (filters.sla) {
+    // The earliest counting due time is kept on the ticket (src/core/sla/refresh.ts): past it, overdue.
     const { now } = filters.sla;
-    // A clock's due time is kept on the ticket (src/core/sla/refresh.ts): past it means breached. Written
-    // per column with its null spelled out: NOT over a NULL comparison would drop the row in SQL.
-    const columns = ['firstResponseDueAt', 'nextUpdateDueAt', 'resolutionDueAt'] as const;
-    where.AND =
+    where.push(
       filters.sla.state === 'breached'
-        ? [{ OR: columns.map((c) => ({ [c]: { lte: now } })) }]
-        : [
-            { slaRiskAt: { lte: now } },
-            ...columns.map((c) => ({ OR: [{ [c]: null }, { [c]: { gt: now } }] })),
-          ];
+        ? Prisma.sql`t."slaDueAt" <= ${now}`
+        : Prisma.sql`t."slaRiskAt" <= ${now} AND (t."slaDueAt" IS NULL OR t."slaDueAt" > ${now})`,
+    );
   }
-  if (filters.cursor) {
-    const { updatedAt, number } = filters.cursor;
-    where.OR = [{ updatedAt: { lt: updatedAt } }, { updatedAt, number: { lt: number } }];
+  const text = filters.text?.trim();
+  if (text) {
+    // Notes are among the words searched: a customer may never learn what matches.
+    if (viewer.kind !== 'agent') throw new ForbiddenError(refusal.agentsOnly);
+    where.push(matchesText(text));
   }
-  const rows = await db.ticket.findMany({
-    where,
-    select: summarySelect,
-    orderBy: [{ updatedAt: 'desc' }, { number: 'desc' }],
-    take: limit + 1,
-  });
-  const page = rows.slice(0, limit);
+  const c = filters.cursor;
+  if (c && sort === 'activity' && c.at) {
+    where.push(Prisma.sql`(t."updatedAt" < ${c.at} OR (t."updatedAt" = ${c.at} AND t.number < ${c.number}))`);
+  } else if (c && sort === 'due') {
+    where.push(
+      c.at
+        ? Prisma.sql`(t."slaDueAt" > ${c.at} OR (t."slaDueAt" = ${c.at} AND t.number > ${c.number})
+            OR t."slaDueAt" IS NULL)`
+        : Prisma.sql`(t."slaDueAt" IS NULL AND t.number > ${c.number})`,
+    );
+  }
+  const order =
+    sort === 'due'
+      ? Prisma.sql`t."slaDueAt" ASC NULLS LAST, t.number ASC`
+      : Prisma.sql`t."updatedAt" DESC, t.number DESC`;
+  const rows = await db.$queryRaw<SummaryRow[]>`
+    SELECT t.number, t.subject, t.status::text AS status, t.priority::text AS priority,
+      t.category::text AS category, t.source, t."organisationId", t."assigneeId", t."productId",
+      t."requesterId", t."firstResponseDueAt", t."nextUpdateDueAt", t."resolutionDueAt", t."slaDueAt",
+      t."createdAt", t."updatedAt"${text ? Prisma.sql`, ${snippetColumn(text)}` : Prisma.empty}
+    FROM "Ticket" t
+    WHERE ${Prisma.join(where, ' AND ')}
+    ORDER BY ${order}
+    LIMIT ${limit + 1}`;
+  const page = rows
+    .slice(0, limit)
+    .map(({ snippet, ...row }) => (text ? { ...row, snippet: snippetParts(snippet ?? null) } : row));
   const last = page.at(-1);
+  const lastAt = last && (sort === 'due' ? last.slaDueAt : last.updatedAt);
   return {
     tickets: page,
-    nextCursor: rows.length > limit && last ? `${last.updatedAt.toISOString()}_${last.number}` : null,
+    nextCursor:
+      rows.length > limit && last ? `${lastAt ? lastAt.toISOString() : 'none'}_${last.number}` : null,
   };
 }
 
-export function parseCursor(cursor: string): { updatedAt: Date; number: number } | undefined {
+/** A `nextCursor` read back; undefined when it is not one. */
+export function parseCursor(cursor: string): ListCursor | undefined {
   const [iso, n] = cursor.split('_');
-  const updatedAt = new Date(iso ?? '');
   const number = Number(n);
-  if (Number.isNaN(updatedAt.getTime()) || !Number.isInteger(number)) return undefined;
-  return { updatedAt, number };
+  if (!Number.isInteger(number)) return undefined;
+  if (iso === 'none') return { at: null, number };
+  const at = new Date(iso ?? '');
+  if (Number.isNaN(at.getTime())) return undefined;
+  return { at, number };
 }
 
 export async function getTicket(db: Db, number: number, viewer: Viewer) {

@@ -2,7 +2,7 @@
 // createMany / createManyAndReturn (its plan cache skips them), which cost the mail storm bench ~0.8 s of
 // its main thread in WebAssembly alone; the same INSERT … VALUES … RETURNING * costs a statement. Rows
 // come back as Prisma's own reads return them (Dates, enums as text, JSON parsed).
-import type { Db, Tx } from '../../db/index.ts';
+import { type Db, Prisma, type Tx } from '../../db/index.ts';
 import { sortableId } from '../../db/sortable-id.ts';
 import { valuesList } from '../../db/sql-values.ts';
 import type { KeptSla } from '../sla/refresh.ts';
@@ -10,6 +10,11 @@ import type { Priority } from './sla.ts';
 
 export type TicketRow = NonNullable<Awaited<ReturnType<Db['ticket']['findUnique']>>>;
 export type EventRow = NonNullable<Awaited<ReturnType<Db['ticketEvent']['findUnique']>>>;
+
+/** The ticket's columns as Prisma knows them (its Unsupported search words left out). */
+const ticketColumns = Object.keys(Prisma.TicketScalarFieldEnum)
+  .map((c) => `"${c}"`)
+  .join(', ');
 
 export interface NewTicketRow extends KeptSla {
   subject: string;
@@ -41,14 +46,16 @@ export async function insertTickets(tx: Tx, rows: readonly NewTicketRow[]): Prom
       r.resolutionDueAt,
       r.slaRiskAt,
       r.slaCheckAt,
+      r.slaDueAt,
     ]),
-    ['text', 'text', '"Priority"', 'text', 'text', 'text', ...Array(8).fill('timestamp(3)')],
+    ['text', 'text', '"Priority"', 'text', 'text', 'text', ...Array(9).fill('timestamp(3)')],
   );
+  // Every column Prisma reads, not `*`: the search words are the database's own (see searchVector).
   return tx.$queryRawUnsafe<TicketRow[]>(
     `INSERT INTO "Ticket" (subject, source, priority, "requesterId", "organisationId", "productId",
        "statusChangedAt", "createdAt", "updatedAt", "firstResponseDueAt", "nextUpdateDueAt", "resolutionDueAt",
-       "slaRiskAt", "slaCheckAt")
-     VALUES ${sql} RETURNING *`,
+       "slaRiskAt", "slaCheckAt", "slaDueAt")
+     VALUES ${sql} RETURNING ${ticketColumns}`,
     ...params,
   );
 }
