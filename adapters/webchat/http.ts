@@ -5,10 +5,11 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { contactForProvenEmail, organisationForEmail } from '../../src/core/directory.ts';
-import { NotFoundError, UserError } from '../../src/core/errors.ts';
+import { NotFoundError, refusal, UserError } from '../../src/core/errors.ts';
 import { normaliseEmail, verifyIdentitySignature } from '../../src/core/identity/signature.ts';
 import { acceptInbound } from '../../src/core/inbox.ts';
 import { cleanName, isBlank } from '../../src/core/text.ts';
+import { renderCard } from '../../src/core/tickets/card.ts';
 import type { Tx } from '../../src/db/index.ts';
 import { cookie, hashToken, newSessionToken, parseCookies, sameSecret } from '../../src/http/auth.ts';
 import { agentActor, CONSOLE_COOKIE, type HttpContext, UnauthorizedError } from '../../src/http/context.ts';
@@ -539,6 +540,22 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
       req,
     );
     return press(ctx, actor, input);
+  });
+
+  // The ticket view's actions: the buttons of the ticket's triage card, so the console offers exactly what the
+  // card offers where the ticket stands (src/core/tickets/card.ts), pressed through /console/api/actions.
+  app.get('/console/api/tickets/:number/actions', async (req) => {
+    await agentActor(ctx, req);
+    const parsed = z.coerce
+      .number()
+      .int()
+      .positive()
+      .safeParse((req.params as { number: string }).number);
+    const ticket = parsed.success
+      ? await ctx.db.ticket.findUnique({ where: { number: parsed.data }, select: { number: true } })
+      : null;
+    if (!ticket) throw new NotFoundError(refusal.noTicket((req.params as { number: string }).number));
+    return { buttons: (await renderCard(ctx.db, ticket.number)).buttons ?? [] };
   });
 
   app.post('/console/api/commands', async (req) => {

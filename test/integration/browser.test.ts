@@ -331,6 +331,90 @@ describe('web chat and agent console in a browser', () => {
     expect(await agent.getByRole('tab', { name: 'Mine' }).getAttribute('aria-selected')).toBe('true');
   });
 
+  it('searches, sorts by what falls due with countdowns, acts on a ticket as its state allows, and says who reads each entry', async () => {
+    const headers = { authorization: `Bearer ${app.apiToken}`, 'content-type': 'application/json' };
+    const open = async (subject: string, body: string, priority = 'normal') => {
+      const answer = await fetch(`${app.url}/api/v1/tickets`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ requesterEmail: 'lena@example.com', subject, body, priority }),
+      });
+      return ((await answer.json()) as { number: number }).number;
+    };
+    const invoices = await open('Billing portal', 'Las facturas de marzo no llegan al correo.', 'high');
+    await open('Label printer', 'The label printer prints blank pages.');
+    await agent.getByRole('tab', { name: 'Open' }).click();
+    const rows = agent.getByTestId('ticket-row');
+
+    // Search: Spanish stems ("factura" finds "facturas"), the matched word marked in the row.
+    await agent.getByTestId('filter-q').fill('factura');
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await rows.first().getAttribute('data-ticket')).toBe(String(invoices));
+    expect(await rows.first().getByTestId('row-snippet').locator('mark').allTextContents()).toEqual([
+      'facturas',
+    ]);
+    await agent.getByTestId('filter-q').fill('nothing-like-this-anywhere');
+    await expect
+      .poll(() => agent.getByTestId('list-empty').textContent())
+      .toContain('nothing-like-this-anywhere');
+    await agent.getByTestId('filter-q').fill('');
+    await expect.poll(() => rows.count()).toBeGreaterThan(2);
+
+    // Sorted by what falls due first, each row counting down to its due time.
+    await agent.getByTestId('filter-sort').selectOption('due');
+    const dues = agent.getByTestId('row-due');
+    await expect
+      .poll(async () => {
+        const at = await dues.evaluateAll((nodes) => nodes.map((n) => (n as HTMLElement).dataset.due ?? ''));
+        return at.length > 2 && at.every((iso, i) => i === 0 || at[i - 1]! <= iso);
+      })
+      .toBe(true);
+    expect(await dues.first().textContent()).toMatch(/^due in \d+ (minutes|hours)$/);
+    await agent.getByTestId('filter-sort').selectOption('activity');
+
+    // The ticket view: its clocks, and only the actions its state allows.
+    await agent.getByTestId('filter-q').fill(`#${invoices}`);
+    await expect.poll(() => rows.count()).toBe(1);
+    await rows.first().click();
+    const clocks = agent.getByTestId('ticket-clocks');
+    await expect
+      .poll(() => clocks.locator('[data-clock="firstResponse"] dd').textContent())
+      .toMatch(/^due in /);
+    const actions = agent.getByTestId('ticket-actions').getByRole('button');
+    await expect
+      .poll(() => actions.allTextContents())
+      .toEqual(expect.arrayContaining(['Spam', 'Take it', 'Resolve…']));
+    expect(await actions.allTextContents()).not.toContain('Reopen');
+
+    // Each entry says who reads it: a note is for agents only, a reply reaches the customer.
+    await agent.getByTestId('reply-input').fill('Checked the mail relay: it bounced.');
+    await agent.getByTestId('note-send').click();
+    const note = agent.locator('[data-testid="event"][data-audience="agents"]', { hasText: 'mail relay' });
+    await expect
+      .poll(() => note.locator('.event-audience').textContent())
+      .toContain('the customer does not see this');
+    await agent.getByTestId('reply-input').fill('We are resending the March invoices now.');
+    await agent.getByTestId('reply-send').click();
+    const reply = agent.locator('[data-testid="event"][data-audience="public"]', { hasText: 'resending' });
+    await expect.poll(() => reply.locator('.event-audience').textContent()).toBe('the customer sees this');
+
+    // Proposed as solved (elsewhere): the view follows live — no triage, no clocks; Reopen, pressed here, works.
+    const resolved = await fetch(`${app.url}/api/v1/tickets/${invoices}/resolve`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ message: 'The invoices were resent.' }),
+    });
+    expect(resolved.status).toBe(200);
+    await expect.poll(() => actions.allTextContents()).toContain('Reopen');
+    expect(await actions.allTextContents()).not.toEqual(expect.arrayContaining(['Spam']));
+    expect(await actions.allTextContents()).not.toContain('Take it');
+    expect(await clocks.isHidden()).toBe(true);
+    await agent.getByTestId('ticket-actions').getByRole('button', { name: 'Reopen' }).click();
+    await expect.poll(() => agent.getByTestId('ticket-status').textContent()).toBe('open');
+    await expect.poll(() => actions.allTextContents()).toContain('Resolve…');
+    await agent.getByTestId('filter-q').fill('');
+  });
+
   it('speaks Spanish or English in the console: the browser’s language, then the agent’s pick, remembered', async () => {
     const page = await openPage(
       await browser.newContext({ locale: 'es-ES', viewport: { width: 1280, height: 860 } }),

@@ -138,11 +138,12 @@ function showLogin() {
 function enterApp(agent) {
   me = agent;
   tickTimes(); // the cards' SLA countdowns
+  tickDue(); // the list's and the ticket view's
   $('#me').textContent = `${agent.name} · ${agent.role}`;
   $('#login').hidden = true;
   $('#logout').hidden = false;
   $('#app').hidden = false;
-  attempt(loadOrganisations);
+  attempt(loadFilterChoices);
   connect();
 }
 
@@ -255,8 +256,45 @@ let wanted = PAGE;
 let loads = 0;
 const ticketList = $('[data-testid="ticket-list"]');
 
+/** A due time counting down in place: "due in 20 minutes", red once past ("was due 5 minutes ago"). */
+function fillDue(node) {
+  const at = node.dataset.due;
+  const overdue = Date.now() >= new Date(at).getTime();
+  node.textContent = (overdue ? ui.overdue : ui.due)(relativeTime(at));
+  node.classList.toggle('overdue', overdue);
+  node.dataset.overdue = String(overdue);
+}
+
+function dueChip(iso, attrs = {}) {
+  const node = el('span', { class: 'due', 'data-due': iso, title: formatTime(iso), ...attrs });
+  fillDue(node);
+  return node;
+}
+
+let dueTicking = false;
+/** Recounts every due time on the page once a minute, between the server's updates. */
+function tickDue() {
+  if (dueTicking) return;
+  dueTicking = true;
+  setInterval(() => {
+    for (const node of document.querySelectorAll('[data-due]')) fillDue(node);
+  }, 60_000);
+}
+
+/** A search result's snippet: the matched words marked, all of it text (never parsed as HTML). */
+function snippetLine(parts) {
+  return el(
+    'span',
+    { class: 'row-snippet', 'data-testid': 'row-snippet' },
+    parts.map((part) => (part.match ? el('mark', {}, part.text) : part.text)),
+  );
+}
+
+const FINISHED = ['awaiting_confirmation', 'resolved', 'closed', 'spam', 'rejected'];
+
 function ticketRow(ticket) {
   const words = ticket.statusLabel?.[language] ?? ticket.status;
+  const counting = ticket.slaDueAt && !FINISHED.includes(ticket.status);
   const row = el(
     'button',
     {
@@ -282,7 +320,10 @@ function ticketRow(ticket) {
         { datetime: ticket.updatedAt, title: formatTime(ticket.updatedAt) },
         relativeTime(ticket.updatedAt),
       ),
+      counting ? ' · ' : null,
+      counting ? dueChip(ticket.slaDueAt, { 'data-testid': 'row-due' }) : null,
     ),
+    ticket.snippet ? snippetLine(ticket.snippet) : null,
   );
   row.addEventListener('click', () => openTicket(ticket.number));
   return el('li', {}, row);
@@ -303,6 +344,8 @@ async function loadList({ more = false } = {}) {
   const focused = ticketList.contains(document.activeElement) ? document.activeElement.dataset.ticket : null;
   ticketList.replaceChildren(...page.tickets.map(ticketRow));
   $('#list-more').hidden = !page.nextCursor || wanted >= MAX_ROWS;
+  const searched = filters().q;
+  $('#list-empty').textContent = searched ? ui.noResults(searched) : ui.page.listEmpty;
   $('#list-empty').hidden = page.tickets.length > 0;
   // A refresh keeps the keyboard where it was.
   if (focused) ticketList.querySelector(`[data-ticket="${focused}"]`)?.focus();
@@ -311,27 +354,48 @@ async function loadList({ more = false } = {}) {
 /** The filters chosen above the list, as the API's query parameters (empty ones left out). */
 function filters() {
   const chosen = {
+    q: $('#filter-q').value.trim(),
     organisation: $('#filter-organisation').value,
+    product: $('#filter-product').value,
     priority: $('#filter-priority').value,
     source: $('#filter-source').value,
+    sort: $('#filter-sort').value === 'due' ? 'due' : '',
   };
   return Object.fromEntries(Object.entries(chosen).filter(([, value]) => value));
 }
 
-for (const select of document.querySelectorAll('[data-testid="filters"] select')) {
-  select.addEventListener('change', () => {
-    wanted = PAGE;
-    attempt(() => loadList());
-  });
+function filtersChanged() {
+  wanted = PAGE;
+  attempt(() => loadList());
 }
+for (const select of document.querySelectorAll('[data-testid="filters"] select')) {
+  select.addEventListener('change', filtersChanged);
+}
+// The search runs as the agent types, once they pause; Enter runs it at once.
+let searchTimer;
+$('#filter-q').addEventListener('input', () => {
+  clearTimeout(searchTimer);
+  searchTimer = setTimeout(filtersChanged, 250);
+});
+$('#filter-q').addEventListener('keydown', (event) => {
+  if (event.key !== 'Enter') return;
+  event.preventDefault();
+  clearTimeout(searchTimer);
+  filtersChanged();
+});
 
-/** The organisations to filter by, once signed in. */
-async function loadOrganisations() {
-  const { organisations } = await api('/api/v1/organisations');
-  $('#filter-organisation').replaceChildren(
+/** The organisations and products to filter by, once signed in. */
+async function loadFilterChoices() {
+  const [{ organisations }, { products }] = await Promise.all([
+    api('/api/v1/organisations'),
+    api('/api/v1/products'),
+  ]);
+  const choices = (items) => [
     el('option', { value: '', 'data-i18n': 'all' }, ui.page.all),
-    ...organisations.map((o) => el('option', { value: o.id }, o.name)),
-  );
+    ...items.map((item) => el('option', { value: item.id }, item.name)),
+  ];
+  $('#filter-organisation').replaceChildren(...choices(organisations));
+  $('#filter-product').replaceChildren(...choices(products));
 }
 
 // Live updates arrive in bursts (a ticket's card and its ticket event): one reload per burst.
@@ -412,24 +476,69 @@ function refreshTicket() {
 
 async function loadTicket() {
   const number = current;
-  const { ticket } = await api(`/api/v1/tickets/${number}`);
-  if (number === current) renderTicket(ticket);
+  const [{ ticket }, { buttons }] = await Promise.all([
+    api(`/api/v1/tickets/${number}`),
+    api(`/console/api/tickets/${number}/actions`),
+  ]);
+  if (number !== current) return;
+  renderTicket(ticket);
+  // The ticket's card's buttons: only what makes sense where it stands (the server decides, as on the card).
+  $('[data-testid="ticket-actions"]').replaceChildren(renderMessage({ buttons }, onAction));
 }
 
+/** The SLA clocks that ask something of someone now, counting down; none once the ticket is finished. */
+function renderClocks(ticket) {
+  const list = $('[data-testid="ticket-clocks"]');
+  const rows = [];
+  for (const name of ['firstResponse', 'nextUpdate', 'resolution']) {
+    const clock = ticket.sla?.[name];
+    if (!clock || FINISHED.includes(ticket.status) || clock.state === 'met') continue;
+    if (clock.pausedBy === 'not_started') continue;
+    let value;
+    if (clock.state === 'paused') value = el('span', { class: 'muted' }, ui.clockPaused);
+    else if (clock.stoppedAt)
+      value = el('span', { class: 'overdue' }, ui.clockBreached(relativeTime(clock.dueAt)));
+    else value = dueChip(clock.dueAt);
+    rows.push(el('div', { 'data-clock': name }, el('dt', {}, ui.clocks[name]), el('dd', {}, value)));
+  }
+  list.replaceChildren(...rows);
+  list.hidden = rows.length === 0;
+}
+
+/**
+ * One timeline entry, its kind unmistakable: what the customer wrote, what they were sent, what only agents
+ * read (a note: 🔒 and said so), and Relevo's own records (⚙, a quiet line). Each says who reads it.
+ */
 function renderEvent(event) {
-  const author = event.authorAgent?.name ?? event.authorContact?.name ?? 'Relevo';
+  const author = event.authorAgent?.name ?? event.authorContact?.name ?? ui.system;
   const conversational = event.type in ui.events;
+  const internal = event.visibility === 'internal';
   const classes = ['event', `event-${event.type}`];
-  if (event.visibility === 'internal') classes.push('internal');
+  if (internal) classes.push('internal');
   if (!conversational) classes.push('event-system');
+  const audience = conversational
+    ? ui.audience[
+        event.type === 'customer_message' ? 'customer_message' : internal ? 'private_note' : 'public_reply'
+      ]
+    : internal
+      ? null
+      : ui.audience.public_reply; // Relevo's message to the customer (asked to confirm, …)
   return el(
     'li',
-    { class: classes.join(' '), 'data-testid': 'event', 'data-type': event.type },
+    {
+      class: classes.join(' '),
+      'data-testid': 'event',
+      'data-type': event.type,
+      'data-audience': event.type === 'customer_message' ? 'customer' : internal ? 'agents' : 'public',
+    },
     el(
       'div',
       { class: 'event-meta' },
-      conversational ? el('span', { class: 'event-kind' }, ui.events[event.type]) : null,
+      conversational
+        ? el('span', { class: 'event-kind' }, ui.events[event.type])
+        : el('span', { 'aria-hidden': 'true' }, '⚙'),
       conversational ? el('strong', {}, author) : null,
+      audience ? el('span', { class: 'event-audience' }, audience) : null,
       el('span', { class: 'muted' }, formatTime(event.createdAt)),
     ),
     el('div', { class: 'event-body' }, linkify(event.body ?? '')),
@@ -461,7 +570,8 @@ function renderTicket(ticket) {
   $('[data-testid="ticket-assignee"]').textContent = ticket.assignee
     ? ui.assignedTo(ticket.assignee.name)
     : ui.unassigned;
-  $('[data-testid="assign-me"]').hidden = ticket.assignee?.id === me?.id;
+  $('[data-testid="assign-me"]').hidden = ticket.assignee?.id === me?.id || FINISHED.includes(ticket.status);
+  renderClocks(ticket);
   // Stay at the bottom of the timeline if the agent was there, otherwise keep their place.
   const timeline = $('#timeline');
   const atBottom = timeline.scrollTop + timeline.clientHeight >= timeline.scrollHeight - 20;
