@@ -144,6 +144,9 @@ function enterApp(agent) {
   $('#logout').hidden = false;
   $('#app').hidden = false;
   attempt(loadFilterChoices);
+  // The list at once, not after the live stream connects (its reload on connecting catches up with anything
+  // that changed in between).
+  attempt(() => loadList());
   connect();
 }
 
