@@ -306,6 +306,16 @@ export const apiRoutes: Route[] = [
   }),
   route({
     method: 'POST',
+    url: '/api/v1/tickets/:number/notes/:eventId/share',
+    summary: "Send a private note's text to the customer (once; e.g. a maintainer's answer)",
+    status: 201,
+    params: ticketParam.extend({ eventId: z.string().min(1).max(100) }),
+    async handler(ctx, { params, actor }) {
+      return { eventId: await ctx.tickets.shareWithCustomer(params.number, actor, params.eventId) };
+    },
+  }),
+  route({
+    method: 'POST',
     url: '/api/v1/tickets/:number/assign',
     summary: 'Assign the ticket to an agent (null unassigns)',
     params: ticketParam,

@@ -412,6 +412,33 @@ describe('web chat and agent console in a browser', () => {
     await agent.getByTestId('ticket-actions').getByRole('button', { name: 'Reopen' }).click();
     await expect.poll(() => agent.getByTestId('ticket-status').textContent()).toBe('open');
     await expect.poll(() => actions.allTextContents()).toContain('Resolve…');
+
+    // A note sent to the customer by its own button, once: then it says so, and the reply is in the timeline.
+    await note.getByTestId('share-note').click();
+    await expect.poll(() => note.locator('.event-shared').textContent()).toBe('✓ sent to the customer');
+    expect(await note.getByTestId('share-note').count()).toBe(0);
+    const sent = agent.locator('[data-testid="event"][data-audience="public"]', { hasText: 'mail relay' });
+    await expect.poll(() => sent.count()).toBe(1);
+    const again = await fetch(`${app.url}/api/v1/tickets/${invoices}`, { headers });
+    const noteId = (
+      (await again.json()) as { ticket: { events: { id: string; type: string }[] } }
+    ).ticket.events.find((e) => e.type === 'private_note')?.id;
+    const twice = await fetch(`${app.url}/api/v1/tickets/${invoices}/notes/${noteId}/share`, {
+      method: 'POST',
+      headers,
+      body: '{}',
+    });
+    expect(twice.status).toBe(409);
+
+    // A ticket opened on a customer's behalf (a phone call), from the console's own form.
+    await agent.getByTestId('new-ticket').click();
+    await agent.getByLabel('Customer’s email address').fill('lena@example.com');
+    await agent.getByLabel('Subject').fill('Called about the VPN');
+    await agent.getByLabel('What they told you').fill('The VPN drops every hour since Monday.');
+    await agent.getByTestId('form-submit').click();
+    await expect
+      .poll(() => agent.locator('#ticket-subject').textContent())
+      .toMatch(/^#\d+ Called about the VPN$/);
     await agent.getByTestId('filter-q').fill('');
   });
 

@@ -545,8 +545,63 @@ function renderEvent(event) {
       el('span', { class: 'muted' }, formatTime(event.createdAt)),
     ),
     el('div', { class: 'event-body' }, linkify(event.body ?? '')),
+    event.type === 'private_note' ? shareControl(event) : null,
   );
 }
+
+/** Under a private note: the explicit gesture that sends its text to the customer, or that it was sent. */
+function shareControl(event) {
+  if (sharedNotes.has(event.id)) return el('div', { class: 'event-shared muted' }, `✓ ${ui.shared}`);
+  const button = el('button', { type: 'button', class: 'btn link', 'data-testid': 'share-note' }, ui.share);
+  button.addEventListener('click', () =>
+    attempt(async () => {
+      button.disabled = true;
+      await api(`/api/v1/tickets/${current}/notes/${encodeURIComponent(event.id)}/share`, {
+        method: 'POST',
+        body: {},
+      });
+      await refreshTicket();
+    }).finally(() => (button.disabled = false)),
+  );
+  return el('div', { class: 'event-share' }, button);
+}
+let sharedNotes = new Set(); // ids of the shown ticket's notes already sent to the customer
+
+// ---- A new ticket on a customer's behalf (a phone call, a meeting) --------------------------------
+
+$('[data-testid="new-ticket"]').addEventListener('click', () => {
+  const words = ui.newTicketForm;
+  const priorities = ['normal', 'low', 'high', 'urgent'];
+  openForm(
+    {
+      title: words.title,
+      submitLabel: words.submit,
+      fields: [
+        {
+          id: 'requesterEmail',
+          label: words.email,
+          kind: 'text',
+          required: true,
+          placeholder: 'name@example.com',
+        },
+        { id: 'subject', label: words.subject, kind: 'text', required: true },
+        { id: 'body', label: words.body, kind: 'textarea', required: true },
+        {
+          id: 'priority',
+          label: words.priority,
+          kind: 'select',
+          options: priorities.map((p) => ({ value: p, label: ui.page[p] })),
+        },
+      ],
+    },
+    (values) =>
+      attempt(async () => {
+        const { number } = await api('/api/v1/tickets', { method: 'POST', body: values });
+        showNotice(ui.opened(number), number);
+        openTicket(number);
+      }),
+  );
+});
 
 function renderTicket(ticket) {
   $('#ticket-empty').hidden = true;
@@ -578,6 +633,7 @@ function renderTicket(ticket) {
   // Stay at the bottom of the timeline if the agent was there, otherwise keep their place.
   const timeline = $('#timeline');
   const atBottom = timeline.scrollTop + timeline.clientHeight >= timeline.scrollHeight - 20;
+  sharedNotes = new Set(ticket.events.map((e) => e.data?.sharedFrom).filter(Boolean));
   timeline.replaceChildren(...ticket.events.map(renderEvent));
   if (atBottom) timeline.scrollTop = timeline.scrollHeight;
 }

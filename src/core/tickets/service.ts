@@ -381,6 +381,23 @@ export class TicketService {
           es: `Ese mensaje no forma parte del ticket #${number}.`,
         });
       }
+      // Twice would send the customer the same text twice (a double click, two agents at once): the note
+      // is locked while this runs, and one shared already is refused.
+      await tx.$queryRaw`SELECT id FROM "TicketEvent" WHERE id = ${note.id} FOR UPDATE`;
+      const shared = await tx.ticketEvent.findFirst({
+        where: { ticketNumber: number, data: { path: ['sharedFrom'], equals: note.id } },
+        select: { id: true },
+      });
+      if (shared) {
+        throw new UserError(
+          {
+            en: 'That note was already sent to the customer.',
+            es: 'Esa nota ya se envió al cliente.',
+          },
+          409,
+          'already_shared',
+        );
+      }
       const event = await this.publicMessage(tx, number, actor, {
         body: note.body,
         data: { sharedFrom: note.id },
