@@ -104,7 +104,8 @@ describe('web chat and agent console in a browser', () => {
     const row = agent.locator(`[data-testid="ticket-row"][data-ticket="${ticket}"]`);
     await row.waitFor();
     expect(await row.textContent()).toContain(`#${ticket} The printer is on fire`);
-    expect(await row.textContent()).toContain('new · normal · acme · unassigned');
+    // The organisation's name, not its id (names arrive with the filters' choices).
+    await expect.poll(() => row.textContent()).toContain('new · normal · Acme · unassigned');
     expect(await agentDidNotReload()).toBe(true);
     await row.click();
     expect(await row.getAttribute('aria-current')).toBe('true');

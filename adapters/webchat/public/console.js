@@ -314,8 +314,8 @@ function ticketRow(ticket) {
       [
         words,
         ui.page[ticket.priority] ?? ticket.priority,
-        ticket.organisationId,
-        ticket.assigneeId ?? ui.unassignedRow,
+        names.organisations.get(ticket.organisationId) ?? ticket.organisationId,
+        ticket.assigneeId ? (names.agents.get(ticket.assigneeId) ?? ticket.assigneeId) : ui.unassignedRow,
       ].join(' · '),
       ' · ',
       el(
@@ -387,12 +387,19 @@ $('#filter-q').addEventListener('keydown', (event) => {
   filtersChanged();
 });
 
-/** The organisations and products to filter by, once signed in. */
+/** Names to show for the ids list rows carry (organisations, agents), once loaded. */
+const names = { organisations: new Map(), agents: new Map() };
+
+/** The organisations and products to filter by, and the names rows show, once signed in. */
 async function loadFilterChoices() {
-  const [{ organisations }, { products }] = await Promise.all([
+  const [{ organisations }, { products }, { agents }] = await Promise.all([
     api('/api/v1/organisations'),
     api('/api/v1/products'),
+    api('/api/v1/agents'),
   ]);
+  names.organisations = new Map(organisations.map((o) => [o.id, o.name]));
+  names.agents = new Map(agents.map((a) => [a.id, a.name]));
+  if (ticketList.children.length) refreshList(); // rows drawn before the names came
   const choices = (items) => [
     el('option', { value: '', 'data-i18n': 'all' }, ui.page.all),
     ...items.map((item) => el('option', { value: item.id }, item.name)),
@@ -537,14 +544,17 @@ function renderEvent(event) {
     el(
       'div',
       { class: 'event-meta' },
-      conversational
-        ? el('span', { class: 'event-kind' }, ui.events[event.type])
-        : el('span', { 'aria-hidden': 'true' }, '⚙'),
+      conversational ? el('span', { class: 'event-kind' }, ui.events[event.type]) : null,
       conversational ? el('strong', {}, author) : null,
       audience ? el('span', { class: 'event-audience' }, audience) : null,
       el('span', { class: 'muted' }, formatTime(event.createdAt)),
     ),
-    el('div', { class: 'event-body' }, linkify(event.body ?? '')),
+    el(
+      'div',
+      { class: 'event-body' },
+      conversational ? null : el('span', { 'aria-hidden': 'true' }, '⚙ '),
+      linkify(event.body ?? ''),
+    ),
     event.type === 'private_note' ? shareControl(event) : null,
   );
 }

@@ -82,6 +82,12 @@ export function relativeTime(iso, now = Date.now(), language = undefined) {
   );
   const minutes = Math.round((new Date(iso).getTime() - now) / 60_000);
   const abs = Math.abs(minutes);
+  // Under a minute either way: "now" / "ahora", not "0 minutes ago".
+  if (abs === 0)
+    return formatter(`now ${locale}`, () => new Intl.RelativeTimeFormat(locale, { numeric: 'auto' })).format(
+      0,
+      'second',
+    );
   if (abs < 90) return format.format(minutes, 'minute');
   if (abs < 48 * 60) return format.format(Math.round(minutes / 60), 'hour');
   return format.format(Math.round(minutes / (24 * 60)), 'day');
