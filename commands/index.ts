@@ -14,6 +14,7 @@ import note from './ticket-note.ts';
 import reopen from './ticket-reopen.ts';
 import reply from './ticket-reply.ts';
 import resolve from './ticket-resolve.ts';
+import search from './ticket-search.ts';
 import share from './ticket-share.ts';
 import show from './ticket-show.ts';
 import sla from './ticket-sla.ts';
@@ -30,6 +31,7 @@ const commands: CommandDefinition[] = [
   share,
   resolve,
   reopen,
+  search,
   sla,
   alerts,
   help,

@@ -9,7 +9,7 @@ import { storedBytes } from '../core/inbox.ts';
 import { slaSummary } from '../core/sla/view.ts';
 import { statuses, statusLabel } from '../core/tickets/lifecycle.ts';
 import { getTicket, listTickets, parseCursor } from '../core/tickets/queries.ts';
-import { searchTextMax } from '../core/tickets/search.ts';
+import { searchSolved, searchTextMax } from '../core/tickets/search.ts';
 import type { Actor } from '../core/tickets/service.ts';
 import { attachmentFromOriginal } from '../email/attachment-bytes.ts';
 import { both } from '../i18n/localized.ts';
@@ -157,6 +157,27 @@ export const apiRoutes: Route[] = [
         ...page,
         tickets: page.tickets.map((ticket) => ({ ...ticket, statusLabel: statusLabel(ticket.status) })),
       };
+    },
+  }),
+  route({
+    method: 'GET',
+    url: '/api/v1/search',
+    summary:
+      'Search the solved tickets (awaiting confirmation, resolved, closed): ranked, with snippet, solution and technical note',
+    query: z.strictObject({
+      q: z
+        .string()
+        .trim()
+        .min(1)
+        .max(searchTextMax)
+        .describe(
+          'Words in Spanish or English (stems included: "facturas" finds "factura"); web search syntax',
+        ),
+      limit: z.coerce.number().int().min(1).max(50).optional(),
+    }),
+    async handler(ctx, { query }) {
+      const hits = await searchSolved(ctx.db, query.q, query.limit);
+      return { results: hits.map((hit) => ({ ...hit, statusLabel: statusLabel(hit.status) })) };
     },
   }),
   route({

@@ -2,7 +2,7 @@
 // (Ticket.searchVector, see its migration), stemmed in Spanish and in English, and a query is read in both
 // languages, so "facturas" finds "factura" and "invoices" finds "invoice" whatever the ticket was written in.
 // Private notes are among the words: nothing here may ever answer a customer.
-import { Prisma } from '../../db/index.ts';
+import { type Db, Prisma } from '../../db/index.ts';
 
 /** The most a query may be: a search is a few words, not a pasted log. */
 export const searchTextMax = 200;
@@ -66,4 +66,82 @@ export function snippetParts(snippet: string | null): SnippetPart[] | null {
     if (rest) parts.push({ text: rest, match: false });
   }
   return parts;
+}
+
+/** Where a ticket has a solution to learn from: proposed and awaiting confirmation, resolved or closed. */
+export const solvedStatuses = ['awaiting_confirmation', 'resolved', 'closed'] as const;
+
+export interface SolvedHit {
+  number: number;
+  subject: string;
+  status: (typeof solvedStatuses)[number];
+  organisationId: string;
+  productId: string | null;
+  resolvedAt: Date | null;
+  /** ts_rank_cd of the ticket's words against the query: higher is closer. */
+  rank: number;
+  snippet: SnippetPart[] | null;
+  /** The solution proposed to the customer, and the technical note kept with it (the latest of each). */
+  solution: string | null;
+  technicalNote: string | null;
+}
+
+interface SolvedRow extends Omit<SolvedHit, 'snippet'> {
+  snippet: string | null;
+}
+
+const clip = (text: string | null, max = 600) =>
+  text && text.length > max ? `${text.slice(0, max - 1)}…` : text;
+
+/**
+ * Solved tickets matching `query` (a tsquery expression), best first: the seed's "technical notes kept as
+ * documentation". Agents only — the caller checks; technical notes are internal.
+ */
+async function solvedMatching(
+  db: Db,
+  query: Prisma.Sql,
+  text: string | null,
+  options: { limit: number; exclude?: number },
+): Promise<SolvedHit[]> {
+  const rows = await db.$queryRaw<SolvedRow[]>`
+    SELECT t.number, t.subject, t.status::text AS status, t."organisationId", t."productId", t."resolvedAt",
+      ts_rank_cd(t."searchVector", q.q, 1)::float8 AS rank,
+      ${text ? snippetColumn(text) : Prisma.sql`NULL::text AS snippet`},
+      (SELECT e.body FROM "TicketEvent" e WHERE e."ticketNumber" = t.number
+        AND e.data->>'kind' = 'resolution_request' ORDER BY e."createdAt" DESC, e.id DESC LIMIT 1) AS solution,
+      (SELECT e.body FROM "TicketEvent" e WHERE e."ticketNumber" = t.number
+        AND e.data->>'kind' = 'technical_note' ORDER BY e."createdAt" DESC, e.id DESC LIMIT 1) AS "technicalNote"
+    FROM "Ticket" t, (SELECT ${query} AS q) q
+    WHERE t.status IN ('awaiting_confirmation', 'resolved', 'closed') AND t."searchVector" @@ q.q
+      AND t.number <> ${options.exclude ?? 0}
+    ORDER BY rank DESC, t.number DESC
+    LIMIT ${options.limit}`;
+  return rows.map((r) => ({
+    ...r,
+    snippet: snippetParts(r.snippet),
+    solution: clip(r.solution),
+    technicalNote: clip(r.technicalNote),
+  }));
+}
+
+/** Searches the solved tickets (subjects, messages, replies, notes) for `text`, ranked. */
+export function searchSolved(db: Db, text: string, limit = 20): Promise<SolvedHit[]> {
+  return solvedMatching(db, tsQuery(text), text, { limit: Math.min(Math.max(limit, 1), 50) });
+}
+
+/**
+ * Up to `limit` solved tickets like ticket `number`: any of the words of its subject and first message,
+ * ranked by how many and how close (ts_rank_cd), so the best matches share the most words.
+ */
+export async function similarSolved(db: Db, number: number, limit = 3): Promise<SolvedHit[]> {
+  const [own] = await db.$queryRaw<{ words: string | null }[]>`
+    SELECT t.subject || E'\n' || coalesce((SELECT left(e.body, 2000) FROM "TicketEvent" e
+      WHERE e."ticketNumber" = t.number AND e.type = 'customer_message'
+      ORDER BY e."createdAt", e.id LIMIT 1), '') AS words
+    FROM "Ticket" t WHERE t.number = ${number}`;
+  if (!own?.words?.trim()) return [];
+  // Any of its words (OR), each as the lexeme the stored words hold: quoted, so no word is read as syntax.
+  const anyWord = Prisma.sql`(SELECT coalesce(string_agg(quote_literal(w), ' | '), '')::tsquery
+    FROM unnest(tsvector_to_array(relevo_search_words(${own.words}, 'B'))) AS w)`;
+  return solvedMatching(db, anyWord, null, { limit, exclude: number });
 }
