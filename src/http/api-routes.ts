@@ -9,7 +9,7 @@ import { storedBytes } from '../core/inbox.ts';
 import { slaSummary } from '../core/sla/view.ts';
 import { statuses, statusLabel } from '../core/tickets/lifecycle.ts';
 import { getTicket, listTickets, parseCursor } from '../core/tickets/queries.ts';
-import { searchSolved, searchTextMax } from '../core/tickets/search.ts';
+import { searchSolved, searchTextMax, similarSolved } from '../core/tickets/search.ts';
 import type { Actor } from '../core/tickets/service.ts';
 import { attachmentFromOriginal } from '../email/attachment-bytes.ts';
 import { both } from '../i18n/localized.ts';
@@ -177,6 +177,17 @@ export const apiRoutes: Route[] = [
     }),
     async handler(ctx, { query }) {
       const hits = await searchSolved(ctx.db, query.q, query.limit);
+      return { results: hits.map((hit) => ({ ...hit, statusLabel: statusLabel(hit.status) })) };
+    },
+  }),
+  route({
+    method: 'GET',
+    url: '/api/v1/tickets/:number/similar',
+    summary: 'Up to three solved tickets most like this one (any of its words, ranked), with their solutions',
+    params: ticketParam,
+    async handler(ctx, { params }) {
+      await getTicket(ctx.db, params.number, { kind: 'agent' }); // 404 for a ticket that does not exist
+      const hits = await similarSolved(ctx.db, params.number);
       return { results: hits.map((hit) => ({ ...hit, statusLabel: statusLabel(hit.status) })) };
     },
   }),

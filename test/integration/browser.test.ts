@@ -440,6 +440,18 @@ describe('web chat and agent console in a browser', () => {
     await expect
       .poll(() => agent.locator('#ticket-subject').textContent())
       .toMatch(/^#\d+ Called about the VPN$/);
+
+    // A ticket like one solved before shows it, with its solution, and opens it.
+    const likeBefore = await open('The printer is on fire again', 'Smoke from the printer, like last time.');
+    await agent.getByTestId('filter-q').fill(`#${likeBefore}`);
+    await expect.poll(() => rows.first().getAttribute('data-ticket')).toBe(String(likeBefore));
+    await rows.first().click();
+    const similar = agent.getByTestId('similar-ticket');
+    await expect
+      .poll(() => similar.first().textContent())
+      .toBe('#1 The printer is on fire — Replaced the fuse');
+    await similar.first().getByRole('button').click();
+    await expect.poll(() => agent.locator('#ticket-subject').textContent()).toBe('#1 The printer is on fire');
     await agent.getByTestId('filter-q').fill('');
   });
 

@@ -116,6 +116,11 @@ describe.each(databaseKinds)('solution search on %s', (database) => {
     expect(numbers).not.toContain(n);
     expect(numbers).not.toContain(openPrinter);
     expect(numbers).not.toContain(solved.vpn);
+    // The same through the API, as the console's ticket view asks.
+    const res = await api.request('GET', `/api/v1/tickets/${n}/similar`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect((res.body as { results: Hit[] }).results.map((h) => h.number)).toEqual(numbers);
+    expect((await api.request('GET', '/api/v1/tickets/999999/similar')).status).toBe(404);
   });
 
   it('answers /ticket search in the agent’s language, and refuses it to a customer', async () => {

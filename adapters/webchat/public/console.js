@@ -492,8 +492,28 @@ async function loadTicket() {
   ]);
   if (number !== current) return;
   renderTicket(ticket);
+  if (number !== similarOf) loadSimilar(number);
   // The ticket's card's buttons: only what makes sense where it stands (the server decides, as on the card).
   $('[data-testid="ticket-actions"]').replaceChildren(renderMessage({ buttons }, onAction));
+}
+
+// The solved tickets most like the open one (seed 004: resolved tickets' notes as documentation), fetched
+// once per ticket opened: they change rarely, and never because of this ticket's own updates.
+let similarOf = null;
+async function loadSimilar(number) {
+  similarOf = number;
+  const box = $('[data-testid="similar"]');
+  box.hidden = true;
+  const { results } = await api(`/api/v1/tickets/${number}/similar`);
+  if (number !== current) return;
+  box.querySelector('ul').replaceChildren(
+    ...results.map((hit) => {
+      const open = el('button', { type: 'button', class: 'btn link' }, `#${hit.number} ${hit.subject}`);
+      open.addEventListener('click', () => openTicket(hit.number));
+      return el('li', { 'data-testid': 'similar-ticket' }, open, hit.solution ? ` — ${hit.solution}` : null);
+    }),
+  );
+  box.hidden = results.length === 0;
 }
 
 /** The SLA clocks that ask something of someone now, counting down; none once the ticket is finished. */
