@@ -124,6 +124,9 @@ try {
       slaRiskAt: true,
       slaCheckAt: true,
       slaDueAt: true,
+      firstResponseMinutes: true,
+      resolutionMinutes: true,
+      slaBreaches: true,
     },
   });
   const write = keptSlaUpdate(last.map(({ number, ...kept }) => ({ number, kept })));

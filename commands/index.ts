@@ -18,6 +18,7 @@ import search from './ticket-search.ts';
 import share from './ticket-share.ts';
 import show from './ticket-show.ts';
 import sla from './ticket-sla.ts';
+import stats from './ticket-stats.ts';
 
 const commands: CommandDefinition[] = [
   newTicket,
@@ -33,6 +34,7 @@ const commands: CommandDefinition[] = [
   reopen,
   search,
   sla,
+  stats,
   alerts,
   help,
 ];

@@ -6,6 +6,7 @@ import { listAlertGroups, parseAlertCursor } from '../alerts/queries.ts';
 import { findOrCreateContact, organisationForEmail } from '../core/directory.ts';
 import { ForbiddenError, NotFoundError, UserError } from '../core/errors.ts';
 import { storedBytes } from '../core/inbox.ts';
+import { type ReportFilters, reportSummary } from '../core/reports/summary.ts';
 import { slaSummary } from '../core/sla/view.ts';
 import { statuses, statusLabel } from '../core/tickets/lifecycle.ts';
 import { getTicket, listTickets, parseCursor } from '../core/tickets/queries.ts';
@@ -64,6 +65,56 @@ class FileResult {
 }
 
 const idParam = z.object({ id: z.string().min(1).max(100) });
+
+const DAY = 86_400_000;
+/** A report's period and filters, as query parameters. */
+const reportQuery = z.strictObject({
+  from: z.iso
+    .datetime({ offset: true })
+    .or(z.iso.date())
+    .optional()
+    .describe('Start of the period (inclusive); default: 7 days before `to`'),
+  to: z.iso
+    .datetime({ offset: true })
+    .or(z.iso.date())
+    .optional()
+    .describe('End of the period (exclusive); default: now'),
+  bucket: z.enum(['day', 'week']).optional().describe('The series step (default: day)'),
+  organisation: z.string().max(100).optional(),
+  plan: z.string().max(100).optional(),
+  product: z.string().max(100).optional(),
+  category: z.string().max(100).optional(),
+  priority: priority.optional(),
+  source: z
+    .string()
+    .max(40)
+    .optional()
+    .describe('Where tickets came from: a platform, email, api, manual, monitor'),
+  agent: z.string().max(100).optional().describe('The assigned agent'),
+});
+
+function reportFilters(query: z.infer<typeof reportQuery>, now: Date): ReportFilters {
+  const to = query.to ? new Date(query.to) : now;
+  const from = query.from ? new Date(query.from) : new Date(to.getTime() - 7 * DAY);
+  if (!(from < to) || to.getTime() - from.getTime() > 800 * DAY) {
+    throw new UserError({
+      en: 'The period must start before it ends and last at most about two years (from, to).',
+      es: 'El periodo debe empezar antes de acabar y durar como mucho unos dos años (from, to).',
+    });
+  }
+  return {
+    from,
+    to,
+    bucket: query.bucket,
+    organisationId: query.organisation,
+    plan: query.plan,
+    productId: query.product,
+    category: query.category,
+    priority: query.priority,
+    source: query.source,
+    agentId: query.agent,
+  };
+}
 
 export const apiRoutes: Route[] = [
   route({
@@ -178,6 +229,30 @@ export const apiRoutes: Route[] = [
     async handler(ctx, { query }) {
       const hits = await searchSolved(ctx.db, query.q, query.limit);
       return { results: hits.map((hit) => ({ ...hit, statusLabel: statusLabel(hit.status) })) };
+    },
+  }),
+  route({
+    method: 'GET',
+    url: '/api/v1/reports/summary',
+    summary:
+      'Counts now; created and resolved over the period (and per day or week); first-response and resolution times (median, 90th percentile, business minutes); SLA compliance per clock; top categories, products, organisations',
+    query: reportQuery,
+    async handler(ctx, { query }) {
+      return reportSummary(ctx.db, reportFilters(query, ctx.clock.now()));
+    },
+  }),
+  route({
+    method: 'GET',
+    url: '/api/v1/reports/series.csv',
+    summary:
+      'Created and resolved tickets per day or week over the period, as CSV (the same filters as the summary)',
+    query: reportQuery,
+    async handler(ctx, { query }) {
+      const filters = reportFilters(query, ctx.clock.now());
+      const { series } = await reportSummary(ctx.db, filters);
+      const lines = ['start,created,resolved', ...series.map((s) => `${s.start},${s.created},${s.resolved}`)];
+      const name = `relevo-${filters.from.toISOString().slice(0, 10)}-${filters.to.toISOString().slice(0, 10)}.csv`;
+      return new FileResult(name, 'text/csv; charset=utf-8', Buffer.from(`${lines.join('\r\n')}\r\n`));
     },
   }),
   route({

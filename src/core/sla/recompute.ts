@@ -21,7 +21,7 @@ const FINGERPRINT = 'sla:fingerprint';
 const PROGRESS = 'sla:recompute';
 const LOCK = 'relevo:sla-recompute';
 /** Raised when what the clocks compute from a configuration changes (the arithmetic, not the settings). */
-const VERSION = 2; // 2: the earliest counting due time is kept too (slaDueAt)
+const VERSION = 2; // 2: also kept: the earliest counting due time, the report figures (minutes, breaches)
 
 /** A hash of everything in relevo.yaml that a ticket's clocks depend on, whatever the order it is written in. */
 export function slaFingerprint(config: DeskConfig): string {

@@ -162,6 +162,14 @@ export interface KeptSla {
   slaCheckAt: Date | null;
   /** The earliest due time among the clocks still counting (running, or breached and not stopped). */
   slaDueAt: Date | null;
+  /**
+   * What the reports count (src/core/reports): the time to the first response and to the proposed solution,
+   * in the plan's business minutes, once each clock stopped (null while it runs); and every clock that ever
+   * passed its target — kept once breached even after a next-update cycle starts afresh (written as a union).
+   */
+  firstResponseMinutes: number | null;
+  resolutionMinutes: number | null;
+  slaBreaches: string[];
 }
 
 const noClocks: KeptSla = {
@@ -171,6 +179,9 @@ const noClocks: KeptSla = {
   slaRiskAt: null,
   slaCheckAt: null,
   slaDueAt: null,
+  firstResponseMinutes: null,
+  resolutionMinutes: null,
+  slaBreaches: [],
 };
 
 /**
@@ -207,7 +218,12 @@ export function keptSla(
     .filter((c) => c.state === 'running' || (c.state === 'breached' && !c.stoppedAt))
     .map((c) => c.dueAt)
     .filter((d): d is Date => d !== null);
+  const stoppedAfter = (c: SlaClocks[ClockName]) =>
+    c.state === 'met' || (c.state === 'breached' && c.stoppedAt) ? Math.round(c.elapsedMs / MINUTE) : null;
   return {
+    firstResponseMinutes: stoppedAfter(clocks.firstResponse),
+    resolutionMinutes: stoppedAfter(clocks.resolution),
+    slaBreaches: clockNames.filter((name) => clocks[name].state === 'breached'),
     slaDueAt: counting.length ? new Date(Math.min(...counting.map((d) => d.getTime()))) : null,
     firstResponseDueAt: clocks.firstResponse.dueAt,
     nextUpdateDueAt: clocks.nextUpdate.dueAt,
@@ -224,6 +240,9 @@ const keptColumns = [
   'slaRiskAt',
   'slaCheckAt',
   'slaDueAt',
+  'firstResponseMinutes',
+  'resolutionMinutes',
+  'slaBreaches',
 ] as const satisfies readonly (keyof KeptSla)[];
 
 /**
@@ -237,6 +256,19 @@ export async function writeKeptSla(tx: Tx | Db, rows: readonly { number: number;
   await tx.$executeRawUnsafe(sql, ...params);
 }
 
+/** Each kept column's SQL type, for the VALUES list's casts. */
+export const keptTypes: Record<(typeof keptColumns)[number], string> = {
+  firstResponseDueAt: 'timestamp(3)',
+  nextUpdateDueAt: 'timestamp(3)',
+  resolutionDueAt: 'timestamp(3)',
+  slaRiskAt: 'timestamp(3)',
+  slaCheckAt: 'timestamp(3)',
+  slaDueAt: 'timestamp(3)',
+  firstResponseMinutes: 'int',
+  resolutionMinutes: 'int',
+  slaBreaches: 'text[]',
+};
+
 /** The statement `writeKeptSla` runs (the bench shows its plan). */
 export function keptSlaUpdate(rows: readonly { number: number; kept: KeptSla }[]): {
   sql: string;
@@ -244,9 +276,16 @@ export function keptSlaUpdate(rows: readonly { number: number; kept: KeptSla }[]
 } {
   const values = valuesList(
     rows.map(({ number, kept }) => [number, ...keptColumns.map((c) => kept[c])]),
-    ['int', ...keptColumns.map(() => 'timestamp(3)')],
+    ['int', ...keptColumns.map((c) => keptTypes[c])],
   );
-  const set = keptColumns.map((c) => `"${c}" = v."${c}"`).join(', ');
+  // A breach once kept stays: the clocks' view forgets a next-update breach when a new cycle starts.
+  const set = keptColumns
+    .map((c) =>
+      c === 'slaBreaches'
+        ? `"${c}" = ARRAY(SELECT DISTINCT b FROM unnest(t."${c}" || v."${c}") AS b ORDER BY b)`
+        : `"${c}" = v."${c}"`,
+    )
+    .join(', ');
   const names = ['number', ...keptColumns].map((c) => `"${c}"`).join(', ');
   // The numbers again, as a list on the table itself (the same parameters): without it PGlite's planner
   // scanned every ticket into a hash join (34 ms of 10,000), with it each is found by the primary key.

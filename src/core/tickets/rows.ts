@@ -47,14 +47,28 @@ export async function insertTickets(tx: Tx, rows: readonly NewTicketRow[]): Prom
       r.slaRiskAt,
       r.slaCheckAt,
       r.slaDueAt,
+      r.firstResponseMinutes,
+      r.resolutionMinutes,
+      r.slaBreaches,
     ]),
-    ['text', 'text', '"Priority"', 'text', 'text', 'text', ...Array(9).fill('timestamp(3)')],
+    [
+      'text',
+      'text',
+      '"Priority"',
+      'text',
+      'text',
+      'text',
+      ...Array(9).fill('timestamp(3)'),
+      'int',
+      'int',
+      'text[]',
+    ],
   );
   // Every column Prisma reads, not `*`: the search words are the database's own (see searchVector).
   return tx.$queryRawUnsafe<TicketRow[]>(
     `INSERT INTO "Ticket" (subject, source, priority, "requesterId", "organisationId", "productId",
        "statusChangedAt", "createdAt", "updatedAt", "firstResponseDueAt", "nextUpdateDueAt", "resolutionDueAt",
-       "slaRiskAt", "slaCheckAt", "slaDueAt")
+       "slaRiskAt", "slaCheckAt", "slaDueAt", "firstResponseMinutes", "resolutionMinutes", "slaBreaches")
      VALUES ${sql} RETURNING ${ticketColumns}`,
     ...params,
   );

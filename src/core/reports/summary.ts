@@ -1,0 +1,188 @@
+// What the desk tells its team (seeds 001 and 004 step 10): how many tickets are unresolved, open, waiting and
+// unassigned now; created against resolved over a period; first-response and resolution times (median and
+// 90th percentile, in the plan's business minutes, kept on each ticket when its clock stopped — see
+// src/core/sla/refresh.ts); SLA compliance per clock; and the recurring problems (top categories, products,
+// organisations). All of it computed by the database on indexed columns, never by loading tickets.
+import { type Db, Prisma } from '../../db/index.ts';
+
+export interface ReportFilters {
+  from: Date;
+  to: Date;
+  organisationId?: string;
+  plan?: string;
+  productId?: string;
+  category?: string;
+  priority?: string;
+  /** Where tickets came from (Ticket.source: a platform, email, api, …). */
+  source?: string;
+  /** The assigned agent. */
+  agentId?: string;
+  /** The series' step. */
+  bucket?: 'day' | 'week';
+}
+
+const ACTIVE = ['new', 'open', 'waiting_on_customer', 'on_hold'];
+
+/** The dimension filters (not the period) as SQL over `t` (Ticket) joined with `o` (Organisation). */
+function dimensions(f: ReportFilters): Prisma.Sql {
+  const where: Prisma.Sql[] = [Prisma.sql`TRUE`];
+  if (f.organisationId) where.push(Prisma.sql`t."organisationId" = ${f.organisationId}`);
+  if (f.plan) where.push(Prisma.sql`o.plan = ${f.plan}`);
+  if (f.productId) where.push(Prisma.sql`t."productId" = ${f.productId}`);
+  if (f.category) where.push(Prisma.sql`t.category::text = ${f.category}`);
+  if (f.priority) where.push(Prisma.sql`t.priority::text = ${f.priority}`);
+  if (f.source) where.push(Prisma.sql`t.source = ${f.source}`);
+  if (f.agentId) where.push(Prisma.sql`t."assigneeId" = ${f.agentId}`);
+  return Prisma.join(where, ' AND ');
+}
+
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+export interface TimeFigures {
+  count: number;
+  medianMinutes: number | null;
+  p90Minutes: number | null;
+}
+
+export interface Compliance {
+  met: number;
+  breached: number;
+  /** met / (met + breached), null with neither. */
+  rate: number | null;
+}
+
+export interface ReportSummary {
+  from: string;
+  to: string;
+  now: {
+    unresolved: number;
+    open: number;
+    waiting: number;
+    unassigned: number;
+    awaitingConfirmation: number;
+  };
+  created: number;
+  resolved: number;
+  series: { start: string; created: number; resolved: number }[];
+  firstResponse: TimeFigures;
+  resolution: TimeFigures;
+  sla: { firstResponse: Compliance; nextUpdate: Compliance; resolution: Compliance };
+  top: {
+    categories: { key: string; count: number }[];
+    products: { key: string; name: string; count: number }[];
+    organisations: { key: string; name: string; count: number }[];
+  };
+}
+
+const compliance = (met: unknown, breached: unknown): Compliance => {
+  const m = Number(met);
+  const b = Number(breached);
+  return { met: m, breached: b, rate: m + b ? m / (m + b) : null };
+};
+
+export async function reportSummary(db: Db, f: ReportFilters): Promise<ReportSummary> {
+  const dims = dimensions(f);
+  const { from, to } = f;
+  const inPeriod = (column: string) =>
+    Prisma.sql`t.${Prisma.raw(`"${column}"`)} >= ${from} AND t.${Prisma.raw(`"${column}"`)} < ${to}`;
+  const active = Prisma.join(ACTIVE.map((s) => Prisma.sql`${s}::"TicketStatus"`));
+
+  // One pass for the counts, times and compliance: each figure an aggregate FILTERed to the tickets it is about.
+  const [row] = await db.$queryRaw<Record<string, unknown>[]>`
+    SELECT
+      count(*) FILTER (WHERE t.status IN (${active})) AS unresolved,
+      count(*) FILTER (WHERE t.status IN ('new', 'open')) AS open,
+      count(*) FILTER (WHERE t.status = 'waiting_on_customer') AS waiting,
+      count(*) FILTER (WHERE t.status IN (${active}) AND t."assigneeId" IS NULL) AS unassigned,
+      count(*) FILTER (WHERE t.status = 'awaiting_confirmation') AS "awaitingConfirmation",
+      count(*) FILTER (WHERE ${inPeriod('createdAt')}) AS created,
+      count(*) FILTER (WHERE ${inPeriod('resolvedAt')}) AS resolved,
+      count(t."firstResponseMinutes") FILTER (WHERE ${inPeriod('createdAt')}) AS "frCount",
+      percentile_cont(0.5) WITHIN GROUP (ORDER BY t."firstResponseMinutes")
+        FILTER (WHERE ${inPeriod('createdAt')}) AS "frMedian",
+      percentile_cont(0.9) WITHIN GROUP (ORDER BY t."firstResponseMinutes")
+        FILTER (WHERE ${inPeriod('createdAt')}) AS "frP90",
+      count(t."resolutionMinutes") FILTER (WHERE ${inPeriod('resolvedAt')}) AS "resCount",
+      percentile_cont(0.5) WITHIN GROUP (ORDER BY t."resolutionMinutes")
+        FILTER (WHERE ${inPeriod('resolvedAt')}) AS "resMedian",
+      percentile_cont(0.9) WITHIN GROUP (ORDER BY t."resolutionMinutes")
+        FILTER (WHERE ${inPeriod('resolvedAt')}) AS "resP90",
+      -- A clock met: it stopped (its minutes are kept) and never breached. Breached: it passed its target.
+      count(*) FILTER (WHERE ${inPeriod('createdAt')} AND t."firstResponseMinutes" IS NOT NULL
+        AND NOT 'firstResponse' = ANY (t."slaBreaches")) AS "frMet",
+      count(*) FILTER (WHERE ${inPeriod('createdAt')} AND 'firstResponse' = ANY (t."slaBreaches")) AS "frBreached",
+      count(*) FILTER (WHERE ${inPeriod('createdAt')} AND t."resolutionMinutes" IS NOT NULL
+        AND t."firstResponseMinutes" IS NOT NULL AND NOT 'nextUpdate' = ANY (t."slaBreaches")) AS "nuMet",
+      count(*) FILTER (WHERE ${inPeriod('createdAt')} AND 'nextUpdate' = ANY (t."slaBreaches")) AS "nuBreached",
+      count(*) FILTER (WHERE ${inPeriod('createdAt')} AND t."resolutionMinutes" IS NOT NULL
+        AND NOT 'resolution' = ANY (t."slaBreaches")) AS "resMet",
+      count(*) FILTER (WHERE ${inPeriod('createdAt')} AND 'resolution' = ANY (t."slaBreaches")) AS "resBreached"
+    FROM "Ticket" t JOIN "Organisation" o ON o.id = t."organisationId"
+    WHERE ${dims}`;
+  const r = row ?? {};
+
+  const step = f.bucket === 'week' ? 'week' : 'day';
+  const series = await db.$queryRaw<{ start: Date; created: bigint; resolved: bigint }[]>`
+    WITH buckets AS (
+      SELECT generate_series(date_trunc(${step}, ${from}::timestamp), ${to}::timestamp - interval '1 millisecond',
+        ${`1 ${step}`}::interval) AS start
+    ), picked AS (
+      SELECT t."createdAt", t."resolvedAt" FROM "Ticket" t JOIN "Organisation" o ON o.id = t."organisationId"
+      WHERE ${dims} AND ((${inPeriod('createdAt')}) OR (${inPeriod('resolvedAt')}))
+    )
+    SELECT b.start,
+      (SELECT count(*) FROM picked p WHERE p."createdAt" >= greatest(b.start, ${from}::timestamp)
+        AND p."createdAt" < least(b.start + ${`1 ${step}`}::interval, ${to}::timestamp)) AS created,
+      (SELECT count(*) FROM picked p WHERE p."resolvedAt" >= greatest(b.start, ${from}::timestamp)
+        AND p."resolvedAt" < least(b.start + ${`1 ${step}`}::interval, ${to}::timestamp)) AS resolved
+    FROM buckets b ORDER BY b.start`;
+
+  const top = async (key: Prisma.Sql, name: Prisma.Sql, join: Prisma.Sql) =>
+    db.$queryRaw<{ key: string; name: string; count: bigint }[]>`
+      SELECT ${key} AS key, ${name} AS name, count(*) AS count
+      FROM "Ticket" t JOIN "Organisation" o ON o.id = t."organisationId" ${join}
+      WHERE ${dims} AND ${inPeriod('createdAt')} AND ${key} IS NOT NULL
+      GROUP BY 1, 2 ORDER BY count(*) DESC, 1 LIMIT 5`;
+  const [categories, products, organisations] = await Promise.all([
+    top(Prisma.sql`t.category::text`, Prisma.sql`t.category::text`, Prisma.empty),
+    top(
+      Prisma.sql`t."productId"`,
+      Prisma.sql`p.name`,
+      Prisma.sql`LEFT JOIN "Product" p ON p.id = t."productId"`,
+    ),
+    top(Prisma.sql`t."organisationId"`, Prisma.sql`o.name`, Prisma.empty),
+  ]);
+  const counted = <T extends { count: bigint }>(rows: T[]) =>
+    rows.map((x) => ({ ...x, count: Number(x.count) }));
+
+  return {
+    from: from.toISOString(),
+    to: to.toISOString(),
+    now: {
+      unresolved: Number(r.unresolved),
+      open: Number(r.open),
+      waiting: Number(r.waiting),
+      unassigned: Number(r.unassigned),
+      awaitingConfirmation: Number(r.awaitingConfirmation),
+    },
+    created: Number(r.created),
+    resolved: Number(r.resolved),
+    series: series.map((s) => ({
+      start: s.start.toISOString(),
+      created: Number(s.created),
+      resolved: Number(s.resolved),
+    })),
+    firstResponse: { count: Number(r.frCount), medianMinutes: num(r.frMedian), p90Minutes: num(r.frP90) },
+    resolution: { count: Number(r.resCount), medianMinutes: num(r.resMedian), p90Minutes: num(r.resP90) },
+    sla: {
+      firstResponse: compliance(r.frMet, r.frBreached),
+      nextUpdate: compliance(r.nuMet, r.nuBreached),
+      resolution: compliance(r.resMet, r.resBreached),
+    },
+    top: {
+      categories: counted(categories).map(({ key, count }) => ({ key, count })),
+      products: counted(products),
+      organisations: counted(organisations),
+    },
+  };
+}
