@@ -1,5 +1,6 @@
 // The web chat's pages and live channels: the customer page (/chat) and the agent console (/console).
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -24,6 +25,12 @@ import { command, press } from './interact.ts';
 
 const CHAT_COOKIE = 'relevo_chat';
 const publicDir = fileURLToPath(new URL('./public/', import.meta.url));
+const require = createRequire(import.meta.url);
+/** What /static/vendor/ serves: uPlot (MIT), the dashboard's charts. */
+const vendorFiles: Record<string, string> = {
+  'uPlot.esm.js': 'uplot/dist/uPlot.esm.js',
+  'uPlot.min.css': 'uplot/dist/uPlot.min.css',
+};
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -115,6 +122,17 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
   app.get('/favicon.ico', async (_req, reply) => reply.redirect('/static/favicon.svg', 301));
   app.get('/chat', page('chat.html'));
   app.get('/console', page('console.html'));
+  app.get('/dashboard', page('dashboard.html'));
+  // The dashboard's charting library, served from its npm package as published (no front-end build step):
+  // only these two files, read once.
+  app.get<{ Params: { file: string } }>('/static/vendor/:file', async (req, reply) => {
+    const file = vendorFiles[req.params.file];
+    if (!file) throw new NotFoundError({ en: 'There is no such file.', es: 'No existe ese archivo.' });
+    return reply
+      .type(contentTypes[path.extname(file)] ?? 'application/octet-stream')
+      .header('cache-control', 'no-cache')
+      .send(await readFile(require.resolve(file)));
+  });
   app.get<{ Params: { file: string } }>('/static/:file', async (req, reply) => {
     const file = req.params.file;
     const type = contentTypes[path.extname(file)];

@@ -23,6 +23,12 @@ function shape(dictionary: Dictionary, prefix = ''): Record<string, string> {
 const pages = [
   { page: 'chat', module: './public/chat-strings.js', exported: 'chatStrings', htmlKeys: (d: any) => d },
   {
+    page: 'dashboard',
+    module: './public/dashboard-strings.js',
+    exported: 'dashboardStrings',
+    htmlKeys: (d: any) => d.page,
+  },
+  {
     page: 'console',
     module: './public/console-strings.js',
     exported: 'consoleStrings',

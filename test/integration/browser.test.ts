@@ -455,6 +455,33 @@ describe('web chat and agent console in a browser', () => {
     await agent.getByTestId('filter-q').fill('');
   });
 
+  it('shows the dashboard: tiles, a chart of created and resolved, times, SLA and recurring problems, filtered, as CSV', async () => {
+    const page = await openPage(agent.context(), '/dashboard');
+    const tile = (key: string) => page.getByTestId(`now-${key}`).locator('dd');
+    await expect.poll(async () => Number(await tile('unresolved').textContent())).toBeGreaterThan(50);
+    // The chart: uPlot drew a canvas, one point a day of the last seven.
+    await page.locator('[data-testid="report-chart"] canvas').waitFor();
+    expect(await page.getByTestId('report-chart').getAttribute('data-points')).toBe('7');
+    expect(await page.getByTestId('times-firstResponse').textContent()).toMatch(/median \d+ min/);
+    expect(await page.getByTestId('top-organisations').textContent()).toContain('Acme');
+    // Filtered: Globex has none of today's tickets.
+    await page.getByTestId('report-organisation').selectOption({ label: 'Globex' });
+    await expect.poll(() => tile('unresolved').textContent()).toBe('0');
+    expect(await page.getByTestId('top-organisations').textContent()).toContain('nothing in this period');
+    await page.getByTestId('report-organisation').selectOption('');
+    await expect.poll(async () => Number(await tile('unresolved').textContent())).toBeGreaterThan(50);
+    // The CSV of the same filters.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('report-csv').click(),
+    ]);
+    const csv = await (await import('node:fs/promises')).readFile((await download.path()) as string, 'utf8');
+    expect(csv.split('\r\n')[0]).toBe('start,created,resolved');
+    expect(csv.trim().split('\r\n')).toHaveLength(8);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await page.close();
+  });
+
   it('speaks Spanish or English in the console: the browser’s language, then the agent’s pick, remembered', async () => {
     const page = await openPage(
       await browser.newContext({ locale: 'es-ES', viewport: { width: 1280, height: 860 } }),

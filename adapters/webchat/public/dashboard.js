@@ -1,0 +1,149 @@
+// The team's dashboard (seeds 001 and 004 step 10): GET /api/v1/reports/summary drawn as tiles, a chart of
+// created against resolved tickets (uPlot, served by Relevo from its npm package) and the times, SLA and
+// recurring problems; the same filters give the CSV. Signed in with the agent console's session.
+import { dashboardStrings } from '/static/dashboard-strings.js';
+import { api, chooseLanguage, el } from '/static/render.js';
+import uPlot from '/static/vendor/uPlot.esm.js';
+
+const $ = (selector) => document.querySelector(selector);
+const DAY = 86_400_000;
+let ui = dashboardStrings.en;
+let chart = null;
+let last = null; // the summary drawn, redrawn in the other language without asking again
+
+const isoDay = (date) => date.toISOString().slice(0, 10);
+
+function setLanguage(wanted) {
+  const language = wanted === 'es' ? 'es' : 'en';
+  ui = dashboardStrings[language];
+  document.documentElement.lang = language;
+  document.title = ui.page.title;
+  for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = ui.page[node.dataset.i18n];
+  for (const button of document.querySelectorAll('[data-language]'))
+    button.setAttribute('aria-pressed', String(button.dataset.language === language));
+  if (last) draw(last);
+}
+
+function showError(message) {
+  $('[data-testid="error"]').textContent = message;
+  $('[data-testid="error"]').hidden = !message;
+}
+
+/** The report's query: the chosen days (the last one included) and filters, empty ones left out. */
+function query() {
+  const to = new Date(`${$('#to').value}T00:00:00Z`).getTime() + DAY;
+  const chosen = {
+    from: $('#from').value,
+    to: isoDay(new Date(to)),
+    bucket: $('#bucket').value,
+    organisation: $('#organisation').value,
+    priority: $('#priority').value,
+    source: $('#source').value,
+  };
+  return new URLSearchParams(Object.entries(chosen).filter(([, value]) => value));
+}
+
+const minutes = (n) => {
+  if (n === null) return ui.none;
+  if (n < 90) return `${Math.round(n)} min`;
+  if (n < 48 * 60) return `${(n / 60).toFixed(1)} h`;
+  return `${(n / 1440).toFixed(1)} d`;
+};
+const percent = (rate) => (rate === null ? ui.none : `${Math.round(rate * 100)}%`);
+const pair = (term, value, testid) =>
+  el('div', { 'data-testid': testid }, el('dt', {}, term), el('dd', {}, value));
+
+function draw(report) {
+  last = report;
+  $('#now').replaceChildren(
+    ...Object.entries(ui.tiles).map(([key, words]) => pair(words, String(report.now[key]), `now-${key}`)),
+  );
+  $('#times').replaceChildren(
+    pair(
+      ui.firstResponse,
+      ui.medianP90(
+        minutes(report.firstResponse.medianMinutes),
+        minutes(report.firstResponse.p90Minutes),
+        report.firstResponse.count,
+      ),
+      'times-firstResponse',
+    ),
+    pair(
+      ui.resolution,
+      ui.medianP90(
+        minutes(report.resolution.medianMinutes),
+        minutes(report.resolution.p90Minutes),
+        report.resolution.count,
+      ),
+      'times-resolution',
+    ),
+    ...Object.entries(ui.sla).map(([clock, words]) => {
+      const c = report.sla[clock];
+      return pair(words, ui.compliance(percent(c.rate), c.met, c.breached), `sla-${clock}`);
+    }),
+  );
+  $('#top').replaceChildren(
+    ...Object.entries(ui.top).map(([kind, words]) => {
+      const rows = report.top[kind].map((row) => `${row.name ?? row.key} ${row.count}`);
+      return pair(words, rows.length ? rows.join(' · ') : ui.nothing, `top-${kind}`);
+    }),
+  );
+  drawChart(report.series);
+}
+
+function drawChart(series) {
+  const box = $('#chart');
+  chart?.destroy();
+  const data = [
+    series.map((s) => new Date(s.start).getTime() / 1000),
+    series.map((s) => s.created),
+    series.map((s) => s.resolved),
+  ];
+  chart = new uPlot(
+    {
+      width: Math.max(320, box.clientWidth),
+      height: 260,
+      series: [
+        {},
+        { label: ui.created, stroke: '#2f6db5', width: 2, points: { size: 6 } },
+        { label: ui.resolved, stroke: '#1f8a4c', width: 2, points: { size: 6 } },
+      ],
+      axes: [{}, { label: '' }],
+      scales: { y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
+    },
+    data,
+    box,
+  );
+  box.dataset.points = String(series.length);
+}
+
+async function load() {
+  showError('');
+  $('#csv').href = `/api/v1/reports/series.csv?${query()}`;
+  try {
+    draw(await api(`/api/v1/reports/summary?${query()}`));
+  } catch (error) {
+    showError(error.message);
+  }
+}
+
+async function start() {
+  try {
+    await api('/console/api/me');
+  } catch (error) {
+    showError(error.status === 401 ? ui.signInFirst : error.message);
+    return;
+  }
+  const today = new Date();
+  $('#to').value = isoDay(today);
+  $('#from').value = isoDay(new Date(today.getTime() - 6 * DAY));
+  const { organisations } = await api('/api/v1/organisations');
+  $('#organisation').append(...organisations.map((o) => el('option', { value: o.id }, o.name)));
+  $('#dashboard').hidden = false;
+  for (const input of document.querySelectorAll('#report-filters input, #report-filters select'))
+    input.addEventListener('change', load);
+  await load();
+}
+
+chooseLanguage('relevo.console.language', setLanguage);
+start();
