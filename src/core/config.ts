@@ -1,6 +1,7 @@
 // What the core reads of the configuration, and nothing else. relevo.yaml's schema (src/config/file.ts)
 // satisfies it structurally, and the composition root adds what platforms contribute (the web chat's
 // channels), so the core never learns about the file, its format or any platform in particular.
+import type { Language } from '../i18n/index.ts';
 import type { AlertSource } from './alerts/batch.ts';
 import type { CalendarSettings } from './sla/calendar.ts';
 import type { InfoItem } from './tickets/required-info.ts';
@@ -148,4 +149,15 @@ export function monitorChannels(
   return config.channels
     .filter((c) => c.kind === 'monitor')
     .map((c) => ({ platform: c.platform, channel: c.id }));
+}
+
+/**
+ * The language of what the whole team reads in a shared channel (a triage card, an escalation post, an
+ * alert group's message, an SLA warning about a ticket nobody holds): Spanish when every agent reads
+ * Spanish, else English (relevo.yaml has no desk-wide language; English is what anyone unset reads).
+ * Maintainers are left out: they are not the team that triages.
+ */
+export function teamLanguage(agents: readonly AgentSettings[]): Language {
+  const team = agents.filter((a) => a.role !== 'maintainer');
+  return team.length > 0 && team.every((a) => a.language === 'es') ? 'es' : 'en';
 }

@@ -4,13 +4,13 @@ import type { Db } from '../db/index.ts';
 import { t } from '../i18n/index.ts';
 import { renderAlertGroup } from './alerts/render.ts';
 import { DeliveryFailure } from './chat/failure.ts';
-import type { DeskConfig } from './config.ts';
+import { type DeskConfig, teamLanguage } from './config.ts';
 import { showLive } from './live-messages/show.ts';
 import { liveSubject } from './live-messages/subjects.ts';
 import type { OutMessage } from './message.ts';
 import type { OutboxJob } from './outbox.ts';
 import type { ChatAdapter, Clock } from './ports.ts';
-import { postSlaWarning, teamLanguage } from './sla/warning-delivery.ts';
+import { postSlaWarning } from './sla/warning-delivery.ts';
 import { renderCard, renderConversation, renderEscalation } from './tickets/card.ts';
 
 /**

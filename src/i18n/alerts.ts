@@ -1,6 +1,6 @@
 // What agents read about an alert group, in English and Spanish: the monitor channel's message, its
 // buttons and forms, the notes on a ticket an alert opened. The message follows the team's language, as
-// an SLA warning to the whole team does (core/sla/warning-delivery.ts teamLanguage).
+// an SLA warning to the whole team does (core/config.ts teamLanguage).
 import type { Localized } from './localized.ts';
 
 const l = (en: string, es: string): Localized => ({ en, es });

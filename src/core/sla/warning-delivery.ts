@@ -4,7 +4,7 @@
 // where the whole team reads it, in the team's language.
 import type { Db } from '../../db/index.ts';
 import { type SlaWarning, slaWarningText } from '../../i18n/sla-warnings.ts';
-import type { AgentSettings, DeskConfig } from '../config.ts';
+import { type DeskConfig, teamLanguage } from '../config.ts';
 import { liveSubject } from '../live-messages/subjects.ts';
 import type { OutMessage } from '../message.ts';
 import type { OutboxJob } from '../outbox.ts';
@@ -52,13 +52,4 @@ async function cardThread(db: Db, adapter: ChatAdapter, job: WarningJob): Promis
     select: { ref: true, thread: true },
   });
   return card?.thread && adapter.threadOf ? adapter.threadOf(card.ref) : undefined;
-}
-
-/**
- * The language a warning to the whole team is written in: Spanish when every agent reads Spanish, else
- * English (relevo.yaml has no desk-wide language; English is what anyone unset reads).
- */
-export function teamLanguage(agents: readonly AgentSettings[]): string {
-  const team = agents.filter((a) => a.role !== 'maintainer');
-  return team.length > 0 && team.every((a) => a.language === 'es') ? 'es' : 'en';
 }
