@@ -38,7 +38,9 @@ function subject(interact: (respond: InteractionResponder) => Promise<void>) {
 
 describe('Discord interactions', () => {
   it('open a form as the first answer when the router is quick', async () => {
-    const s = subject(async (r) => r.openForm?.(priorityForm, { action: 'ticket.priority', value: '3' }));
+    const s = subject(async (r) =>
+      r.openForm?.(priorityForm('en'), { action: 'ticket.priority', value: '3' }),
+    );
     await handleInteraction(s.deps, press('ticket.priority|3'), s.send, 'gateway');
     expect(s.initial.map((b) => b.type)).toEqual([9]);
     expect(s.initial[0]?.data.custom_id).toBe('form|ticket.priority|3');
@@ -51,7 +53,7 @@ describe('Discord interactions', () => {
     });
     const s = subject(async (r) => {
       await slow;
-      await r.openForm?.(priorityForm, { action: 'ticket.priority', value: '3' });
+      await r.openForm?.(priorityForm('en'), { action: 'ticket.priority', value: '3' });
     });
     s.deps.deferAfterMs = 20;
     const done = handleInteraction(s.deps, press('ticket.priority|3'), s.send, 'gateway');

@@ -103,10 +103,13 @@ describe('Discord custom_ids', () => {
 
 describe('Discord modals', () => {
   it('show each field in a Label: selects as string selects, texts as text inputs', () => {
-    const form = assignForm([
-      { id: 'ana', name: 'Ana' },
-      { id: 'ben', name: 'Ben' },
-    ]);
+    const form = assignForm(
+      [
+        { id: 'ana', name: 'Ana' },
+        { id: 'ben', name: 'Ben' },
+      ],
+      'en',
+    );
     const modal = modalOf(form, { action: 'ticket.assign', value: '7' });
     expect(readModalId(modal.custom_id)).toEqual({ action: 'ticket.assign', value: '7' });
     const select = modal.components[0] as { type: number; component: { type: number; options: unknown[] } };
@@ -140,7 +143,7 @@ describe('Discord modals', () => {
   });
 
   it('show a field of several choices as a select taking several values, what is missing chosen already', () => {
-    const modal = modalOf(askInfoForm(['evidence']), { action: 'ticket.ask_info', value: '4' });
+    const modal = modalOf(askInfoForm(['evidence'], 'en'), { action: 'ticket.ask_info', value: '4' });
     const select = (modal.components[0] as { component: Record<string, any> }).component;
     expect(select).toMatchObject({ type: 3, custom_id: 'items', min_values: 0, max_values: 6 });
     expect(
@@ -171,8 +174,8 @@ describe('Discord modals', () => {
       reason: 'x',
     });
     expect(readModalValues('nonsense')).toEqual({});
-    expect(modalOf(rejectForm, { action: 'ticket.reject', value: '3' }).components.length).toBe(
-      rejectForm.fields.length,
+    expect(modalOf(rejectForm('en'), { action: 'ticket.reject', value: '3' }).components.length).toBe(
+      rejectForm('en').fields.length,
     );
   });
 });

@@ -272,7 +272,7 @@ function fallbackText(msg: OutMessage): string {
  * into `*x*` would rewrite what customers typed.
  *
  * @example
- *   const { text, blocks } = renderMessage(await renderCard(db, 12));
+ *   const { text, blocks } = renderMessage(await renderCard(db, 12, 'en'));
  *   await client.chat.postMessage({ channel, text, blocks });
  */
 export function renderMessage(msg: OutMessage): RenderedMessage {

@@ -573,7 +573,7 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
       ? await ctx.db.ticket.findUnique({ where: { number: parsed.data }, select: { number: true } })
       : null;
     if (!ticket) throw new NotFoundError(refusal.noTicket((req.params as { number: string }).number));
-    return { buttons: (await renderCard(ctx.db, ticket.number)).buttons ?? [] };
+    return { buttons: (await renderCard(ctx.db, ticket.number, 'en')).buttons ?? [] };
   });
 
   app.post('/console/api/commands', async (req) => {

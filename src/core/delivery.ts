@@ -67,12 +67,14 @@ function adapterFor({ adapters, platforms }: DeliveryDeps, platform: string): Ch
 
 // A card, an escalation post and a conversation notice are live messages: posted once per channel and
 // edited in place afterwards (core/live-messages). A card's and an escalation's threads are linked to
-// their ticket, so replies there become its private notes.
+// their ticket, so replies there become its private notes. Each is read by a whole channel, so it is
+// written in the team's language.
 
 async function syncCard(deps: DeliveryDeps, job: Extract<OutboxJob, { kind: 'card' }>, key: string) {
   const adapter = adapterFor(deps, job.platform);
   const now = deps.clock?.now() ?? new Date();
-  const message = await renderCard(deps.db, job.ticketNumber, { config: deps.config, now });
+  const language = teamLanguage(deps.config.agents);
+  const message = await renderCard(deps.db, job.ticketNumber, language, { config: deps.config, now });
   await showLive(
     deps.db,
     adapter,
@@ -95,7 +97,7 @@ async function syncEscalation(
 ) {
   const { db } = deps;
   const adapter = adapterFor(deps, job.platform);
-  const message = await renderEscalation(db, job.escalationId);
+  const message = await renderEscalation(db, job.escalationId, teamLanguage(deps.config.agents));
   const { ticketNumber } = await db.escalation.findUniqueOrThrow({
     where: { id: job.escalationId },
     select: { ticketNumber: true },
@@ -121,7 +123,7 @@ async function syncConversation(
   key: string,
 ) {
   const adapter = adapterFor(deps, job.platform);
-  const message = await renderConversation(deps.db, job.conversationId);
+  const message = await renderConversation(deps.db, job.conversationId, teamLanguage(deps.config.agents));
   await showLive(
     deps.db,
     adapter,

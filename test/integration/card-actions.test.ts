@@ -32,11 +32,12 @@ describe.each(databaseKinds)('the triage card’s actions on %s', (database) => 
     if (outcome.kind === 'ignored_greeting') throw new Error('unexpected greeting');
     return outcome.ticketNumber;
   };
-  const buttons = async (n: number) => (await renderCard(t.app.db.prisma, n)).buttons?.map((b) => b.label);
+  const buttons = async (n: number) =>
+    (await renderCard(t.app.db.prisma, n, 'en')).buttons?.map((b) => b.label);
 
   it('offers the whole triage on a new ticket, and says when it was opened in words people read', async () => {
     const n = await newTicket();
-    expect((await renderCard(t.app.db.prisma, n)).context).toMatch(
+    expect((await renderCard(t.app.db.prisma, n, 'en')).context).toMatch(
       /^via webchat · opened \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/,
     );
     expect(await buttons(n)).toEqual(newTicketCardButtons);

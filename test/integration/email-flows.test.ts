@@ -883,7 +883,7 @@ describe.each(databaseKinds)('email flows on %s', (database) => {
         const original = parsed.attachments.find((p) => p.filename === a.filename)?.content;
         expect(original && bytes.equals(original)).toBe(true);
       }
-      const card = await renderCard(db(), n);
+      const card = await renderCard(db(), n, 'en');
       const field = card.fields?.find((f) => f.label === 'Attachments')?.value;
       expect(field).toContain('Factura 2025-03.pdf');
       expect(field).toContain('Presupuesto año 2025.pdf');
@@ -914,7 +914,7 @@ describe.each(databaseKinds)('email flows on %s', (database) => {
       ]);
       const { res } = await h.download(`/api/v1/attachments/${stored[0]?.id}`);
       expect(res.status).toBe(404);
-      const card = await renderCard(db(), n);
+      const card = await renderCard(db(), n, 'en');
       expect(card.fields?.find((f) => f.label === 'Attachments')?.value).toBe(
         'logs-servidor-2025-03-04.zip (1536 KB, over the size limit: not kept)',
       );

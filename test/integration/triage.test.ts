@@ -585,7 +585,7 @@ describe.each(databaseKinds)('triage, escalation and resolution on %s', (databas
     const escalate = cardOf(n).message.buttons?.find((b) => b.action === 'ticket.escalate');
     expect(escalate).toBeDefined();
     // The form is looked up when the button is pressed: it offers the organisation's products.
-    const form = await formFor(t.app.db.prisma, 'ticket.escalate', String(n));
+    const form = await formFor(t.app.db.prisma, 'ticket.escalate', String(n), 'en');
     expect(form?.fields[0]?.options?.map((o) => o.value).sort()).toEqual(['billing', 'platform']);
 
     expect(await act(ana, 'ticket.escalate', n, { product: 'platform', background, notes: agentNotes })).toBe(

@@ -125,7 +125,7 @@ describe.each(databaseKinds)('web chat identity on %s', (database) => {
 
     // Agents see who it is not: the card, /ticket show and the API (the console's badge reads it).
     await t.app.settle();
-    const card = await renderCard(db(), n);
+    const card = await renderCard(db(), n, 'en');
     expect(card.fields?.find((f) => f.label === 'Requester')?.value).toBe(
       '⚠ Alice — unverified web chat visitor (typed alice@example.com, not proven)',
     );
@@ -203,7 +203,7 @@ describe.each(databaseKinds)('web chat identity on %s', (database) => {
     ).toContain('with a code mailed to that address');
     expect(await db().contact.findUnique({ where: { id: visitorContact } })).toBeNull();
     await t.app.settle();
-    expect((await renderCard(db(), n)).fields?.find((f) => f.label === 'Requester')?.value).toBe('Bob');
+    expect((await renderCard(db(), n, 'en')).fields?.find((f) => f.label === 'Requester')?.value).toBe('Bob');
 
     // The token was renewed: the cookie from before the proof is worth nothing now.
     expect(cookieBefore).toBeTruthy();

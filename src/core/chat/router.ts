@@ -284,7 +284,7 @@ export class ChatRouter {
     }
     if (i.kind === 'button') {
       // The organisation comes from relevo.yaml, never from what the button carries.
-      const form = await formFor(db, OPEN_CONVERSATION, panel.organisation);
+      const form = await formFor(db, OPEN_CONVERSATION, panel.organisation, language);
       if (!form) throw new Error(`organisation ${panel.organisation} is not in the database`);
       if (!respond.openForm) {
         await respond.reply({ text: chatTexts(language).noFormsHere(form.title) });

@@ -36,7 +36,7 @@ export interface Shown {
  *
  * @example
  *   await showLive(db, slack, { subject: liveSubject.card(12), platform: 'slack', channel: 'C0AGENTS',
- *     ticketNumber: 12, threadLink: 'agents' }, await renderCard(db, 12), 'outbox:41');
+ *     ticketNumber: 12, threadLink: 'agents' }, await renderCard(db, 12, 'en'), 'outbox:41');
  */
 export async function showLive(
   db: Db,

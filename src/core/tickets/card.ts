@@ -1,29 +1,39 @@
 // The messages agents and maintainers see: the triage card every new ticket posts in the agents'
 // channels (seeds 001, 003), the escalation post in a product's maintainers' channel, and the notice
-// of a conversation waiting for a ticket. All are re-rendered from the database and edited in place.
+// of a conversation waiting for a ticket. All are re-rendered from the database and edited in place, in
+// the language the caller names: a channel's team reads one (core/config.ts teamLanguage), the console
+// the one its page speaks. Every word of a message is in that language, what is said about the customer
+// included, so nobody reads a card in two.
 import type { Db } from '../../db/index.ts';
+import { type CardAction, cardTexts, levelLabel } from '../../i18n/card.ts';
 import { formatMoment } from '../../i18n/durations.ts';
-import { agentTexts } from '../../i18n/index.ts';
+import { agentTexts, type Language } from '../../i18n/index.ts';
+import { pick } from '../../i18n/localized.ts';
 import { labelList } from '../../i18n/required-info.ts';
 import type { DeskConfig } from '../config.ts';
 import type { Button, Field, OutMessage, Tone } from '../message.ts';
 import { slaSummary } from '../sla/view.ts';
 import { clockField } from '../sla/wording.ts';
 import { categoryLabel } from './categories.ts';
-import { canBecome, isActive, isFinished, label, type Status } from './lifecycle.ts';
+import { canBecome, isActive, isFinished, type Status, statusLabel } from './lifecycle.ts';
 import { isInfoItem } from './required-info.ts';
+import { priorityLabel } from './sla.ts';
 
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 /**
- * The triage card of ticket `ticketNumber`. With `sla`, it shows the SLA clocks as they stand at `sla.now`
- * (delivery always passes it; a test about other fields may leave it out).
+ * The triage card of ticket `ticketNumber`, in `language`. With `sla`, it shows the SLA clocks as they
+ * stand at `sla.now` (delivery always passes it; a test about other fields may leave it out).
+ *
+ * @example await renderCard(db, 12, teamLanguage(config.agents), { config, now: clock.now() })
  */
 export async function renderCard(
   db: Db,
   ticketNumber: number,
+  language: Language | string,
   sla?: { config: DeskConfig; now: Date },
 ): Promise<OutMessage> {
+  const x = cardTexts(language);
   const ticket = await db.ticket.findUniqueOrThrow({
     where: { number: ticketNumber },
     include: {
@@ -48,11 +58,11 @@ export async function renderCard(
   const first = ticket.events[0]?.body ?? '';
   const value = String(ticket.number);
   const buttons: Button[] = [];
-  const b = (action: string, text: string, extra: Partial<Button> = {}) =>
-    buttons.push({ action, label: text, value, ...extra });
+  const b = (action: CardAction, extra: Partial<Button> = {}) =>
+    buttons.push({ action, label: x.button[action], value, ...extra });
 
   if (isFinished(ticket.status)) {
-    b('ticket.reopen', 'Reopen');
+    b('ticket.reopen');
   } else {
     // Only whether there are products matters here: the forms list them when opened (forms.ts formFor).
     const products = await db.product.count({ where: { id: { in: ticket.organisation.products } } });
@@ -64,98 +74,94 @@ export async function renderCard(
     const may = (to: Status) => canBecome(ticket.status, to);
     // Seed 003's decision chain, in its order.
     if (may('spam')) {
-      b('ticket.spam', 'Spam', { style: 'danger' });
-      b('ticket.wrong_recipient', 'Wrong recipient');
+      b('ticket.spam', { style: 'danger' });
+      b('ticket.wrong_recipient');
     }
     if (may('rejected')) {
-      b('ticket.meant_for_person', 'Meant for a person');
-      b('ticket.unsupported_product', 'Unsupported product');
+      b('ticket.meant_for_person');
+      b('ticket.unsupported_product');
     }
     if (worked) {
-      b('ticket.answer', 'Answer with information');
-      b('ticket.agent_action', 'Agent action');
+      b('ticket.answer');
+      b('ticket.agent_action');
       if (products && !ticket.escalations.some((e) => e.status !== 'closed')) {
-        b('ticket.escalate', 'Escalate');
+        b('ticket.escalate');
       }
     }
     // Then ownership and classification (seed 001), and the other replies.
-    if (worked && !ticket.assigneeId) b('ticket.take', 'Take it', { style: 'primary' });
-    b('ticket.assign', 'Assign…');
-    b('ticket.priority', 'Priority…');
-    b('ticket.category', 'Category…');
-    if (products) b('ticket.product', 'Product…');
+    if (worked && !ticket.assigneeId) b('ticket.take', { style: 'primary' });
+    b('ticket.assign');
+    b('ticket.priority');
+    b('ticket.category');
+    if (products) b('ticket.product');
     if (worked) {
-      b('ticket.initial_response', 'Initial response…');
-      b('ticket.ask_info', 'Ask for information…');
-      b('ticket.resolve', 'Resolve…');
+      b('ticket.initial_response');
+      b('ticket.ask_info');
+      b('ticket.resolve');
     }
-    if (may('rejected')) b('ticket.reject', 'Reject…');
-    if (!worked) b('ticket.reopen', 'Reopen');
+    if (may('rejected')) b('ticket.reject');
+    if (!worked) b('ticket.reopen');
   }
   const fields: Field[] = [
-    { label: 'Status', value: label[ticket.status] },
-    { label: 'Priority', value: ticket.priority },
-    { label: 'Organisation', value: ticket.organisation.name },
-    { label: 'Plan', value: ticket.organisation.plan },
-    { label: 'Requester', value: requesterLabel(ticket.contact, ticket.organisation.language) },
-    { label: 'Assignee', value: ticket.assignee?.name ?? 'unassigned' },
+    { label: x.field.status, value: pick(statusLabel(ticket.status), language) },
+    { label: x.field.priority, value: pick(priorityLabel[ticket.priority], language) },
+    { label: x.field.organisation, value: ticket.organisation.name },
+    { label: x.field.plan, value: ticket.organisation.plan },
+    { label: x.field.requester, value: requesterLabel(ticket.contact, language) },
+    { label: x.field.assignee, value: ticket.assignee?.name ?? x.field.unassigned },
   ];
   if (ticket.participants.length) {
     fields.push({
-      label: agentTexts(ticket.organisation.language).alsoOnIt,
+      label: agentTexts(language).alsoOnIt,
       value: ticket.participants.map((p) => p.contact.name).join(', '),
     });
   }
-  if (ticket.category) fields.push({ label: 'Category', value: categoryLabel[ticket.category] });
+  if (ticket.category) {
+    fields.push({ label: x.field.category, value: pick(categoryLabel[ticket.category], language) });
+  }
   // What the intake or an agent's request found missing and the customer has not sent yet.
   if (!isFinished(ticket.status) && ticket.infoMissing.length) {
     fields.push({
-      label: ticket.infoRequestedAt ? 'Asked for' : 'Missing information',
-      value: labelList(ticket.infoMissing.filter(isInfoItem), 'en'),
+      label: ticket.infoRequestedAt ? x.field.askedFor : x.field.missingInfo,
+      value: labelList(ticket.infoMissing.filter(isInfoItem), language),
     });
   }
-  if (ticket.product) fields.push({ label: 'Product', value: ticket.product.name });
+  if (ticket.product) fields.push({ label: x.field.product, value: ticket.product.name });
   // The SLA clocks as /ticket sla reads them (core/sla/view.ts, from the ticket's history): the kept
   // due-time columns cannot tell at risk from running, nor overdue from answered late.
   let tone: Tone | undefined;
   if (sla && !isFinished(ticket.status)) {
     const clocks = await slaSummary(db, sla.config, ticket.number, sla.now);
     for (const [name, label] of [
-      ['firstResponse', 'First response due'],
-      ['nextUpdate', 'Next update due'],
-      ['resolution', 'Resolution due'],
+      ['firstResponse', x.field.firstResponseDue],
+      ['nextUpdate', x.field.nextUpdateDue],
+      ['resolution', x.field.resolutionDue],
     ] as const) {
       const clock = clocks?.[name];
       // A met clock, or one not started yet, asks nothing of anyone: left off the card.
       if (!clock || clock.state === 'met' || clock.pausedBy === 'not_started') continue;
-      const field = clockField(label, clock, sla.now, ticket.organisation.language);
+      const field = clockField(label, clock, sla.now, language);
       fields.push(field);
       if (field.tone === 'danger' || (field.tone && !tone)) tone = field.tone;
     }
   }
   if (ticket.organisation.infraUrl)
-    fields.push({ label: 'Infrastructure', value: ticket.organisation.infraUrl });
+    fields.push({ label: x.field.infrastructure, value: ticket.organisation.infraUrl });
   if (ticket.attachments.length) {
     fields.push({
-      label: 'Attachments',
+      label: x.field.attachments,
       value: ticket.attachments
-        .map(
-          (a) =>
-            `${a.filename} (${Math.ceil(a.size / 1024)} KB${a.oversized ? ', over the size limit: not kept' : ''})`,
-        )
+        .map((a) => x.field.attachment(a.filename, Math.ceil(a.size / 1024), a.oversized))
         .join(', '),
     });
   }
   const esc = ticket.escalations[0];
   if (esc) {
     fields.push({
-      label: 'Escalation',
-      value: `${esc.status}${esc.maintainer ? ` · ${esc.maintainer.name}` : ''}`,
+      label: x.field.escalation,
+      value: `${x.field.escalationStatus[esc.status]}${esc.maintainer ? ` · ${esc.maintainer.name}` : ''}`,
     });
-    if (esc.diagnosis) {
-      fields.push({ label: 'Diagnosis', value: `${esc.diagnosis} (certainty ${esc.certainty})` });
-      fields.push({ label: 'Estimate', value: `${esc.estimate} (confidence ${esc.estimateConfidence})` });
-    }
+    if (esc.diagnosis) fields.push(...diagnosisFields(esc, language));
   }
   return {
     title: `#${ticket.number} ${ticket.subject}`,
@@ -163,7 +169,7 @@ export async function renderCard(
     fields,
     buttons,
     // The moment as the SLA fields write it ("2026-12-07 13:05 UTC"), not a machine's ISO string.
-    context: `via ${ticket.source} · opened ${formatMoment(ticket.createdAt)}`,
+    context: x.opened(ticket.source, formatMoment(ticket.createdAt)),
     ...(tone ? { tone } : {}),
   };
 }
@@ -178,8 +184,33 @@ export function requesterLabel(
     : `⚠ ${agentTexts(language).unverifiedRequester(contact.name, contact.claimedEmail)}`;
 }
 
-/** The escalation post that opens the maintainers' thread (seed 003: report, background, notes). */
-export async function renderEscalation(db: Db, escalationId: string): Promise<OutMessage> {
+/** A maintainer's diagnosis and estimate, with how sure they are of each. */
+function diagnosisFields(
+  esc: {
+    diagnosis: string | null;
+    certainty: string | null;
+    estimate: string | null;
+    estimateConfidence: string | null;
+  },
+  language: Language | string,
+): Field[] {
+  const x = cardTexts(language).field;
+  return [
+    { label: x.diagnosis, value: x.diagnosisValue(esc.diagnosis ?? '', levelLabel(esc.certainty, language)) },
+    {
+      label: x.estimate,
+      value: x.estimateValue(esc.estimate ?? '', levelLabel(esc.estimateConfidence, language)),
+    },
+  ];
+}
+
+/** The escalation post that opens the maintainers' thread (seed 003: report, background, notes), in `language`. */
+export async function renderEscalation(
+  db: Db,
+  escalationId: string,
+  language: Language | string,
+): Promise<OutMessage> {
+  const x = cardTexts(language);
   const esc = await db.escalation.findUniqueOrThrow({
     where: { id: escalationId },
     include: {
@@ -198,47 +229,52 @@ export async function renderEscalation(db: Db, escalationId: string): Promise<Ou
     },
   });
   const value = String(esc.ticketNumber);
-  const fields = [
-    { label: 'Organisation', value: `${esc.ticket.organisation.name} (${esc.ticket.organisation.plan})` },
-    { label: 'Priority', value: esc.ticket.priority },
-    { label: 'Maintainer', value: esc.maintainer?.name ?? 'nobody yet' },
+  const fields: Field[] = [
+    {
+      label: x.field.organisation,
+      value: `${esc.ticket.organisation.name} (${esc.ticket.organisation.plan})`,
+    },
+    { label: x.field.priority, value: pick(priorityLabel[esc.ticket.priority], language) },
+    { label: x.field.maintainer, value: esc.maintainer?.name ?? x.field.nobodyYet },
   ];
-  if (esc.background) fields.push({ label: 'Background', value: esc.background });
-  if (esc.agentNotes) fields.push({ label: "Agent's notes", value: esc.agentNotes });
-  if (esc.diagnosis) {
-    fields.push({ label: 'Diagnosis', value: `${esc.diagnosis} (certainty ${esc.certainty})` });
-    fields.push({ label: 'Estimate', value: `${esc.estimate} (confidence ${esc.estimateConfidence})` });
-  }
+  if (esc.background) fields.push({ label: x.field.background, value: esc.background });
+  if (esc.agentNotes) fields.push({ label: x.field.agentNotes, value: esc.agentNotes });
+  if (esc.diagnosis) fields.push(...diagnosisFields(esc, language));
   const buttons: Button[] = [];
-  if (!esc.maintainerId)
-    buttons.push({ action: 'escalation.claim', label: "I'll take it", value, style: 'primary' });
-  buttons.push({ action: 'escalation.diagnose', label: 'Diagnosis…', value });
+  const b = (action: CardAction, extra: Partial<Button> = {}) =>
+    buttons.push({ action, label: x.button[action], value, ...extra });
+  if (!esc.maintainerId) b('escalation.claim', { style: 'primary' });
+  b('escalation.diagnose');
   return {
-    title: `Escalation: #${esc.ticketNumber} ${esc.ticket.subject} (${esc.product.name})`,
+    title: x.escalationTitle(esc.ticketNumber, esc.ticket.subject, esc.product.name),
     text: clip(esc.ticket.events[0]?.body ?? '', 1500),
     fields,
     buttons,
-    context: 'Replies in this thread are private notes on the ticket. Use "Share with customer" to send one.',
+    context: x.escalationFooter,
   };
 }
 
-/** A customer conversation waiting for an agent to turn it into a ticket. */
-export async function renderConversation(db: Db, conversationId: string): Promise<OutMessage> {
+/** A customer conversation waiting for an agent to turn it into a ticket, in `language`. */
+export async function renderConversation(
+  db: Db,
+  conversationId: string,
+  language: Language | string,
+): Promise<OutMessage> {
+  const x = cardTexts(language);
   const conv = await db.pendingConversation.findUniqueOrThrow({ where: { id: conversationId } });
   const contact = await db.contact.findUnique({
     where: { id: conv.contactId },
     include: { organisation: true },
   });
   const messages = conv.messages as unknown as { text: string }[];
-  const who = contact ? `${contact.name} (${contact.organisation.name})` : 'a customer';
+  const who = contact ? `${contact.name} (${contact.organisation.name})` : x.aCustomer;
+  const create: CardAction = 'conversation.create';
   return {
-    title: `Conversation from ${who}`,
+    title: x.conversationTitle(who),
     text: clip(messages.map((m) => m.text).join('\n'), 1000),
     buttons: conv.ticketNumber
       ? []
-      : [{ action: 'conversation.create', label: 'Create ticket', value: conv.id, style: 'primary' }],
-    context: conv.ticketNumber
-      ? `Ticket #${conv.ticketNumber} created.`
-      : `${conv.platform} · ${conv.channel}`,
+      : [{ action: create, label: x.button[create], value: conv.id, style: 'primary' }],
+    context: conv.ticketNumber ? x.ticketCreated(conv.ticketNumber) : `${conv.platform} · ${conv.channel}`,
   };
 }

@@ -1,4 +1,6 @@
-// Ticket categories (seed 001), with the words agents see.
+// Ticket categories (seed 001), with the words agents see in both languages (the card and its form).
+import type { Localized } from '../../i18n/localized.ts';
+
 export const categories = [
   'question',
   'dev_incident',
@@ -9,11 +11,11 @@ export const categories = [
 ] as const;
 export type Category = (typeof categories)[number];
 
-export const categoryLabel: Record<Category, string> = {
-  question: 'Question or information request',
-  dev_incident: 'Development-environment incident',
-  prod_incident: 'Production incident',
-  environment_problem: 'Environment problem',
-  improvement: 'Improvement request',
-  installation_upgrade: 'New installation or upgrade',
+export const categoryLabel: Record<Category, Localized> = {
+  question: { en: 'Question or information request', es: 'Consulta o petición de información' },
+  dev_incident: { en: 'Development-environment incident', es: 'Incidencia en entorno de desarrollo' },
+  prod_incident: { en: 'Production incident', es: 'Incidencia en producción' },
+  environment_problem: { en: 'Environment problem', es: 'Problema del entorno' },
+  improvement: { en: 'Improvement request', es: 'Petición de mejora' },
+  installation_upgrade: { en: 'New installation or upgrade', es: 'Nueva instalación o actualización' },
 };

@@ -1,5 +1,9 @@
-// The forms behind the card's buttons (seed 003): what a choice needs the agent to write.
+// The forms behind the card's buttons (seed 003): what a choice needs the agent to write, in the language
+// of the agent who pressed the button (src/i18n/card.ts).
 import type { Db } from '../../db/index.ts';
+import { cardTexts, levelLabel } from '../../i18n/card.ts';
+import type { Language } from '../../i18n/index.ts';
+import { pick } from '../../i18n/localized.ts';
 import { requiredInfoTexts } from '../../i18n/required-info.ts';
 import { silenceForm } from '../alerts/actions.ts';
 import { intakeForm, OPEN_CONVERSATION } from '../chat/intake-form.ts';
@@ -7,6 +11,7 @@ import type { FormField, FormSpec } from '../message.ts';
 import { categories, categoryLabel } from './categories.ts';
 import { certaintyLevels } from './escalation.ts';
 import { type InfoItem, infoItems, isInfoItem } from './required-info.ts';
+import { priorityLabel } from './sla.ts';
 
 const textarea = (id: string, label: string, required = false): FormField => ({
   id,
@@ -27,48 +32,51 @@ const select = (
   options,
 });
 
-export const resolveForm: FormSpec = {
-  title: 'Resolve ticket',
-  submitLabel: 'Send to customer',
-  fields: [
-    textarea('message', 'Resolution message (the customer reads this)', true),
-    textarea('technicalNote', 'How it was solved (internal technical note)'),
-  ],
-};
+export function resolveForm(language: Language | string): FormSpec {
+  const x = cardTexts(language).form.resolve;
+  return {
+    title: x.title,
+    submitLabel: x.submit,
+    fields: [textarea('message', x.message, true), textarea('technicalNote', x.technicalNote)],
+  };
+}
 
-export const answerForm: FormSpec = {
-  title: 'Answer with information',
-  submitLabel: 'Send and ask to confirm',
-  fields: [
-    textarea('message', 'The information or documentation the customer needs', true),
-    textarea('technicalNote', 'Internal note'),
-  ],
-};
+export function answerForm(language: Language | string): FormSpec {
+  const x = cardTexts(language).form.answer;
+  return {
+    title: x.title,
+    submitLabel: x.submit,
+    fields: [textarea('message', x.message, true), textarea('technicalNote', x.technicalNote)],
+  };
+}
 
-export const agentActionForm: FormSpec = {
-  title: 'Agent action',
-  submitLabel: 'Send and ask to confirm',
-  fields: [
-    textarea('message', 'Summary of what you did (the customer reads this)', true),
-    textarea('technicalNote', 'How it was done (internal technical note)'),
-  ],
-};
+export function agentActionForm(language: Language | string): FormSpec {
+  const x = cardTexts(language).form.agentAction;
+  return {
+    title: x.title,
+    submitLabel: x.submit,
+    fields: [textarea('message', x.message, true), textarea('technicalNote', x.technicalNote)],
+  };
+}
 
-export const initialResponseForm: FormSpec = {
-  title: 'Initial response',
-  submitLabel: 'Send to customer',
-  fields: [
-    textarea('required', 'Information the customer MUST still send (the ticket then waits on them)'),
-    textarea('optional', 'Useful optional information'),
-    textarea('diagnosis', 'Diagnosis, in plain words'),
-    { id: 'expected', label: 'Expected resolution time', kind: 'text' },
-    textarea('workaround', 'Workaround meanwhile'),
-  ],
-};
+export function initialResponseForm(language: Language | string): FormSpec {
+  const x = cardTexts(language).form.initialResponse;
+  return {
+    title: x.title,
+    submitLabel: x.submit,
+    fields: [
+      textarea('required', x.required),
+      textarea('optional', x.optional),
+      textarea('diagnosis', x.diagnosis),
+      { id: 'expected', label: x.expected, kind: 'text' },
+      textarea('workaround', x.workaround),
+    ],
+  };
+}
 
 /** Seed 001/002's list as boxes, those the intake found missing already ticked, and the agent's own words. */
-export function askInfoForm(missing: readonly InfoItem[]): FormSpec {
-  const x = requiredInfoTexts('en');
+export function askInfoForm(missing: readonly InfoItem[], language: Language | string): FormSpec {
+  const x = requiredInfoTexts(language);
   return {
     title: x.formTitle,
     submitLabel: x.formSubmit,
@@ -85,106 +93,125 @@ export function askInfoForm(missing: readonly InfoItem[]): FormSpec {
   };
 }
 
-export const rejectForm: FormSpec = {
-  title: 'Reject ticket',
-  submitLabel: 'Reject',
-  fields: [textarea('reason', 'Reason (the customer reads this)', true)],
-};
+export function rejectForm(language: Language | string): FormSpec {
+  const x = cardTexts(language).form.reject;
+  return { title: x.title, submitLabel: x.submit, fields: [textarea('reason', x.reason, true)] };
+}
 
-export const meantForPersonForm: FormSpec = {
-  title: 'Meant for a person',
-  submitLabel: 'Tell the customer',
-  fields: [
-    {
-      id: 'contact',
-      label: "That person's contact (leave empty to give the general contact)",
-      kind: 'text',
-    },
-  ],
-};
+export function meantForPersonForm(language: Language | string): FormSpec {
+  const x = cardTexts(language).form.meantForPerson;
+  return {
+    title: x.title,
+    submitLabel: x.submit,
+    fields: [{ id: 'contact', label: x.contact, kind: 'text' }],
+  };
+}
 
-export function escalateForm(products: { id: string; name: string }[], current: string | null): FormSpec {
+export function escalateForm(
+  products: { id: string; name: string }[],
+  current: string | null,
+  language: Language | string,
+): FormSpec {
+  const x = cardTexts(language).form.escalate;
   const ordered = [...products].sort((a, b) => Number(b.id === current) - Number(a.id === current));
   return {
-    title: 'Escalate to maintainers',
-    submitLabel: 'Escalate',
+    title: x.title,
+    submitLabel: x.submit,
     fields: [
       select(
         'product',
-        'Product',
+        x.product,
         ordered.map((p) => ({ value: p.id, label: p.name })),
       ),
-      textarea('background', 'Background that helps the diagnosis'),
-      textarea('notes', 'What you know or suspect'),
+      textarea('background', x.background),
+      textarea('notes', x.notes),
     ],
   };
 }
 
-export function assignForm(agents: { id: string; name: string }[]): FormSpec {
+export function assignForm(agents: { id: string; name: string }[], language: Language | string): FormSpec {
+  const x = cardTexts(language).form.assign;
   return {
-    title: 'Assign ticket',
-    submitLabel: 'Assign',
+    title: x.title,
+    submitLabel: x.submit,
     fields: [
       select(
         'agent',
-        'Agent',
+        x.agent,
         agents.map((a) => ({ value: a.id, label: a.name })),
       ),
     ],
   };
 }
 
-export const priorityForm: FormSpec = {
-  title: 'Priority',
-  submitLabel: 'Set',
-  fields: [
-    select(
-      'priority',
-      'Priority',
-      ['urgent', 'high', 'normal', 'low'].map((p) => ({ value: p, label: p })),
-    ),
-  ],
-};
-
-export const categoryForm: FormSpec = {
-  title: 'Category',
-  submitLabel: 'Set',
-  fields: [
-    select(
-      'category',
-      'Category',
-      categories.map((c) => ({ value: c, label: categoryLabel[c] })),
-    ),
-  ],
-};
-
-export function productForm(products: { id: string; name: string }[]): FormSpec {
+export function priorityForm(language: Language | string): FormSpec {
+  const x = cardTexts(language).form.priority;
   return {
-    title: 'Product',
-    submitLabel: 'Set',
+    title: x.title,
+    submitLabel: x.submit,
+    fields: [
+      select(
+        'priority',
+        x.priority,
+        (['urgent', 'high', 'normal', 'low'] as const).map((p) => ({
+          value: p,
+          label: pick(priorityLabel[p], language),
+        })),
+      ),
+    ],
+  };
+}
+
+export function categoryForm(language: Language | string): FormSpec {
+  const x = cardTexts(language).form.category;
+  return {
+    title: x.title,
+    submitLabel: x.submit,
+    fields: [
+      select(
+        'category',
+        x.category,
+        categories.map((c) => ({ value: c, label: pick(categoryLabel[c], language) })),
+      ),
+    ],
+  };
+}
+
+export function productForm(products: { id: string; name: string }[], language: Language | string): FormSpec {
+  const x = cardTexts(language).form.product;
+  return {
+    title: x.title,
+    submitLabel: x.submit,
     fields: [
       select(
         'product',
-        'Product',
+        x.product,
         products.map((p) => ({ value: p.id, label: p.name })),
       ),
     ],
   };
 }
 
-const levels = certaintyLevels.map((l) => ({ value: l, label: l }));
-export const diagnosisForm: FormSpec = {
-  title: 'Diagnosis',
-  submitLabel: 'Save diagnosis',
-  fields: [
-    textarea('summary', 'Diagnosis summary', true),
-    select('certainty', 'Certainty of the diagnosis', levels),
-    { id: 'estimate', label: 'Time estimate to solve it', kind: 'text', required: true },
-    select('confidence', 'Confidence in the estimate', levels),
-  ],
-};
+export function diagnosisForm(language: Language | string): FormSpec {
+  const x = cardTexts(language).form.diagnosis;
+  const levels = certaintyLevels.map((l) => ({ value: l, label: levelLabel(l, language) }));
+  return {
+    title: x.title,
+    submitLabel: x.submit,
+    fields: [
+      textarea('summary', x.summary, true),
+      select('certainty', x.certainty, levels),
+      { id: 'estimate', label: x.estimate, kind: 'text', required: true },
+      select('confidence', x.confidence, levels),
+    ],
+  };
+}
 
-type FormSource = (db: Db, value: string, language: string) => FormSpec | Promise<FormSpec | undefined>;
+type FormSource = (
+  db: Db,
+  value: string,
+  language: Language | string,
+) => FormSpec | Promise<FormSpec | undefined>;
 
 /** The ticket a button's value names, with what its forms offer (its organisation's products). */
 async function ticketProducts(db: Db, value: string) {
@@ -204,44 +231,46 @@ async function ticketProducts(db: Db, value: string) {
 }
 
 const formsByAction: Record<string, FormSource> = {
-  'ticket.meant_for_person': () => meantForPersonForm,
-  'ticket.answer': () => answerForm,
-  'ticket.agent_action': () => agentActionForm,
-  'ticket.escalate': async (db, value) => {
+  'ticket.meant_for_person': (_db, _value, language) => meantForPersonForm(language),
+  'ticket.answer': (_db, _value, language) => answerForm(language),
+  'ticket.agent_action': (_db, _value, language) => agentActionForm(language),
+  'ticket.escalate': async (db, value, language) => {
     const t = await ticketProducts(db, value);
-    return t && escalateForm(t.products, t.current);
+    return t && escalateForm(t.products, t.current, language);
   },
-  'ticket.assign': async (db) =>
+  'ticket.assign': async (db, _value, language) =>
     assignForm(
       await db.agent.findMany({
         where: { active: true },
         orderBy: { name: 'asc' },
         select: { id: true, name: true },
       }),
+      language,
     ),
-  'ticket.priority': () => priorityForm,
-  'ticket.category': () => categoryForm,
-  'ticket.product': async (db, value) => {
+  'ticket.priority': (_db, _value, language) => priorityForm(language),
+  'ticket.category': (_db, _value, language) => categoryForm(language),
+  'ticket.product': async (db, value, language) => {
     const t = await ticketProducts(db, value);
-    return t && productForm(t.products);
+    return t && productForm(t.products, language);
   },
-  'ticket.initial_response': () => initialResponseForm,
-  'ticket.ask_info': async (db, value) => {
+  'ticket.initial_response': (_db, _value, language) => initialResponseForm(language),
+  'ticket.ask_info': async (db, value, language) => {
     const number = Number(value);
     if (!Number.isInteger(number) || number <= 0) return undefined;
     const ticket = await db.ticket.findUnique({ where: { number }, select: { infoMissing: true } });
-    return ticket ? askInfoForm(ticket.infoMissing.filter(isInfoItem)) : undefined;
+    return ticket ? askInfoForm(ticket.infoMissing.filter(isInfoItem), language) : undefined;
   },
-  'ticket.resolve': () => resolveForm,
-  'ticket.reject': () => rejectForm,
-  'escalation.diagnose': () => diagnosisForm,
+  'ticket.resolve': (_db, _value, language) => resolveForm(language),
+  'ticket.reject': (_db, _value, language) => rejectForm(language),
+  'escalation.diagnose': (_db, _value, language) => diagnosisForm(language),
   // Only Alertmanager's silences are made here: for other sources the button answers at once with the
   // source's own silence page (core/alerts/actions.ts), rather than after a form filled in for nothing.
   'alert.silence': async (db, value, language) => {
     const group = await db.alertGroup.findUnique({ where: { id: value }, select: { source: true } });
     return group?.source === 'alertmanager' ? silenceForm(language) : undefined;
   },
-  // A ticket panel's button: its value is the channel's organisation (core/chat/intake-form.ts).
+  // A ticket panel's button: its value is the channel's organisation (core/chat/intake-form.ts). Its form
+  // is the customer's, in their organisation's language whoever asks for it.
   [OPEN_CONVERSATION]: async (db, value) => {
     const org = await db.organisation.findUnique({ where: { id: value } });
     if (!org) return undefined;
@@ -259,14 +288,17 @@ const formsByAction: Record<string, FormSource> = {
  * fit Discord's 100-character custom_id nor stay current (a new agent, another product). Undefined: the
  * action runs at once.
  *
- * @example await formFor(db, 'ticket.assign', '12') // → { title: 'Assign ticket', fields: [agent select] }
+ * @example await formFor(db, 'ticket.assign', '12', 'es') // → { title: 'Asignar ticket', fields: [agent select] }
  */
 export async function formFor(
   db: Db,
   action: string,
   value: string,
-  /** The language of the person who pressed the button (the alert forms speak it; the card's are English). */
-  language = 'en',
+  /**
+   * The language of the person who pressed the button: whoever fills a form in reads it, not the team
+   * that reads the card it came from (a ticket panel's form is the exception: its customer's).
+   */
+  language: Language | string,
 ): Promise<FormSpec | undefined> {
   return formsByAction[action]?.(db, value, language);
 }
