@@ -14,7 +14,7 @@ import { renderCard } from '../../src/core/tickets/card.ts';
 import type { Tx } from '../../src/db/index.ts';
 import { cookie, hashToken, newSessionToken, parseCookies, sameSecret } from '../../src/http/auth.ts';
 import { agentActor, CONSOLE_COOKIE, type HttpContext, UnauthorizedError } from '../../src/http/context.ts';
-import { issueMessage } from '../../src/http/input.ts';
+import { issueMessage, requestLanguage } from '../../src/http/input.ts';
 import { addressOf } from '../../src/http/limits.ts';
 import { WEBCHAT_SESSION_SECONDS } from '../../src/http/sessions.ts';
 import { t } from '../../src/i18n/index.ts';
@@ -557,13 +557,14 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
       }),
       req,
     );
-    return press(ctx, actor, input);
+    return press(ctx, actor, input, await consoleLanguage(ctx, req, actor));
   });
 
   // The ticket view's actions: the buttons of the ticket's triage card, so the console offers exactly what the
-  // card offers where the ticket stands (src/core/tickets/card.ts), pressed through /console/api/actions.
+  // card offers where the ticket stands (src/core/tickets/card.ts), pressed through /console/api/actions. In
+  // the page's language: the card in the feed is the team's, these buttons are one agent's.
   app.get('/console/api/tickets/:number/actions', async (req) => {
-    await agentActor(ctx, req);
+    const actor = await agentActor(ctx, req);
     const parsed = z.coerce
       .number()
       .int()
@@ -573,7 +574,8 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
       ? await ctx.db.ticket.findUnique({ where: { number: parsed.data }, select: { number: true } })
       : null;
     if (!ticket) throw new NotFoundError(refusal.noTicket((req.params as { number: string }).number));
-    return { buttons: (await renderCard(ctx.db, ticket.number, 'en')).buttons ?? [] };
+    const language = await consoleLanguage(ctx, req, actor);
+    return { buttons: (await renderCard(ctx.db, ticket.number, language)).buttons ?? [] };
   });
 
   app.post('/console/api/commands', async (req) => {
@@ -585,6 +587,21 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
     const message = await command(ctx, actor, input.text);
     return { message };
   });
+}
+
+/**
+ * The language the console page speaks: its api() sends it as Accept-Language (public/render.js). A caller
+ * that names neither Spanish nor English (a script on the API token; Node's fetch sends "*") reads the
+ * agent's own, as on any chat platform.
+ */
+async function consoleLanguage(
+  ctx: HttpContext,
+  req: FastifyRequest,
+  actor: { kind: 'agent'; agentId: string },
+): Promise<string> {
+  const header = req.headers['accept-language'];
+  const named = /(^|,)\s*(es|en)\b/i.test(Array.isArray(header) ? header.join(',') : (header ?? ''));
+  return named ? requestLanguage(req) : ctx.router.languageOf('webchat', { actor });
 }
 
 /**

@@ -28,19 +28,24 @@ async function answerOverHttp(ctx: HttpContext, interaction: Interaction): Promi
   return answer;
 }
 
-/** A button pressed, or its form submitted: `{ text }`, or `{ form }` to fill in and submit. */
+/**
+ * A button pressed, or its form submitted: `{ text }`, or `{ form }` to fill in and submit. With
+ * `language`, the form and the answer are in it (the console page's); else in the person's own.
+ */
 export async function press(
   ctx: HttpContext,
   actor: Actor,
   input: { action: string; value: string; form?: Record<string, string> },
+  language?: string,
 ): Promise<{ text: string } | { form: FormSpec }> {
   const person = { actor };
   const { action, value } = input;
+  const shown = language ? { language } : {};
   const answer = await answerOverHttp(
     ctx,
     input.form
-      ? { kind: 'form', platform: 'webchat', person, action, value, values: input.form }
-      : { kind: 'button', platform: 'webchat', person, action, value },
+      ? { kind: 'form', platform: 'webchat', person, action, value, values: input.form, ...shown }
+      : { kind: 'button', platform: 'webchat', person, action, value, ...shown },
   );
   return 'form' in answer ? answer : { text: answer.message.text };
 }

@@ -501,6 +501,27 @@ describe('web chat and agent console in a browser', () => {
     expect(await page.getByRole('tab', { name: 'Open' }).getAttribute('aria-selected')).toBe('true');
     expect(await page.getByTestId('reply-send').textContent()).toBe('Reply to customer');
     await expect.poll(() => page.getByTestId('ticket-row').first().textContent()).toContain('new · urgent');
+    // The open ticket's actions are its card's buttons, written by the server in the page's language.
+    const created = await fetch(`${app.url}/api/v1/tickets`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${app.apiToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        requesterEmail: 'someone@example.com',
+        subject: 'The scanner is offline',
+        body: 'It does not scan',
+        priority: 'urgent',
+      }),
+    });
+    const { number } = (await created.json()) as { number: number };
+    await page.locator(`[data-testid="ticket-row"][data-ticket="${number}"]`).click();
+    const actions = page.getByTestId('ticket-actions').getByRole('button');
+    await expect.poll(() => actions.allTextContents()).toContain('Resolve…');
+    await page.getByTestId('console-language-es').click();
+    await expect.poll(() => actions.allTextContents()).toContain('Resolver…');
+    expect(await actions.allTextContents()).toEqual(expect.arrayContaining(['Tomarlo', 'Asignar…']));
+    expect(await actions.allTextContents()).not.toContain('Resolve…');
+    await page.getByTestId('console-language-en').click();
+    await expect.poll(() => actions.allTextContents()).toContain('Resolve…');
     await page.reload();
     await page.getByRole('tab', { name: 'Open' }).waitFor();
     expect(await page.title()).toBe('Relevo · Agent console');

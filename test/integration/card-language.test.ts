@@ -1,6 +1,6 @@
 // The triage card and the forms its buttons open speak the agents' language. A card in a channel is read
 // by the whole team: Spanish when every agent reads Spanish (maintainers aside), else English. A form is
-// read by the agent who pressed the button: theirs.
+// read by the agent who pressed the button: theirs. The console's ticket view asks in its page's language.
 // The buttons' action ids never change with the language: they are what every platform sends back.
 // On a fake Slack whose whole team reads Spanish, and a fake Mattermost with a mixed team.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -283,5 +283,61 @@ describe('a Mattermost desk with a mixed team', () => {
       'Mensaje de resolución (el cliente lo leerá)',
       'Cómo se resolvió (nota técnica interna)',
     ]);
+  });
+
+  it('the console’s ticket view offers the card’s actions in the page’s language', async () => {
+    const actions = async (agent: string, language?: string) => {
+      const res = await consoleAs(m.t.url, m.t.apiToken, agent, language).get(
+        `/console/api/tickets/${n}/actions`,
+      );
+      expect(res.status).toBe(200);
+      return res.body.buttons as { action: string; label: string; value: string }[];
+    };
+    // Ben reads English in relevo.yaml, but his page shows Spanish: so do its buttons.
+    const es = await actions('ben', 'es-ES,es;q=0.9');
+    expect(es.map((b) => b.label)).toEqual(newTicketButtonsEs);
+    expect(es.map((b) => b.action)).toEqual(newTicketActions);
+    expect((await actions('ben', 'en')).map((b) => b.label)).toContain('Resolve…');
+    // Ana reads Spanish; her page switched to English.
+    expect((await actions('ana', 'en')).map((b) => b.label)).toContain('Resolve…');
+    // A caller that names no language reads the agent's own.
+    expect((await actions('ana')).map((b) => b.label)).toContain('Resolver…');
+    expect((await actions('ben')).map((b) => b.label)).toContain('Resolve…');
+  });
+
+  it('the console opens a form in the page’s language', async () => {
+    const press = (agent: string, language: string, action: string) =>
+      consoleAs(m.t.url, m.t.apiToken, agent, language).post('/console/api/actions', {
+        action,
+        value: String(n),
+      });
+    const resolve = await press('ben', 'es', 'ticket.resolve');
+    expect(resolve.status).toBe(200);
+    expect(resolve.body.form).toMatchObject({
+      title: 'Resolver ticket',
+      submitLabel: 'Enviar al cliente',
+      fields: [
+        { id: 'message', label: 'Mensaje de resolución (el cliente lo leerá)' },
+        { id: 'technicalNote', label: 'Cómo se resolvió (nota técnica interna)' },
+      ],
+    });
+    const priority = await press('ben', 'es', 'ticket.priority');
+    expect(priority.body.form.fields[0].options).toEqual([
+      { value: 'urgent', label: 'urgente' },
+      { value: 'high', label: 'alta' },
+      { value: 'normal', label: 'normal' },
+      { value: 'low', label: 'baja' },
+    ]);
+    expect((await press('ana', 'en', 'ticket.resolve')).body.form.title).toBe('Resolve ticket');
+    // Its answer too: the value sent back is the same whatever the words.
+    const set = await consoleAs(m.t.url, m.t.apiToken, 'ben', 'es').post('/console/api/actions', {
+      action: 'ticket.priority',
+      value: String(n),
+      form: { priority: 'high' },
+    });
+    expect(set.status).toBe(200);
+    expect((await m.t.app.db.prisma.ticket.findUniqueOrThrow({ where: { number: n } })).priority).toBe(
+      'high',
+    );
   });
 });

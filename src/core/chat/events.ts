@@ -56,7 +56,16 @@ export type Interaction =
       channel?: string;
       thread?: string;
     }
-  | { kind: 'button'; platform: string; person: ChatPerson; action: string; value: string; channel?: string }
+  | {
+      kind: 'button';
+      platform: string;
+      person: ChatPerson;
+      action: string;
+      value: string;
+      channel?: string;
+      /** The language the person reads right now, where the platform knows it (the console page's). */
+      language?: string;
+    }
   | {
       kind: 'form';
       platform: string;
@@ -65,6 +74,8 @@ export type Interaction =
       value: string;
       values: Record<string, string>;
       channel?: string;
+      /** As a button's: the form's answer in it. */
+      language?: string;
     }
   | {
       /** A gesture on one message (Slack's message shortcuts, Discord's message commands). */

@@ -191,7 +191,9 @@ export class ChatRouter {
     // button makes them a contact of the channel's organisation.
     const panel = this.panelOf(i);
     const person = await this.people.identify(db, i.platform, i.person, panel?.organisation);
-    const language = this.language(person);
+    // A page that lets its reader pick a language says which one they read now; it outranks relevo.yaml.
+    const shown = i.kind === 'button' || i.kind === 'form' ? i.language : undefined;
+    const language = shown ?? this.language(person);
     const texts = chatTexts(language);
     const actor = actorOf(person);
     try {
