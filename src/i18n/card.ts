@@ -61,6 +61,8 @@ export interface CardTexts {
     resolutionDue: string;
     infrastructure: string;
     attachments: string;
+    /** Solved tickets like this one (seed 004 step 9): their notes are the documentation. */
+    similar: string;
     attachment: (filename: string, kilobytes: number, oversized: boolean) => string;
     escalation: string;
     escalationStatus: Record<EscalationStatus, string>;
@@ -144,6 +146,7 @@ const en: CardTexts = {
     resolutionDue: 'Resolution due',
     infrastructure: 'Infrastructure',
     attachments: 'Attachments',
+    similar: 'Solved before',
     attachment: (name, kb, oversized) =>
       `${name} (${kb} KB${oversized ? ', over the size limit: not kept' : ''})`,
     escalation: 'Escalation',
@@ -261,6 +264,7 @@ const es: CardTexts = {
     resolutionDue: 'Plazo de resolución',
     infrastructure: 'Infraestructura',
     attachments: 'Adjuntos',
+    similar: 'Resuelto antes',
     attachment: (name, kb, oversized) =>
       `${name} (${kb} KB${oversized ? ', supera el tamaño máximo: no se guardó' : ''})`,
     escalation: 'Escalada',

@@ -3,6 +3,7 @@
 // GET /api/v1/search and /ticket search — and the solved tickets most like a new one. Agents only. Both databases.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommandLine } from '../../commands/index.ts';
+import { renderCard } from '../../src/core/tickets/card.ts';
 import { similarSolved } from '../../src/core/tickets/search.ts';
 import { startTestApp, type TestApp } from '../harness/app.ts';
 import { databaseKinds } from '../harness/databases.ts';
@@ -121,6 +122,20 @@ describe.each(databaseKinds)('solution search on %s', (database) => {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect((res.body as { results: Hit[] }).results.map((h) => h.number)).toEqual(numbers);
     expect((await api.request('GET', '/api/v1/tickets/999999/similar')).status).toBe(404);
+  });
+
+  it('shows them on the new ticket’s card, and no longer once it is solved itself', async () => {
+    const n = await open(
+      'Impresora sin tinta',
+      'La impresora de la oficina no imprime: dice que no tiene tinta.',
+    );
+    const card = await renderCard(t.app.db.prisma, n, 'es');
+    const similar = card.fields?.find((f) => f.label === 'Resuelto antes')?.value ?? '';
+    expect(similar.split('\n')[0]).toBe(`#${solved.printer2} La impresora no imprime`);
+    expect(similar.split('\n').length).toBeLessThanOrEqual(3);
+    await t.app.tickets.resolve(n, ana, { message: 'Cartucho cambiado.' });
+    const after = await renderCard(t.app.db.prisma, n, 'es');
+    expect(after.fields?.some((f) => f.label === 'Resuelto antes')).toBe(false);
   });
 
   it('answers /ticket search in the agent’s language, and refuses it to a customer', async () => {

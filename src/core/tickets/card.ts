@@ -17,6 +17,7 @@ import { clockField } from '../sla/wording.ts';
 import { categoryLabel } from './categories.ts';
 import { canBecome, isActive, isFinished, type Status, statusLabel } from './lifecycle.ts';
 import { isInfoItem } from './required-info.ts';
+import { similarSolved } from './search.ts';
 import { priorityLabel } from './sla.ts';
 
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
@@ -154,6 +155,16 @@ export async function renderCard(
         .map((a) => x.field.attachment(a.filename, Math.ceil(a.size / 1024), a.oversized))
         .join(', '),
     });
+  }
+  // While it is being triaged, the solved tickets most like it: someone may have solved this already.
+  if (ticket.status === 'new' || ticket.status === 'open') {
+    const similar = await similarSolved(db, ticket.number);
+    if (similar.length) {
+      fields.push({
+        label: x.field.similar,
+        value: similar.map((hit) => clip(`#${hit.number} ${hit.subject}`, 80)).join('\n'),
+      });
+    }
   }
   const esc = ticket.escalations[0];
   if (esc) {
