@@ -584,7 +584,7 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
       z.strictObject({ text: z.string().max(ctx.config.tickets.maxMessageLength + 200) }),
       req,
     );
-    const message = await command(ctx, actor, input.text);
+    const message = await command(ctx, actor, input.text, await consoleLanguage(ctx, req, actor));
     return { message };
   });
 }

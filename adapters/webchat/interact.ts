@@ -51,7 +51,19 @@ export async function press(
 }
 
 /** A `/ticket` line typed in the console: the command's answer. */
-export async function command(ctx: HttpContext, actor: Actor, text: string): Promise<OutMessage> {
-  const answer = await answerOverHttp(ctx, { kind: 'command', platform: 'webchat', person: { actor }, text });
+export async function command(
+  ctx: HttpContext,
+  actor: Actor,
+  text: string,
+  language?: string,
+): Promise<OutMessage> {
+  const shown = language ? { language } : {};
+  const answer = await answerOverHttp(ctx, {
+    kind: 'command',
+    platform: 'webchat',
+    person: { actor },
+    text,
+    ...shown,
+  });
   return 'message' in answer ? answer.message : { text: '' };
 }

@@ -520,6 +520,10 @@ describe('web chat and agent console in a browser', () => {
     await expect.poll(() => actions.allTextContents()).toContain('Resolver…');
     expect(await actions.allTextContents()).toEqual(expect.arrayContaining(['Tomarlo', 'Asignar…']));
     expect(await actions.allTextContents()).not.toContain('Resolve…');
+    // The command box answers in the page's language too.
+    await page.getByTestId('command-input').fill('/ticket stats today');
+    await page.getByTestId('command-input').press('Enter');
+    await expect.poll(() => page.getByTestId('command-output').textContent()).toContain('Creados / resueltos');
     await page.getByTestId('console-language-en').click();
     await expect.poll(() => actions.allTextContents()).toContain('Resolve…');
     await page.reload();

@@ -55,6 +55,8 @@ export type Interaction =
       /** Where it was typed, when the platform says (a command typed in a ticket's thread needs no number). */
       channel?: string;
       thread?: string;
+      /** As a button's: the answer in it. */
+      language?: string;
     }
   | {
       kind: 'button';

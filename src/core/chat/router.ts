@@ -192,7 +192,7 @@ export class ChatRouter {
     const panel = this.panelOf(i);
     const person = await this.people.identify(db, i.platform, i.person, panel?.organisation);
     // A page that lets its reader pick a language says which one they read now; it outranks relevo.yaml.
-    const shown = i.kind === 'button' || i.kind === 'form' ? i.language : undefined;
+    const shown = i.kind === 'button' || i.kind === 'form' || i.kind === 'command' ? i.language : undefined;
     const language = shown ?? this.language(person);
     const texts = chatTexts(language);
     const actor = actorOf(person);
