@@ -3,22 +3,7 @@
 // pages' HTML names (data-i18n, data-i18n-placeholder, data-i18n-label) defined.
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-
-type Dictionary = Record<string, unknown>;
-
-/** Each key's path with what it holds: 'string', or 'function/<arity>' for a function. */
-function shape(dictionary: Dictionary, prefix = ''): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(dictionary)) {
-    const path = `${prefix}${key}`;
-    if (typeof value === 'function') out[path] = `function/${value.length}`;
-    else if (typeof value === 'string') {
-      expect(value.trim(), `${path} is empty`).not.toBe('');
-      out[path] = 'string';
-    } else Object.assign(out, shape(value as Dictionary, `${path}.`));
-  }
-  return out;
-}
+import { type Dictionary, dictionaryShape } from '../../test/harness/dictionary-shape.ts';
 
 const pages = [
   { page: 'chat', module: './public/chat-strings.js', exported: 'chatStrings', htmlKeys: (d: any) => d },
@@ -42,7 +27,7 @@ describe.each(pages)('the $page page’s words', ({ page, module, exported, html
 
   it('exist in English and Spanish alike', async () => {
     const { en, es } = await load();
-    expect(shape(es)).toEqual(shape(en));
+    expect(dictionaryShape(es)).toEqual(dictionaryShape(en));
   });
 
   it('cover every key the page’s HTML names', async () => {

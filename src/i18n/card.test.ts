@@ -1,34 +1,19 @@
 // The card's and forms' words exist in English and Spanish alike: the same keys (functions taking the same
 // arguments), none empty, and short enough for the smallest place a platform shows them.
 import { describe, expect, it } from 'vitest';
+import { type Dictionary, dictionaryShape } from '../../test/harness/dictionary-shape.ts';
 import { categoryLabel } from '../core/tickets/categories.ts';
 import { priorityLabel } from '../core/tickets/sla.ts';
 import { cardTexts, levelLabel } from './card.ts';
-
-type Dictionary = Record<string, unknown>;
-
-/** Each key's path with what it holds: 'string', or 'function/<arity>' for a function. */
-function shape(dictionary: Dictionary, prefix = ''): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(dictionary)) {
-    const path = `${prefix}${key}`;
-    if (typeof value === 'function') out[path] = `function/${value.length}`;
-    else if (typeof value === 'string') {
-      expect(value.trim(), `${path} is empty`).not.toBe('');
-      out[path] = 'string';
-    } else Object.assign(out, shape(value as Dictionary, `${path}.`));
-  }
-  return out;
-}
 
 describe('the card’s and forms’ words', () => {
   const en = cardTexts('en');
   const es = cardTexts('es');
 
   it('exist in English and Spanish alike, none empty', () => {
-    const keys = shape(en as unknown as Dictionary);
+    const keys = dictionaryShape(en as unknown as Dictionary);
     expect(Object.keys(keys).length).toBeGreaterThan(50);
-    expect(shape(es as unknown as Dictionary)).toEqual(keys);
+    expect(dictionaryShape(es as unknown as Dictionary)).toEqual(keys);
     // The functions say something in both languages too.
     for (const x of [en, es]) {
       expect(x.field.attachment('a.pdf', 2, true).trim()).not.toBe('a.pdf (2 KB)');

@@ -523,7 +523,9 @@ describe('web chat and agent console in a browser', () => {
     // The command box answers in the page's language too.
     await page.getByTestId('command-input').fill('/ticket stats today');
     await page.getByTestId('command-input').press('Enter');
-    await expect.poll(() => page.getByTestId('command-output').textContent()).toContain('Creados / resueltos');
+    await expect
+      .poll(() => page.getByTestId('command-output').textContent())
+      .toContain('Creados / resueltos');
     await page.getByTestId('console-language-en').click();
     await expect.poll(() => actions.allTextContents()).toContain('Resolve…');
     await page.reload();

@@ -58,25 +58,17 @@ function draw(report) {
   $('#now').replaceChildren(
     ...Object.entries(ui.tiles).map(([key, words]) => pair(words, String(report.now[key]), `now-${key}`)),
   );
+  const times = (kind) => {
+    const t = report[kind];
+    return pair(
+      ui[kind],
+      ui.medianP90(minutes(t.medianMinutes), minutes(t.p90Minutes), t.count),
+      `times-${kind}`,
+    );
+  };
   $('#times').replaceChildren(
-    pair(
-      ui.firstResponse,
-      ui.medianP90(
-        minutes(report.firstResponse.medianMinutes),
-        minutes(report.firstResponse.p90Minutes),
-        report.firstResponse.count,
-      ),
-      'times-firstResponse',
-    ),
-    pair(
-      ui.resolution,
-      ui.medianP90(
-        minutes(report.resolution.medianMinutes),
-        minutes(report.resolution.p90Minutes),
-        report.resolution.count,
-      ),
-      'times-resolution',
-    ),
+    times('firstResponse'),
+    times('resolution'),
     ...Object.entries(ui.sla).map(([clock, words]) => {
       const c = report.sla[clock];
       return pair(words, ui.compliance(percent(c.rate), c.met, c.breached), `sla-${clock}`);
