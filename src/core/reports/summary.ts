@@ -122,20 +122,23 @@ export async function reportSummary(db: Db, f: ReportFilters): Promise<ReportSum
   const r = row ?? {};
 
   const step = f.bucket === 'week' ? 'week' : 'day';
+  // Each side counted once, grouped by its step, then laid on every step of the period (empty ones too).
   const series = await db.$queryRaw<{ start: Date; created: bigint; resolved: bigint }[]>`
     WITH buckets AS (
       SELECT generate_series(date_trunc(${step}, ${from}::timestamp), ${to}::timestamp - interval '1 millisecond',
         ${`1 ${step}`}::interval) AS start
-    ), picked AS (
-      SELECT t."createdAt", t."resolvedAt" FROM "Ticket" t JOIN "Organisation" o ON o.id = t."organisationId"
-      WHERE ${dims} AND ((${inPeriod('createdAt')}) OR (${inPeriod('resolvedAt')}))
+    ), c AS (
+      SELECT date_trunc(${step}, t."createdAt") AS start, count(*) AS n
+      FROM "Ticket" t JOIN "Organisation" o ON o.id = t."organisationId"
+      WHERE ${dims} AND ${inPeriod('createdAt')} GROUP BY 1
+    ), r AS (
+      SELECT date_trunc(${step}, t."resolvedAt") AS start, count(*) AS n
+      FROM "Ticket" t JOIN "Organisation" o ON o.id = t."organisationId"
+      WHERE ${dims} AND ${inPeriod('resolvedAt')} GROUP BY 1
     )
-    SELECT b.start,
-      (SELECT count(*) FROM picked p WHERE p."createdAt" >= greatest(b.start, ${from}::timestamp)
-        AND p."createdAt" < least(b.start + ${`1 ${step}`}::interval, ${to}::timestamp)) AS created,
-      (SELECT count(*) FROM picked p WHERE p."resolvedAt" >= greatest(b.start, ${from}::timestamp)
-        AND p."resolvedAt" < least(b.start + ${`1 ${step}`}::interval, ${to}::timestamp)) AS resolved
-    FROM buckets b ORDER BY b.start`;
+    SELECT b.start, coalesce(c.n, 0) AS created, coalesce(r.n, 0) AS resolved
+    FROM buckets b LEFT JOIN c ON c.start = b.start LEFT JOIN r ON r.start = b.start
+    ORDER BY b.start`;
 
   const top = async (key: Prisma.Sql, name: Prisma.Sql, join: Prisma.Sql) =>
     db.$queryRaw<{ key: string; name: string; count: bigint }[]>`

@@ -1,0 +1,179 @@
+// Reports and solution search at scale (issue 17): 100,000 tickets over a year — most solved, with their kept
+// times and breaches, categories, products, two organisations — each with the customer's message and an
+// agent's reply or technical note, the search words written by the database's triggers as in service.
+//  - the report summary over the last 30 days and over the whole year (median of runs), beside the bare
+//    indexed count of the tickets created in the same period (the least any report must read);
+//  - /ticket search's query over the solved tickets (median and p99 of many queries, common and rare words
+//    in Spanish and English), beside the same number of lookups of a page of the ticket list.
+//
+//   npm run bench:reports                           # PGlite in a temp data directory
+//   BENCH_REPORTS_DB=postgres npm run bench:reports   # PostgreSQL on 127.0.0.1:5432
+//   BENCH_REPORTS_TICKETS=…  BENCH_REPORTS_RUNS=…  BENCH_REPORTS_QUERIES=…
+
+import { parseConfigFile } from '../src/config/file.ts';
+import { syncDirectory } from '../src/core/directory.ts';
+import { reportSummary } from '../src/core/reports/summary.ts';
+import { listTickets } from '../src/core/tickets/queries.ts';
+import { searchSolved } from '../src/core/tickets/search.ts';
+import { openDatabase } from '../src/db/index.ts';
+import { testConfigYaml } from '../test/fixtures/config.ts';
+import { openDatabaseEnv } from './lib/database.ts';
+import { environmentLine, ms, pct, ratio } from './lib/stats.ts';
+
+const kind = process.env.BENCH_REPORTS_DB ?? 'dir';
+const pgUrl = process.env.BENCH_REPORTS_PG_URL ?? 'postgresql://postgres:postgres@127.0.0.1:5432/postgres';
+const tickets = Number(process.env.BENCH_REPORTS_TICKETS ?? 100_000);
+const runs = Number(process.env.BENCH_REPORTS_RUNS ?? 10);
+const queries = Number(process.env.BENCH_REPORTS_QUERIES ?? 200);
+
+const subjects = [
+  'Las facturas no llegan',
+  'Invoices are missing',
+  'No puedo iniciar sesión',
+  'Cannot sign in',
+  'La impresora imprime en blanco',
+  'Printer prints blank pages',
+  'Error al exportar el informe',
+  'Export of the report fails',
+  'El panel tarda mucho en cargar',
+  'Dashboard is slow to load',
+];
+const sentences = [
+  'Desde ayer el cliente no recibe las facturas de marzo.',
+  'Since yesterday the customer does not receive the March invoices.',
+  'Al entrar aparece un error de contraseña aunque es correcta.',
+  'When signing in a password error shows although it is right.',
+  'La cola de impresión se queda atascada cada mañana.',
+  'The print queue gets stuck every morning.',
+  'Revisado el nodo de kubernetes: se quedó sin memoria.',
+  'Checked the database replica: replication lag was high.',
+  'Hemos reiniciado el servicio de correo y vaciado la cola.',
+  'We restarted the mail service and flushed the queue.',
+];
+const rare = ['zanahoria', 'teclado', 'firewall', 'certificate', 'backup', 'licencia', 'webhook', 'proxy'];
+const searches = [
+  'facturas',
+  'invoice',
+  'contraseña',
+  'password',
+  'impresora',
+  'kubernetes',
+  'replication',
+  ...rare,
+];
+
+const config = parseConfigFile(testConfigYaml, 'bench.yaml');
+const target = await openDatabaseEnv(kind, pgUrl, 'reports');
+const db = await openDatabase({
+  databaseUrl: target.env.DATABASE_URL,
+  dataDir: target.env.RELEVO_DATA_DIR ?? 'memory://',
+});
+try {
+  await db.migrate();
+  await syncDirectory(db.prisma, config);
+  const p = db.prisma;
+  console.log(
+    `${environmentLine()}\n${target.description}; ${tickets.toLocaleString('en')} tickets over a year`,
+  );
+  const now = new Date('2026-12-07T12:00:00Z');
+  const seeding = performance.now();
+  await p.$executeRaw`INSERT INTO "Contact" (id, "organisationId", name) VALUES ('c1', 'acme', 'Carla')`;
+  const chunk = 10_000;
+  for (let from = 1; from <= tickets; from += chunk) {
+    const to = Math.min(tickets, from + chunk - 1);
+    // Spread over 365 days; five in six solved (awaiting confirmation, resolved, closed), with kept minutes.
+    await p.$executeRaw`
+      INSERT INTO "Ticket" (subject, status, priority, category, source, "requesterId", "organisationId",
+        "productId", "createdAt", "updatedAt", "statusChangedAt", "resolvedAt", "firstResponseMinutes",
+        "resolutionMinutes", "slaBreaches", "assigneeId")
+      SELECT (${subjects}::text[])[1 + g % ${subjects.length}]
+          || CASE WHEN g % 997 = 0 THEN ' ' || (${rare}::text[])[1 + (g / 997) % ${rare.length}] ELSE '' END,
+        (ARRAY['open', 'awaiting_confirmation', 'resolved', 'resolved', 'closed', 'closed']::"TicketStatus"[])[1 + g % 6],
+        (ARRAY['low', 'normal', 'normal', 'high', 'urgent']::"Priority"[])[1 + g % 5],
+        (ARRAY['question', 'dev_incident', 'prod_incident', 'environment_problem', 'improvement']::"Category"[])[1 + g % 5],
+        (ARRAY['email', 'webchat', 'slack', 'mattermost', 'discord']::text[])[1 + g % 5],
+        'c1', CASE WHEN g % 3 = 0 THEN 'globex' ELSE 'acme' END, CASE WHEN g % 2 = 0 THEN 'platform' END,
+        ${now}::timestamp - (g * 315) * interval '1 second', ${now}::timestamp - (g * 315) * interval '1 second',
+        ${now}::timestamp - (g * 315) * interval '1 second',
+        CASE WHEN g % 6 IN (2, 3, 4, 5) THEN ${now}::timestamp - (g * 315 - 7200) * interval '1 second' END,
+        CASE WHEN g % 6 <> 0 THEN 5 + (g * 7919) % 600 END,
+        CASE WHEN g % 6 <> 0 THEN 30 + (g * 104729) % 5000 END,
+        CASE WHEN g % 11 = 0 THEN ARRAY['firstResponse'] WHEN g % 17 = 0 THEN ARRAY['resolution'] ELSE ARRAY[]::text[] END,
+        CASE WHEN g % 4 = 0 THEN NULL ELSE 'ana' END
+      FROM generate_series(${from}::int, ${to}::int) AS g`;
+    await p.$executeRaw`
+      INSERT INTO "TicketEvent" (id, "ticketNumber", type, visibility, "authorKind", "authorContactId", body, "createdAt")
+      SELECT 'bc' || g, g, 'customer_message', 'public', 'contact', 'c1',
+        (${sentences}::text[])[1 + g % ${sentences.length}] || ' ' || (${sentences}::text[])[1 + (g * 7) % ${sentences.length}],
+        ${now}::timestamp - (g * 315) * interval '1 second'
+      FROM generate_series(${from}::int, ${to}::int) AS g`;
+    await p.$executeRaw`
+      INSERT INTO "TicketEvent" (id, "ticketNumber", type, visibility, "authorKind", "authorAgentId", body, data, "createdAt")
+      SELECT 'ba' || g, g, 'private_note', 'internal', 'agent', 'ana',
+        (${sentences}::text[])[1 + (g * 5) % ${sentences.length}]
+          || CASE WHEN g % 1009 = 0 THEN ' ' || (${rare}::text[])[1 + (g / 1009) % ${rare.length}] ELSE '' END,
+        '{"kind": "technical_note"}'::jsonb, ${now}::timestamp - (g * 315 - 3600) * interval '1 second'
+      FROM generate_series(${from}::int, ${to}::int) AS g`;
+  }
+  await p.$executeRawUnsafe('ANALYZE');
+  console.log(`seeded in ${((performance.now() - seeding) / 1000).toFixed(1)} s`);
+
+  const time = async (fn: () => Promise<unknown>, n: number) => {
+    await fn(); // warm
+    const xs: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const t0 = performance.now();
+      await fn();
+      xs.push(performance.now() - t0);
+    }
+    return xs;
+  };
+  const line = (name: string, xs: number[], base?: number[]) =>
+    console.log(
+      `  ${name.padEnd(56)} median ${ms(pct(xs, 50)).padStart(10)}   p99 ${ms(pct(xs, 99)).padStart(10)}${
+        base ? `   ${ratio(pct(xs, 50), pct(base, 50)).padStart(7)} the baseline` : ''
+      }`,
+    );
+  const DAY = 86_400_000;
+  for (const [label, days] of [
+    ['last 30 days', 30],
+    ['the whole year', 366],
+  ] as const) {
+    const from = new Date(now.getTime() - days * DAY);
+    const count = await time(
+      () => p.$queryRaw`SELECT count(*) FROM "Ticket" WHERE "createdAt" >= ${from} AND "createdAt" < ${now}`,
+      runs,
+    );
+    const summary = await time(() => reportSummary(p, { from, to: now }), runs);
+    const filtered = await time(
+      () => reportSummary(p, { from, to: now, organisationId: 'globex', priority: 'urgent' }),
+      runs,
+    );
+    const created = (await reportSummary(p, { from, to: now })).created;
+    console.log(`\nreport, ${label} (${created.toLocaleString('en')} tickets created), ${runs} runs:`);
+    line('report summary (counts, series, times, SLA, top)', summary, count);
+    line('  … filtered: one organisation, urgent', filtered, count);
+    line('baseline: indexed count of the period’s tickets', count);
+  }
+
+  const searched: number[] = [];
+  const listed: number[] = [];
+  let hits = 0;
+  for (let i = 0; i < queries; i++) {
+    const q = searches[i % searches.length] as string;
+    let t0 = performance.now();
+    hits += (await searchSolved(p, q, 5)).length;
+    searched.push(performance.now() - t0);
+    t0 = performance.now();
+    await listTickets(p, { status: ['resolved'], limit: 5 }, { kind: 'agent' });
+    listed.push(performance.now() - t0);
+  }
+  console.log(
+    `\nsolution search over ${Math.round((tickets * 5) / 6).toLocaleString('en')} solved tickets, ${queries} queries (${searches.length} words; ${(hits / queries).toFixed(1)} results each):`,
+  );
+  line('/ticket search (ranked, 5 results, snippets, solution)', searched, listed);
+  line('baseline: a page of 5 resolved tickets from the list', listed);
+} finally {
+  await db.close();
+  await target.drop();
+}
