@@ -5,6 +5,7 @@
 // authenticated by the reply token in their Message-ID (src/email/reply-token.ts).
 import { createHash, randomUUID } from 'node:crypto';
 import nodemailer, { type Transporter } from 'nodemailer';
+import { customerLanguage } from '../../src/core/customer-language.ts';
 import type { OutMessage } from '../../src/core/message.ts';
 import type {
   AgentNotice,
@@ -55,7 +56,8 @@ export class EmailAdapter implements ChatAdapter, Mailer {
     const { db } = this.opts;
     // The Message-ID follows from the outbox item, so a re-delivery after a crash is recognised.
     const messageId = `<relevo.${hash(idempotencyKey ?? `${Date.now()}.${Math.random()}`)}@${this.domain}>`;
-    // One statement for whether this mail went out already, the conversation's ticket, its language, the
+    // One statement for whether this mail went out already, the conversation's ticket, the language its
+    // customer reads (its requester's, else its organisation's: src/core/customer-language.ts), the
     // Message-IDs of its mail, oldest first (only the ids: not the stored originals' bytes), and the people
     // on its thread (participants.ts).
     const [found] = await db.$queryRaw<
@@ -64,11 +66,12 @@ export class EmailAdapter implements ChatAdapter, Mailer {
         number: number | null;
         subject: string;
         language: string;
+        contactLanguage: string | null;
         history: { messageId: string; direction: string }[];
       })[]
     >`
       SELECT EXISTS (SELECT 1 FROM "EmailMessage" WHERE "messageId" = ${messageId}) AS sent,
-        t.number, t.subject, o.language,
+        t.number, t.subject, o.language, r.language AS "contactLanguage",
         coalesce((SELECT json_agg(json_build_object('messageId', m."messageId", 'direction', m.direction)
             ORDER BY m."createdAt", m.id)
           FROM "EmailMessage" m WHERE m."ticketNumber" = t.number), '[]') AS history,
@@ -77,10 +80,12 @@ export class EmailAdapter implements ChatAdapter, Mailer {
       LEFT JOIN "ConversationLink" l
         ON l.platform = 'email' AND l.channel = ${target.channel} AND l.thread = ${target.thread ?? ''}
       LEFT JOIN "Ticket" t ON t.number = l."ticketNumber"
-      LEFT JOIN "Organisation" o ON o.id = t."organisationId"`;
+      LEFT JOIN "Organisation" o ON o.id = t."organisationId"
+      LEFT JOIN "Contact" r ON r.id = t."requesterId"`;
     if (found?.sent) return messageId;
     if (!found?.number) throw new Error(`no email conversation ${target.thread}`);
-    const ticket = { number: found.number, subject: found.subject, language: found.language };
+    const language = customerLanguage({ language: found.contactLanguage }, found);
+    const ticket = { number: found.number, subject: found.subject, language };
     const texts = t(ticket.language);
     // Only people admitted to the thread are copied: a Cc someone merely wrote into a mail is not.
     const { requester, copies } = participantsOf(found, this.own());

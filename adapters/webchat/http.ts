@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { customerLanguage } from '../../src/core/customer-language.ts';
 import { contactForProvenEmail, organisationForEmail } from '../../src/core/directory.ts';
 import { NotFoundError, refusal, UserError } from '../../src/core/errors.ts';
 import { normaliseEmail, verifyIdentitySignature } from '../../src/core/identity/signature.ts';
@@ -188,7 +189,8 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
       verified: c.verified,
       /** Whether a code can be mailed here (outgoing mail is configured). */
       codes: ctx.codes.available,
-      language: c.organisation.language,
+      /** The language Relevo writes to them in: theirs once learnt, else their organisation's. */
+      language: customerLanguage(c, c.organisation),
     };
   };
   const setSessionCookie = (reply: FastifyReply, token: string) =>
@@ -322,7 +324,7 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
   app.post('/webchat/api/verification', async (req) => {
     const session = await customer(req);
     body(z.strictObject({}), req);
-    const language = session.contact.organisation.language;
+    const language = customerLanguage(session.contact, session.contact.organisation);
     return answeringIn(language, async () => {
       if (session.contact.verified || !session.contact.claimedEmail) {
         throw new UserError(
@@ -339,7 +341,7 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
   app.post('/webchat/api/verification/confirm', async (req, reply) => {
     const session = await customer(req);
     const input = body(z.strictObject({ code: z.string().max(20) }), req);
-    return answeringIn(session.contact.organisation.language, () =>
+    return answeringIn(customerLanguage(session.contact, session.contact.organisation), () =>
       confirmCode(req, reply, session, input.code),
     );
   });
@@ -605,8 +607,8 @@ async function consoleLanguage(
 }
 
 /**
- * Refusals of a customer's verification in their organisation's language, the one their chat speaks,
- * whatever language the page asked for.
+ * Refusals of a customer's verification in the language Relevo writes to them in (theirs, else their
+ * organisation's), whatever language the request asked for.
  */
 async function answeringIn<T>(language: string, fn: () => Promise<T>): Promise<T> {
   try {

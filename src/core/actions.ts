@@ -6,6 +6,7 @@ import { type Localized, pick } from '../i18n/localized.ts';
 import { alertHandlers } from './alerts/actions.ts';
 import { OPEN_CONVERSATION } from './chat/intake-form.ts';
 import type { DeskConfig } from './config.ts';
+import { customerLanguage } from './customer-language.ts';
 import { ForbiddenError, NotFoundError, refusal, UserError } from './errors.ts';
 import { type ActionInvocation, ticked } from './message.ts';
 import type { Conversations } from './tickets/conversations.ts';
@@ -33,13 +34,17 @@ const agentOnly = (actor: Actor): Extract<Actor, { kind: 'agent' }> => {
   return actor;
 };
 
+/** The ticket, and the texts its customer reads (in their language: customer-language.ts). */
 async function texts(tx: Tx, number: number) {
-  const ticket = await tx.ticket.findUnique({ where: { number }, include: { organisation: true } });
+  const ticket = await tx.ticket.findUnique({
+    where: { number },
+    include: { organisation: true, contact: { select: { language: true } } },
+  });
   if (!ticket) throw new NotFoundError(refusal.noTicket(number));
-  return { ticket, texts: t(ticket.organisation.language) };
+  return { ticket, texts: t(customerLanguage(ticket.contact, ticket.organisation)) };
 }
 
-/** Seed 003's chain: a templated answer in the organisation's language, then the ticket ends. */
+/** Seed 003's chain: a templated answer in the customer's language, then the ticket ends. */
 const replyAndEnd =
   (
     end: 'spam' | 'rejected',

@@ -5,6 +5,7 @@ import { t } from '../i18n/index.ts';
 import { renderAlertGroup } from './alerts/render.ts';
 import { DeliveryFailure } from './chat/failure.ts';
 import { type DeskConfig, teamLanguage } from './config.ts';
+import { customerLanguage } from './customer-language.ts';
 import { showLive } from './live-messages/show.ts';
 import { liveSubject } from './live-messages/subjects.ts';
 import type { OutMessage } from './message.ts';
@@ -181,8 +182,8 @@ async function noticeToAgent(
 
 async function deliverToCustomer(deps: DeliveryDeps, eventId: string, key: string) {
   const { db } = deps;
-  // One statement for the event, its author, its ticket's language and where the customer is (the ORM's
-  // nested read took five): every message to a customer passes here.
+  // One statement for the event, its author, the language its customer reads (customer-language.ts) and
+  // where the customer is (the ORM's nested read took five): every message to a customer passes here.
   const [event] = await db.$queryRaw<
     {
       id: string;
@@ -192,17 +193,19 @@ async function deliverToCustomer(deps: DeliveryDeps, eventId: string, key: strin
       data: unknown;
       authorName: string | null;
       language: string;
+      contactLanguage: string | null;
       links: { id: string; platform: string; channel: string; thread: string }[];
     }[]
   >`
     SELECT e.id, e."ticketNumber", e.visibility::text AS visibility, e.body, e.data, a.name AS "authorName",
-      o.language,
+      o.language, c.language AS "contactLanguage",
       coalesce((SELECT json_agg(json_build_object('id', l.id, 'platform', l.platform, 'channel', l.channel,
           'thread', l.thread) ORDER BY l."createdAt", l.id)
         FROM "ConversationLink" l WHERE l."ticketNumber" = e."ticketNumber" AND l.kind = 'customer'), '[]') AS links
     FROM "TicketEvent" e
     JOIN "Ticket" t ON t.number = e."ticketNumber"
     JOIN "Organisation" o ON o.id = t."organisationId"
+    JOIN "Contact" c ON c.id = t."requesterId"
     LEFT JOIN "Agent" a ON a.id = e."authorAgentId"
     WHERE e.id = ${eventId}`;
   if (!event) throw new Error(`no ticket event ${eventId}`);
@@ -213,7 +216,7 @@ async function deliverToCustomer(deps: DeliveryDeps, eventId: string, key: strin
   if (event.authorName !== null) message.author = event.authorName;
   const data = event.data as { kind?: string } | null;
   if (data?.kind === 'resolution_request') {
-    const texts = t(event.language);
+    const texts = t(customerLanguage({ language: event.contactLanguage }, event));
     const value = String(event.ticketNumber);
     message.buttons = [
       { action: 'ticket.confirm_yes', label: texts.confirmYes, value, style: 'primary' },

@@ -62,6 +62,13 @@ export interface ContactInput {
   email?: string;
 }
 
+/** A contact as the directory finds it: who, of which organisation, and the language they read (if learnt). */
+export interface FoundContact {
+  id: string;
+  organisationId: string;
+  language: string | null;
+}
+
 const identityLock = (platform: string, externalId: string) => `identity:${platform}:${externalId}`;
 
 /**
@@ -77,10 +84,7 @@ export function lockIdentities(tx: Tx, platform: string, externalIds: readonly s
 }
 
 /** Finds the contact behind a platform identity, creating it (and its email identity) on first sight. */
-export async function findOrCreateContact(
-  tx: Tx,
-  input: ContactInput,
-): Promise<{ id: string; organisationId: string }> {
+export async function findOrCreateContact(tx: Tx, input: ContactInput): Promise<FoundContact> {
   // One person writing through two instances at once must become one contact, not a unique violation.
   await lockIdentities(tx, input.platform, [input.externalId]);
   const existing = await tx.identity.findUnique({
@@ -109,7 +113,7 @@ export async function findOrCreateContact(
   // Two statements: a nested create would read the contact back in a third.
   const contact = await tx.contact.create({
     data: { name, organisationId: input.organisationId },
-    select: { id: true, organisationId: true },
+    select: { id: true, organisationId: true, language: true },
   });
   await tx.identity.createMany({ data: identities.map((i) => ({ ...i, contactId: contact.id })) });
   return contact;
@@ -122,7 +126,7 @@ export async function findOrCreateContact(
 export async function contactForProvenEmail(
   tx: Tx,
   input: { email: string; name: string; organisationId: string },
-): Promise<{ id: string; organisationId: string } | 'agent'> {
+): Promise<FoundContact | 'agent'> {
   const email = input.email.toLowerCase();
   const identity = await tx.identity.findUnique({
     where: { platform_externalId: { platform: 'email', externalId: email } },

@@ -12,9 +12,10 @@
 // other such mail is held as an unverified private note: never sent to the customer, no change to the
 // ticket, and nobody in its copy joins the thread.
 import type { FileConfig } from '../config/file.ts';
+import { customerLanguage } from '../core/customer-language.ts';
 import { organisationForEmail } from '../core/directory.ts';
 import { isFinished, type Status } from '../core/tickets/lifecycle.ts';
-import { t } from '../i18n/index.ts';
+import { type Language, t } from '../i18n/index.ts';
 import { type AgentAuth, authenticateAgent } from './agent-auth.ts';
 import { isPlainConfirmation } from './confirmation.ts';
 import { type ForwardInfo, readForward } from './forward.ts';
@@ -29,7 +30,8 @@ import { readVisible } from './visible-text.ts';
 export interface KnownIdentity {
   agentId: string | null;
   agentActive: boolean;
-  contact: { id: string; organisationId: string } | null;
+  /** `language`: the one they read, once learnt (core/customer-language.ts); left out when not read. */
+  contact: { id: string; organisationId: string; language?: string | null } | null;
 }
 
 /** The ticket a message refers to, with what deciding about it needs. */
@@ -39,7 +41,7 @@ export interface TicketFacts {
   requesterId: string;
   organisationId: string;
   subject: string;
-  /** Its organisation's language (follow-up subjects, notes). */
+  /** Its organisation's language: the agents' notes about it (customers read theirs: customer-language.ts). */
   language: string;
   /** The sender may join its thread: requester, same organisation, or admitted to the thread. */
   senderMayJoin: boolean;
@@ -184,6 +186,16 @@ export function fit(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - tail.length)}${tail}`;
 }
 
+/** The language Relevo writes to a mail's requester in: theirs once learnt, else their organisation's. */
+function followUpLanguage(
+  config: FileConfig,
+  organisationId: string,
+  requester: KnownIdentity | null,
+): Language {
+  const organisation = config.organisations.find((o) => o.id === organisationId);
+  return customerLanguage(requester?.contact ?? null, organisation ?? { language: 'en' });
+}
+
 function who(email: ParsedEmail): string {
   return email.from ? `${email.from.name || email.from.address} <${email.from.address}>` : 'someone';
 }
@@ -308,7 +320,11 @@ export function decideEmail(email: ParsedEmail, facts: EmailFacts, cfg: DecideCo
         reopen: finished && config.email.closedReply === 'reopen' && answerer,
       },
       text: shown,
-      subject: t(ticket.language).followUp(ticket.number, baseSubject(email.subject) || ticket.subject),
+      // The follow-up's subject is in what its requester reads, as known when the mail arrives.
+      subject: t(followUpLanguage(config, organisationId, requesterIdentity)).followUp(
+        ticket.number,
+        baseSubject(email.subject) || ticket.subject,
+      ),
       // A bare "Thanks!" after a ticket is finished opens no follow-up.
       force: !finished,
       acknowledge: mayAutoReply,

@@ -93,6 +93,7 @@ type IdentityRow = {
   agentActive: boolean | null;
   contactId: string | null;
   organisationId: string | null;
+  contactLanguage: string | null;
 };
 
 /** What every message needs first (firstFacts). */
@@ -132,6 +133,7 @@ export async function firstFacts(
   >`
     SELECT EXISTS (SELECT 1 FROM "EmailMessage" WHERE "messageId" = u.key) AS duplicate,
       i.id IS NOT NULL AS identity, i."agentId", a.active AS "agentActive", c.id AS "contactId", c."organisationId",
+      c.language AS "contactLanguage",
       (${autoRepliesSql(Prisma.sql`u.sender`, since, limit)}) AS "autoReplies",
       (SELECT m."ticketNumber" FROM "EmailMessage" m
        WHERE m."messageId" = ANY(ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(refs)}::jsonb -> (u.n - 1)::int)))
@@ -160,14 +162,17 @@ function knownFrom(row: IdentityRow): KnownIdentity {
     agentId: row.agentId,
     agentActive: row.agentActive ?? false,
     contact:
-      row.contactId && row.organisationId ? { id: row.contactId, organisationId: row.organisationId } : null,
+      row.contactId && row.organisationId
+        ? { id: row.contactId, organisationId: row.organisationId, language: row.contactLanguage }
+        : null,
   };
 }
 
 async function knownIdentity(tx: Tx, address: string): Promise<KnownIdentity | null> {
   // One statement for the identity, its agent and its contact (the ORM's nested read took three).
   const [row] = await tx.$queryRaw<IdentityRow[]>`
-    SELECT i."agentId", a.active AS "agentActive", c.id AS "contactId", c."organisationId"
+    SELECT i."agentId", a.active AS "agentActive", c.id AS "contactId", c."organisationId",
+      c.language AS "contactLanguage"
     FROM "Identity" i
     LEFT JOIN "Agent" a ON a.id = i."agentId"
     LEFT JOIN "Contact" c ON c.id = i."contactId"

@@ -9,7 +9,13 @@ import type { ChatPerson } from './events.ts';
 
 export type Person =
   | { kind: 'agent'; agentId: string }
-  | { kind: 'contact'; contactId: string; organisationId: string }
+  | {
+      kind: 'contact';
+      contactId: string;
+      organisationId: string;
+      /** The language they read, once learnt (customer-language.ts); null: their organisation's. */
+      language: string | null;
+    }
   | { kind: 'unknown' };
 
 /** A person's name and email as their platform shows them. */
@@ -49,7 +55,7 @@ export class People {
     if (known?.agentId) return { kind: 'agent', agentId: known.agentId };
     if (known?.contactId) {
       const contact = await tx.contact.findUniqueOrThrow({ where: { id: known.contactId } });
-      return { kind: 'contact', contactId: contact.id, organisationId: contact.organisationId };
+      return contactPerson(contact);
     }
     const profile = await this.profile(platform, externalId);
     if (profile.email) {
@@ -69,7 +75,7 @@ export class People {
       organisationId,
       email: profile.email,
     });
-    return { kind: 'contact', contactId: contact.id, organisationId: contact.organisationId };
+    return contactPerson(contact);
   }
 
   /** Reads an unknown person's profile now, so `identify` inside a transaction need not wait on the platform. */
@@ -108,7 +114,16 @@ async function personOf(tx: Tx | Db, actor: Actor): Promise<Person> {
   if (actor.kind === 'agent') return { kind: 'agent', agentId: actor.agentId };
   if (actor.kind === 'contact') {
     const contact = await tx.contact.findUniqueOrThrow({ where: { id: actor.contactId } });
-    return { kind: 'contact', contactId: contact.id, organisationId: contact.organisationId };
+    return contactPerson(contact);
   }
   return { kind: 'unknown' };
+}
+
+function contactPerson(contact: { id: string; organisationId: string; language: string | null }): Person {
+  return {
+    kind: 'contact',
+    contactId: contact.id,
+    organisationId: contact.organisationId,
+    language: contact.language,
+  };
 }

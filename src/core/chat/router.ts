@@ -5,6 +5,7 @@
 import type { Tx } from '../../db/index.ts';
 import { chatTexts } from '../../i18n/chat.ts';
 import { type ActionDeps, mayRun, runAction } from '../actions.ts';
+import { customerLanguage } from '../customer-language.ts';
 import { UserError } from '../errors.ts';
 import type { OutMessage } from '../message.ts';
 import type { ChatAdapter, Logger } from '../ports.ts';
@@ -415,11 +416,12 @@ export class ChatRouter {
     return this.language(await this.people.identify(this.deps.actions.db, platform, who));
   }
 
-  /** Agents read Relevo in the desk's language; customers in their organisation's. */
+  /** Agents read Relevo in their own language (relevo.yaml); customers in theirs (customer-language.ts). */
   private language(person: Person): string {
     const { config } = this.deps.actions;
     if (person.kind === 'contact') {
-      return config.organisations.find((o) => o.id === person.organisationId)?.language ?? 'en';
+      const organisation = config.organisations.find((o) => o.id === person.organisationId);
+      return customerLanguage(person, organisation ?? { language: 'en' });
     }
     if (person.kind === 'agent') return config.agents.find((a) => a.id === person.agentId)?.language ?? 'en';
     return 'en';

@@ -269,9 +269,9 @@ const formsByAction: Record<string, FormSource> = {
     const group = await db.alertGroup.findUnique({ where: { id: value }, select: { source: true } });
     return group?.source === 'alertmanager' ? silenceForm(language) : undefined;
   },
-  // A ticket panel's button: its value is the channel's organisation (core/chat/intake-form.ts). Its form
-  // is the customer's, in their organisation's language whoever asks for it.
-  [OPEN_CONVERSATION]: async (db, value) => {
+  // A ticket panel's button: its value is the channel's organisation (core/chat/intake-form.ts). The form
+  // speaks the language of the customer who pressed it.
+  [OPEN_CONVERSATION]: async (db, value, language) => {
     const org = await db.organisation.findUnique({ where: { id: value } });
     if (!org) return undefined;
     const products = await db.product.findMany({
@@ -279,7 +279,7 @@ const formsByAction: Record<string, FormSource> = {
       orderBy: { name: 'asc' },
       select: { id: true, name: true },
     });
-    return intakeForm(org.language, products);
+    return intakeForm(language, products);
   },
 };
 
@@ -296,7 +296,7 @@ export async function formFor(
   value: string,
   /**
    * The language of the person who pressed the button: whoever fills a form in reads it, not the team
-   * that reads the card it came from (a ticket panel's form is the exception: its customer's).
+   * that reads the card it came from (a ticket panel's customer reads it in theirs).
    */
   language: Language | string,
 ): Promise<FormSpec | undefined> {

@@ -4,11 +4,12 @@
 // the triage cards and live pages subscribe to those instead of living here.
 import type { EventType } from '../../db/generated/enums.ts';
 import type { Db, Tx } from '../../db/index.ts';
-import { agentTexts, t } from '../../i18n/index.ts';
+import { agentTexts, type Language, t } from '../../i18n/index.ts';
 import { both } from '../../i18n/localized.ts';
 import { askList, labelList, requiredInfoTexts } from '../../i18n/required-info.ts';
 import type { Actor } from '../actor.ts';
 import type { DeskConfig } from '../config.ts';
+import { customerLanguage, ticketCustomer } from '../customer-language.ts';
 import { ForbiddenError, NotFoundError, refusal, UserError } from '../errors.ts';
 import type { DomainEvent, DomainEventPayloads, DomainEvents } from '../events.ts';
 import { enqueue, enqueueMany } from '../outbox.ts';
@@ -191,15 +192,15 @@ export class TicketService {
       // silent: an auto-reply or a bounce must not be answered (RFC 3834), though its ticket exists.
       await this.publicSystemMessages(
         tx,
-        opened.flatMap(({ ticket, org }, j) => {
+        opened.flatMap(({ ticket, org, language }, j) => {
           if (toOpen[j]?.options?.silent) return [];
           const plan = this.config.plans[org.plan];
-          const within = plan ? t(org.language).duration(plan.sla[ticket.priority].firstResponse) : '';
-          return [{ number: ticket.number, text: t(org.language).ack(ticket.number, within) }];
+          const within = plan ? t(language).duration(plan.sla[ticket.priority].firstResponse) : '';
+          return [{ number: ticket.number, text: t(language).ack(ticket.number, within) }];
         }),
       );
-      for (const [j, { ticket, org }] of opened.entries()) {
-        await this.checkRequiredInfo(tx, ticket, org, toOpen[j]?.options ?? {});
+      for (const [j, { ticket, org, language }] of opened.entries()) {
+        await this.checkRequiredInfo(tx, ticket, org.plan, language, toOpen[j]?.options ?? {});
         outcomes[opening[j] as number] = { kind: 'created', ticketNumber: ticket.number };
       }
       return outcomes;
@@ -501,8 +502,6 @@ export class TicketService {
     return this.tx(outer, async (tx) => {
       const ticket = await this.load(tx, number);
       await this.requireAnswerer(tx, ticket, actor.contactId);
-      const org = await tx.organisation.findUniqueOrThrow({ where: { id: ticket.organisationId } });
-      const texts = t(org.language);
       if (ticket.status !== 'awaiting_confirmation') {
         throw new UserError(
           both((l) => t(l).notAwaiting(number)),
@@ -510,6 +509,7 @@ export class TicketService {
           'not_awaiting',
         );
       }
+      const texts = t((await this.customerOf(tx, number)).language);
       if (solved) {
         await this.transition(tx, ticket, 'resolved', 'customer_confirmed', actor);
         await this.publicSystemMessage(tx, number, texts.confirmed(number));
@@ -641,12 +641,9 @@ export class TicketService {
     return this.tx(outer, async (tx) => {
       const ticket = await this.load(tx, number);
       this.requireAskable(ticket);
-      const org = await tx.organisation.findUniqueOrThrow({ where: { id: ticket.organisationId } });
-      const text = requiredInfoTexts(org.language).agentAsk(
-        number,
-        askList(request.items, org.language),
-        other,
-      );
+      // The agent's words go to the customer: in the customer's language.
+      const { language } = await this.customerOf(tx, number);
+      const text = requiredInfoTexts(language).agentAsk(number, askList(request.items, language), other);
       await this.reply(number, actor, text, undefined, tx);
       await this.waitForInformation(tx, number, actor, request.items);
     });
@@ -693,11 +690,11 @@ export class TicketService {
   private async checkRequiredInfo(
     tx: Tx,
     ticket: Ticket,
-    org: { plan: string; language: string },
+    plan: string,
+    language: Language,
     options: { silent?: boolean; files?: number },
   ) {
-    const { language } = org;
-    const missing = await missingOf(tx, this.config, ticket, org.plan, options.files);
+    const missing = await missingOf(tx, this.config, ticket, plan, options.files);
     if (!missing.length) return;
     if (options.silent) {
       await tx.ticket.update({ where: { number: ticket.number }, data: { infoMissing: missing } });
@@ -735,14 +732,14 @@ export class TicketService {
         await tx.$queryRaw`SELECT number FROM "Ticket" WHERE number = ${number} FOR UPDATE`;
         const ticket = await this.load(tx, number);
         if (ticket.status !== 'waiting_on_customer' || !ticket.infoRequestedAt) return;
-        const org = await tx.organisation.findUniqueOrThrow({ where: { id: ticket.organisationId } });
-        const waited = businessTimeFor(this.config, org.plan).between(ticket.infoRequestedAt, now);
+        const { plan, language } = await this.customerOf(tx, number);
+        const waited = businessTimeFor(this.config, plan).between(ticket.infoRequestedAt, now);
         if (waited < after * 60_000) return;
-        const reason = requiredInfoTexts(org.language).rejectReason(
-          t(org.language).duration(after),
-          labelList(ticket.infoMissing.filter(isInfoItem), org.language),
+        const reason = requiredInfoTexts(language).rejectReason(
+          t(language).duration(after),
+          labelList(ticket.infoMissing.filter(isInfoItem), language),
         );
-        await this.publicSystemMessage(tx, number, t(org.language).rejected(number, reason));
+        await this.publicSystemMessage(tx, number, t(language).rejected(number, reason));
         await this.transition(
           tx,
           ticket,
@@ -775,11 +772,11 @@ export class TicketService {
         const ticket = await this.load(tx, number);
         if (ticket.status !== 'awaiting_confirmation') return;
         await this.transition(tx, ticket, 'resolved', 'confirmation_window_elapsed', { kind: 'system' });
-        const org = await tx.organisation.findUniqueOrThrow({ where: { id: ticket.organisationId } });
+        const { language } = await this.customerOf(tx, number);
         await this.publicSystemMessage(
           tx,
           number,
-          t(org.language).autoResolved(number, t(org.language).duration(windowMinutes)),
+          t(language).autoResolved(number, t(language).duration(windowMinutes)),
         );
         resolved.push(number);
       });
@@ -800,14 +797,22 @@ export class TicketService {
     tx: Tx,
     inputs: readonly (NewTicket & { channelRef?: string })[],
     actors: readonly Actor[],
-  ): Promise<{ ticket: Ticket; org: { id: string; plan: string; language: string } }[]> {
+  ): Promise<{ ticket: Ticket; org: { id: string; plan: string }; language: Language }[]> {
     if (!inputs.length) return [];
-    // One statement for the requesters and their organisations (the ORM's nested read took two each).
-    const requesters = await tx.$queryRaw<{ id: string; orgId: string; plan: string; language: string }[]>`
-      SELECT c.id, o.id AS "orgId", o.plan, o.language
+    // One statement for the requesters, their languages and their organisations (the ORM's nested read
+    // took two each).
+    const requesters = await tx.$queryRaw<
+      { id: string; orgId: string; plan: string; language: string; contactLanguage: string | null }[]
+    >`
+      SELECT c.id, o.id AS "orgId", o.plan, o.language, c.language AS "contactLanguage"
       FROM "Contact" c JOIN "Organisation" o ON o.id = c."organisationId"
       WHERE c.id = ANY(${[...new Set(inputs.map((i) => i.requesterId))]}::text[])`;
-    const orgOf = new Map(requesters.map((r) => [r.id, { id: r.orgId, plan: r.plan, language: r.language }]));
+    const orgOf = new Map(
+      requesters.map((r) => [
+        r.id,
+        { id: r.orgId, plan: r.plan, language: customerLanguage({ language: r.contactLanguage }, r) },
+      ]),
+    );
     for (const input of inputs) {
       if (!orgOf.has(input.requesterId)) throw new NotFoundError(refusal.noContact(input.requesterId));
       // An empty id is a product that does not exist, not "no product": refused like any unknown one.
@@ -863,10 +868,14 @@ export class TicketService {
         productId: ticket.productId,
       })),
     );
-    return tickets.map((ticket) => ({
-      ticket,
-      org: orgOf.get(ticket.requesterId) as { id: string; plan: string; language: string },
-    }));
+    return tickets.map((ticket) => {
+      const { language, ...org } = orgOf.get(ticket.requesterId) as {
+        id: string;
+        plan: string;
+        language: Language;
+      };
+      return { ticket, org, language };
+    });
   }
 
   private async transition(
@@ -1024,6 +1033,13 @@ export class TicketService {
         ticketNumber: event.ticketNumber,
       })),
     );
+  }
+
+  /** The ticket's customer: the language its messages are written in, and their plan. */
+  private async customerOf(tx: Tx, number: number) {
+    const customer = await ticketCustomer(tx, number);
+    if (!customer) throw new NotFoundError(refusal.noTicket(number));
+    return customer;
   }
 
   private async load(tx: Tx, number: number): Promise<Ticket> {
