@@ -83,7 +83,7 @@ export async function applyDecision(
       return (
         await applyNewTickets(
           tx,
-          [{ email, inboxKey, decision, contactId: await contactOf(tx, decision.requester) }],
+          [{ email, inboxKey, decision, ...(await newTicketRequester(tx, decision.requester)) }],
           deps,
         )
       )[0] as IngestOutcome;
@@ -98,7 +98,7 @@ async function intake(
   d: IntakeDecision & { ticket: NonNullable<IntakeDecision['ticket']> },
   deps: ApplyDeps,
 ): Promise<IngestOutcome> {
-  const contactId = await contactOf(tx, d.requester);
+  const { id: contactId, language: contactLanguage } = await requesterContact(tx, d.requester);
   const actor: Actor = { kind: 'contact', contactId };
   if (d.ticket.reopen) await deps.tickets.reopenByCustomer(d.ticket.number, actor, tx);
   if (d.ticket.createThread) {
@@ -118,6 +118,7 @@ async function intake(
       channel: EMAIL_CHANNEL,
       thread: d.ticket.thread,
       contactId,
+      contactLanguage,
       text: d.text,
       channelRef: `email:${email.dedupeKey}`,
     },
@@ -140,6 +141,8 @@ export interface NewTicketMail {
   inboxKey: string;
   decision: IntakeDecision;
   contactId: string;
+  /** The requester's language as read with them, when it was (passed on to the intake). */
+  contactLanguage?: string | null;
 }
 
 /**
@@ -153,12 +156,13 @@ export async function applyNewTickets(
 ): Promise<IngestOutcome[]> {
   if (!mails.length) return [];
   const intakes = await deps.tickets.intakeMany(
-    mails.map(({ email, decision: d, contactId }) => ({
+    mails.map(({ email, decision: d, contactId, contactLanguage }) => ({
       msg: {
         platform: 'email',
         channel: EMAIL_CHANNEL,
         thread: email.dedupeKey,
         contactId,
+        contactLanguage,
         text: d.text,
         channelRef: `email:${email.dedupeKey}`,
       },
@@ -194,16 +198,24 @@ export async function applyNewTickets(
   return outcomes;
 }
 
-export async function contactOf(tx: Tx, requester: RequesterSpec): Promise<string> {
-  return (await requesterContact(tx, requester)).id;
+/** The requester of a mail that opens a ticket, as NewTicketMail carries them. */
+async function newTicketRequester(
+  tx: Tx,
+  requester: RequesterSpec,
+): Promise<{ contactId: string; contactLanguage?: string | null }> {
+  const { id, language } = await requesterContact(tx, requester);
+  return { contactId: id, contactLanguage: language };
 }
 
-/** The requester's contact, and for one made now, the identity a later message of its run now has. */
+/**
+ * The requester's contact, with their language when it was read (undefined: not read), and for one made
+ * now, the identity a later message of its run now has.
+ */
 export async function requesterContact(
   tx: Tx,
   requester: RequesterSpec,
-): Promise<{ id: string; made?: KnownIdentity }> {
-  if ('contactId' in requester) return { id: requester.contactId };
+): Promise<{ id: string; language?: string | null; made?: KnownIdentity }> {
+  if ('contactId' in requester) return { id: requester.contactId, language: requester.language };
   const { address, name, organisationId } = requester.newContact;
   // Through the directory: one person writing through two instances at once becomes one contact.
   const contact = await findOrCreateContact(tx, {
@@ -212,8 +224,12 @@ export async function requesterContact(
     name,
     organisationId,
   });
-  const made = { id: contact.id, organisationId: contact.organisationId };
-  return { id: contact.id, made: { agentId: null, agentActive: false, contact: made } };
+  const made = { id: contact.id, organisationId: contact.organisationId, language: contact.language };
+  return {
+    id: contact.id,
+    language: contact.language,
+    made: { agentId: null, agentActive: false, contact: made },
+  };
 }
 
 async function addNote(tx: Tx, ticketNumber: number, note: NoteSpec, deps: ApplyDeps) {

@@ -96,7 +96,8 @@ export interface NoteSpec {
 }
 
 export type RequesterSpec =
-  | { contactId: string }
+  /** `language`: the contact's as read with them, passed on to the intake (it spares a statement). */
+  | { contactId: string; language?: string | null }
   | { newContact: { address: string; name: string; organisationId: string } };
 
 export interface LogLine {
@@ -281,7 +282,7 @@ export function decideEmail(email: ParsedEmail, facts: EmailFacts, cfg: DecideCo
   if (!organisationId)
     return keep('the sender matches no organisation (set email.defaultOrganisation to accept them)', logs);
   const requesterSpec: RequesterSpec = requesterIdentity?.contact
-    ? { contactId: requesterIdentity.contact.id }
+    ? { contactId: requesterIdentity.contact.id, language: requesterIdentity.contact.language }
     : {
         newContact: { address: requester.address, name: requester.name || requester.address, organisationId },
       };

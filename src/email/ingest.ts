@@ -101,7 +101,7 @@ export async function ingestRun(
       // A ticket it names that does not exist could be one of the held ones, numbered when written.
       held.add(
         i,
-        { email, inboxKey, decision, contactId: contact.id },
+        { email, inboxKey, decision, contactId: contact.id, contactLanguage: contact.language },
         facts.ticket ? null : facts.namedTicket,
       );
       earlier.add(email, facts, decision, contact.made ?? facts.sender);

@@ -118,7 +118,13 @@ export class ChatRouter {
     if (channel.kind === 'support') {
       if (person.kind === 'contact') {
         await actions.conversations.customerMessage(
-          { ...where, contactId: person.contactId, text, channelRef },
+          {
+            ...where,
+            contactId: person.contactId,
+            text,
+            channelRef,
+            contactLanguage: person.language,
+          },
           channel.ticketOn,
           tx,
         );
@@ -318,6 +324,7 @@ export class ChatRouter {
         channel: panel.id,
         thread: where.thread ?? where.channel,
         contactId: person.contactId,
+        contactLanguage: person.language,
         text,
       },
       undefined,

@@ -9,9 +9,10 @@ import { both } from '../../i18n/localized.ts';
 import { askList, labelList, requiredInfoTexts } from '../../i18n/required-info.ts';
 import type { Actor } from '../actor.ts';
 import type { DeskConfig } from '../config.ts';
-import { customerLanguage, ticketCustomer } from '../customer-language.ts';
+import { customerLanguage, rememberLanguages, ticketCustomer } from '../customer-language.ts';
 import { ForbiddenError, NotFoundError, refusal, UserError } from '../errors.ts';
 import type { DomainEvent, DomainEventPayloads, DomainEvents } from '../events.ts';
+import { languageOfText } from '../language-of-text.ts';
 import { enqueue, enqueueMany } from '../outbox.ts';
 import type { Clock, Notifier } from '../ports.ts';
 import { keptAtOpening, refreshSla, refreshSlaMany } from '../sla/refresh.ts';
@@ -45,6 +46,16 @@ export interface CustomerMessage {
   text: string;
   /** platform:channel:thread:message of the message itself. */
   channelRef?: string;
+  /**
+   * The contact's language as the caller read it with the contact (null: not learnt yet). It only spares
+   * a statement: a message judged to be in that language then writes nothing.
+   */
+  contactLanguage?: string | null;
+  /**
+   * The customer picks the language they read where they wrote (the web chat's switch, stored as they
+   * pick it): their words are not judged for it.
+   */
+  languageChosen?: boolean;
 }
 
 export interface IntakeOptions {
@@ -149,6 +160,11 @@ export class TicketService {
         tx,
         items.map((i) => i.msg),
       );
+      // Before anything is written to them: an acknowledgement already speaks what this message taught.
+      await this.learnLanguages(
+        tx,
+        items.map((i) => i.msg),
+      );
       const links = await this.linksOf(
         tx,
         items.map((i) => i.msg),
@@ -205,6 +221,24 @@ export class TicketService {
       }
       return outcomes;
     });
+  }
+
+  /**
+   * What customers' messages say of the language they read: each contact's last clear judgement, stored
+   * when it differs from what they had (see customer-language.ts). A short text ("ok", "gracias!"), or one
+   * too close to call, changes nothing; nor does anything written where the customer picks their language.
+   */
+  private async learnLanguages(tx: Tx, messages: readonly CustomerMessage[]) {
+    const latest = new Map<string, { language: Language; known: string | null | undefined }>();
+    for (const msg of messages) {
+      if (msg.languageChosen) continue;
+      const language = languageOfText(msg.text);
+      if (language) latest.set(msg.contactId, { language, known: msg.contactLanguage });
+    }
+    const changed = [...latest]
+      .filter(([, { language, known }]) => language !== known)
+      .map(([contactId, { language }]) => ({ contactId, language }));
+    await rememberLanguages(tx, changed);
   }
 
   /** The conversations' links, with their tickets, by conversationKey (their tickets read only if any). */
