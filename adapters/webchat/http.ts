@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { customerLanguage } from '../../src/core/customer-language.ts';
+import { customerLanguage, isLanguage, rememberLanguages } from '../../src/core/customer-language.ts';
 import { contactForProvenEmail, organisationForEmail } from '../../src/core/directory.ts';
 import { NotFoundError, refusal, UserError } from '../../src/core/errors.ts';
 import { normaliseEmail, verifyIdentitySignature } from '../../src/core/identity/signature.ts';
@@ -18,7 +18,7 @@ import { agentActor, CONSOLE_COOKIE, type HttpContext, UnauthorizedError } from 
 import { issueMessage, requestLanguage } from '../../src/http/input.ts';
 import { addressOf } from '../../src/http/limits.ts';
 import { WEBCHAT_SESSION_SECONDS } from '../../src/http/sessions.ts';
-import { t } from '../../src/i18n/index.ts';
+import { type Language, t } from '../../src/i18n/index.ts';
 import { both } from '../../src/i18n/localized.ts';
 import { refusals } from '../../src/i18n/refusals.ts';
 import { toPost, type WebchatAdapter } from './adapter.ts';
@@ -46,6 +46,26 @@ export const webchatMessagePayload = z.object({
   text: z.string(),
   postId: z.string(),
 });
+
+/** A page's language as the request carries it; chosenLanguage checks it (with a message of its own). */
+const pageLanguage = z.string().max(100).optional();
+
+/**
+ * The language the page says its customer reads ('es' or 'en'), when it says one. Anything else is refused
+ * with a 400 that says what is expected, and logged; nothing is changed.
+ */
+function chosenLanguage(req: FastifyRequest, value: string | undefined): Language | undefined {
+  if (value === undefined || isLanguage(value)) return value;
+  req.log.warn({ language: value.slice(0, 20) }, 'web chat: a language Relevo does not speak, refused');
+  throw new UserError(
+    {
+      en: `The chat's language must be "es" (Spanish) or "en" (English), not "${value.slice(0, 20)}".`,
+      es: `El idioma del chat debe ser "es" (español) o "en" (inglés), no «${value.slice(0, 20)}».`,
+    },
+    400,
+    'invalid_language',
+  );
+}
 
 function body<S extends z.ZodType>(schema: S, req: FastifyRequest): z.infer<S> {
   const parsed = schema.safeParse(req.body ?? {});
@@ -189,10 +209,15 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
       verified: c.verified,
       /** Whether a code can be mailed here (outgoing mail is configured). */
       codes: ctx.codes.available,
-      /** The language Relevo writes to them in: theirs once learnt, else their organisation's. */
+      /** The language Relevo writes to them in: the one their page chose, else their organisation's. */
       language: customerLanguage(c, c.organisation),
     };
   };
+  /** The language the customer's page shows now, kept on their contact (only when it changed). */
+  async function keepLanguage(tx: Tx, session: Session, language: Language | undefined) {
+    if (language && language !== session.contact.language)
+      await rememberLanguages(tx, [{ contactId: session.contactId, language }]);
+  }
   const setSessionCookie = (reply: FastifyReply, token: string) =>
     reply.header('set-cookie', cookie(CHAT_COOKIE, token, WEBCHAT_SESSION_SECONDS, ctx.secureCookies));
   const expiry = () => new Date(ctx.clock.now().getTime() + WEBCHAT_SESSION_SECONDS * 1000);
@@ -258,9 +283,12 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
           email: z.email().max(254),
           /** Hex HMAC-SHA256 of the address, made by the site that embeds the chat. */
           signature: z.string().max(200).optional(),
+          /** The language the page shows: Relevo writes to them in it. */
+          language: pageLanguage,
         }),
         req,
       );
+      const language = chosenLanguage(req, input.language);
       // Shown to agents beside the customer's words: one line, no bidi override that could reverse them.
       const name = cleanName(input.name);
       if (!name)
@@ -303,8 +331,10 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
         const contact = signed
           ? await provenContact(tx, { email, name, organisationId })
           : await tx.contact.create({
-              data: { name, organisationId, verified: false, claimedEmail: email },
+              data: { name, organisationId, verified: false, claimedEmail: email, language },
             });
+        if (signed && language && language !== contact.language)
+          await rememberLanguages(tx, [{ contactId: contact.id, language }]);
         await tx.webchatSession.create({
           data: {
             tokenHash: hashToken(token),
@@ -365,6 +395,12 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
         name: session.contact.name,
         organisationId: session.contact.organisationId,
       });
+      // The language the visitor chose goes with them: it is the latest word on what they read.
+      if (session.contact.language && session.contact.language !== contact.language) {
+        await rememberLanguages(tx, [
+          { contactId: contact.id, language: session.contact.language as Language },
+        ]);
+      }
       // Same conversation, new token: the cookie from before the proof stops working.
       await tx.webchatSession.update({
         where: { id: session.id },
@@ -389,6 +425,16 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
     return { ok: true };
   });
 
+  // The customer switched the page's language: Relevo writes to them in it from now on. Counted like a
+  // message: each switch may write.
+  app.post('/webchat/api/language', messageLimits, async (req) => {
+    const session = await customer(req);
+    const input = body(z.strictObject({ language: z.string().max(100) }), req);
+    const language = chosenLanguage(req, input.language) as Language;
+    await ctx.db.$transaction((tx) => keepLanguage(tx, session, language));
+    return describe(await loadSession(sessionToken(req)));
+  });
+
   app.get('/webchat/api/messages', async (req) => {
     const session = await customer(req);
     return { messages: await chat.history(`support/${session.id}`) };
@@ -396,7 +442,16 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
 
   app.post('/webchat/api/messages', messageLimits, async (req, reply) => {
     const session = await customer(req);
-    const input = body(z.strictObject({ text: z.string(), clientId: z.string().min(8).max(100) }), req);
+    const input = body(
+      z.strictObject({
+        text: z.string(),
+        clientId: z.string().min(8).max(100),
+        /** The language the page shows as the message is sent. */
+        language: pageLanguage,
+      }),
+      req,
+    );
+    const language = chosenLanguage(req, input.language);
     const max = ctx.config.tickets.maxMessageLength;
     if (input.text.length > max) {
       throw new UserError(
@@ -419,6 +474,8 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
     // The post and its inbound event commit together: once we answer 202 the message is in the database.
     const { row, created } = await ctx.ingress.run(() =>
       ctx.db.$transaction(async (tx) => {
+        // Before the message is filed: what Relevo answers to it speaks the page's language.
+        await keepLanguage(tx, session, language);
         const stored = await chat.insert(tx, {
           channel: `support/${session.id}`,
           dedupeKey: `client:${session.id}:${input.clientId}`,
@@ -607,8 +664,8 @@ async function consoleLanguage(
 }
 
 /**
- * Refusals of a customer's verification in the language Relevo writes to them in (theirs, else their
- * organisation's), whatever language the request asked for.
+ * Refusals of a customer's verification in the language Relevo writes to them in (the one their page
+ * chose, else their organisation's), whatever language the request asked for.
  */
 async function answeringIn<T>(language: string, fn: () => Promise<T>): Promise<T> {
   try {

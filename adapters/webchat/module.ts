@@ -32,6 +32,8 @@ export const webchatModule = defineModule({
             inThread: true,
             person: { actor: { kind: 'contact', contactId: session?.contactId ?? msg.contactId } },
             text: msg.text,
+            // The page's language is kept on the contact as it is chosen (http.ts): the words are not judged.
+            languageChosen: true,
           });
           log.debug({ key }, 'web chat message processed');
         },

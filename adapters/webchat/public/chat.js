@@ -15,11 +15,15 @@ const posts = new Map();
 let stream = null;
 
 // The customer's language: the one they pick here, else their browser's (chooseLanguage). The
-// organisation's language does not override it: it is what Relevo writes when it knows no better.
+// organisation's language does not override it: it is what Relevo writes when it knows no better. The
+// server is told it (at sign-in, with each message, and at each switch), so Relevo's own answers speak it.
 const LANGUAGE_KEY = 'relevo.chat.language';
+let language = 'en';
 
-function setLanguage(language) {
-  const lang = language === 'es' ? 'es' : 'en';
+function setLanguage(picked) {
+  const lang = picked === 'es' ? 'es' : 'en';
+  const switched = lang !== language;
+  language = lang;
   text = chatStrings[lang];
   document.documentElement.lang = lang;
   for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = text[node.dataset.i18n];
@@ -32,6 +36,16 @@ function setLanguage(language) {
   // What is on screen already follows: who is signed in, and every post's "You" and time.
   if (session) renderIdentity();
   for (const { post } of posts.values()) upsert(post, { scroll: false });
+  if (session && switched) tellLanguage();
+}
+
+/** Relevo writes to this customer in the page's language from now on. */
+async function tellLanguage() {
+  try {
+    session = await api('/webchat/api/language', { method: 'POST', body: { language } });
+  } catch (error) {
+    showError(error.message);
+  }
 }
 
 function showError(message) {
@@ -180,7 +194,7 @@ async function boot(signed) {
       const current = await api('/webchat/api/session').catch(() => null);
       const same = current?.verified && current.contact.email === signed.email.trim().toLowerCase();
       return enterConversation(
-        same ? current : await api('/webchat/api/session', { method: 'POST', body: signed }),
+        same ? current : await api('/webchat/api/session', { method: 'POST', body: { ...signed, language } }),
       );
     } catch (error) {
       showError(error.message); // then the ordinary sign-in
@@ -242,7 +256,7 @@ $('#signin').addEventListener('submit', async (event) => {
   const button = $('[data-testid="chat-start"]');
   button.disabled = true;
   try {
-    const body = { name: $('#name').value.trim(), email: $('#email').value.trim() };
+    const body = { name: $('#name').value.trim(), email: $('#email').value.trim(), language };
     enterConversation(await api('/webchat/api/session', { method: 'POST', body }));
   } catch (error) {
     showError(error.message);
@@ -263,7 +277,7 @@ async function send() {
   try {
     // One id per message, kept across retries: if both attempts reached the server, it keeps one copy.
     if (unsent?.text !== message) unsent = { text: message, clientId: crypto.randomUUID() };
-    const answer = await api('/webchat/api/messages', { method: 'POST', body: unsent });
+    const answer = await api('/webchat/api/messages', { method: 'POST', body: { ...unsent, language } });
     unsent = null;
     input.value = '';
     if (answer.message) upsert(answer.message);

@@ -29,6 +29,11 @@ export type ChatEvent =
       inThread: boolean;
       person: ChatPerson;
       text: string;
+      /**
+       * The person picks the language they read on this platform (the web chat's switch, stored as they
+       * pick it), so their words are not judged for it.
+       */
+      languageChosen?: boolean;
     }
   | {
       /** A reaction naming a Relevo gesture (the adapter maps its platform's emoji: 🎫 → "ticket"). */

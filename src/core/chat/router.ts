@@ -124,6 +124,7 @@ export class ChatRouter {
             text,
             channelRef,
             contactLanguage: person.language,
+            languageChosen: e.languageChosen,
           },
           channel.ticketOn,
           tx,
