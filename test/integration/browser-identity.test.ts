@@ -177,7 +177,7 @@ describe('web chat identity in a browser', () => {
     expect(pageErrors).toEqual([]);
   }, 60_000);
 
-  it('speaks the customer’s language, not their organisation’s: the browser’s, then the one they pick, remembered', async () => {
+  it('speaks the customer’s language, not their organisation’s: the browser’s, then the one they pick, remembered — and tells the server', async () => {
     const page = await open(await context('es-ES'), `${t.url}/chat`);
     const heading = page.locator('h1');
     await expect.poll(() => heading.textContent()).toBe('Soporte');
@@ -191,11 +191,19 @@ describe('web chat identity in a browser', () => {
     await page.getByTestId('chat-input').press('Enter');
     const mine = page.locator('[data-testid="chat-message"][data-author="customer"] .post-meta').first();
     await expect.poll(() => mine.textContent()).toMatch(/^Usted · /);
+    // The page tells the server its language: Relevo's own acknowledgement speaks it, not Acme's English.
+    const ack = page.locator('[data-testid="chat-message"][data-author="relevo"]', { hasText: /#\d+/ });
+    await expect.poll(() => ack.first().textContent()).toMatch(/Gracias, hemos abierto el ticket #\d+/);
+    const kept = async () =>
+      (await t.app.db.prisma.contact.findFirst({ where: { claimedEmail: 'pilar@example.com' } }))?.language;
+    expect(await kept()).toBe('es');
     await page.getByTestId('chat-language-en').click();
     expect(await heading.textContent()).toBe('Support');
     expect(await page.getByTestId('chat-send').textContent()).toBe('Send');
     expect(await mine.textContent()).toMatch(/^You · /);
     expect(await page.getByTestId('chat-language-en').getAttribute('aria-pressed')).toBe('true');
+    // …and so does the switch: Relevo writes to her in English from now on.
+    await expect.poll(kept).toBe('en');
     await page.reload();
     await page.getByTestId('chat-input').waitFor();
     expect(await heading.textContent()).toBe('Support');

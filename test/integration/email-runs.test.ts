@@ -89,8 +89,9 @@ async function snapshot(database: Database) {
       WHERE m.direction = 'inbound' ORDER BY m."messageId"`,
     // Each original's bytes are kept once, where they were stored; a duplicate's are let go.
     bytesKept: await db.$queryRaw`SELECT count(*)::int AS n FROM "InboundEvent" WHERE blob IS NOT NULL`,
+    // With the language each learnt from what they wrote (the last clear judgement of the run).
     contacts: await db.$queryRaw`
-      SELECT c.name, c."organisationId", i."externalId" FROM "Contact" c
+      SELECT c.name, c."organisationId", i."externalId", c.language FROM "Contact" c
       JOIN "Identity" i ON i."contactId" = c.id ORDER BY i."externalId"`,
   };
 }
@@ -159,6 +160,12 @@ for (const kind of databaseKinds) {
       const held = await snapshot(together.db);
       expect(held).toEqual(await snapshot(oneByOne.db));
       expect(held.bytesKept).toEqual([{ n: storm.length - 1 }]);
+      expect(held.contacts).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ externalId: 'carla@example.com', language: 'en' }),
+          expect.objectContaining({ externalId: 'juan@globex.es', language: 'es' }),
+        ]),
+      );
       expect(held.originals).toHaveLength(storm.length - 1);
       expect(held.originals).toEqual(
         expect.arrayContaining([expect.objectContaining({ inInbox: true, size: expect.any(Number) })]),
@@ -325,6 +332,51 @@ for (const kind of databaseKinds) {
       } finally {
         counter.stop();
       }
+    });
+
+    it('learns a customer’s language without a statement more while it stays the same', async () => {
+      const [opening] = await together.inbox([
+        mail(
+          'rosa-1',
+          'Rosa <rosa@example.com>',
+          'Exportación',
+          'La exportación de facturas falla desde ayer.',
+        ),
+      ]);
+      await together.db.prisma.$transaction((tx) =>
+        ingestParsed(tx, opening!.email, opening!.inboxKey, together.deps),
+      );
+      const language = async () =>
+        (
+          await together.db.prisma.contact.findFirstOrThrow({
+            where: { identities: { some: { externalId: 'rosa@example.com' } } },
+          })
+        ).language;
+      // An English organisation's customer, written in Spanish: learnt with her first message.
+      expect(await language()).toBe('es');
+      /** The statements a reply of hers costs. */
+      const reply = async (id: string, text: string) => {
+        const [m] = await together.inbox([
+          mail(id, 'rosa@example.com', 'Re: Exportación', text, 'In-Reply-To: <rosa-1@example.com>\r\n'),
+        ]);
+        const counter = countStatements();
+        try {
+          await together.db.prisma.$transaction((tx) =>
+            ingestParsed(tx, m!.email, m!.inboxKey, together.deps),
+          );
+          return counter.read();
+        } finally {
+          counter.stop();
+        }
+      };
+      // Too short to judge, and clearly Spanish again: the same statements (her language was read with
+      // her first facts, so the same language writes nothing).
+      const short = await reply('rosa-2', 'Sigue igual.');
+      expect(await reply('rosa-3', 'Sigue fallando también con las facturas de abril.')).toBe(short);
+      expect(await language()).toBe('es');
+      // Clearly English: one statement more, the change itself.
+      expect(await reply('rosa-4', 'It also fails with the April invoices now.')).toBe(short + 1);
+      expect(await language()).toBe('en');
     });
 
     it('writes a run of new tickets in the statements of one, and one sender’s messages share its first facts', async () => {
