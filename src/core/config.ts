@@ -21,7 +21,10 @@ export interface OrganisationSettings {
   readonly name: string;
   /** A key of `DeskConfig.plans`. */
   readonly plan: string;
-  /** The language customers are answered in (see src/i18n). */
+  /**
+   * The language its customers are written in until Relevo learns their own (customer-language.ts), and the
+   * one agents read about its tickets (see src/i18n).
+   */
   readonly language: string;
   /** Ids of the products the organisation has. */
   readonly products: readonly string[];

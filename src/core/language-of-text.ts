@@ -13,9 +13,10 @@ export const MIN_WORDS = 4;
 
 /**
  * franc scores the best language 1 and the other by how close it came. Above this the two are too close to
- * call: on a hundred short support messages in both languages, every wrong judgement scored the other
- * language above 0.82 ("Please reset my password" read as Spanish at 0.87, "My password reset link
- * expired" at 0.99), and nine in ten right ones below 0.8. A customer left undecided keeps what they had.
+ * call: of 141 short support messages of four words or more in both languages, the 6 franc got wrong all
+ * scored the other language above 0.82 ("Please reset my password" read as Spanish at 0.87, "My password
+ * reset link expired" at 0.99), and 124 of the 135 it got right scored it at most 0.8. A customer left
+ * undecided keeps what they had.
  */
 const MAX_RUNNER_UP = 0.8;
 
