@@ -61,7 +61,8 @@ export function proseOf(text: string): string {
  * @example languageOfText('gracias!') // → undefined
  */
 export function languageOfText(text: string): Language | undefined {
-  const prose = proseOf(text);
+  // A few sentences tell the language; a 50 KB mail's whole body would cost its reading time again.
+  const prose = proseOf(text.slice(0, 4000));
   if (prose.split(' ').filter((w) => w.length >= 2).length < MIN_WORDS) return undefined;
   const [best, runnerUp] = francAll(prose, { only: ['spa', 'eng'], minLength: 1 });
   const language = best ? francToOurs[best[0]] : undefined;
