@@ -120,6 +120,62 @@ describe('configuration', () => {
     expect(ok.tickets.rejectIncompleteAfter).toBe(3 * 24 * 60);
   });
 
+  it('lists seed 000’s six accesses for /ticket onboard unless relevo.yaml gives its own, and says what is wrong with them', () => {
+    const seed = parseConfigFile(demo, 'demo.yaml').onboarding.checklist;
+    expect(seed.map((item) => item.id)).toEqual([
+      'helpdesk',
+      'monitor',
+      'wiki',
+      'email',
+      'chat',
+      'softphone',
+    ]);
+    for (const item of seed) {
+      expect(item.en).not.toBe('');
+      expect(item.es).not.toBe('');
+      expect(item.es).not.toBe(item.en);
+    }
+    const onboarding = (lines: string) => `${demo}\nonboarding:\n${lines}`;
+    const own = parseConfigFile(
+      onboarding('  checklist:\n    - { id: vpn, en: VPN access, es: Acceso a la VPN }\n'),
+      'relevo.yaml',
+    );
+    expect(own.onboarding.checklist).toEqual([{ id: 'vpn', en: 'VPN access', es: 'Acceso a la VPN' }]);
+    const refused = (lines: string, message: RegExp) => {
+      expect(() => parseConfigFile(onboarding(lines), 'relevo.yaml')).toThrow(ConfigError);
+      expect(() => parseConfigFile(onboarding(lines), 'relevo.yaml')).toThrow(message);
+    };
+    refused(
+      '  checklist:\n    - Freshdesk user\n',
+      /relevo\.yaml is not valid:\n {2}onboarding\.checklist\.0: expected an item such as \{ id: wiki, en: "User on the team’s wiki", es: "Usuario en la wiki del equipo" \}/,
+    );
+    refused(
+      '  checklist:\n    - { id: vpn, en: VPN access }\n',
+      /onboarding\.checklist\.0\.es: expected the item’s text in Spanish/,
+    );
+    refused(
+      '  checklist:\n    - { id: vpn, en: "  ", es: VPN }\n',
+      /onboarding\.checklist\.0\.en: expected the item’s text in English/,
+    );
+    refused(
+      '  checklist:\n    - { id: vpn, en: VPN, es: VPN }\n    - { id: vpn, en: VPN 2, es: VPN 2 }\n',
+      /onboarding\.checklist\.1\.id: expected unique item ids \(duplicate "vpn"\)/,
+    );
+    refused(
+      '  checklist:\n    - { id: VPN access, en: VPN, es: VPN }\n',
+      /onboarding\.checklist\.0\.id: expected an id of lower-case letters/,
+    );
+    refused('  checklist: vpn\n', /onboarding\.checklist: expected a list of items such as/);
+    refused('  checklist: []\n', /onboarding\.checklist: expected at least one item/);
+    const many = Array.from({ length: 21 }, (_, i) => `    - { id: a${i}, en: A, es: A }`).join('\n');
+    refused(`  checklist:\n${many}\n`, /onboarding\.checklist: expected at most 20 items/);
+    refused(
+      `  checklist:\n    - { id: ${'a'.repeat(33)}, en: A, es: A }\n`,
+      /onboarding\.checklist\.0\.id: expected an id of at most 32 characters/,
+    );
+    refused('  items: []\n', /onboarding: Unrecognized key: "items"/);
+  });
+
   it('reads unquoted Discord ids exactly, and numbers as numbers', () => {
     // 1234567890123456789 is past 2^53: read as a number it would become …6800, another channel.
     const yaml = `${demo}\nchannels:\n  - { platform: discord, id: 1234567890123456789, kind: agents }\n`;

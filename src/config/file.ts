@@ -4,6 +4,7 @@ import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { alertSources } from '../core/alerts/batch.ts';
 import type { DeskConfig } from '../core/config.ts';
+import { MAX_ONBOARDING_ITEM_ID, MAX_ONBOARDING_ITEMS, seedChecklist } from '../core/onboarding/checklist.ts';
 import { weekdays } from '../core/sla/calendar.ts';
 import { infoItems } from '../core/tickets/required-info.ts';
 import { ConfigError } from './config-error.ts';
@@ -191,6 +192,61 @@ const alertRoute = z.strictObject({
   organisation: id,
 });
 
+/** One access a new agent is given (seed 000): its id, and its text in English and Spanish. */
+const onboardingItem = z.strictObject(
+  {
+    id: id.max(
+      MAX_ONBOARDING_ITEM_ID,
+      `expected an id of at most ${MAX_ONBOARDING_ITEM_ID} characters (buttons carry it)`,
+    ),
+    en: z
+      .string({ error: 'expected the item’s text in English' })
+      .trim()
+      .min(1, 'expected the item’s text in English')
+      .max(200),
+    es: z
+      .string({ error: 'expected the item’s text in Spanish' })
+      .trim()
+      .min(1, 'expected the item’s text in Spanish')
+      .max(200),
+  },
+  {
+    error: (issue) =>
+      issue.code === 'invalid_type'
+        ? 'expected an item such as { id: wiki, en: "User on the team’s wiki", es: "Usuario en la wiki del equipo" }'
+        : undefined,
+  },
+);
+
+/** `/ticket onboard`'s checklist (README "Onboarding"); seed 000's six accesses when left out. */
+const onboarding = z
+  .strictObject({
+    checklist: z
+      .array(onboardingItem, {
+        error: 'expected a list of items such as { id: wiki, en: "…", es: "…" }',
+      })
+      .min(1, 'expected at least one item (leave onboarding out for seed 000’s six)')
+      .max(
+        MAX_ONBOARDING_ITEMS,
+        `expected at most ${MAX_ONBOARDING_ITEMS} items: each is a button on one chat message`,
+      )
+      .superRefine((items, ctx) => {
+        const seen = new Set<string>();
+        items.forEach((item, i) => {
+          if (seen.has(item.id)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [i, 'id'],
+              message: `expected unique item ids (duplicate "${item.id}"): ticks are recorded by id`,
+            });
+          }
+          seen.add(item.id);
+        });
+      })
+      .default(seedChecklist.map((item) => ({ ...item }))),
+  })
+  .prefault({});
+
 export const fileSchema = z
   .strictObject({
     monitors: z.array(monitor).default([]),
@@ -234,6 +290,7 @@ export const fileSchema = z
       })
       .prefault({}),
     limits: limitsSchema,
+    onboarding,
     tickets: z
       .strictObject({
         confirmationWindow: duration.default(7 * 24 * 60),

@@ -3,6 +3,7 @@
 // channels), so the core never learns about the file, its format or any platform in particular.
 import type { Language } from '../i18n/index.ts';
 import type { AlertSource } from './alerts/batch.ts';
+import type { OnboardingSettings } from './onboarding/checklist.ts';
 import type { CalendarSettings } from './sla/calendar.ts';
 import type { InfoItem } from './tickets/required-info.ts';
 import type { SlaPlan } from './tickets/sla.ts';
@@ -123,6 +124,8 @@ export interface DeskConfig {
   readonly tickets: TicketSettings;
   readonly monitors: readonly MonitorSettings[];
   readonly alerts: AlertSettings;
+  /** What `/ticket onboard` lists for a new agent (seed 000). */
+  readonly onboarding: OnboardingSettings;
 }
 
 /**
