@@ -9,6 +9,7 @@ import type { DeskConfig } from './config.ts';
 import { customerLanguage } from './customer-language.ts';
 import { ForbiddenError, NotFoundError, refusal, UserError } from './errors.ts';
 import { type ActionInvocation, ticked } from './message.ts';
+import { ONBOARD_TICK, tickOnboarding } from './onboarding/onboarding.ts';
 import type { Conversations } from './tickets/conversations.ts';
 import type { Escalations } from './tickets/escalation.ts';
 import { isInfoItem } from './tickets/required-info.ts';
@@ -233,6 +234,9 @@ const special: Record<
 > = {
   // An alert group's buttons (core/alerts/actions.ts): the value is the group's id.
   ...alertHandlers,
+  // A new agent's onboarding checklist (core/onboarding): the value is "<checklist id>:<item id>".
+  [ONBOARD_TICK]: (d, actor, value) =>
+    tickOnboarding({ db: d.db, config: d.config, now: () => d.tickets.now() }, actor, value),
   'conversation.create': async (d, actor, id) => {
     const n = await d.conversations.createTicket(id, actor);
     return {

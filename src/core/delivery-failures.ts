@@ -31,8 +31,9 @@ export async function noteDeliveryFailure(
   failure: DeliveryFailure,
   item: FailedItem,
 ): Promise<void> {
-  // A waiting conversation has no ticket yet, and an alert group's message belongs to none: the log has it.
-  if (job.kind === 'conversation' || job.kind === 'alert_message') return;
+  // A waiting conversation has no ticket yet, and an alert group's message and an onboarding checklist
+  // belong to none: the log has it.
+  if (job.kind === 'conversation' || job.kind === 'alert_message' || job.kind === 'onboarding') return;
   const firstRetry = job.kind === 'customer_event' && item.attempts === 1 && !item.dead;
   if (!item.dead && !firstRetry) return;
   if ((job.kind === 'card' || job.kind === 'escalation') && (await previousDied(deps.db, item, job.kind))) {
@@ -69,7 +70,7 @@ async function previousDied(db: Db, item: FailedItem, kind: string): Promise<boo
 
 async function ticketOf(
   db: Db,
-  job: Exclude<OutboxJob, { kind: 'conversation' | 'alert_message' }>,
+  job: Exclude<OutboxJob, { kind: 'conversation' | 'alert_message' | 'onboarding' }>,
 ): Promise<number | undefined> {
   switch (job.kind) {
     case 'customer_event':

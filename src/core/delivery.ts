@@ -9,6 +9,7 @@ import { customerLanguage } from './customer-language.ts';
 import { showLive } from './live-messages/show.ts';
 import { liveSubject } from './live-messages/subjects.ts';
 import type { OutMessage } from './message.ts';
+import { syncOnboarding } from './onboarding/onboarding.ts';
 import type { OutboxJob } from './outbox.ts';
 import type { ChatAdapter, Clock } from './ports.ts';
 import { postSlaWarning } from './sla/warning-delivery.ts';
@@ -52,6 +53,8 @@ export async function deliver(deps: DeliveryDeps, job: OutboxJob, key: string): 
       return syncConversation(deps, job, key);
     case 'alert_message':
       return syncAlertMessage(deps, job, key);
+    case 'onboarding':
+      return syncOnboarding(deps.db, deps.config, adapterFor(deps, job.platform), job, key);
     case 'agent_notice':
       return noticeToAgent(deps, job, key);
     case 'sla_warning':

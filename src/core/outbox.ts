@@ -14,6 +14,8 @@ export type OutboxJob =
   | { kind: 'conversation'; conversationId: string; platform: string; channel: string }
   /** Post or edit an alert group's message in one monitor channel, rendered from the group as it is then. */
   | { kind: 'alert_message'; groupId: string; platform: string; channel: string }
+  /** Post or edit a new agent's onboarding checklist in one agents' channel (core/onboarding). */
+  | { kind: 'onboarding'; checklistId: string; platform: string; channel: string }
   /** Show one agent, personally and on one platform, a customer's message on the ticket they hold. */
   | { kind: 'agent_notice'; eventId: string; agentId: string; platform: string }
   /**
@@ -142,6 +144,8 @@ export function laneOf(job: OutboxJob): string {
       return `conversation:${job.conversationId}:${job.platform}:${job.channel}`;
     case 'alert_message':
       return `alert:${job.groupId}:${job.platform}:${job.channel}`;
+    case 'onboarding':
+      return `onboarding:${job.checklistId}:${job.platform}:${job.channel}`;
     case 'agent_notice':
       return `notice:${job.agentId}:${job.platform}`;
     case 'sla_warning':

@@ -10,4 +10,6 @@ export const liveSubject = {
   conversation: (conversationId: string) => `conversation:${conversationId}`,
   /** An alert group's message in a monitor channel (core/alerts/message-sync.ts). */
   alert: (groupId: string) => `alert:${groupId}`,
+  /** A new agent's onboarding checklist in an agents' channel (core/onboarding). */
+  onboarding: (checklistId: string) => `onboarding:${checklistId}`,
 };
