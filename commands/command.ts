@@ -22,6 +22,13 @@ export interface CommandContext {
   findNote?: (link: string) => Promise<{ ticketNumber: number; eventId: string } | undefined>;
   /** The language of the person who typed the command (English when unset): confirmations use it. */
   language?: string;
+  /** Where the command was typed: its platform, and its channel when the platform says. */
+  place?: { platform: string; channel?: string };
+  /**
+   * A person @mentioned in the command, as the platform sent it: undefined when the platform resolved no
+   * such mention, else the agent they are (`agentId` null for someone who is not an agent).
+   */
+  agentMentioned?: (mention: string) => Promise<{ agentId: string | null } | undefined>;
 }
 
 /** A short confirmation in the language of the person who typed the command. */

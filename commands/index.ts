@@ -11,6 +11,7 @@ import help from './ticket-help.ts';
 import list from './ticket-list.ts';
 import newTicket from './ticket-new.ts';
 import note from './ticket-note.ts';
+import onboard from './ticket-onboard.ts';
 import reopen from './ticket-reopen.ts';
 import reply from './ticket-reply.ts';
 import resolve from './ticket-resolve.ts';
@@ -36,6 +37,7 @@ const commands: CommandDefinition[] = [
   sla,
   stats,
   alerts,
+  onboard,
   help,
 ];
 

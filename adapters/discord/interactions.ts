@@ -26,6 +26,7 @@ import type { Logger, Metrics } from '../../src/core/ports.ts';
 import { stripControlsDeep } from '../../src/core/text.ts';
 import { opensForm } from '../../src/core/tickets/forms.ts';
 import { chatTexts } from '../../src/i18n/chat.ts';
+import { idMentions } from '../kit/mentions.ts';
 import { commandLine } from './application-command.ts';
 import { messageCommand } from './message-commands.ts';
 import { PLATFORM } from './platform.ts';
@@ -128,7 +129,17 @@ async function translate(deps: InteractionDeps, i: APIInteraction): Promise<Inte
   if (i.type === InteractionType.ApplicationCommand && i.data.type === ApplicationCommandType.ChatInput) {
     if (i.data.name !== 'ticket') return undefined;
     const text = commandLine(i.data as APIChatInputApplicationCommandInteractionData);
-    return { kind: 'command', platform: PLATFORM, person, text, channel, thread };
+    // A person picked in a text option arrives as <@id>.
+    const mentions = idMentions(text);
+    return {
+      kind: 'command',
+      platform: PLATFORM,
+      person,
+      text,
+      channel,
+      thread,
+      ...(mentions ? { mentions } : {}),
+    };
   }
   if (i.type === InteractionType.MessageComponent) {
     const ref = readButtonId(i.data.custom_id);

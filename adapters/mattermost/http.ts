@@ -45,6 +45,16 @@ const unsigned = `${chatTexts('en').unsignedButton} / ${chatTexts('es').unsigned
 
 const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
 
+/** The people a command @mentions, as Mattermost resolved them: `@username` → their user id. */
+function mentionsOf(body: Record<string, unknown>): { mentions?: Record<string, string> } {
+  const names = Array.isArray(body.user_mentions) ? body.user_mentions : [];
+  const ids = Array.isArray(body.user_mentions_ids) ? body.user_mentions_ids : [];
+  const pairs = names.flatMap((name, i) =>
+    typeof name === 'string' && typeof ids[i] === 'string' && ids[i] ? [[`@${name}`, ids[i] as string]] : [],
+  );
+  return pairs.length ? { mentions: Object.fromEntries(pairs) } : {};
+}
+
 export function registerMattermostRoutes(http: FastifyInstance, deps: MattermostHttpDeps): void {
   const { db, router, adapter, renderer, client, log } = deps;
 
@@ -101,7 +111,16 @@ export function registerMattermostRoutes(http: FastifyInstance, deps: Mattermost
     scope.addContentTypeParser(
       'application/x-www-form-urlencoded',
       { parseAs: 'string' },
-      (_req, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
+      (_req, body, done) => {
+        const params = new URLSearchParams(body as string);
+        // Mattermost repeats user_mentions and user_mentions_ids, once per person the command @mentions
+        // (in the same order): both are kept whole, every other field is one value.
+        done(null, {
+          ...Object.fromEntries(params),
+          user_mentions: params.getAll('user_mentions'),
+          user_mentions_ids: params.getAll('user_mentions_ids'),
+        });
+      },
     );
 
     scope.post('/mattermost/command', async (req, reply) => {
@@ -147,6 +166,7 @@ export function registerMattermostRoutes(http: FastifyInstance, deps: Mattermost
             text: String(body.text ?? ''),
             channel,
             thread: str(body.root_id),
+            ...mentionsOf(body),
           },
           { reply: answer },
         ),

@@ -9,6 +9,7 @@ import type { ChatRouter } from '../../src/core/chat/router.ts';
 import type { OutMessage } from '../../src/core/message.ts';
 import type { Logger, Notifier } from '../../src/core/ports.ts';
 import type { Db } from '../../src/db/index.ts';
+import { idMentions } from '../kit/mentions.ts';
 import { parseActionId, readButtonValue, renderMessage } from './blocks.ts';
 import { readSubmission, renderModal } from './modal.ts';
 import { slackChatEvent } from './translate.ts';
@@ -51,8 +52,17 @@ export function registerListeners(app: App, { db, router, notifier, log }: Liste
 
   app.command('/ticket', async ({ command, ack }) => {
     await ack();
+    const mentions = idMentions(command.text);
     await interact(
-      { kind: 'command', platform: 'slack', person: { platformId: command.user_id }, text: command.text },
+      {
+        kind: 'command',
+        platform: 'slack',
+        person: { platformId: command.user_id },
+        text: command.text,
+        // Where it was typed: `/ticket onboard` posts its checklist there when it is an agents' channel.
+        channel: command.channel_id,
+        ...(mentions ? { mentions } : {}),
+      },
       { reply: (m) => respond(command.response_url, m) },
     );
   });

@@ -62,6 +62,11 @@ export type Interaction =
       thread?: string;
       /** As a button's: the answer in it. */
       language?: string;
+      /**
+       * The people it @mentions that the platform resolved: each mention as it appears in `text` → the
+       * person's platform id, e.g. `{ '@mia': 'k8x…' }`. Absent where the platform resolves none.
+       */
+      mentions?: Readonly<Record<string, string>>;
     }
   | {
       kind: 'button';

@@ -50,6 +50,10 @@ export interface CommandLineContext {
   findNote: (link: string) => Promise<{ ticketNumber: number; eventId: string } | undefined>;
   /** The language of the person who typed it: confirmations answer in it. */
   language: string;
+  /** Where it was typed: the platform, and the channel when the platform says. */
+  place: { platform: string; channel?: string };
+  /** A person @mentioned in it → the agent they are (null: not one); undefined for a mention not resolved. */
+  agentMentioned: (mention: string) => Promise<{ agentId: string | null } | undefined>;
 }
 
 export interface ChatRouterDeps {
@@ -373,6 +377,8 @@ export class ChatRouter {
       config: actions.config,
       ticketInThread,
       language,
+      place: { platform: i.platform, ...(i.channel ? { channel: i.channel } : {}) },
+      agentMentioned: (mention) => this.agentMentioned(i, mention),
       findConversation: async (link) => {
         const at = await platform?.messageAt?.(link);
         if (!at) return undefined;
@@ -383,6 +389,25 @@ export class ChatRouter {
         return at ? this.noteAt(i.platform, at) : undefined;
       },
     });
+  }
+
+  /**
+   * Who a mention in a command is, as the platform resolved it: an agent by their id in relevo.yaml or by
+   * the email their profile shows, else nobody Relevo makes a contact of (no organisation is given).
+   */
+  private async agentMentioned(
+    i: Extract<Interaction, { kind: 'command' }>,
+    mention: string,
+  ): Promise<{ agentId: string | null } | undefined> {
+    // Handles are case-insensitive where people type them (@Mia is @mia).
+    const platformId = Object.entries(i.mentions ?? {}).find(
+      ([typed]) => typed.toLowerCase() === mention.toLowerCase(),
+    )?.[1];
+    if (!platformId) return undefined;
+    const { db } = this.deps.actions;
+    await this.people.prefetch(db, i.platform, { platformId });
+    const person = await this.people.identify(db, i.platform, { platformId });
+    return { agentId: person.kind === 'agent' ? person.agentId : null };
   }
 
   private async messageAction(
