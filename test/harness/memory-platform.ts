@@ -158,7 +158,13 @@ export class MemoryPlatform {
   /** `who` types a /ticket command, in a channel or a thread; returns what they were told. */
   async command(who: string, line: string, where: { channel?: string; thread?: string } = {}) {
     const text = line.replace(/^\/ticket\b\s*/, '');
-    return this.interact(who, { kind: 'command', ...this.person(who), text, ...where });
+    // Like Mattermost, the platform resolves the @handles of its people it finds in the line.
+    const mentioned = [...text.matchAll(/@([\w-]+)/g)].flatMap((m) => {
+      const person = this.people[m[1] as string];
+      return person ? [[m[0], person.id] as const] : [];
+    });
+    const mentions = mentioned.length ? { mentions: Object.fromEntries(mentioned) } : {};
+    return this.interact(who, { kind: 'command', ...this.person(who), text, ...where, ...mentions });
   }
 
   /** `who` presses a button of a message as it is now; a button with a form opens it (see `submit`). */
