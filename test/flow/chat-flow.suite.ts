@@ -4,6 +4,7 @@
 // change nothing; retries that count once; and no private word ever reaching the customer. Written once
 // against the driver's verbs (driver.ts); each platform's test file passes its driver.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedChecklist } from '../../src/core/onboarding/checklist.ts';
 import { newTicketCardButtons } from '../fixtures/card.ts';
 import type { Capability, Conversation, FlowDriver, FlowPlatform, Seen } from './driver.ts';
 
@@ -361,6 +362,31 @@ export function chatFlowSuite(platform: FlowPlatform) {
       expect(await statusOf(main.n)).toBe('resolved');
       expect((await texts(main.c)).at(-1)).toMatch(`Thank you for confirming: ticket #${main.n} is resolved`);
       expect((await cardOf(main.n)).buttons).toEqual(['Reopen']);
+    });
+
+    it('/ticket onboard @mention posts seed 000’s checklist once in the agents’ channel; a press ticks it in place, a customer’s is refused', async () => {
+      const answer = await d.command('agent', 'onboard', { person: d.mention('maintainer') });
+      expect(answer).toContain(
+        'Posted the onboarding checklist of Mia in the agents’ channel (0 of 6 done).',
+      );
+      const [list, ...more] = await d.agentsChannel('Onboarding of Mia');
+      expect(more).toHaveLength(0);
+      if (!list) throw new Error('no checklist in the agents’ channel');
+      for (const item of seedChecklist) expect(list.text).toContain(`☐ ${item.en}`);
+      expect(list.buttons).toHaveLength(seedChecklist.length);
+      const first = `Done: ${seedChecklist[0]?.en}`;
+      expect(list.buttons[0]).toBe(first);
+
+      expect((await d.press('customer', list, first)).text).toMatch(/only agents/i);
+      expect(await d.db.onboardingItem.count()).toBe(0);
+
+      expect((await d.press('agent', list, first)).text).toContain(`Done for Mia: ${seedChecklist[0]?.en}.`);
+      const [after, ...again] = await d.agentsChannel('Onboarding of Mia');
+      expect(again).toHaveLength(0);
+      expect(after?.id).toBe(list.id);
+      expect(after?.text).toContain(`✓ ${seedChecklist[0]?.en} — Ana, `);
+      expect(after?.buttons).toHaveLength(seedChecklist.length - 1);
+      expect(await d.db.onboardingItem.findMany()).toMatchObject([{ itemId: 'helpdesk', doneById: 'ana' }]);
     });
 
     it('a customer pressing an agent’s button is refused before any form opens, and nothing changes', async () => {

@@ -141,6 +141,10 @@ export function discordFlow(database: DatabaseKind): FlowPlatform {
           const refused = told.buttons.some((b) => b.customId === modal.custom_id.replace(/^form\|/, ''));
           return { text: told.text, form: modal.title, ...(refused ? { formRefused: true } : {}) };
         },
+        command: (who, name, args) => command(who, AGENTS, name, args),
+        // A person picked in a text option: Discord writes <@id>.
+        mention: (who) => `<@${users[who]}>`,
+        agentsChannel: async (title) => titled(AGENTS, title),
         async replyUnderCard(card, text) {
           threadOn(AGENTS, card.id, ANA);
           return say(ANA, card.id, text);

@@ -72,6 +72,12 @@ export interface FlowDriver {
   cards(ticket: number): Promise<Seen[]>;
   /** `who` presses a button on a message as it is now; with `values`, fills in and submits its form. */
   press(who: Who, on: Seen, label: string, values?: Record<string, string>): Promise<Answer>;
+  /** `who` types `/ticket <name>` with its arguments in the agents' channel: Relevo's private answer. */
+  command(who: Who, name: string, args: Record<string, string>): Promise<string>;
+  /** How people @mention `who` in a command here, in the platform's own way (or their id, without mentions). */
+  mention(who: Who): string;
+  /** Relevo's own messages in the agents' channel whose title starts with `title`, besides cards. */
+  agentsChannel(title: string): Promise<Seen[]>;
   /** The agent writes in a card's thread (capabilities.cardThreads). */
   replyUnderCard?(card: Seen, text: string): Promise<Sent>;
   /** The maintainers' side, on platforms with a maintainers' channel (capabilities.maintainersChannel). */

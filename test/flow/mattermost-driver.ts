@@ -19,6 +19,13 @@ import { readPost } from '../harness/mattermost/read-post.ts';
 import { type Answer, type FlowPlatform, type Reply, seenOf, type Who } from './driver.ts';
 
 const users: Record<Who, string> = { customer: CUSTOMER, agent: ANA, maintainer: MIA, stranger: STRANGER };
+/** Their usernames on the fake server (mattermost-app.ts). */
+const usernames: Record<Who, string> = {
+  customer: 'carla',
+  agent: 'ana',
+  maintainer: 'mia',
+  stranger: 'sam',
+};
 
 export function mattermostFlow(database: DatabaseKind): FlowPlatform {
   return {
@@ -111,6 +118,24 @@ export function mattermostFlow(database: DatabaseKind): FlowPlatform {
           await m.t.app.settle();
           return { text: told.post.message, form };
         },
+        async command(who, name, args) {
+          const sent = await fake.slashCommand({
+            url: `${PUBLIC_URL}/mattermost/command`,
+            token: COMMAND_TOKEN,
+            userId: users[who],
+            channelId: AGENTS,
+            text: [name, ...Object.values(args)].join(' '),
+          });
+          if (sent.status !== 200) throw new Error(`/ticket ${name} was answered ${sent.status}`);
+          const answer = (await fake.waitForResponse(sent.responseUrl, undefined, 20_000)) as {
+            text: string;
+          };
+          await m.t.app.settle();
+          return answer.text;
+        },
+        // Mattermost resolves `@username` itself and sends the ids with the command (user_mentions_ids).
+        mention: (who) => `@${usernames[who]}`,
+        agentsChannel: async (title) => titled(AGENTS, title),
         replyUnderCard: (card, text) => say(ANA, AGENTS, text, card.id),
         maintainers: {
           posts: async (n) => titled(MAINTAINERS, `Escalation: #${n} `),

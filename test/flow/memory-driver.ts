@@ -50,6 +50,15 @@ export function memoryFlow(database: DatabaseKind): FlowPlatform {
             return { text: submitted.formError, form, formRefused: true };
           return { text: submitted.text ?? '', form };
         },
+        command: async (who, name, args) =>
+          (
+            await chat.command(people[who], `/ticket ${name} ${Object.values(args).join(' ')}`, {
+              channel: AGENTS,
+            })
+          ).text ?? '',
+        // The in-memory platform resolves @names of its people, as Mattermost does.
+        mention: (who) => `@${people[who]}`,
+        agentsChannel: async (title) => byRelevo(AGENTS, title),
         replyUnderCard: async (card, text) =>
           sent(await chat.say('ana', text, { channel: AGENTS, thread: card.id })),
         maintainers: {

@@ -163,6 +163,21 @@ export function slackFlow(database: DatabaseKind): FlowPlatform {
           if (!values) return { text: '', form };
           return submit(user, outcome, channel, values);
         },
+        async command(who, name, args) {
+          const res = await s.slack.slashCommand({
+            user: users[who],
+            channel: AGENTS,
+            text: [name, ...Object.values(args)].join(' '),
+          });
+          ok('slash command', res);
+          const url = res.payload.response_url ?? '';
+          await s.fake.waitForResponse(url, undefined, 20_000);
+          await settle();
+          return responseText(url);
+        },
+        // A mention as Slack escapes it (`<@U…|name>`); unescaped, Slack would send the plain `@name`.
+        mention: (who) => `<@${users[who]}|${s.fake.user(users[who])?.name}>`,
+        agentsChannel: async (title) => titled(AGENTS, title),
         replyUnderCard: (card, text) => say(ANA, AGENTS, text, (card.native as InChannel).message.ts),
         maintainers: {
           posts: async (n) => titled(MAINTAINERS, `Escalation: #${n} `),

@@ -125,6 +125,22 @@ export function webchatFlow(database: DatabaseKind): FlowPlatform {
           }
           return { text: submitted.body.text, form };
         },
+        async command(who, name, args) {
+          const client = who === 'agent' || who === 'maintainer' ? consoles[who] : new Client(t.url);
+          const text = `/ticket ${[name, ...Object.values(args)].join(' ')}`;
+          const res = await client.post('/console/api/commands', { text });
+          await settle();
+          return statusClass(res.status) === '4xx' ? res.body.error.message : res.body.message.text;
+        },
+        // The console has no mentions: agents are named by their id.
+        mention: (who) =>
+          ({ customer: 'carla@example.com', agent: 'ana', maintainer: 'mia', stranger: 'sam' })[who],
+        async agentsChannel(title) {
+          const { body } = await consoles.agent.get('/console/api/messages');
+          return (body.messages as Post[])
+            .filter((p) => p.channel === 'agents' && p.message.title?.startsWith(title))
+            .map((post) => seenOf(post.id, post.message, { post } satisfies OnPage));
+        },
         stop: () => t.stop(),
       };
     },
