@@ -97,13 +97,24 @@ const clip = (text: string | null, max = 600) =>
  * Solved tickets matching `query` (a tsquery expression), best first: the seed's "technical notes kept as
  * documentation". Agents only — the caller checks; technical notes are internal.
  */
+const CANDIDATES = 2000;
+
 async function solvedMatching(
   db: Db,
   query: Prisma.Sql,
   text: string | null,
   options: { limit: number; exclude?: number },
 ): Promise<SolvedHit[]> {
+  // Ranked among the most recent matches only: a common word (or a new ticket's many words, OR'ed) can match
+  // most of a large desk, and ranking every match is what would cost; the best of the latest thousands is
+  // what a support team looks for.
   const rows = await db.$queryRaw<SolvedRow[]>`
+    WITH q AS (SELECT ${query} AS q), candidates AS (
+      SELECT t.number FROM "Ticket" t, q
+      WHERE t.status IN ('awaiting_confirmation', 'resolved', 'closed') AND t."searchVector" @@ q.q
+        AND t.number <> ${options.exclude ?? 0}
+      ORDER BY t.number DESC LIMIT ${CANDIDATES}
+    )
     SELECT t.number, t.subject, t.status::text AS status, t."organisationId", t."productId", t."resolvedAt",
       ts_rank_cd(t."searchVector", q.q, 1)::float8 AS rank,
       ${text ? snippetColumn(text) : Prisma.sql`NULL::text AS snippet`},
@@ -111,9 +122,7 @@ async function solvedMatching(
         AND e.data->>'kind' = 'resolution_request' ORDER BY e."createdAt" DESC, e.id DESC LIMIT 1) AS solution,
       (SELECT e.body FROM "TicketEvent" e WHERE e."ticketNumber" = t.number
         AND e.data->>'kind' = 'technical_note' ORDER BY e."createdAt" DESC, e.id DESC LIMIT 1) AS "technicalNote"
-    FROM "Ticket" t, (SELECT ${query} AS q) q
-    WHERE t.status IN ('awaiting_confirmation', 'resolved', 'closed') AND t."searchVector" @@ q.q
-      AND t.number <> ${options.exclude ?? 0}
+    FROM candidates c JOIN "Ticket" t ON t.number = c.number, q
     ORDER BY rank DESC, t.number DESC
     LIMIT ${options.limit}`;
   return rows.map((r) => ({
@@ -130,12 +139,12 @@ export function searchSolved(db: Db, text: string, limit = 20): Promise<SolvedHi
 }
 
 /**
- * Up to `limit` solved tickets like ticket `number`: any of the words of its subject and first message,
+ * Up to `limit` solved tickets like ticket `number`: any of the words of its subject and the start of its first message,
  * ranked by how many and how close (ts_rank_cd), so the best matches share the most words.
  */
 export async function similarSolved(db: Db, number: number, limit = 3): Promise<SolvedHit[]> {
   const [own] = await db.$queryRaw<{ words: string | null }[]>`
-    SELECT t.subject || E'\n' || coalesce((SELECT left(e.body, 2000) FROM "TicketEvent" e
+    SELECT t.subject || E'\n' || coalesce((SELECT left(e.body, 500) FROM "TicketEvent" e
       WHERE e."ticketNumber" = t.number AND e.type = 'customer_message'
       ORDER BY e."createdAt", e.id LIMIT 1), '') AS words
     FROM "Ticket" t WHERE t.number = ${number}`;
