@@ -182,7 +182,9 @@ export const apiRoutes: Route[] = [
     }),
     async handler(ctx, { query }) {
       const cursor = query.cursor ? parseCursor(query.cursor) : undefined;
-      if (query.cursor && !cursor)
+      // A page past the tickets without a clock exists only in the due order: in the other it would be
+      // read as no cursor at all, and a client paging on would get the first page forever.
+      if (query.cursor && (!cursor || (cursor.at === null && query.sort !== 'due')))
         throw new UserError({
           en: 'The cursor is not valid: pass nextCursor from the previous page.',
           es: 'El cursor no es válido: pase el nextCursor de la página anterior.',
