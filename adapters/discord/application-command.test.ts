@@ -148,6 +148,8 @@ const samples: Record<string, string | number> = {
   note: 'toner "XL" is out',
   view: 'waiting',
   command: 'reply',
+  words: 'facturas "de marzo"',
+  period: '4w',
 };
 
 /** What Discord sends for `/ticket <sub>` with these option values: the options in the order given. */
