@@ -17,6 +17,7 @@ import { testConfigYaml } from '../test/fixtures/config.ts';
 import { launchChromium } from '../test/harness/browser.ts';
 import { openDatabaseEnv } from './lib/database.ts';
 import { environmentLine, ms, pct, ratio } from './lib/stats.ts';
+import { rare, searches, sentences, subjects } from './lib/support-words.ts';
 
 const kind = process.env.BENCH_CONSOLE_DB ?? 'dir';
 const pgUrl = process.env.BENCH_CONSOLE_PG_URL ?? 'postgresql://postgres:postgres@127.0.0.1:5432/postgres';
@@ -24,53 +25,6 @@ const tickets = Number(process.env.BENCH_CONSOLE_TICKETS ?? 10_000);
 const loads = Number(process.env.BENCH_CONSOLE_LOADS ?? 15);
 const queries = Number(process.env.BENCH_CONSOLE_QUERIES ?? 200);
 const token = 'bench-token-0123456789';
-
-// What support tickets say, in both languages: subjects and messages are drawn from these, so a word's
-// frequency ranges from one ticket in a few to a handful in 10,000 (the rare list, mixed in below).
-const subjects = [
-  'Las facturas no llegan',
-  'Invoices are missing',
-  'No puedo iniciar sesión',
-  'Cannot sign in',
-  'La impresora imprime en blanco',
-  'Printer prints blank pages',
-  'Error al exportar el informe',
-  'Export of the report fails',
-  'El panel tarda mucho en cargar',
-  'Dashboard is slow to load',
-  'Correo rebotado del servidor',
-  'Mail bounced by the server',
-];
-const sentences = [
-  'Desde ayer el cliente no recibe las facturas de marzo.',
-  'Since yesterday the customer does not receive the March invoices.',
-  'Al entrar aparece un error de contraseña aunque es correcta.',
-  'When signing in a password error shows although it is right.',
-  'La cola de impresión se queda atascada cada mañana.',
-  'The print queue gets stuck every morning.',
-  'El informe mensual se corta a la mitad al exportarlo.',
-  'The monthly report is cut in half when exported.',
-  'Revisado el nodo de kubernetes: se quedó sin memoria.',
-  'Checked the database replica: replication lag was high.',
-  'Hemos reiniciado el servicio de correo y vaciado la cola.',
-  'We restarted the mail service and flushed the queue.',
-];
-const rare = ['zanahoria', 'teclado', 'firewall', 'certificate', 'backup', 'licencia', 'webhook', 'proxy'];
-const searches = [
-  'factura',
-  'facturas marzo',
-  'invoice',
-  'contraseña',
-  'password',
-  'impresora',
-  'printer queue',
-  'informe',
-  'kubernetes',
-  'replication',
-  'correo',
-  'mail bounced',
-  ...rare,
-];
 
 const config = parseConfigFile(testConfigYaml, 'bench.yaml');
 const database = await openDatabaseEnv(kind, pgUrl, 'console');

@@ -19,48 +19,13 @@ import { openDatabase } from '../src/db/index.ts';
 import { testConfigYaml } from '../test/fixtures/config.ts';
 import { openDatabaseEnv } from './lib/database.ts';
 import { environmentLine, ms, pct, ratio } from './lib/stats.ts';
+import { rare, searches, sentences, subjects } from './lib/support-words.ts';
 
 const kind = process.env.BENCH_REPORTS_DB ?? 'dir';
 const pgUrl = process.env.BENCH_REPORTS_PG_URL ?? 'postgresql://postgres:postgres@127.0.0.1:5432/postgres';
 const tickets = Number(process.env.BENCH_REPORTS_TICKETS ?? 100_000);
 const runs = Number(process.env.BENCH_REPORTS_RUNS ?? 10);
 const queries = Number(process.env.BENCH_REPORTS_QUERIES ?? 200);
-
-const subjects = [
-  'Las facturas no llegan',
-  'Invoices are missing',
-  'No puedo iniciar sesión',
-  'Cannot sign in',
-  'La impresora imprime en blanco',
-  'Printer prints blank pages',
-  'Error al exportar el informe',
-  'Export of the report fails',
-  'El panel tarda mucho en cargar',
-  'Dashboard is slow to load',
-];
-const sentences = [
-  'Desde ayer el cliente no recibe las facturas de marzo.',
-  'Since yesterday the customer does not receive the March invoices.',
-  'Al entrar aparece un error de contraseña aunque es correcta.',
-  'When signing in a password error shows although it is right.',
-  'La cola de impresión se queda atascada cada mañana.',
-  'The print queue gets stuck every morning.',
-  'Revisado el nodo de kubernetes: se quedó sin memoria.',
-  'Checked the database replica: replication lag was high.',
-  'Hemos reiniciado el servicio de correo y vaciado la cola.',
-  'We restarted the mail service and flushed the queue.',
-];
-const rare = ['zanahoria', 'teclado', 'firewall', 'certificate', 'backup', 'licencia', 'webhook', 'proxy'];
-const searches = [
-  'facturas',
-  'invoice',
-  'contraseña',
-  'password',
-  'impresora',
-  'kubernetes',
-  'replication',
-  ...rare,
-];
 
 const config = parseConfigFile(testConfigYaml, 'bench.yaml');
 const target = await openDatabaseEnv(kind, pgUrl, 'reports');

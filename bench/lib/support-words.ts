@@ -1,0 +1,56 @@
+// What support tickets say, in both languages, for the benches that seed tickets to search (bench:console,
+// bench:reports): subjects and messages are drawn from these, so a word's frequency ranges from one ticket in a
+// few to a handful in 10,000 (the rare list, mixed in by the seeding).
+export const subjects = [
+  'Las facturas no llegan',
+  'Invoices are missing',
+  'No puedo iniciar sesión',
+  'Cannot sign in',
+  'La impresora imprime en blanco',
+  'Printer prints blank pages',
+  'Error al exportar el informe',
+  'Export of the report fails',
+  'El panel tarda mucho en cargar',
+  'Dashboard is slow to load',
+  'Correo rebotado del servidor',
+  'Mail bounced by the server',
+];
+export const sentences = [
+  'Desde ayer el cliente no recibe las facturas de marzo.',
+  'Since yesterday the customer does not receive the March invoices.',
+  'Al entrar aparece un error de contraseña aunque es correcta.',
+  'When signing in a password error shows although it is right.',
+  'La cola de impresión se queda atascada cada mañana.',
+  'The print queue gets stuck every morning.',
+  'El informe mensual se corta a la mitad al exportarlo.',
+  'The monthly report is cut in half when exported.',
+  'Revisado el nodo de kubernetes: se quedó sin memoria.',
+  'Checked the database replica: replication lag was high.',
+  'Hemos reiniciado el servicio de correo y vaciado la cola.',
+  'We restarted the mail service and flushed the queue.',
+];
+export const rare = [
+  'zanahoria',
+  'teclado',
+  'firewall',
+  'certificate',
+  'backup',
+  'licencia',
+  'webhook',
+  'proxy',
+];
+export const searches = [
+  'factura',
+  'facturas marzo',
+  'invoice',
+  'contraseña',
+  'password',
+  'impresora',
+  'printer queue',
+  'informe',
+  'kubernetes',
+  'replication',
+  'correo',
+  'mail bounced',
+  ...rare,
+];
