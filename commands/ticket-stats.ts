@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { reportSummary } from '../src/core/reports/summary.ts';
+import { type Category, categoryLabel } from '../src/core/tickets/categories.ts';
 import type { Localized } from '../src/i18n/localized.ts';
 import { defineCommand, say } from './command.ts';
 
@@ -67,6 +68,11 @@ export default defineCommand({
     }
     const r = await reportSummary(ctx.db, span);
     const l = (text: Localized) => say(ctx, text);
+    // The words the card and its form use, not the stored key; a key the list lacks still shows, as it is.
+    const categoryName = (key: string) => {
+      const label: Localized | undefined = categoryLabel[key as Category];
+      return label ? l(label) : key;
+    };
     const fields = [
       {
         label: l({ en: 'Now', es: 'Ahora' }),
@@ -98,7 +104,7 @@ export default defineCommand({
     if (r.top.categories.length) {
       fields.push({
         label: l({ en: 'Top categories', es: 'Categorías principales' }),
-        value: r.top.categories.map((c) => `${c.key} ${c.count}`).join(' · '),
+        value: r.top.categories.map((c) => `${categoryName(c.key)} ${c.count}`).join(' · '),
       });
     }
     if (r.top.organisations.length) {

@@ -122,7 +122,14 @@ describe.each(databaseKinds)('reports on %s', (database) => {
     expect(field('SLA cumplido')).toBe(
       'primera respuesta 67% · próxima actualización 100% · resolución 100%',
     );
-    expect(field('Categorías principales')).toBe('question 2 · prod_incident 1');
+    // Categories in the reader's words, as cards name them, not their keys.
+    expect(field('Categorías principales')).toBe(
+      'Consulta o petición de información 2 · Incidencia en producción 1',
+    );
+    const english = await runCommandLine('/ticket stats today', { ...ctx, language: 'en' });
+    expect(english.fields?.find((f) => f.label === 'Top categories')?.value).toBe(
+      'Question or information request 2 · Production incident 1',
+    );
     await expect(runCommandLine('/ticket stats yesterday-ish', { ...ctx, language: 'en' })).rejects.toThrow(
       /expected a period: 7d, 4w, today or a month like 2026-11/,
     );
