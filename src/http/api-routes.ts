@@ -8,6 +8,7 @@ import { ForbiddenError, NotFoundError, UserError } from '../core/errors.ts';
 import { storedBytes } from '../core/inbox.ts';
 import { type ReportFilters, reportSummary } from '../core/reports/summary.ts';
 import { slaSummary } from '../core/sla/view.ts';
+import { categories, categoryLabel } from '../core/tickets/categories.ts';
 import { statuses, statusLabel } from '../core/tickets/lifecycle.ts';
 import { getTicket, listTickets, parseCursor } from '../core/tickets/queries.ts';
 import { searchSolved, searchTextMax, similarSolved } from '../core/tickets/search.ts';
@@ -515,6 +516,27 @@ export const apiRoutes: Route[] = [
         orderBy: { id: 'asc' },
       });
       return { agents };
+    },
+  }),
+  route({
+    method: 'GET',
+    url: '/api/v1/plans',
+    summary: 'The support plans configured in relevo.yaml (organisations name one)',
+    async handler(ctx) {
+      // Plans live only in the configuration, not in the database like organisations and products.
+      const plans = Object.entries(ctx.config.plans)
+        .map(([id, plan]) => ({ id, name: plan.name }))
+        .sort((a, b) => a.name.localeCompare(b.name));
+      return { plans };
+    },
+  }),
+  route({
+    method: 'GET',
+    url: '/api/v1/categories',
+    summary: 'The ticket categories, with their names in English and Spanish (`label: {en, es}`)',
+    async handler() {
+      // Both languages, as statusLabel: the page picks its own and switches without asking again.
+      return { categories: categories.map((id) => ({ id, label: categoryLabel[id] })) };
     },
   }),
 ];

@@ -135,6 +135,22 @@ describe.each(databaseKinds)('reports on %s', (database) => {
     );
   });
 
+  it('lists what the dashboard filters by besides organisations, products and agents: plans and categories', async () => {
+    expect((await api.request('GET', '/api/v1/plans')).body).toEqual({
+      plans: [{ id: 'production', name: 'Production' }],
+    });
+    const { categories } = (await api.request('GET', '/api/v1/categories')).body as {
+      categories: { id: string; label: { en: string; es: string } }[];
+    };
+    expect(categories).toContainEqual({
+      id: 'prod_incident',
+      label: { en: 'Production incident', es: 'Incidencia en producción' },
+    });
+    // Each one is a value the report filters by.
+    expect((await summary(`${day}&plan=production`)).created).toBe(5);
+    expect((await summary(`${day}&category=question`)).created).toBe(2);
+  });
+
   it('exports the series as CSV', async () => {
     const res = await fetch(`${t.url}/api/v1/reports/series.csv?${day}`, {
       headers: { authorization: `Bearer ${t.apiToken}` },
