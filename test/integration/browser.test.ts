@@ -4,11 +4,29 @@
 import { mkdir } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testConfigYaml } from '../fixtures/config.ts';
 import { startTestApp } from '../harness/app.ts';
 import { seriousAccessibilityViolations } from '../harness/axe.ts';
 import { launchChromium } from '../harness/browser.ts';
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
+
+/** The tests' desk with Globex on a plan of its own, so the dashboard's plan filter has two to tell apart. */
+const config = testConfigYaml
+  .replace(
+    '\nproducts:\n',
+    `
+  basic:
+    name: Basic
+    sla:
+      urgent: { firstResponse: 2h, nextUpdate: 4h, resolution: 2d }
+      high: { firstResponse: 4h, nextUpdate: 1d, resolution: 5d }
+      normal: { firstResponse: 1d, nextUpdate: 2d, resolution: 10d }
+      low: { firstResponse: 2d, nextUpdate: 4d, resolution: 20d }
+products:
+`,
+  )
+  .replace(/(name: Globex\n\s+plan: )production/, '$1basic');
 
 describe('web chat and agent console in a browser', () => {
   let app: App;
@@ -51,7 +69,7 @@ describe('web chat and agent console in a browser', () => {
   }
 
   beforeAll(async () => {
-    app = await startTestApp();
+    app = await startTestApp({ config });
     browser = await launchChromium();
     // Two contexts, so the customer's and the agent's cookies never mix.
     const viewport = { width: 1280, height: 860 };
@@ -470,6 +488,60 @@ describe('web chat and agent console in a browser', () => {
     expect(await page.getByTestId('top-organisations').textContent()).toContain('nothing in this period');
     await page.getByTestId('report-organisation').selectOption('');
     await expect.poll(async () => Number(await tile('unresolved').textContent())).toBeGreaterThan(50);
+    // Plan, product, category and agent: one ticket of Globex (the Basic plan), one of Acme on the Platform
+    // product, a production incident, assigned to Ben. Each filter shows what the API counts for it, and the
+    // CSV link asks for the same.
+    const headers = { authorization: `Bearer ${app.apiToken}`, 'content-type': 'application/json' };
+    const open = async (requesterEmail: string, productId?: string) => {
+      const answer = await fetch(`${app.url}/api/v1/tickets`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ requesterEmail, subject: 'Reports are slow', body: 'Very slow.', productId }),
+      });
+      return ((await answer.json()) as { number: number }).number;
+    };
+    await open('luis@globex.es');
+    const platform = await open('lena@example.com', 'platform');
+    await app.app.tickets.setField(platform, { kind: 'agent', agentId: 'ana' }, 'category', 'prod_incident');
+    await fetch(`${app.url}/api/v1/tickets/${platform}/assign`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ assignee: 'ben' }),
+    });
+    const nowFigures = async (query: string) => {
+      const answer = await fetch(`${app.url}/api/v1/reports/summary?${query}`, { headers });
+      return ((await answer.json()) as { now: Record<string, number> }).now;
+    };
+    const unfiltered = await nowFigures('');
+    const tiles = async () =>
+      Object.fromEntries(
+        await Promise.all(
+          Object.keys(unfiltered).map(async (key) => [key, Number(await tile(key).textContent())]),
+        ),
+      );
+    for (const [filter, label, value] of [
+      ['plan', 'Basic', 'basic'],
+      ['product', 'Platform', 'platform'],
+      ['category', 'Production incident', 'prod_incident'],
+      ['agent', 'Ben', 'ben'],
+    ] as const) {
+      const expected = await nowFigures(`${filter}=${value}`);
+      expect(expected.unresolved, filter).toBeGreaterThan(0); // the filter keeps some tickets…
+      expect(expected, filter).not.toEqual(unfiltered); // …and not all of them
+      await page.getByTestId(`report-${filter}`).selectOption({ label });
+      await expect.poll(tiles).toEqual(expected);
+      const csv = new URL((await page.getByTestId('report-csv').getAttribute('href'))!, app.url);
+      expect(csv.searchParams.get(filter)).toBe(value);
+      await page.getByTestId(`report-${filter}`).selectOption('');
+      await expect.poll(tiles).toEqual(unfiltered);
+    }
+    // Categories are named in the page's language.
+    const category = page.getByTestId('report-category').locator('option[value="prod_incident"]');
+    await page.locator('[data-language="es"]').click();
+    expect(await category.textContent()).toBe('Incidencia en producción');
+    expect(await page.getByTestId('report-filters').textContent()).toContain('Asignado a');
+    await page.locator('[data-language="en"]').click();
+    expect(await category.textContent()).toBe('Production incident');
     // The CSV of the same filters.
     const [download] = await Promise.all([
       page.waitForEvent('download'),

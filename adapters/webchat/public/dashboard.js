@@ -8,20 +8,32 @@ import uPlot from '/static/vendor/uPlot.esm.js';
 const $ = (selector) => document.querySelector(selector);
 const DAY = 86_400_000;
 let ui = dashboardStrings.en;
+let language = 'en';
+/** Category id → its names in both languages (GET /api/v1/categories), for the category filter's options. */
+let categoryLabels = new Map();
 let chart = null;
 let last = null; // the summary drawn, redrawn in the other language without asking again
 
 const isoDay = (date) => date.toISOString().slice(0, 10);
 
 function setLanguage(wanted) {
-  const language = wanted === 'es' ? 'es' : 'en';
+  language = wanted === 'es' ? 'es' : 'en';
   ui = dashboardStrings[language];
   document.documentElement.lang = language;
   document.title = ui.page.title;
   for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = ui.page[node.dataset.i18n];
   for (const button of document.querySelectorAll('[data-language]'))
     button.setAttribute('aria-pressed', String(button.dataset.language === language));
+  nameCategories();
   if (last) draw(last);
+}
+
+/** The category filter's options in the page's language (the server sends both; no second request). */
+function nameCategories() {
+  for (const option of $('#category').options) {
+    const label = categoryLabels.get(option.value);
+    if (label) option.textContent = label[language];
+  }
 }
 
 function showError(message) {
@@ -39,6 +51,10 @@ function query() {
     organisation: $('#organisation').value,
     priority: $('#priority').value,
     source: $('#source').value,
+    plan: $('#plan').value,
+    product: $('#product').value,
+    category: $('#category').value,
+    agent: $('#agent').value,
   };
   return new URLSearchParams(Object.entries(chosen).filter(([, value]) => value));
 }
@@ -129,8 +145,21 @@ async function start() {
   const today = new Date();
   $('#to').value = isoDay(today);
   $('#from').value = isoDay(new Date(today.getTime() - 6 * DAY));
-  const { organisations } = await api('/api/v1/organisations');
-  $('#organisation').append(...organisations.map((o) => el('option', { value: o.id }, o.name)));
+  const [{ organisations }, { plans }, { products }, { categories }, { agents }] = await Promise.all([
+    api('/api/v1/organisations'),
+    api('/api/v1/plans'),
+    api('/api/v1/products'),
+    api('/api/v1/categories'),
+    api('/api/v1/agents'),
+  ]);
+  const options = (items) => items.map((item) => el('option', { value: item.id }, item.name));
+  $('#organisation').append(...options(organisations));
+  $('#plan').append(...options(plans));
+  $('#product').append(...options(products));
+  $('#agent').append(...options(agents));
+  categoryLabels = new Map(categories.map((c) => [c.id, c.label]));
+  $('#category').append(...categories.map((c) => el('option', { value: c.id })));
+  nameCategories();
   $('#dashboard').hidden = false;
   for (const input of document.querySelectorAll('#report-filters input, #report-filters select'))
     input.addEventListener('change', load);
