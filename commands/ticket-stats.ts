@@ -107,6 +107,16 @@ export default defineCommand({
         value: r.top.categories.map((c) => `${categoryName(c.key)} ${c.count}`).join(' · '),
       });
     }
+    const csat = r.satisfaction;
+    if (csat.asked) {
+      fields.push({
+        label: l({ en: 'Satisfaction', es: 'Satisfacción' }),
+        value: l({
+          en: `${csat.average === null ? '–' : csat.average.toFixed(1)}/5 · ${percent(csat.satisfied)} rated 4–5 · ${csat.answered} of ${csat.asked} answered`,
+          es: `${csat.average === null ? '–' : csat.average.toFixed(1)}/5 · ${percent(csat.satisfied)} con 4–5 · ${csat.answered} de ${csat.asked} respondidas`,
+        }),
+      });
+    }
     if (r.top.organisations.length) {
       fields.push({
         label: l({ en: 'Top organisations', es: 'Organizaciones principales' }),

@@ -29,6 +29,8 @@ import { systemClock } from './core/ports.ts';
 import { sweepSeenRequests } from './core/replay.ts';
 import { slaRecomputeTask } from './core/sla/recompute.ts';
 import { sweepSlaWarnings } from './core/sla/warnings.ts';
+import { askForSatisfaction } from './core/survey/ask.ts';
+import { SurveyLinks } from './core/survey/link.ts';
 import { syncCards } from './core/tickets/card-sync.ts';
 import { Conversations } from './core/tickets/conversations.ts';
 import { Escalations } from './core/tickets/escalation.ts';
@@ -46,6 +48,7 @@ import { databaseChecks, type ReadinessCheck, registerOpsRoutes } from './http/o
 import { createHttpServer } from './http/server.ts';
 import { ConsoleSessions, sweepSessions } from './http/sessions.ts';
 import { STREAM_HEARTBEAT_MS, StreamSlots } from './http/streams.ts';
+import { registerSurveyRoutes } from './http/survey-routes.ts';
 import { TaskLoop } from './jobs/loop.ts';
 import { OutboxWorker } from './jobs/outbox-worker.ts';
 import { channelModules } from './modules/index.ts';
@@ -178,6 +181,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const events = new DomainEvents();
   events.subscribe(syncCards(desk));
   events.subscribe(tellLivePages(notifier));
+  events.on('ticket.confirmed', askForSatisfaction(desk));
   const tickets = new TicketService({ db: db.prisma, clock, config: desk, notifier, events });
   const escalations = new Escalations({ db: db.prisma, config: desk, tickets, events });
   const conversations = new Conversations({ db: db.prisma, config: desk, tickets, clock });
@@ -233,6 +237,18 @@ export async function createApp(options: AppOptions): Promise<App> {
       // second with three); the embedded database serves one statement at a time.
       workers: db.kind === 'postgresql' ? 3 : 1,
     });
+  const apiToken = await apiTokenFor(env);
+  // The satisfaction survey's signed links in mail point at the public address, else where this listens.
+  let listening: string | undefined;
+  const surveyLinks = new SurveyLinks(
+    apiToken,
+    () => env.RELEVO_PUBLIC_URL ?? listening ?? `http://${env.HOST}:${env.PORT}`,
+  );
+  if (mailer && !env.RELEVO_PUBLIC_URL) {
+    log.warn(
+      'RELEVO_PUBLIC_URL is not set: the satisfaction survey links in mail point at the address Relevo listens on, which customers may not reach',
+    );
+  }
   // One runner per platform (src/jobs/outbox-worker.ts): the loop only starts them, so a platform that
   // is slow or down holds its own deliveries and nobody else's.
   const outbox = new OutboxWorker({
@@ -242,7 +258,11 @@ export async function createApp(options: AppOptions): Promise<App> {
     onFailure: (job, failure, item) => noteDeliveryFailure({ db: db.prisma, tickets }, job, failure, item),
     stopping: () => shuttingDown,
     deliver: (job, key, platforms) =>
-      deliver({ db: db.prisma, adapters, platforms, config: desk, clock }, job, key),
+      deliver(
+        { db: db.prisma, adapters, platforms, config: desk, clock, surveyLink: (n) => surveyLinks.url(n) },
+        job,
+        key,
+      ),
     metrics,
   });
   const outboxLoop = new TaskLoop('outbox', () => outbox.wake(), pollMs, log);
@@ -270,7 +290,6 @@ export async function createApp(options: AppOptions): Promise<App> {
     ),
   );
 
-  const apiToken = await apiTokenFor(env);
   const sessions = new ConsoleSessions(db.prisma, apiToken, clock);
   const codes = new VerificationCodes({ db: db.prisma, clock, log, mailer });
   // Past their time: sessions and codes (and console sessions of a rotated API token) hourly, replay keys
@@ -313,6 +332,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     notifier,
     metrics,
     apiToken,
+    surveyLinks,
     sessions,
     codes,
     identitySecret: env.RELEVO_WEBCHAT_IDENTITY_SECRET,
@@ -328,6 +348,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   for (const part of parts) part.routes?.(http, ctx);
   registerAlertHooks(http, ctx, monitors);
+  registerSurveyRoutes(http, ctx);
   let started = false;
   let shuttingDown = false;
   registerOpsRoutes(http, {
@@ -375,6 +396,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     async listen() {
       // HTTP first: web chat, the console, the API and Slack's HTTP mode serve while platforms connect.
       const address = await http.listen({ port: env.PORT, host: env.HOST });
+      listening = address;
       try {
         for (const a of adapters.values()) await a.start();
         for (const part of parts) await part.start?.();

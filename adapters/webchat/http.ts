@@ -520,6 +520,8 @@ export function registerWebchatRoutes(app: FastifyInstance, ctx: HttpContext, ch
       z.strictObject({
         action: z.string(),
         value: z.string(),
+        /** The form the button opened, filled in (a survey's comment). */
+        form: z.record(z.string(), z.string().max(ctx.config.tickets.maxMessageLength)).optional(),
         /** The post whose button it was: once the press is taken, its buttons give way to the outcome. */
         post: z
           .string()

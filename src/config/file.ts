@@ -294,6 +294,8 @@ export const fileSchema = z
     tickets: z
       .strictObject({
         confirmationWindow: duration.default(7 * 24 * 60),
+        /** Ask the customer how satisfied they are when a ticket is resolved (seed 004 step 8). */
+        satisfactionSurvey: z.boolean().default(true),
         maxMessageLength: z.number().int().min(100).max(100_000).default(10_000),
         greetings: z
           .array(z.string())

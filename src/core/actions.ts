@@ -10,6 +10,8 @@ import { customerLanguage } from './customer-language.ts';
 import { ForbiddenError, NotFoundError, refusal, UserError } from './errors.ts';
 import { type ActionInvocation, ticked } from './message.ts';
 import { ONBOARD_TICK, tickOnboarding } from './onboarding/onboarding.ts';
+import { answerSurvey, customerOf, parseRating } from './survey/answer.ts';
+import { SURVEY_COMMENT, SURVEY_RATE } from './survey/message.ts';
 import type { Conversations } from './tickets/conversations.ts';
 import type { Escalations } from './tickets/escalation.ts';
 import { isInfoItem } from './tickets/required-info.ts';
@@ -225,12 +227,24 @@ const handlers: Record<string, Handler> = {
 };
 
 // A ticket panel's button is for customers too: the router opens the conversation (chat/intake-form.ts).
-const customerActions = new Set(['ticket.confirm_yes', 'ticket.confirm_no', OPEN_CONVERSATION]);
+const customerActions = new Set([
+  'ticket.confirm_yes',
+  'ticket.confirm_no',
+  OPEN_CONVERSATION,
+  SURVEY_RATE,
+  SURVEY_COMMENT,
+]);
 
 /** Actions whose value is not a ticket number. */
 const special: Record<
   string,
-  (deps: ActionDeps, actor: Actor, value: string, form: Record<string, string>) => Promise<Localized>
+  (
+    deps: ActionDeps,
+    actor: Actor,
+    value: string,
+    form: Record<string, string>,
+    platform: string,
+  ) => Promise<Localized>
 > = {
   // An alert group's buttons (core/alerts/actions.ts): the value is the group's id.
   ...alertHandlers,
@@ -244,6 +258,13 @@ const special: Record<
       es: `Ticket #${n} creado a partir de la conversación.`,
     };
   },
+  // A resolved ticket's satisfaction survey (core/survey): the customer's own buttons.
+  [SURVEY_RATE]: (d, actor, value, _form, platform) => {
+    const { ticketNumber, score } = parseRating(value);
+    return answerSurvey(d, customerOf(actor, platform), ticketNumber, { score });
+  },
+  [SURVEY_COMMENT]: (d, actor, value, form, platform) =>
+    answerSurvey(d, customerOf(actor, platform), ticketNumberOf(value), { comment: form.comment ?? '' }),
   'note.share': async (d, actor, value) => {
     const [number, eventId] = value.split(':');
     await d.tickets.shareWithCustomer(Number(number), actor, eventId ?? '');
@@ -280,7 +301,7 @@ export async function runAction(
 
 async function confirmation(deps: ActionDeps, actor: Actor, inv: ActionInvocation): Promise<Localized> {
   const other = special[inv.action];
-  if (other) return other(deps, actor, inv.value, inv.form ?? {});
+  if (other) return other(deps, actor, inv.value, inv.form ?? {}, inv.platform ?? 'unknown');
   const handler = handlers[inv.action];
   if (!handler) {
     throw new UserError(
@@ -293,12 +314,12 @@ async function confirmation(deps: ActionDeps, actor: Actor, inv: ActionInvocatio
   if (!mayRun(actor, inv.action)) {
     throw new ForbiddenError(refusal.agentsOnly);
   }
-  const ticket = Number(inv.value);
-  if (!Number.isInteger(ticket) || ticket <= 0) {
-    throw new UserError({
-      en: 'That button does not name a ticket.',
-      es: 'Ese botón no indica ningún ticket.',
-    });
-  }
-  return handler(deps, actor, ticket, inv.form ?? {});
+  return handler(deps, actor, ticketNumberOf(inv.value), inv.form ?? {});
+}
+
+/** The ticket a button's value names. */
+function ticketNumberOf(value: string): number {
+  const ticket = Number(value);
+  if (!Number.isInteger(ticket) || ticket <= 0) throw new UserError(refusal.noTicketButton);
+  return ticket;
 }

@@ -78,6 +78,8 @@ export interface ChannelSettings {
 export interface TicketSettings {
   /** Minutes a proposed solution waits for the customer before the ticket resolves by itself. */
   readonly confirmationWindow: number;
+  /** Whether a resolved ticket's customer is asked for their satisfaction; unset: yes. */
+  readonly satisfactionSurvey?: boolean;
   /** The share of an SLA clock's target at which agents are warned (0.75: at three quarters). */
   readonly slaWarningShare?: number;
   /** Characters; longer messages are refused with a message saying so. */

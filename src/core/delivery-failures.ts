@@ -32,8 +32,14 @@ export async function noteDeliveryFailure(
   item: FailedItem,
 ): Promise<void> {
   // A waiting conversation has no ticket yet, and an alert group's message and an onboarding checklist
-  // belong to none: the log has it.
-  if (job.kind === 'conversation' || job.kind === 'alert_message' || job.kind === 'onboarding') return;
+  // belong to none; a survey that does not arrive asks nothing of agents: the log has it.
+  if (
+    job.kind === 'conversation' ||
+    job.kind === 'alert_message' ||
+    job.kind === 'onboarding' ||
+    job.kind === 'survey'
+  )
+    return;
   const firstRetry = job.kind === 'customer_event' && item.attempts === 1 && !item.dead;
   if (!item.dead && !firstRetry) return;
   if ((job.kind === 'card' || job.kind === 'escalation') && (await previousDied(deps.db, item, job.kind))) {
@@ -70,7 +76,7 @@ async function previousDied(db: Db, item: FailedItem, kind: string): Promise<boo
 
 async function ticketOf(
   db: Db,
-  job: Exclude<OutboxJob, { kind: 'conversation' | 'alert_message' | 'onboarding' }>,
+  job: Exclude<OutboxJob, { kind: 'conversation' | 'alert_message' | 'onboarding' | 'survey' }>,
 ): Promise<number | undefined> {
   switch (job.kind) {
     case 'customer_event':

@@ -13,6 +13,7 @@ import { syncOnboarding } from './onboarding/onboarding.ts';
 import type { OutboxJob } from './outbox.ts';
 import type { ChatAdapter, Clock } from './ports.ts';
 import { postSlaWarning } from './sla/warning-delivery.ts';
+import { syncSurvey } from './survey/message.ts';
 import { renderCard, renderConversation, renderEscalation } from './tickets/card.ts';
 
 /**
@@ -36,6 +37,8 @@ export interface DeliveryDeps {
   config: DeskConfig;
   /** The desk's clock, which a card's SLA clocks are read at; the system's when left out. */
   clock?: Clock;
+  /** The satisfaction survey's signed link for a ticket (core/survey/link.ts): email carries it. */
+  surveyLink?: (ticketNumber: number) => string;
   /** Collects the platforms a job went to (or tried to), for delivery metrics. */
   platforms?: Set<string>;
 }
@@ -57,6 +60,8 @@ export async function deliver(deps: DeliveryDeps, job: OutboxJob, key: string): 
       return syncOnboarding(deps.db, deps.config, adapterFor(deps, job.platform), job, key);
     case 'agent_notice':
       return noticeToAgent(deps, job, key);
+    case 'survey':
+      return syncSurvey(deps.db, adapterFor(deps, job.platform), job, key, deps.surveyLink);
     case 'sla_warning':
       return postSlaWarning(deps.db, deps.config, adapterFor(deps, job.platform), job, key);
   }

@@ -56,6 +56,7 @@ export class IllegalTransitionError extends UserError {
 /** Refusals said alike in several places. */
 export const refusal = {
   agentsOnly: { en: 'Only agents can do this.', es: 'Solo los agentes pueden hacer esto.' },
+  noTicketButton: { en: 'That button does not name a ticket.', es: 'Ese botón no indica ningún ticket.' },
   noTicket: (n: number | string): Localized => ({
     en: `There is no ticket #${n}.`,
     es: `No existe el ticket #${n}.`,

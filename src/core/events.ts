@@ -46,6 +46,8 @@ export interface DomainEventPayloads {
   'ticket.resolved': Record<never, never>;
   /** The solution stands: the customer said so, or the confirmation window passed. Status: resolved. */
   'ticket.confirmed': { reason: 'customer_confirmed' | 'confirmation_window_elapsed' };
+  /** The customer answered the satisfaction survey (a rating, or a comment): `score` as it stands. */
+  'ticket.rated': { score: number | null };
   /** Back to open from a proposed solution or a finished ticket (resolved, closed, spam, rejected). */
   'ticket.reopened': { from: Status; reason: TransitionReason };
 }

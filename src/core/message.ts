@@ -105,4 +105,6 @@ export interface ActionInvocation {
   action: string;
   value: string;
   form?: Record<string, string>;
+  /** The platform it was pressed on (a survey's answer records where it came from). */
+  platform?: string;
 }

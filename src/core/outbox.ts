@@ -16,6 +16,11 @@ export type OutboxJob =
   | { kind: 'alert_message'; groupId: string; platform: string; channel: string }
   /** Post or edit a new agent's onboarding checklist in one agents' channel (core/onboarding). */
   | { kind: 'onboarding'; checklistId: string; platform: string; channel: string }
+  /**
+   * Post or edit a resolved ticket's satisfaction survey in one of its customer's conversations, rendered
+   * from the survey as it is then (core/survey).
+   */
+  | { kind: 'survey'; ticketNumber: number; platform: string; channel: string; thread: string }
   /** Show one agent, personally and on one platform, a customer's message on the ticket they hold. */
   | { kind: 'agent_notice'; eventId: string; agentId: string; platform: string }
   /**
@@ -135,6 +140,8 @@ function platformSql(job: OutboxJob, bind: (value: unknown, type: string) => str
 export function laneOf(job: OutboxJob): string {
   switch (job.kind) {
     case 'customer_event':
+    // After the message that closes the ticket, which the customer reads first.
+    case 'survey':
       return `customer:${job.ticketNumber}`;
     case 'card':
       return `card:${job.ticketNumber}:${job.platform}:${job.channel}`;

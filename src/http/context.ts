@@ -7,6 +7,7 @@ import { UserError } from '../core/errors.ts';
 import type { VerificationCodes } from '../core/identity/codes.ts';
 import type { IngressGate } from '../core/ingress.ts';
 import type { Clock, Logger, Metrics, Notifier } from '../core/ports.ts';
+import type { SurveyLinks } from '../core/survey/link.ts';
 import type { Actor, TicketService } from '../core/tickets/service.ts';
 import type { Db } from '../db/index.ts';
 import type { Localized } from '../i18n/localized.ts';
@@ -35,6 +36,8 @@ export interface HttpContext {
   /** Ack latency of the requests that store inbound events (web chat messages). */
   metrics: Metrics;
   apiToken: string;
+  /** The satisfaction survey's signed links (mailed to customers): checked by /survey/<token>. */
+  surveyLinks: SurveyLinks;
   sessions: ConsoleSessions;
   /** One-time codes mailed to web chat visitors (unavailable without outgoing mail). */
   codes: VerificationCodes;

@@ -360,8 +360,64 @@ export function chatFlowSuite(platform: FlowPlatform) {
 
       await d.press('customer', ask, 'Yes, solved');
       expect(await statusOf(main.n)).toBe('resolved');
-      expect((await texts(main.c)).at(-1)).toMatch(`Thank you for confirming: ticket #${main.n} is resolved`);
+      // The closing message says how to reach support again; the satisfaction survey comes after it.
+      const [closing, survey] = (await texts(main.c)).slice(-2);
+      expect(closing).toMatch(`Thank you for confirming: ticket #${main.n} is resolved`);
+      expect(closing).toMatch('write here again');
+      expect(survey).toMatch(`How did we do with ticket #${main.n}?`);
       expect((await cardOf(main.n)).buttons).toEqual(['Reopen']);
+    });
+
+    it('the customer is asked once how satisfied they are: a press rates it (edited in place), a form takes a comment; an agent’s press changes nothing', async () => {
+      const survey = (await d.customerSees(main.c)).at(-1) as Seen;
+      expect(survey.text).toContain(
+        `How did we do with ticket #${main.n}? Rate us from 1 (poor) to 5 (excellent).`,
+      );
+      expect(survey.buttons).toEqual(['1', '2', '3', '4', '5']);
+      const row = () => d.db.satisfactionSurvey.findUniqueOrThrow({ where: { ticketNumber: main.n } });
+      const before = await snapshot(main.n);
+
+      expect((await d.press('agent', survey, '1')).text).toMatch(/only the customer answers/i);
+      expect(await row()).toMatchObject({ score: null, comment: null });
+      expect(await snapshot(main.n)).toEqual(before);
+
+      expect((await d.press('customer', survey, '4')).text).toContain(
+        `Thank you for rating ticket #${main.n} 4 of 5.`,
+      );
+      const rated = (await d.customerSees(main.c)).at(-1) as Seen;
+      expect(rated.id).toBe(survey.id);
+      expect(rated.text).toContain(`Thank you: you rated ticket #${main.n} 4 of 5.`);
+      expect(rated.buttons).toEqual(['Add a comment…']);
+
+      // Its rating buttons are gone (a stale press is refused: test/integration/survey.test.ts).
+      expect(await row()).toMatchObject({ score: 4, answeredVia: d.source });
+
+      const commented = await d.press('customer', rated, 'Add a comment…', {
+        comment: 'Quick and clear, thank you',
+      });
+      expect(commented.form).toBe('Your comment');
+      expect(commented.text).toContain(`Thank you for your comment on ticket #${main.n}.`);
+      const done = (await d.customerSees(main.c)).at(-1) as Seen;
+      expect(done.id).toBe(survey.id);
+      expect(done.text).toContain('We have your comment too.');
+      expect(done.buttons).toEqual([]);
+      expect(await row()).toMatchObject({ score: 4, comment: 'Quick and clear, thank you' });
+
+      // Agents read it on the card, and on the ticket's history (never shown to the customer).
+      expect((await cardOf(main.n)).text).toContain('Satisfaction: ★★★★☆ 4/5 — “Quick and clear, thank you”');
+      const history = await d.db.ticketEvent.findMany({
+        where: { ticketNumber: main.n, type: 'field_change' },
+        orderBy: { createdAt: 'asc' },
+      });
+      expect(history.map((e) => [e.body, e.visibility]).slice(-2)).toEqual([
+        [`Satisfaction: ★★★★☆ 4/5 (${d.source})`, 'internal'],
+        ['Satisfaction comment: Quick and clear, thank you', 'internal'],
+      ]);
+      // Asked once: one survey message in the conversation.
+      const asks = (await texts(main.c)).filter(
+        (t) => t.includes(`with ticket #${main.n}?`) || t.includes('you rated'),
+      );
+      expect(asks).toHaveLength(1);
     });
 
     it('/ticket onboard @mention posts seed 000’s checklist once in the agents’ channel; a press ticks it in place, a customer’s is refused', async () => {

@@ -267,6 +267,25 @@ describe('web chat and agent console in a browser', () => {
       })
       .waitFor();
     await view.locator('[data-testid="event"]', { hasText: 'Thank you for confirming' }).waitFor();
+
+    // The satisfaction survey follows: one click rates, the message then offers a comment in a form.
+    const survey = customer.locator('[data-testid="chat-message"]', {
+      hasText: `How did we do with ticket #${ticket}?`,
+    });
+    await survey.getByRole('button', { name: '4', exact: true }).click();
+    const rated = customer.locator('[data-testid="chat-message"]', {
+      hasText: `you rated ticket #${ticket} 4 of 5`,
+    });
+    await rated.getByRole('button', { name: 'Add a comment…' }).click();
+    await customer.getByTestId('form-comment').fill('Quick and kind');
+    await customer.getByTestId('form-submit').click();
+    await customer
+      .locator('[data-testid="chat-message"]', { hasText: 'We have your comment too.' })
+      .waitFor();
+    // The agent's ticket view shows it live.
+    await expect
+      .poll(async () => await agent.getByTestId('ticket-satisfaction').textContent(), { timeout: 15_000 })
+      .toBe('Satisfaction: ★★★★☆ 4/5 — “Quick and kind”');
     expect(await agentDidNotReload()).toBe(true);
     expect(await agent.getByTestId('error').isVisible()).toBe(false);
     expect(await customer.getByTestId('error').isVisible()).toBe(false);
@@ -287,6 +306,49 @@ describe('web chat and agent console in a browser', () => {
       await page.locator('form.signin:not([hidden])').waitFor();
       expect(await seriousAccessibilityViolations(page)).toEqual([]);
     }
+  });
+
+  it('answers the satisfaction survey from the email’s link: a page with no sign-in, accessible, in two languages', async () => {
+    const { SurveyLinks } = await import('../../src/core/survey/link.ts');
+    const tickets = app.app.tickets;
+    const contact = await app.app.db.prisma.contact.create({
+      data: { name: 'Vera', organisationId: 'acme' },
+    });
+    const opened = await tickets.intake({
+      platform: 'webchat',
+      channel: 'support',
+      thread: 'survey-link-page',
+      contactId: contact.id,
+      text: 'The calendar does not sync',
+    });
+    if (opened.kind === 'ignored_greeting') throw new Error('no ticket');
+    const n = opened.ticketNumber;
+    await tickets.resolve(n, { kind: 'agent', agentId: app.agentId }, { message: 'Synced again.' });
+    await tickets.confirm(n, { kind: 'contact', contactId: contact.id }, true);
+    const link = new SurveyLinks(app.apiToken, () => app.url).url(n);
+
+    const page = await openPage(await browser.newContext({ locale: 'en-GB' }), link.slice(app.url.length));
+    await page.getByRole('heading', { name: `Ticket #${n}: how did we do?` }).waitFor();
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await page.getByRole('link', { name: 'Español' }).click();
+    await page.getByRole('heading', { name: `Ticket #${n}: ¿qué tal lo hicimos?` }).waitFor();
+    await page.getByLabel('4').check();
+    await page.getByLabel('¿Algo que añadir? (opcional)').fill('Bien, gracias');
+    await page.getByRole('button', { name: 'Enviar' }).click();
+    await page
+      .getByText(`Gracias: ha valorado el ticket #${n} con 4 de 5. También tenemos su comentario.`)
+      .waitFor();
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    expect(
+      await app.app.db.prisma.satisfactionSurvey.findUnique({ where: { ticketNumber: n } }),
+    ).toMatchObject({
+      score: 4,
+      comment: 'Bien, gracias',
+      answeredVia: 'link',
+    });
+    expect(cspViolations).toEqual([]);
+    expect(failedRequests).toEqual([]);
+    expect(pageErrors).toEqual([]);
   });
 
   it('lists tickets a page at a time, walked with the keyboard', async () => {
@@ -482,6 +544,22 @@ describe('web chat and agent console in a browser', () => {
     expect(await page.getByTestId('report-chart').getAttribute('data-points')).toBe('7');
     expect(await page.getByTestId('times-firstResponse').textContent()).toMatch(/median \d+ min/);
     expect(await page.getByTestId('top-organisations').textContent()).toContain('Acme');
+    // Satisfaction: the two surveys answered above (4 and 4), as the API counts them.
+    const summary = await fetch(`${app.url}/api/v1/reports/summary`, {
+      headers: { authorization: `Bearer ${app.apiToken}` },
+    });
+    const { satisfaction } = (await summary.json()) as {
+      satisfaction: { answered: number; asked: number; average: number; scores: number[] };
+    };
+    expect(satisfaction).toMatchObject({ answered: 2, average: 4, scores: [0, 0, 0, 2, 0] });
+    expect(await page.getByTestId('csat-average').locator('dd').textContent()).toBe('4.0 of 5');
+    expect(await page.getByTestId('csat-satisfied').locator('dd').textContent()).toBe('100%');
+    expect(await page.getByTestId('csat-answered').locator('dd').textContent()).toBe(
+      `2 of ${satisfaction.asked} asked (${Math.round(200 / satisfaction.asked)}%)`,
+    );
+    expect(await page.getByTestId('csat-scores').locator('dd').textContent()).toBe(
+      '1★ 0 · 2★ 0 · 3★ 0 · 4★ 2 · 5★ 0',
+    );
     // Filtered: Globex has none of today's tickets.
     await page.getByTestId('report-organisation').selectOption({ label: 'Globex' });
     await expect.poll(() => tile('unresolved').textContent()).toBe('0');
@@ -535,7 +613,8 @@ describe('web chat and agent console in a browser', () => {
       await page.getByTestId(`report-${filter}`).selectOption('');
       await expect.poll(tiles).toEqual(unfiltered);
     }
-    // Categories are named in the page's language.
+    // Categories are named in the page's language, in the filter and among the recurring problems.
+    expect(await page.getByTestId('top-categories').textContent()).toContain('Production incident');
     const category = page.getByTestId('report-category').locator('option[value="prod_incident"]');
     await page.locator('[data-language="es"]').click();
     expect(await category.textContent()).toBe('Incidencia en producción');

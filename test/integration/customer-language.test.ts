@@ -202,8 +202,10 @@ describe.each(databaseKinds)('the customer’s language on %s', (database) => {
         (await client.post('/webchat/api/actions', { action: 'ticket.confirm_yes', value: String(n) }))
           .status,
       ).toBe(200);
-      const posts = await relevoPosts(client, 2);
-      expect(posts.at(-1).message.text).toBe(en.confirmed(n));
+      // The acknowledgement, the closing message, then the satisfaction survey, all in English.
+      const posts = await relevoPosts(client, 3);
+      expect(posts.at(-2).message.text).toBe(en.confirmed(n));
+      expect(posts.at(-1).message.text).toMatch(`How did we do with ticket #${n}?`);
     });
 
     it('refuses a language it does not speak with a 400 that says what it expects, and changes nothing', async () => {
@@ -263,7 +265,12 @@ describe.each(databaseKinds)('the customer’s language on %s', (database) => {
       );
       const pressed = await m.chat.press('customer', question, es.confirmYes);
       expect(pressed.text).toMatch(/confirmado/);
-      expect(relevoIn(said.id).at(-1)?.message.text).toBe(es.confirmed(n));
+      const [closing, survey] = relevoIn(said.id).slice(-2);
+      expect(closing?.message.text).toBe(es.confirmed(n));
+      // The satisfaction survey that follows is in Spanish too.
+      expect(survey?.message.text).toBe(
+        `¿Qué tal lo hicimos con el ticket #${n}? Valórenos de 1 (mal) a 5 (excelente).`,
+      );
     });
   });
 });

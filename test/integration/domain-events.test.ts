@@ -38,6 +38,7 @@ const recordedAs: Record<DomainEvent['type'], string[]> = {
   'ticket.escalated': ['private_note'],
   'ticket.resolved': ['public_reply'],
   'ticket.confirmed': ['status_change'],
+  'ticket.rated': ['field_change'],
   'ticket.reopened': ['status_change'],
 };
 

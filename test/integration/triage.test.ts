@@ -769,7 +769,9 @@ describe.each(databaseKinds)('triage, escalation and resolution on %s', (databas
 
   // ── customers cannot press agents' buttons ────────────────────────────────
 
-  const agentActions = () => actionIds.filter((a) => !a.startsWith('ticket.confirm_'));
+  // The customer's own buttons: the confirmation and the satisfaction survey.
+  const agentActions = () =>
+    actionIds.filter((a) => !a.startsWith('ticket.confirm_') && !a.startsWith('survey.'));
 
   it('a customer pressing any agent button (with its form filled) gets 403 and nothing changes', async () => {
     const db = t.app.db.prisma;

@@ -3,7 +3,7 @@
 // to it; a site embedding the chat can instead open it with a signed identity in the URL fragment:
 // /chat#email=alice%40acme.com&name=Alice&signature=<hex HMAC-SHA256 of the address> (README).
 import { chatStrings } from '/static/chat-strings.js';
-import { api, chooseLanguage, el, formatTime, renderMessage } from '/static/render.js';
+import { api, chooseLanguage, el, formatTime, openForm, renderMessage } from '/static/render.js';
 
 let text = chatStrings.en;
 const $ = (selector) => document.querySelector(selector);
@@ -63,10 +63,13 @@ function showNotice(message) {
 }
 
 /** A button of post `post` pressed: the server then replaces the post's buttons with the outcome. */
-async function onAction({ action, value, post }) {
+async function onAction({ action, value, post }, form) {
   showError('');
   try {
-    const answer = await api('/webchat/api/actions', { method: 'POST', body: { action, value, post } });
+    const body = { action, value, post, ...(form ? { form } : {}) };
+    const answer = await api('/webchat/api/actions', { method: 'POST', body });
+    // The button opens a form (a survey's comment): the answer comes with its submission.
+    if (answer.form) openForm(answer.form, (values) => onAction({ action, value, post }, values));
     if (answer.text) showNotice(answer.text);
   } catch (error) {
     showError(error.message);

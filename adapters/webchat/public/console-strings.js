@@ -94,6 +94,8 @@ export const consoleStrings = {
     unverified: 'unverified web chat visitor',
     claimed: (email) => `Typed ${email} but has not proven it: do not treat them as that person.`,
     alsoOnIt: 'also',
+    satisfaction: 'Satisfaction',
+    satisfactionWaiting: 'asked, no answer yet',
   },
   es: {
     page: {
@@ -187,5 +189,7 @@ export const consoleStrings = {
     unverified: 'visitante del chat sin verificar',
     claimed: (email) => `Escribió ${email}, pero no lo ha comprobado: no lo trate como esa persona.`,
     alsoOnIt: 'también',
+    satisfaction: 'Satisfacción',
+    satisfactionWaiting: 'preguntada, sin respuesta aún',
   },
 };

@@ -659,6 +659,7 @@ function renderTicket(ticket) {
     ? ui.assignedTo(ticket.assignee.name)
     : ui.unassigned;
   $('[data-testid="assign-me"]').hidden = ticket.assignee?.id === me?.id || FINISHED.includes(ticket.status);
+  renderSatisfaction(ticket.satisfaction);
   renderClocks(ticket);
   // Stay at the bottom of the timeline if the agent was there, otherwise keep their place.
   const timeline = $('#timeline');
@@ -666,6 +667,18 @@ function renderTicket(ticket) {
   sharedNotes = new Set(ticket.events.map((e) => e.data?.sharedFrom).filter(Boolean));
   timeline.replaceChildren(...ticket.events.map(renderEvent));
   if (atBottom) timeline.scrollTop = timeline.scrollHeight;
+}
+
+/** The customer's answer to the satisfaction survey, once they were asked: "★★★★☆ 4/5 — “comment”". */
+function renderSatisfaction(survey) {
+  const node = $('[data-testid="ticket-satisfaction"]');
+  node.hidden = !survey;
+  if (!survey) return;
+  const rating =
+    survey.score === null
+      ? ui.satisfactionWaiting
+      : `${'★'.repeat(survey.score)}${'☆'.repeat(5 - survey.score)} ${survey.score}/5`;
+  node.textContent = `${ui.satisfaction}: ${rating}${survey.comment ? ` — “${survey.comment}”` : ''}`;
 }
 
 $('[data-testid="assign-me"]').addEventListener('click', () =>

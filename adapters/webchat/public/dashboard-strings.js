@@ -38,6 +38,7 @@ export const dashboardStrings = {
       createdResolved: 'Created and resolved',
       times: 'Times and SLA',
       recurring: 'Recurring problems',
+      satisfaction: 'Satisfaction',
     },
     signInFirst: 'Sign in on the agent console first; this page uses its session.',
     tiles: {
@@ -61,6 +62,15 @@ export const dashboardStrings = {
     none: '–',
     top: { categories: 'Categories', products: 'Products', organisations: 'Organisations' },
     nothing: 'nothing in this period',
+    csat: {
+      average: 'Average rating',
+      satisfied: 'Rated 4 or 5',
+      answered: 'Answered',
+      scores: 'Ratings',
+    },
+    averageOf: (average) => `${average} of 5`,
+    answeredOf: (answered, asked, rate) => `${answered} of ${asked} asked (${rate})`,
+    scoreCounts: (counts) => counts.map((n, i) => `${i + 1}★ ${n}`).join(' · '),
   },
   es: {
     page: {
@@ -97,6 +107,7 @@ export const dashboardStrings = {
       createdResolved: 'Creados y resueltos',
       times: 'Tiempos y SLA',
       recurring: 'Problemas recurrentes',
+      satisfaction: 'Satisfacción',
     },
     signInFirst: 'Entre antes en la consola de agentes; esta página usa su sesión.',
     tiles: {
@@ -120,5 +131,14 @@ export const dashboardStrings = {
     none: '–',
     top: { categories: 'Categorías', products: 'Productos', organisations: 'Organizaciones' },
     nothing: 'nada en este periodo',
+    csat: {
+      average: 'Valoración media',
+      satisfied: 'Con 4 o 5',
+      answered: 'Respondidas',
+      scores: 'Valoraciones',
+    },
+    averageOf: (average) => `${average} de 5`,
+    answeredOf: (answered, asked, rate) => `${answered} de ${asked} preguntadas (${rate})`,
+    scoreCounts: (counts) => counts.map((n, i) => `${i + 1}★ ${n}`).join(' · '),
   },
 };

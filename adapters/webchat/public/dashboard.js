@@ -92,9 +92,25 @@ function draw(report) {
   );
   $('#top').replaceChildren(
     ...Object.entries(ui.top).map(([kind, words]) => {
-      const rows = report.top[kind].map((row) => `${row.name ?? row.key} ${row.count}`);
+      // Categories are named in the page's language; products and organisations carry their names.
+      const name = (row) => categoryLabels.get(row.key)?.[language] ?? row.name ?? row.key;
+      const rows = report.top[kind].map(
+        (row) => `${kind === 'categories' ? name(row) : row.name} ${row.count}`,
+      );
       return pair(words, rows.length ? rows.join(' · ') : ui.nothing, `top-${kind}`);
     }),
+  );
+  const csat = report.satisfaction;
+  const average = csat.average === null ? ui.none : ui.averageOf(csat.average.toFixed(1));
+  $('#satisfaction').replaceChildren(
+    pair(ui.csat.average, average, 'csat-average'),
+    pair(ui.csat.satisfied, percent(csat.satisfied), 'csat-satisfied'),
+    pair(
+      ui.csat.answered,
+      ui.answeredOf(csat.answered, csat.asked, percent(csat.responseRate)),
+      'csat-answered',
+    ),
+    pair(ui.csat.scores, ui.scoreCounts(csat.scores), 'csat-scores'),
   );
   drawChart(report.series);
 }

@@ -248,7 +248,12 @@ export class ChatRouter {
         }
       }
       await respond.defer?.();
-      const inv = { action: i.action, value: i.value, form: i.kind === 'form' ? i.values : undefined };
+      const inv = {
+        action: i.action,
+        value: i.value,
+        form: i.kind === 'form' ? i.values : undefined,
+        platform: i.platform,
+      };
       await respond.reply({ text: await runAction(this.deps.actions, actor, inv, language) });
     } catch (err) {
       if (err instanceof UserError) {

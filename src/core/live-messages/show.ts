@@ -11,6 +11,8 @@ export interface LivePlace {
   subject: string;
   platform: string;
   channel: string;
+  /** The thread it is posted in (a customer's conversation); unset: the channel itself. */
+  thread?: string;
   /** The ticket it belongs to, if any. */
   ticketNumber?: number;
   /**
@@ -57,7 +59,11 @@ export async function showLive(
     await db.liveMessage.update({ where: { id: live.id }, data: { updatedAt: new Date() } });
     return { ref: live.ref, ...(live.thread ? { thread: live.thread } : {}), posted: false };
   }
-  const ref = await adapter.post({ channel }, message, key);
+  const ref = await adapter.post(
+    place.thread ? { channel, thread: place.thread } : { channel },
+    message,
+    key,
+  );
   const replies = adapter.threadOf?.(ref);
   // The record and the thread's link commit together: a crash between them would leave a message that is
   // edited in place but whose thread replies are never heard.

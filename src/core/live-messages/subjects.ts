@@ -12,4 +12,6 @@ export const liveSubject = {
   alert: (groupId: string) => `alert:${groupId}`,
   /** A new agent's onboarding checklist in an agents' channel (core/onboarding). */
   onboarding: (checklistId: string) => `onboarding:${checklistId}`,
+  /** A resolved ticket's satisfaction survey in one of its customer's conversations (core/survey). */
+  survey: (ticketNumber: number, thread: string) => `survey:${ticketNumber}:${thread}`,
 };

@@ -2,7 +2,8 @@
 // unassigned now; created against resolved over a period; first-response and resolution times (median and
 // 90th percentile, in the plan's business minutes, kept on each ticket when its clock stopped — see
 // src/core/sla/refresh.ts); SLA compliance per clock; and the recurring problems (top categories, products,
-// organisations). All of it computed by the database on indexed columns, never by loading tickets.
+// organisations); and the customers' satisfaction (seed 004 step 8: the surveys asked in the period, how
+// many were answered, the average, the share of 4s and 5s, each score's count). All of it computed by the database on indexed columns, never by loading tickets.
 import { type Db, Prisma } from '../../db/index.ts';
 
 export interface ReportFilters {
@@ -72,6 +73,22 @@ export interface ReportSummary {
     products: { key: string; name: string; count: number }[];
     organisations: { key: string; name: string; count: number }[];
   };
+  satisfaction: Satisfaction;
+}
+
+/** The satisfaction surveys asked in the period (when their ticket was first resolved), and their answers. */
+export interface Satisfaction {
+  asked: number;
+  answered: number;
+  /** answered / asked, null when none was asked. */
+  responseRate: number | null;
+  /** The mean rating (1–5), null with no answer. */
+  average: number | null;
+  /** The share of ratings that are 4 or 5 (CSAT), null with no answer. */
+  satisfied: number | null;
+  /** How many rated 1, 2, 3, 4 and 5. */
+  scores: [number, number, number, number, number];
+  comments: number;
 }
 
 const compliance = (met: unknown, breached: unknown): Compliance => {
@@ -87,39 +104,48 @@ export async function reportSummary(db: Db, f: ReportFilters): Promise<ReportSum
     Prisma.sql`t.${Prisma.raw(`"${column}"`)} >= ${from} AND t.${Prisma.raw(`"${column}"`)} < ${to}`;
   const active = Prisma.join(ACTIVE.map((s) => Prisma.sql`${s}::"TicketStatus"`));
 
-  // One pass for the counts, times and compliance: each figure an aggregate FILTERed to the tickets it is about.
-  const [row] = await db.$queryRaw<Record<string, unknown>[]>`
-    SELECT
-      count(*) FILTER (WHERE t.status IN (${active})) AS unresolved,
-      count(*) FILTER (WHERE t.status IN ('new', 'open')) AS open,
-      count(*) FILTER (WHERE t.status = 'waiting_on_customer') AS waiting,
-      count(*) FILTER (WHERE t.status IN (${active}) AND t."assigneeId" IS NULL) AS unassigned,
-      count(*) FILTER (WHERE t.status = 'awaiting_confirmation') AS "awaitingConfirmation",
-      count(*) FILTER (WHERE ${inPeriod('createdAt')}) AS created,
-      count(*) FILTER (WHERE ${inPeriod('resolvedAt')}) AS resolved,
-      count(t."firstResponseMinutes") FILTER (WHERE ${inPeriod('createdAt')}) AS "frCount",
-      percentile_cont(0.5) WITHIN GROUP (ORDER BY t."firstResponseMinutes")
-        FILTER (WHERE ${inPeriod('createdAt')}) AS "frMedian",
-      percentile_cont(0.9) WITHIN GROUP (ORDER BY t."firstResponseMinutes")
-        FILTER (WHERE ${inPeriod('createdAt')}) AS "frP90",
-      count(t."resolutionMinutes") FILTER (WHERE ${inPeriod('resolvedAt')}) AS "resCount",
-      percentile_cont(0.5) WITHIN GROUP (ORDER BY t."resolutionMinutes")
-        FILTER (WHERE ${inPeriod('resolvedAt')}) AS "resMedian",
-      percentile_cont(0.9) WITHIN GROUP (ORDER BY t."resolutionMinutes")
-        FILTER (WHERE ${inPeriod('resolvedAt')}) AS "resP90",
-      -- A clock met: it stopped (its minutes are kept) and never breached. Breached: it passed its target.
-      count(*) FILTER (WHERE ${inPeriod('createdAt')} AND t."firstResponseMinutes" IS NOT NULL
-        AND NOT 'firstResponse' = ANY (t."slaBreaches")) AS "frMet",
-      count(*) FILTER (WHERE ${inPeriod('createdAt')} AND 'firstResponse' = ANY (t."slaBreaches")) AS "frBreached",
-      count(*) FILTER (WHERE ${inPeriod('createdAt')} AND t."resolutionMinutes" IS NOT NULL
-        AND t."firstResponseMinutes" IS NOT NULL AND NOT 'nextUpdate' = ANY (t."slaBreaches")) AS "nuMet",
-      count(*) FILTER (WHERE ${inPeriod('createdAt')} AND 'nextUpdate' = ANY (t."slaBreaches")) AS "nuBreached",
-      count(*) FILTER (WHERE ${inPeriod('createdAt')} AND t."resolutionMinutes" IS NOT NULL
-        AND NOT 'resolution' = ANY (t."slaBreaches")) AS "resMet",
-      count(*) FILTER (WHERE ${inPeriod('createdAt')} AND 'resolution' = ANY (t."slaBreaches")) AS "resBreached"
-    FROM "Ticket" t JOIN "Organisation" o ON o.id = t."organisationId"
-    WHERE ${dims}`;
-  const r = row ?? {};
+  const tickets = Prisma.sql`"Ticket" t JOIN "Organisation" o ON o.id = t."organisationId"`;
+  // Three reads, each on its own index: the tickets not finished now (status), those created in the period
+  // (createdAt: first response and compliance count there) and those resolved in it (resolvedAt). One pass
+  // over every ticket took about 1 s for a month of 120,000 tickets on PGlite (bench/reports.ts).
+  const [[current = {}], [created = {}], [resolved = {}]] = await Promise.all([
+    db.$queryRaw<Record<string, unknown>[]>`
+      SELECT
+        count(*) FILTER (WHERE t.status IN (${active})) AS unresolved,
+        count(*) FILTER (WHERE t.status IN ('new', 'open')) AS open,
+        count(*) FILTER (WHERE t.status = 'waiting_on_customer') AS waiting,
+        count(*) FILTER (WHERE t.status IN (${active}) AND t."assigneeId" IS NULL) AS unassigned,
+        count(*) FILTER (WHERE t.status = 'awaiting_confirmation') AS "awaitingConfirmation"
+      FROM ${tickets}
+      WHERE ${dims} AND t.status IN (${active}, 'awaiting_confirmation'::"TicketStatus")`,
+    db.$queryRaw<Record<string, unknown>[]>`
+      SELECT
+        count(*) AS created,
+        count(t."firstResponseMinutes") AS "frCount",
+        percentile_cont(0.5) WITHIN GROUP (ORDER BY t."firstResponseMinutes") AS "frMedian",
+        percentile_cont(0.9) WITHIN GROUP (ORDER BY t."firstResponseMinutes") AS "frP90",
+        -- A clock met: it stopped (its minutes are kept) and never breached. Breached: it passed its target.
+        count(*) FILTER (WHERE t."firstResponseMinutes" IS NOT NULL
+          AND NOT 'firstResponse' = ANY (t."slaBreaches")) AS "frMet",
+        count(*) FILTER (WHERE 'firstResponse' = ANY (t."slaBreaches")) AS "frBreached",
+        count(*) FILTER (WHERE t."resolutionMinutes" IS NOT NULL AND t."firstResponseMinutes" IS NOT NULL
+          AND NOT 'nextUpdate' = ANY (t."slaBreaches")) AS "nuMet",
+        count(*) FILTER (WHERE 'nextUpdate' = ANY (t."slaBreaches")) AS "nuBreached",
+        count(*) FILTER (WHERE t."resolutionMinutes" IS NOT NULL
+          AND NOT 'resolution' = ANY (t."slaBreaches")) AS "resMet",
+        count(*) FILTER (WHERE 'resolution' = ANY (t."slaBreaches")) AS "resBreached"
+      FROM ${tickets}
+      WHERE ${dims} AND ${inPeriod('createdAt')}`,
+    db.$queryRaw<Record<string, unknown>[]>`
+      SELECT
+        count(*) AS resolved,
+        count(t."resolutionMinutes") AS "resCount",
+        percentile_cont(0.5) WITHIN GROUP (ORDER BY t."resolutionMinutes") AS "resMedian",
+        percentile_cont(0.9) WITHIN GROUP (ORDER BY t."resolutionMinutes") AS "resP90"
+      FROM ${tickets}
+      WHERE ${dims} AND ${inPeriod('resolvedAt')}`,
+  ]);
+  const r = { ...current, ...created, ...resolved };
 
   const step = f.bucket === 'week' ? 'week' : 'day';
   // Each side counted once, grouped by its step, then laid on every step of the period (empty ones too).
@@ -146,7 +172,16 @@ export async function reportSummary(db: Db, f: ReportFilters): Promise<ReportSum
       FROM "Ticket" t JOIN "Organisation" o ON o.id = t."organisationId" ${join}
       WHERE ${dims} AND ${inPeriod('createdAt')} AND ${key} IS NOT NULL
       GROUP BY 1, 2 ORDER BY count(*) DESC, 1 LIMIT 5`;
-  const [categories, products, organisations] = await Promise.all([
+  const satisfaction = db.$queryRaw<Record<string, unknown>[]>`
+    SELECT count(*) AS asked, count(s.score) AS answered, avg(s.score)::float8 AS average,
+      count(*) FILTER (WHERE s.score >= 4) AS satisfied, count(s.comment) AS comments,
+      count(*) FILTER (WHERE s.score = 1) AS s1, count(*) FILTER (WHERE s.score = 2) AS s2,
+      count(*) FILTER (WHERE s.score = 3) AS s3, count(*) FILTER (WHERE s.score = 4) AS s4,
+      count(*) FILTER (WHERE s.score = 5) AS s5
+    FROM "SatisfactionSurvey" s
+    JOIN "Ticket" t ON t.number = s."ticketNumber" JOIN "Organisation" o ON o.id = t."organisationId"
+    WHERE ${dims} AND s."askedAt" >= ${from} AND s."askedAt" < ${to}`;
+  const [categories, products, organisations, [rated = {}]] = await Promise.all([
     top(Prisma.sql`t.category::text`, Prisma.sql`t.category::text`, Prisma.empty),
     top(
       Prisma.sql`t."productId"`,
@@ -154,6 +189,7 @@ export async function reportSummary(db: Db, f: ReportFilters): Promise<ReportSum
       Prisma.sql`LEFT JOIN "Product" p ON p.id = t."productId"`,
     ),
     top(Prisma.sql`t."organisationId"`, Prisma.sql`o.name`, Prisma.empty),
+    satisfaction,
   ]);
   const counted = <T extends { count: bigint }>(rows: T[]) =>
     rows.map((x) => ({ ...x, count: Number(x.count) }));
@@ -187,5 +223,26 @@ export async function reportSummary(db: Db, f: ReportFilters): Promise<ReportSum
       products: counted(products),
       organisations: counted(organisations),
     },
+    satisfaction: satisfactionOf(rated),
+  };
+}
+
+function satisfactionOf(row: Record<string, unknown>): Satisfaction {
+  const asked = Number(row.asked ?? 0);
+  const answered = Number(row.answered ?? 0);
+  return {
+    asked,
+    answered,
+    responseRate: asked ? answered / asked : null,
+    average: answered ? num(row.average) : null,
+    satisfied: answered ? Number(row.satisfied) / answered : null,
+    scores: [
+      Number(row.s1 ?? 0),
+      Number(row.s2 ?? 0),
+      Number(row.s3 ?? 0),
+      Number(row.s4 ?? 0),
+      Number(row.s5 ?? 0),
+    ],
+    comments: Number(row.comments ?? 0),
   };
 }

@@ -10,6 +10,7 @@ import { formatMoment } from '../../i18n/durations.ts';
 import { agentTexts, type Language } from '../../i18n/index.ts';
 import { pick } from '../../i18n/localized.ts';
 import { labelList } from '../../i18n/required-info.ts';
+import { stars, surveyTexts } from '../../i18n/survey.ts';
 import type { DeskConfig } from '../config.ts';
 import type { Button, Field, OutMessage, Tone } from '../message.ts';
 import { slaSummary } from '../sla/view.ts';
@@ -54,6 +55,7 @@ export async function renderCard(
         include: { maintainer: { select: { name: true } } },
       },
       attachments: { select: { filename: true, size: true, oversized: true }, orderBy: { createdAt: 'asc' } },
+      satisfaction: { select: { score: true, comment: true } },
     },
   });
   const first = ticket.events[0]?.body ?? '';
@@ -166,6 +168,8 @@ export async function renderCard(
       });
     }
   }
+  // The customer's answer to the satisfaction survey, once they were asked (core/survey).
+  if (ticket.satisfaction) fields.push(satisfactionField(ticket.satisfaction, language));
   const esc = ticket.escalations[0];
   if (esc) {
     fields.push({
@@ -183,6 +187,16 @@ export async function renderCard(
     context: x.opened(ticket.source, formatMoment(ticket.createdAt)),
     ...(tone ? { tone } : {}),
   };
+}
+
+/** "★★★★☆ 4/5 — “Quick and clear”", or that the customer has not answered yet. */
+export function satisfactionField(
+  survey: { score: number | null; comment: string | null },
+  language: string,
+): Field {
+  const rating = survey.score === null ? pick(surveyTexts.field.waiting, language) : stars(survey.score);
+  const comment = survey.comment === null ? '' : ` — “${clip(survey.comment, 200)}”`;
+  return { label: pick(surveyTexts.field.label, language), value: `${rating}${comment}` };
 }
 
 /** The requester's name, or a warning that nobody proved who they are (a web chat visitor). */

@@ -8,6 +8,7 @@ import { requiredInfoTexts } from '../../i18n/required-info.ts';
 import { silenceForm } from '../alerts/actions.ts';
 import { intakeForm, OPEN_CONVERSATION } from '../chat/intake-form.ts';
 import type { FormField, FormSpec } from '../message.ts';
+import { SURVEY_COMMENT, surveyCommentForm } from '../survey/message.ts';
 import { categories, categoryLabel } from './categories.ts';
 import { certaintyLevels } from './escalation.ts';
 import { type InfoItem, infoItems, isInfoItem } from './required-info.ts';
@@ -281,6 +282,8 @@ const formsByAction: Record<string, FormSource> = {
     });
     return intakeForm(language, products);
   },
+  // The customer's comment on a resolved ticket's satisfaction survey (core/survey), in their language.
+  [SURVEY_COMMENT]: (_db, _value, language) => surveyCommentForm(language),
 };
 
 /**

@@ -171,6 +171,17 @@ export async function getTicket(db: Db, number: number, viewer: Viewer) {
           createdAt: true,
         },
       },
+      // The customer's answer to the satisfaction survey (core/survey): null until they were asked.
+      satisfaction: {
+        select: {
+          askedAt: true,
+          score: true,
+          answeredAt: true,
+          answeredVia: true,
+          comment: true,
+          commentedAt: true,
+        },
+      },
     },
   });
   if (!ticket || (viewer.kind === 'contact' && ticket.organisationId !== viewer.organisationId)) {

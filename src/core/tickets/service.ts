@@ -515,6 +515,11 @@ export class TicketService {
     return on !== null;
   }
 
+  /** Refuses a customer who may not answer for ticket `number`: confirm it, reopen it, rate it. */
+  async assertAnswerer(tx: Tx, number: number, contactId: string) {
+    await this.requireAnswerer(tx, await this.load(tx, number), contactId);
+  }
+
   /** Refuses a customer who may not answer for the ticket (the answer picks their language). */
   private async requireAnswerer(tx: Tx, ticket: Ticket, contactId: string) {
     if (await this.mayAnswer(tx, ticket, contactId)) return;
@@ -545,8 +550,7 @@ export class TicketService {
       }
       const texts = t((await this.customerOf(tx, number)).language);
       if (solved) {
-        await this.transition(tx, ticket, 'resolved', 'customer_confirmed', actor);
-        await this.publicSystemMessage(tx, number, texts.confirmed(number));
+        await this.resolveAwaiting(tx, ticket, 'customer_confirmed', actor, texts.confirmed(number));
       } else {
         await this.transition(tx, ticket, 'open', 'customer_still_broken', actor);
         await this.publicSystemMessage(tx, number, texts.reopened(number));
@@ -805,11 +809,12 @@ export class TicketService {
         await tx.$queryRaw`SELECT number FROM "Ticket" WHERE number = ${number} FOR UPDATE`;
         const ticket = await this.load(tx, number);
         if (ticket.status !== 'awaiting_confirmation') return;
-        await this.transition(tx, ticket, 'resolved', 'confirmation_window_elapsed', { kind: 'system' });
         const { language } = await this.customerOf(tx, number);
-        await this.publicSystemMessage(
+        await this.resolveAwaiting(
           tx,
-          number,
+          ticket,
+          'confirmation_window_elapsed',
+          { kind: 'system' },
           t(language).autoResolved(number, t(language).duration(windowMinutes)),
         );
         resolved.push(number);
@@ -955,14 +960,46 @@ export class TicketService {
     // Every status change is told here, and so are the ones subscribers most often care about.
     const about = this.about(tx, ticket.number, actor, event);
     await this.emit({ type: 'ticket.status', ...about, from, to, reason });
-    if (to === 'resolved') {
-      // assertTransition lets only these two reasons resolve a ticket.
-      const why = reason as DomainEventPayloads['ticket.confirmed']['reason'];
-      await this.emit({ type: 'ticket.confirmed', ...about, reason: why });
-    }
+    // `ticket.confirmed` is told by resolveAwaiting, the one way to resolved, after the closing message.
     if (to === 'open' && (from === 'awaiting_confirmation' || isFinished(from))) {
       await this.emit({ type: 'ticket.reopened', ...about, from, reason });
     }
+    return event;
+  }
+
+  /**
+   * Resolves a ticket awaiting confirmation and tells the customer so (and how to reach support again).
+   * `ticket.confirmed` is told after that message, so what its subscribers send the customer (the
+   * satisfaction survey) reaches them after it: one ticket's messages are delivered in order.
+   */
+  private async resolveAwaiting(
+    tx: Tx,
+    ticket: Ticket,
+    reason: DomainEventPayloads['ticket.confirmed']['reason'],
+    actor: Actor,
+    closing: string,
+  ) {
+    const event = await this.transition(tx, ticket, 'resolved', reason, actor);
+    await this.publicSystemMessage(tx, ticket.number, closing);
+    await this.emit({ type: 'ticket.confirmed', ...this.about(tx, ticket.number, actor, event), reason });
+  }
+
+  /**
+   * A customer's answer to the satisfaction survey (core/survey/answer.ts), kept on the ticket's history
+   * for agents (a field change: never shown to the customer) and told as `ticket.rated`.
+   */
+  async recordSatisfaction(
+    tx: Tx,
+    number: number,
+    actor: Actor,
+    answer: { body: string; data: Record<string, unknown>; score: number | null },
+  ) {
+    const event = await this.event(tx, number, 'field_change', {
+      ...authorOf(actor),
+      body: answer.body,
+      data: answer.data,
+    });
+    await this.emit({ type: 'ticket.rated', ...this.about(tx, number, actor, event), score: answer.score });
   }
 
   /** A public message on the ticket: the customer's (from a contact) or a reply (from anyone else). */
