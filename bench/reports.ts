@@ -1,4 +1,4 @@
-// Reports and solution search at scale (issue 17): 100,000 tickets over a year — most solved, with their kept
+// Reports and solution search at scale (issue 17): 120,000 tickets over a year — most solved, with their kept
 // times and breaches, categories, products, two organisations — each with the customer's message and an
 // agent's reply or technical note, the search words written by the database's triggers as in service.
 //  - the report summary over the last 30 days and over the whole year (median of runs), beside the bare
@@ -23,7 +23,10 @@ import { rare, searches, sentences, subjects } from './lib/support-words.ts';
 
 const kind = process.env.BENCH_REPORTS_DB ?? 'dir';
 const pgUrl = process.env.BENCH_REPORTS_PG_URL ?? 'postgresql://postgres:postgres@127.0.0.1:5432/postgres';
-const tickets = Number(process.env.BENCH_REPORTS_TICKETS ?? 100_000);
+// 120,000: the search then runs over 100,000 solved tickets (five in six), as issue 17 asks.
+const tickets = Number(process.env.BENCH_REPORTS_TICKETS ?? 120_000);
+/** Seconds between tickets, so they spread over a year however many there are. */
+const spacing = Math.floor((365 * 86_400) / tickets);
 const runs = Number(process.env.BENCH_REPORTS_RUNS ?? 10);
 const queries = Number(process.env.BENCH_REPORTS_QUERIES ?? 200);
 
@@ -58,11 +61,11 @@ try {
         (ARRAY['question', 'dev_incident', 'prod_incident', 'environment_problem', 'improvement']::"Category"[])[1 + g % 5],
         (ARRAY['email', 'webchat', 'slack', 'mattermost', 'discord']::text[])[1 + g % 5],
         'c1', CASE WHEN g % 3 = 0 THEN 'globex' ELSE 'acme' END, CASE WHEN g % 2 = 0 THEN 'platform' END,
-        ${now}::timestamp - (g * 315) * interval '1 second', ${now}::timestamp - (g * 315) * interval '1 second',
-        ${now}::timestamp - (g * 315) * interval '1 second',
-        CASE WHEN g % 6 IN (2, 3, 4, 5) THEN ${now}::timestamp - (g * 315 - 7200) * interval '1 second' END,
-        CASE WHEN g % 6 <> 0 THEN 5 + (g * 7919) % 600 END,
-        CASE WHEN g % 6 <> 0 THEN 30 + (g * 104729) % 5000 END,
+        ${now}::timestamp - (g * ${spacing}) * interval '1 second', ${now}::timestamp - (g * ${spacing}) * interval '1 second',
+        ${now}::timestamp - (g * ${spacing}) * interval '1 second',
+        CASE WHEN g % 6 IN (2, 3, 4, 5) THEN ${now}::timestamp - (g * ${spacing} - 7200) * interval '1 second' END,
+        CASE WHEN g % 6 <> 0 THEN 5 + (g::bigint * 7919) % 600 END,
+        CASE WHEN g % 6 <> 0 THEN 30 + (g::bigint * 104729) % 5000 END,
         CASE WHEN g % 11 = 0 THEN ARRAY['firstResponse'] WHEN g % 17 = 0 THEN ARRAY['resolution'] ELSE ARRAY[]::text[] END,
         CASE WHEN g % 4 = 0 THEN NULL ELSE 'ana' END
       FROM generate_series(${from}::int, ${to}::int) AS g`;
@@ -70,15 +73,24 @@ try {
       INSERT INTO "TicketEvent" (id, "ticketNumber", type, visibility, "authorKind", "authorContactId", body, "createdAt")
       SELECT 'bc' || g, g, 'customer_message', 'public', 'contact', 'c1',
         (${sentences}::text[])[1 + g % ${sentences.length}] || ' ' || (${sentences}::text[])[1 + (g * 7) % ${sentences.length}],
-        ${now}::timestamp - (g * 315) * interval '1 second'
+        ${now}::timestamp - (g * ${spacing}) * interval '1 second'
       FROM generate_series(${from}::int, ${to}::int) AS g`;
     await p.$executeRaw`
       INSERT INTO "TicketEvent" (id, "ticketNumber", type, visibility, "authorKind", "authorAgentId", body, data, "createdAt")
       SELECT 'ba' || g, g, 'private_note', 'internal', 'agent', 'ana',
         (${sentences}::text[])[1 + (g * 5) % ${sentences.length}]
           || CASE WHEN g % 1009 = 0 THEN ' ' || (${rare}::text[])[1 + (g / 1009) % ${rare.length}] ELSE '' END,
-        '{"kind": "technical_note"}'::jsonb, ${now}::timestamp - (g * 315 - 3600) * interval '1 second'
+        '{"kind": "technical_note"}'::jsonb, ${now}::timestamp - (g * ${spacing} - 3600) * interval '1 second'
       FROM generate_series(${from}::int, ${to}::int) AS g`;
+    // Satisfaction surveys: asked of every resolved or closed ticket, answered by about half, a comment on some.
+    await p.$executeRaw`
+      INSERT INTO "SatisfactionSurvey" ("ticketNumber", "askedAt", score, "answeredAt", "answeredVia", comment)
+      SELECT g, ${now}::timestamp - (g * ${spacing} - 7200) * interval '1 second',
+        CASE WHEN g % 2 = 0 THEN 1 + (g * 31) % 5 END,
+        CASE WHEN g % 2 = 0 THEN ${now}::timestamp - (g * ${spacing} - 9000) * interval '1 second' END,
+        CASE WHEN g % 2 = 0 THEN 'webchat' END,
+        CASE WHEN g % 10 = 0 THEN 'Quick and clear' END
+      FROM generate_series(${from}::int, ${to}::int) AS g WHERE g % 6 IN (2, 3, 4, 5)`;
   }
   await p.$executeRawUnsafe('ANALYZE');
   console.log(`seeded in ${((performance.now() - seeding) / 1000).toFixed(1)} s`);
@@ -116,7 +128,7 @@ try {
     );
     const created = (await reportSummary(p, { from, to: now })).created;
     console.log(`\nreport, ${label} (${created.toLocaleString('en')} tickets created), ${runs} runs:`);
-    line('report summary (counts, series, times, SLA, top)', summary, count);
+    line('report summary (counts, series, times, SLA, top, CSAT)', summary, count);
     line('  … filtered: one organisation, urgent', filtered, count);
     line('baseline: indexed count of the period’s tickets', count);
   }
