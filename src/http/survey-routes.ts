@@ -50,7 +50,6 @@ export function registerSurveyRoutes(app: FastifyInstance, ctx: HttpContext): vo
         const now = (await surveyOf(req, reply)) ?? survey;
         return html(reply, err.status, surveyPage(now, language, path(req), err.messageIn(language)));
       }
-      ctx.notifier.outboxWritten();
       const answered = (await surveyOf(req, reply)) ?? survey;
       return html(reply, 200, surveyPage(answered, language, path(req)));
     });

@@ -4,7 +4,6 @@
 // ticket's customers answer in chat (its requester, or someone an agent put on it); the link is the
 // ticket's own. Each answer is kept on the ticket's history for agents, edits the survey in place where
 // the customer wrote, and refreshes the card.
-import type { Tx } from '../../db/index.ts';
 import { type Localized, pick } from '../../i18n/localized.ts';
 import { surveyTexts as x } from '../../i18n/survey.ts';
 import type { Actor } from '../actor.ts';
@@ -15,8 +14,7 @@ import { showSurvey } from './ask.ts';
 export const MAX_COMMENT = 2000;
 
 export interface SurveyDeps {
-  db: { $transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> };
-  tickets: Pick<TicketService, 'now' | 'assertAnswerer' | 'recordSatisfaction'>;
+  tickets: Pick<TicketService, 'now' | 'transaction' | 'assertAnswerer' | 'recordSatisfaction'>;
 }
 
 /** Who answers: a customer in a chat, or whoever holds the email's link for that ticket. */
@@ -49,7 +47,7 @@ export async function answerSurvey(
   if (comment && [...comment].length > MAX_COMMENT) {
     throw new UserError(x.longComment(MAX_COMMENT), 400, 'comment_too_long');
   }
-  return deps.db.$transaction(async (tx) => {
+  return deps.tickets.transaction(async (tx) => {
     const [survey] = await tx.$queryRaw<
       { score: number | null; comment: string | null; requesterId: string; language: string }[]
     >`

@@ -124,6 +124,14 @@ export class TicketService {
     return this.deps.config;
   }
 
+  /**
+   * Runs fn in a transaction of its own, then wakes the outbox for what it enqueued: for core modules that
+   * write beside the ticket service (the satisfaction survey's answers).
+   */
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.tx(undefined, fn);
+  }
+
   /** Runs fn in the caller's transaction (the inbox's, an action's), or in a new one. */
   private async tx<T>(outer: Tx | undefined, fn: (tx: Tx) => Promise<T>): Promise<T> {
     const result = outer ? await fn(outer) : await this.deps.db.$transaction(fn);
