@@ -31,6 +31,25 @@ describe.each(databaseKinds)('reports on %s', (database) => {
       const { requesterId } = await t.app.db.prisma.ticket.findUniqueOrThrow({ where: { number: n } });
       await t.app.tickets.confirm(n, { kind: 'contact', contactId: requesterId }, true);
     };
+    // A and B were written in the web chat (a conversation to ask the satisfaction survey in): A's customer
+    // rates it 5 and comments, B's rates it 2.
+    const rate = async (n: number, score: number, comment?: string) => {
+      const { requesterId } = await t.app.db.prisma.ticket.findUniqueOrThrow({ where: { number: n } });
+      const { answerSurvey } = await import('../../src/core/survey/answer.ts');
+      const who = { kind: 'contact', contactId: requesterId, platform: 'webchat' } as const;
+      await answerSurvey(t.app.actions, who, n, { score });
+      if (comment) await answerSurvey(t.app.actions, who, n, { comment });
+    };
+    const chatted = (n: number) =>
+      t.app.db.prisma.conversationLink.create({
+        data: {
+          platform: 'webchat',
+          channel: 'support',
+          thread: `reports-${n}`,
+          ticketNumber: n,
+          kind: 'customer',
+        },
+      });
     // The day, in Acme's production plan around the clock (first response: urgent 1 h, normal 4 h, low 1 d).
     // 09:00 A (normal), B (urgent), C (low) open.
     const a = await open('Invoices missing', 'normal');
@@ -38,6 +57,8 @@ describe.each(databaseKinds)('reports on %s', (database) => {
     await open('Typo on the pricing page', 'low');
     await t.app.tickets.setField(a, ana, 'category', 'question');
     await t.app.tickets.setField(b, ana, 'category', 'prod_incident');
+    await chatted(a);
+    await chatted(b);
     // 09:30 A answered (30 min). 10:30 B answered (90 min: its first response breached).
     clock.advance(30 * MIN);
     await t.app.tickets.reply(a, ana, 'Looking into it.');
@@ -50,6 +71,8 @@ describe.each(databaseKinds)('reports on %s', (database) => {
     clock.advance(60 * MIN);
     await t.app.tickets.resolve(b, ana, { message: 'Back up.' });
     await confirm(b);
+    await rate(a, 5, 'Quick');
+    await rate(b, 2);
     // 12:00 D (normal) and E (Globex) open; 12:30 D answered (30 min) and waits on the customer.
     const d = await open('Export question', 'normal');
     await open('Consulta de facturación', 'normal', 'luis@globex.es');
@@ -90,6 +113,16 @@ describe.each(databaseKinds)('reports on %s', (database) => {
       { key: 'acme', name: 'Acme', count: 4 },
       { key: 'globex', name: 'Globex', count: 1 },
     ]);
+    // Surveys asked when A and B were resolved, rated 5 (with a comment) and 2: average 3.5, one of two 4–5.
+    expect(r.satisfaction).toEqual({
+      asked: 2,
+      answered: 2,
+      responseRate: 1,
+      average: 3.5,
+      satisfied: 0.5,
+      scores: [0, 1, 0, 0, 1],
+      comments: 1,
+    });
   });
 
   it('filters by organisation, priority and period, and steps by week', async () => {
@@ -98,9 +131,19 @@ describe.each(databaseKinds)('reports on %s', (database) => {
     expect(urgent.created).toBe(1);
     expect(urgent.firstResponse).toEqual({ count: 1, medianMinutes: 90, p90Minutes: 90 });
     expect(urgent.sla.firstResponse.rate).toBe(0);
+    expect(urgent.satisfaction).toMatchObject({ asked: 1, answered: 1, average: 2, satisfied: 0 });
     const before = await summary('from=2026-12-01&to=2026-12-07');
     expect(before.created).toBe(0);
     expect(before.firstResponse.medianMinutes).toBeNull();
+    expect(before.satisfaction).toEqual({
+      asked: 0,
+      answered: 0,
+      responseRate: null,
+      average: null,
+      satisfied: null,
+      scores: [0, 0, 0, 0, 0],
+      comments: 0,
+    });
     const weeks = await summary('from=2026-11-30&to=2026-12-14&bucket=week');
     expect(weeks.series).toEqual([
       { start: '2026-11-30T00:00:00.000Z', created: 0, resolved: 0 },
@@ -122,6 +165,7 @@ describe.each(databaseKinds)('reports on %s', (database) => {
     expect(field('SLA cumplido')).toBe(
       'primera respuesta 67% · próxima actualización 100% · resolución 100%',
     );
+    expect(field('Satisfacción')).toBe('3.5/5 · 50% con 4–5 · 2 de 2 respondidas');
     // Categories in the reader's words, as cards name them, not their keys.
     expect(field('Categorías principales')).toBe(
       'Consulta o petición de información 2 · Incidencia en producción 1',
