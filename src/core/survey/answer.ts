@@ -48,10 +48,8 @@ export async function answerSurvey(
     throw new UserError(x.longComment(MAX_COMMENT), 400, 'comment_too_long');
   }
   return deps.tickets.transaction(async (tx) => {
-    const [survey] = await tx.$queryRaw<
-      { score: number | null; comment: string | null; requesterId: string; language: string }[]
-    >`
-      SELECT s.score, s.comment, t."requesterId", o.language
+    const [survey] = await tx.$queryRaw<{ score: number | null; comment: string | null; language: string }[]>`
+      SELECT s.score, s.comment, o.language
       FROM "SatisfactionSurvey" s
       JOIN "Ticket" t ON t.number = s."ticketNumber"
       JOIN "Organisation" o ON o.id = t."organisationId"
