@@ -648,9 +648,17 @@ describe('web chat and agent console in a browser', () => {
     await expect
       .poll(() => page.getByTestId('ticket-row').first().textContent())
       .toContain('nuevo · urgente');
+    // The filters' options are named in the page's language, and a choice stays through a switch.
+    const option = (filter: string, value: string) =>
+      page.getByTestId(filter).locator(`option[value="${value}"]`).textContent();
+    expect(await option('filter-priority', 'urgent')).toBe('urgente');
+    expect(await option('filter-source', 'webchat')).toBe('chat web');
     await page.getByTestId('console-language-en').click();
     expect(await page.getByRole('tab', { name: 'Open' }).getAttribute('aria-selected')).toBe('true');
     expect(await page.getByTestId('reply-send').textContent()).toBe('Reply to customer');
+    expect(await option('filter-priority', 'urgent')).toBe('urgent');
+    expect(await option('filter-source', 'webchat')).toBe('web chat');
+    expect(await page.getByTestId('filter-priority').inputValue()).toBe('urgent');
     await expect.poll(() => page.getByTestId('ticket-row').first().textContent()).toContain('new · urgent');
     // The open ticket's actions are its card's buttons, written by the server in the page's language.
     const created = await fetch(`${app.url}/api/v1/tickets`, {

@@ -3,7 +3,15 @@
 // to it; a site embedding the chat can instead open it with a signed identity in the URL fragment:
 // /chat#email=alice%40acme.com&name=Alice&signature=<hex HMAC-SHA256 of the address> (README).
 import { chatStrings } from '/static/chat-strings.js';
-import { api, chooseLanguage, el, formatTime, openForm, renderMessage } from '/static/render.js';
+import {
+  api,
+  chooseLanguage,
+  el,
+  formatTime,
+  openForm,
+  renderMessage,
+  translatePage,
+} from '/static/render.js';
 
 let text = chatStrings.en;
 const $ = (selector) => document.querySelector(selector);
@@ -25,14 +33,7 @@ function setLanguage(picked) {
   const switched = lang !== language;
   language = lang;
   text = chatStrings[lang];
-  document.documentElement.lang = lang;
-  for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = text[node.dataset.i18n];
-  for (const node of document.querySelectorAll('[data-i18n-placeholder]')) {
-    node.placeholder = text[node.dataset.i18nPlaceholder];
-  }
-  for (const button of document.querySelectorAll('[data-language]')) {
-    button.setAttribute('aria-pressed', String(button.dataset.language === lang));
-  }
+  translatePage(text, lang);
   // What is on screen already follows: who is signed in, and every post's "You" and time.
   if (session) renderIdentity();
   for (const { post } of posts.values()) upsert(post, { scroll: false });

@@ -11,7 +11,9 @@ import {
   relativeTime,
   renderMessage,
   tickTimes,
+  translatePage,
 } from '/static/render.js';
+import { fillOptions, optionName, priorities, sources } from '/static/ticket-options.js';
 
 const $ = (selector) => document.querySelector(selector);
 const cardList = $('[data-testid="cards"]');
@@ -27,15 +29,10 @@ let ui = consoleStrings.en;
 function setLanguage(wanted) {
   language = wanted === 'es' ? 'es' : 'en';
   ui = consoleStrings[language];
-  document.documentElement.lang = language;
   document.title = ui.page.title;
-  for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = ui.page[node.dataset.i18n];
-  for (const node of document.querySelectorAll('[data-i18n-placeholder]'))
-    node.placeholder = ui.page[node.dataset.i18nPlaceholder];
-  for (const node of document.querySelectorAll('[data-i18n-label]'))
-    node.setAttribute('aria-label', ui.page[node.dataset.i18nLabel]);
-  for (const button of document.querySelectorAll('[data-language]'))
-    button.setAttribute('aria-pressed', String(button.dataset.language === language));
+  translatePage(ui.page, language);
+  fillOptions($('#filter-priority'), priorities, language);
+  fillOptions($('#filter-source'), sources, language);
   $('#send-keys').textContent = ui.sendKeys;
 }
 
@@ -313,7 +310,7 @@ function ticketRow(ticket) {
       { class: 'row-meta muted' },
       [
         words,
-        ui.page[ticket.priority] ?? ticket.priority,
+        optionName(priorities, ticket.priority, language),
         names.organisations.get(ticket.organisationId) ?? ticket.organisationId,
         ticket.assigneeId ? (names.agents.get(ticket.assigneeId) ?? ticket.assigneeId) : ui.unassignedRow,
       ].join(' · '),
@@ -601,7 +598,8 @@ let sharedNotes = new Set(); // ids of the shown ticket's notes already sent to 
 
 $('[data-testid="new-ticket"]').addEventListener('click', () => {
   const words = ui.newTicketForm;
-  const priorities = ['normal', 'low', 'high', 'urgent'];
+  // Normal first: the form's default.
+  const order = ['normal', 'low', 'high', 'urgent'];
   openForm(
     {
       title: words.title,
@@ -620,7 +618,7 @@ $('[data-testid="new-ticket"]').addEventListener('click', () => {
           id: 'priority',
           label: words.priority,
           kind: 'select',
-          options: priorities.map((p) => ({ value: p, label: ui.page[p] })),
+          options: order.map((p) => ({ value: p, label: optionName(priorities, p, language) })),
         },
       ],
     },
@@ -644,7 +642,7 @@ function renderTicket(ticket) {
   retireStaleNotice(ticket);
   const others = (ticket.participants ?? []).map((p) => p.contact.name);
   $('#ticket-info').textContent = [
-    ui.page[ticket.priority] ?? ticket.priority,
+    optionName(priorities, ticket.priority, language),
     ticket.organisation?.name,
     ticket.contact?.name,
     others.length ? `${ui.alsoOnIt}: ${others.join(', ')}` : null,

@@ -2,7 +2,8 @@
 // created against resolved tickets (uPlot, served by Relevo from its npm package) and the times, SLA and
 // recurring problems; the same filters give the CSV. Signed in with the agent console's session.
 import { dashboardStrings } from '/static/dashboard-strings.js';
-import { api, chooseLanguage, el } from '/static/render.js';
+import { api, chooseLanguage, el, translatePage } from '/static/render.js';
+import { fillOptions, priorities, sources } from '/static/ticket-options.js';
 import uPlot from '/static/vendor/uPlot.esm.js';
 
 const $ = (selector) => document.querySelector(selector);
@@ -19,11 +20,10 @@ const isoDay = (date) => date.toISOString().slice(0, 10);
 function setLanguage(wanted) {
   language = wanted === 'es' ? 'es' : 'en';
   ui = dashboardStrings[language];
-  document.documentElement.lang = language;
   document.title = ui.page.title;
-  for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = ui.page[node.dataset.i18n];
-  for (const button of document.querySelectorAll('[data-language]'))
-    button.setAttribute('aria-pressed', String(button.dataset.language === language));
+  translatePage(ui.page, language);
+  fillOptions($('#priority'), priorities, language);
+  fillOptions($('#source'), sources, language);
   nameCategories();
   if (last) draw(last);
 }

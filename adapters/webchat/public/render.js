@@ -232,6 +232,21 @@ export function viewerLocale(language = document.documentElement.lang || 'en') {
 }
 
 /**
+ * Writes a page in `language` from its `words`: the elements marked data-i18n (text), data-i18n-placeholder
+ * and data-i18n-label (aria-label), and which [data-language] button is pressed.
+ */
+export function translatePage(words, language) {
+  document.documentElement.lang = language;
+  for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = words[node.dataset.i18n];
+  for (const node of document.querySelectorAll('[data-i18n-placeholder]'))
+    node.placeholder = words[node.dataset.i18nPlaceholder];
+  for (const node of document.querySelectorAll('[data-i18n-label]'))
+    node.setAttribute('aria-label', words[node.dataset.i18nLabel]);
+  for (const button of document.querySelectorAll('[data-language]'))
+    button.setAttribute('aria-pressed', String(button.dataset.language === language));
+}
+
+/**
  * The page's language: the one picked with its [data-language] buttons (remembered in this browser under
  * `key`), else the browser's. `apply` gets it now and at each pick.
  */
