@@ -11,13 +11,11 @@
 //   BENCH_REPORTS_TICKETS=…  BENCH_REPORTS_RUNS=…  BENCH_REPORTS_QUERIES=…
 
 import { parseConfigFile } from '../src/config/file.ts';
-import { syncDirectory } from '../src/core/directory.ts';
 import { reportSummary } from '../src/core/reports/summary.ts';
 import { listTickets } from '../src/core/tickets/queries.ts';
 import { searchSolved } from '../src/core/tickets/search.ts';
-import { openDatabase } from '../src/db/index.ts';
 import { testConfigYaml } from '../test/fixtures/config.ts';
-import { openDatabaseEnv } from './lib/database.ts';
+import { openMigratedDatabase } from './lib/database.ts';
 import { environmentLine, ms, pct, ratio } from './lib/stats.ts';
 import { rare, searches, sentences, subjects } from './lib/support-words.ts';
 
@@ -31,18 +29,10 @@ const runs = Number(process.env.BENCH_REPORTS_RUNS ?? 10);
 const queries = Number(process.env.BENCH_REPORTS_QUERIES ?? 200);
 
 const config = parseConfigFile(testConfigYaml, 'bench.yaml');
-const target = await openDatabaseEnv(kind, pgUrl, 'reports');
-const db = await openDatabase({
-  databaseUrl: target.env.DATABASE_URL,
-  dataDir: target.env.RELEVO_DATA_DIR ?? 'memory://',
-});
+const { db, description, close } = await openMigratedDatabase(kind, pgUrl, 'reports', config);
 try {
-  await db.migrate();
-  await syncDirectory(db.prisma, config);
   const p = db.prisma;
-  console.log(
-    `${environmentLine()}\n${target.description}; ${tickets.toLocaleString('en')} tickets over a year`,
-  );
+  console.log(`${environmentLine()}\n${description}; ${tickets.toLocaleString('en')} tickets over a year`);
   const now = new Date('2026-12-07T12:00:00Z');
   const seeding = performance.now();
   await p.$executeRaw`INSERT INTO "Contact" (id, "organisationId", name) VALUES ('c1', 'acme', 'Carla')`;
@@ -151,6 +141,5 @@ try {
   line('/ticket search (ranked, 5 results, snippets, solution)', searched, listed);
   line('baseline: a page of 5 resolved tickets from the list', listed);
 } finally {
-  await db.close();
-  await target.drop();
+  await close();
 }

@@ -8,12 +8,10 @@
 //   BENCH_SLA_DB=postgres npx tsx bench/sla-sweep.ts   # PostgreSQL on 127.0.0.1:5432, 1,000,000 tickets
 //   BENCH_SLA_TICKETS=…  BENCH_SLA_RUNS=…
 import { parseConfigFile } from '../src/config/file.ts';
-import { syncDirectory } from '../src/core/directory.ts';
 import { keptSlaUpdate } from '../src/core/sla/refresh.ts';
 import { sweepSlaWarnings } from '../src/core/sla/warnings.ts';
-import { openDatabase } from '../src/db/index.ts';
 import { productionPlanYaml } from '../test/fixtures/config.ts';
-import { openDatabaseEnv } from './lib/database.ts';
+import { openMigratedDatabase } from './lib/database.ts';
 import { environmentLine, ms, pct } from './lib/stats.ts';
 
 const kind = process.env.BENCH_SLA_DB ?? 'dir';
@@ -34,19 +32,13 @@ channels:
   'bench.yaml',
 );
 
-const target = await openDatabaseEnv(kind, pgUrl, 'sla');
-const db = await openDatabase({
-  databaseUrl: target.env.DATABASE_URL,
-  dataDir: target.env.RELEVO_DATA_DIR ?? 'memory://',
-});
+const { db, description, close } = await openMigratedDatabase(kind, pgUrl, 'sla', config);
 try {
-  await db.migrate();
-  await syncDirectory(db.prisma, config);
   const p = db.prisma;
   await p.$executeRaw`INSERT INTO "Contact" (id, "organisationId", name) VALUES ('c1', 'acme', 'Carla')`;
   const now = new Date('2026-12-07T12:00:00Z');
   console.log(
-    `${environmentLine()}\n${target.description}; ${tickets.toLocaleString('en')} open tickets, ${DUE} owe a warning`,
+    `${environmentLine()}\n${description}; ${tickets.toLocaleString('en')} open tickets, ${DUE} owe a warning`,
   );
 
   // The many: open, their next check hours to days away (spread, as real clocks are).
@@ -143,9 +135,8 @@ try {
     `warnings raised ${raised} (expected ${DUE * runs}); SlaWarning rows ${rows}; outbox sla_warning items ${queued}, card syncs ${cards}`,
   );
   console.log(
-    `JSON ${JSON.stringify({ database: target.description, tickets, due: DUE, runs, plan, writePlan, bareMedianMs: pct(bare, 50), dueMedianMs: pct(withDue, 50), dueMaxMs: Math.max(...withDue), emptyMedianMs: pct(empty, 50), raised })}`,
+    `JSON ${JSON.stringify({ database: description, tickets, due: DUE, runs, plan, writePlan, bareMedianMs: pct(bare, 50), dueMedianMs: pct(withDue, 50), dueMaxMs: Math.max(...withDue), emptyMedianMs: pct(empty, 50), raised })}`,
   );
 } finally {
-  await db.close();
-  await target.drop();
+  await close();
 }

@@ -5,6 +5,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import type { FileConfig } from '../../src/config/file.ts';
+import { syncDirectory } from '../../src/core/directory.ts';
+import { type Database, openDatabase } from '../../src/db/index.ts';
 
 export interface BenchDatabase {
   /** Relevo's environment for it (RELEVO_DATA_DIR, DATABASE_URL). */
@@ -46,4 +49,33 @@ export async function openDatabaseEnv(kind: string, pgUrl: string, tag: string):
     description: 'PGlite in a new temp data directory (as `relevo start` runs it)',
     drop: () => rm(dir, { recursive: true, force: true }),
   };
+}
+
+/**
+ * A bench's database opened directly (no app around it), migrated and holding `config`'s organisations,
+ * plans and agents; `close` closes and drops it.
+ */
+export async function openMigratedDatabase(
+  kind: string,
+  pgUrl: string,
+  tag: string,
+  config: FileConfig,
+): Promise<{ db: Database; description: string; close(): Promise<void> }> {
+  const target = await openDatabaseEnv(kind, pgUrl, tag);
+  const db = await openDatabase({
+    databaseUrl: target.env.DATABASE_URL,
+    dataDir: target.env.RELEVO_DATA_DIR ?? 'memory://',
+  });
+  const close = async () => {
+    await db.close();
+    await target.drop();
+  };
+  try {
+    await db.migrate();
+    await syncDirectory(db.prisma, config);
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return { db, description: target.description, close };
 }
